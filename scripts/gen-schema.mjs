@@ -1,0 +1,239 @@
+// Writes schema/runbook.schema.json. The schema is authored here as a JS
+// object (shorter than hand-written JSON, with shared pieces) and committed
+// as JSON so editors and the runtime use the same file.
+import { writeFileSync } from 'node:fs';
+
+const id = { type: 'string', pattern: '^[a-z][a-z0-9_-]*$', description: 'Stable identifier: lower case letters, digits, - and _.' };
+const duration = { type: 'string', pattern: '^([0-9]+(ms|s|m|h|d))+$', description: 'A duration such as 90s, 15m, 1h30m, 24h.' };
+const nonEmpty = { type: 'string', minLength: 1 };
+const stringList = { type: 'array', items: nonEmpty };
+
+const pin = {
+  type: 'object',
+  description: 'A release pin: the tag and commit, plus the contract versions it carries.',
+  required: ['release_tag', 'commit'],
+  additionalProperties: false,
+  properties: {
+    release_tag: { ...nonEmpty, description: 'Release tag, e.g. v0.3.2.' },
+    commit: { type: 'string', pattern: '^([0-9a-f]{40}|\\$\\{[^}]+\\})$', description: 'Full 40-hex commit sha (or a ${var}).' },
+    service_contract: { ...nonEmpty, description: 'e.g. service.v2' },
+    api_contract: { ...nonEmpty, description: 'e.g. api.v1' },
+    integration_baseline: { ...nonEmpty, description: 'e.g. integration/v1' },
+  },
+};
+
+const stepCommon = {
+  type: 'object',
+  required: ['id', 'kind', 'title'],
+  properties: {
+    id: { ...id, description: 'Stable step id, unique in the runbook; used by requires, due.after, answers files and the journal.' },
+    kind: { enum: ['command', 'check', 'confirm', 'input', 'notice', 'signoff', 'decision'] },
+    title: { ...nonEmpty, description: 'What the step does, in a few words.' },
+    description: { type: 'string', description: 'Longer guidance shown to the operator.' },
+    owner: { ...id, description: 'Id of the role that owns this step (declared in roles).' },
+    required: { type: 'boolean', default: true, description: 'Whether the step must pass before a GO (default true).' },
+    requires: { type: 'array', items: id, description: 'Steps that must be complete before this one can run.' },
+    due: {
+      type: 'object',
+      description: 'A deadline: this step must be completed within `within` after `after`.',
+      required: ['after', 'within'],
+      additionalProperties: false,
+      properties: {
+        after: { type: 'string', pattern: '^(start|trigger|[a-z][a-z0-9_-]*)$', description: '`start`, `trigger` (a rollback trigger was declared) or a step id (its completion).' },
+        within: duration,
+      },
+    },
+    max_age: { ...duration, description: 'Evidence older than this is stale for a GO.' },
+  },
+};
+
+const kindSchema = (kind, properties, required = []) => ({
+  allOf: [{ $ref: '#/$defs/stepCommon' }],
+  properties: { kind: { const: kind }, ...properties },
+  required,
+  unevaluatedProperties: false,
+});
+
+const commandStep = kindSchema('command', {
+  run: {
+    description: 'The command: an argv list (no shell), or a string split into words (no shell) unless shell: true.',
+    oneOf: [{ type: 'array', items: { type: 'string' }, minItems: 1 }, nonEmpty],
+  },
+  shell: { type: 'boolean', description: 'Run `run` (a string) with /bin/sh -c. Variables are shell-quoted when substituted.' },
+  cwd: { ...nonEmpty, description: 'Working directory (relative paths are relative to the runbook file).' },
+  env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra environment variables.' },
+  timeout: duration,
+  expect_exit: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 255 }, minItems: 1, description: 'Exit codes that count as passed (default [0]).' },
+  expect: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Output assertions; each listed text must (not) appear in the captured output.',
+    properties: {
+      stdout_contains: stringList, stdout_not_contains: stringList,
+      stderr_contains: stringList, stderr_not_contains: stringList,
+    },
+  },
+  pin_commit: { type: 'string', description: 'The git HEAD of cwd must equal this commit (e.g. ${target.commit}).' },
+}, ['run']);
+
+const checkStep = {
+  ...kindSchema('check', {
+    check: { enum: ['handoff-payload', 'envelope', 'artifact-digest'], description: 'The built-in check to run.' },
+    with: { type: 'object', description: 'Parameters of the check.' },
+    cwd: { ...nonEmpty, description: 'Directory the check paths are relative to (default: the runbook file\'s directory).' },
+  }, ['check', 'with']),
+  allOf: [
+    { $ref: '#/$defs/stepCommon' },
+    {
+      if: { properties: { check: { const: 'handoff-payload' } } },
+      then: { properties: { with: { required: ['manifest', 'payload'], additionalProperties: false, properties: { manifest: nonEmpty, payload: nonEmpty, strict: { type: 'boolean' } } } } },
+    },
+    {
+      if: { properties: { check: { const: 'envelope' } } },
+      then: { properties: { with: { required: ['contract', 'sample'], additionalProperties: false, properties: { contract: { enum: ['v2', 'v3'] }, sample: nonEmpty, policy: nonEmpty, manifest: nonEmpty } } } },
+    },
+    {
+      if: { properties: { check: { const: 'artifact-digest' } } },
+      then: {
+        properties: {
+          with: {
+            required: ['root'], additionalProperties: false,
+            oneOf: [{ required: ['artifacts'] }, { required: ['from'] }],
+            properties: {
+              root: nonEmpty, from: nonEmpty,
+              artifacts: { type: 'array', minItems: 1, items: { type: 'object', required: ['path', 'sha256'], additionalProperties: false, properties: { path: nonEmpty, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } },
+            },
+          },
+        },
+      },
+    },
+  ],
+};
+
+const confirmStep = kindSchema('confirm', {
+  statement: { ...nonEmpty, description: 'What the operator attests.' },
+  note: { enum: ['required', 'optional'], description: 'Whether a note must accompany the confirmation.' },
+  link: { enum: ['required', 'optional'], description: 'Whether a link (URL) must accompany the confirmation.' },
+}, ['statement']);
+
+const inputStep = kindSchema('input', {
+  fields: {
+    type: 'array', minItems: 1,
+    items: {
+      type: 'object', required: ['id', 'label', 'type'], additionalProperties: false,
+      properties: {
+        id: { type: 'string', pattern: '^[a-z][a-z0-9_]*$', description: 'Field id; referenced as ${step_id.field_id} in notices.' },
+        label: nonEmpty,
+        type: { enum: ['text', 'select', 'sha', 'tag', 'duration', 'url', 'timestamp'] },
+        options: { type: 'array', items: nonEmpty, minItems: 1, description: 'Choices of a select field.' },
+        required: { type: 'boolean', default: true },
+        pattern: { type: 'string', description: 'A regular expression the value must match.' },
+        multiline: { type: 'boolean' },
+      },
+      if: { properties: { type: { const: 'select' } } },
+      then: { required: ['options'] },
+    },
+  },
+}, ['fields']);
+
+const noticeStep = kindSchema('notice', {
+  channel: { type: 'string', description: 'Where the notice is sent (e.g. #incident-bridge).' },
+  audience: { type: 'string' },
+  template: { ...nonEmpty, description: 'Message text with ${var}, ${run.*}, ${baseline.*}, ${target.*} and ${step_id.field} references.' },
+}, ['template']);
+
+const signoffStep = kindSchema('signoff', {
+  roles: { type: 'array', items: id, minItems: 1, description: 'Roles that must each sign.' },
+  statement: { ...nonEmpty, description: 'The statement each approver signs.' },
+  distinct: { type: 'boolean', default: true, description: 'Each role signed by a different person.' },
+  exclude_operator: { type: 'boolean', default: true, description: 'The operator who started the run may not sign.' },
+}, ['roles', 'statement']);
+
+const decisionStep = kindSchema('decision', {
+  options: {
+    type: 'array', minItems: 1,
+    items: {
+      type: 'object', required: ['id', 'label', 'go'], additionalProperties: false,
+      properties: {
+        id,
+        label: nonEmpty,
+        go: { type: 'boolean', description: 'Whether this option is a GO (locked until its conditions hold).' },
+        modes: { type: 'array', items: { enum: ['rehearsal', 'cutover'] }, minItems: 1 },
+        requires_steps: { oneOf: [{ const: 'all' }, { type: 'array', items: id }], description: '`all` (every required step before the decision) or a list of step ids.' },
+        requires_signoffs: { type: 'array', items: id, description: 'Sign-off steps that must be complete.' },
+        remediation: { type: 'boolean', description: 'The option needs a remediation plan (NO-GO).' },
+      },
+    },
+  },
+}, ['options']);
+
+const schema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://cutover.dev/schema/runbook.schema.json',
+  title: 'cutover runbook (format cutover-runbook/v1)',
+  type: 'object',
+  required: ['format', 'id', 'title', 'version', 'modes', 'baseline', 'target', 'roles', 'sections'],
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    format: { const: 'cutover-runbook/v1', description: 'Runbook format version.' },
+    id: { ...id, description: 'Runbook id; names the evidence bundle.' },
+    title: nonEmpty,
+    version: { ...nonEmpty, description: 'Version of this runbook (e.g. 1.0.0).' },
+    description: { type: 'string' },
+    modes: { type: 'array', items: { enum: ['rehearsal', 'cutover'] }, minItems: 1, uniqueItems: true, description: 'Modes this runbook may be run in.' },
+    baseline: { ...pin, description: 'The baseline that stays active until the cutover gate is passed (and the rollback target).' },
+    target: { ...pin, description: 'The cutover target.' },
+    roles: {
+      type: 'array', minItems: 1,
+      items: { type: 'object', required: ['id', 'title', 'side'], additionalProperties: false, properties: { id, title: nonEmpty, side: { enum: ['producer', 'consumer', 'joint'] } } },
+    },
+    vars: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      additionalProperties: {
+        type: 'object', required: ['type', 'description'], additionalProperties: false,
+        properties: {
+          type: { enum: ['string', 'path', 'url', 'sha', 'tag', 'int', 'bool', 'duration'] },
+          description: nonEmpty,
+          default: { type: ['string', 'number', 'boolean'] },
+          required: { type: 'boolean' },
+          env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Environment variable to read the value from.' },
+        },
+      },
+    },
+    tools: { type: 'array', items: { type: 'string', pattern: '^[^/\\s]+$' }, uniqueItems: true, description: 'Executables the preflight requires on PATH.' },
+    secrets: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, description: 'Environment variables whose values are masked everywhere.' },
+    rollback: { ...nonEmpty, description: 'Path of the rollback runbook, relative to this file.' },
+    triggers: {
+      type: 'array',
+      items: {
+        type: 'object', required: ['id', 'title', 'severity', 'action'], additionalProperties: false,
+        properties: { id, title: nonEmpty, severity: { enum: ['SEV-1', 'SEV-2', 'SEV-3'] }, action: nonEmpty, rollback: { type: 'boolean' } },
+      },
+    },
+    max_age: { ...duration, description: 'Default maximum age of evidence for a GO.' },
+    sections: {
+      type: 'array', minItems: 1,
+      items: {
+        type: 'object', required: ['id', 'title', 'steps'], additionalProperties: false,
+        properties: { id, title: nonEmpty, description: { type: 'string' }, steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } } },
+      },
+    },
+  },
+  $defs: {
+    stepCommon,
+    step: {
+      type: 'object',
+      required: ['id', 'kind', 'title'],
+      properties: { kind: stepCommon.properties.kind },
+      allOf: ['command', 'check', 'confirm', 'input', 'notice', 'signoff', 'decision'].map((k) => ({
+        if: { properties: { kind: { const: k } }, required: ['kind'] },
+        then: { $ref: `#/$defs/${k}Step` },
+      })),
+    },
+    commandStep, checkStep, confirmStep, inputStep, noticeStep, signoffStep, decisionStep,
+  },
+};
+
+writeFileSync(new URL('../schema/runbook.schema.json', import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);

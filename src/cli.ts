@@ -1,0 +1,62 @@
+// Entry point of the `cutover` command. It stays tiny on purpose: --version
+// and --help answer without loading anything else, and every sub-command is
+// imported lazily so that the plain paths never load Ink.
+import { EXIT, formatError } from './cli/errors.js';
+import { processIO } from './cli/io.js';
+import { VERSION } from './version.js';
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ main: (args: string[], io: typeof processIO) => Promise<number> }>;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  lint: { summary: 'lint <runbook>...                      validate runbook files', load: () => import('./cli/commands/lint.js') },
+  plan: { summary: 'plan <runbook> [--var KEY=VALUE]...   resolved steps + preflight', load: () => import('./cli/commands/plan.js') },
+};
+
+function usage(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  cutover ${c.summary}`);
+  return [
+    `cutover ${VERSION} — run a release's cutover day as an executable, auditable runbook`,
+    '',
+    'Usage:',
+    ...lines,
+    '',
+    'Every command takes --help. Exit codes: 0 ok, 1 not ok (NO-GO, failed check,',
+    'tampering), 2 usage or input error, 3 paused and resumable, 130 interrupted.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    processIO.out(usage());
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === '--version' || command === '-V') {
+    processIO.out(VERSION);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    processIO.err(formatError(new (await import('./cli/errors.js')).InputError(
+      `unknown command "${command}"`,
+      `run \`cutover --help\` to see the commands: ${Object.keys(COMMANDS).join(', ')}`,
+    )));
+    return EXIT.usage;
+  }
+  const mod = await entry.load();
+  return mod.main(rest, processIO);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const exitCode = (err as { exitCode?: number })?.exitCode;
+    processIO.err(formatError(err));
+    process.exitCode = typeof exitCode === 'number' ? exitCode : EXIT.usage;
+  },
+);

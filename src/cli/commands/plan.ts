@@ -1,0 +1,122 @@
+// `cutover plan <runbook> [--var K=V]...`: the resolved plan (each step with
+// its command after substitution, cwd, owner, deadline) and the preflight.
+// Exit 0 when the preflight passes, 1 when it names problems, 2 bad input.
+import { parseCommandArgs, parseVarFlags } from '../args.js';
+import { EXIT, InputError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { formatDiagnostic } from '../../runbook/diagnostics.js';
+import { loadRunbook } from '../../runbook/load.js';
+import { buildPlan, type Plan, type PlannedStep } from '../../runbook/preflight.js';
+import type { Runbook } from '../../runbook/types.js';
+
+export const HELP = `Usage: cutover plan <runbook> [--var KEY=VALUE]... [--json]
+
+Prints the resolved plan of a runbook — every step with its command after
+variable substitution, working directory, owner and deadline — and runs the
+preflight: vars without a value, undeclared --var flags, working directories
+that do not exist, required tools and each command's executable missing
+from PATH.
+
+Options:
+  --var KEY=VALUE   set a declared runbook var (repeatable)
+  --json            print the plan and the preflight as JSON
+  -h, --help
+
+Exit codes: 0 preflight passed, 1 preflight found problems, 2 invalid runbook or flags.`;
+
+export async function main(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('plan', args, {
+    var: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new InputError('plan: give exactly one runbook', 'run `cutover plan checklists/service-v3-cutover-day.yaml --var producer_root=...`');
+  const file = positionals[0]!;
+  const loaded = loadRunbook(file);
+  if (!loaded.ok) {
+    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+    io.err(`cutover plan: ${file} is not a valid runbook; run \`cutover lint ${file}\` after fixing it`);
+    return EXIT.usage;
+  }
+  const plan = buildPlan(loaded.loaded, parseVarFlags('plan', values.var));
+  if (values.json) {
+    io.out(JSON.stringify(planJson(loaded.loaded.runbook, plan), null, 2));
+  } else {
+    io.out(renderPlan(loaded.loaded.runbook, plan));
+  }
+  return plan.problems.length ? EXIT.notOk : EXIT.ok;
+}
+
+function planJson(rb: Runbook, plan: Plan) {
+  return {
+    runbook: { id: rb.id, title: rb.title, version: rb.version, modes: rb.modes },
+    baseline: plan.ctx.baseline,
+    target: plan.ctx.target,
+    vars: plan.vars,
+    steps: plan.steps.map((p) => ({
+      section: p.section,
+      id: p.step.id,
+      kind: p.step.kind,
+      title: p.step.title,
+      owner: p.step.owner ?? null,
+      required: p.step.required !== false,
+      due: p.step.due ?? null,
+      command: p.command ? { argv: p.command.argv ?? null, shell: p.command.shellCommand ?? null, display: p.command.display, cwd: p.command.cwd, timeout_ms: p.command.timeoutMs ?? null, expect_exit: p.command.expectExit, pin_commit: p.command.pinCommit ?? null } : null,
+      check: p.step.kind === 'check' ? { name: p.step.check, params: p.checkParams, cwd: p.cwd } : null,
+    })),
+    preflight: { ok: plan.problems.length === 0, problems: plan.problems, warnings: plan.warnings },
+  };
+}
+
+function renderPlan(rb: Runbook, plan: Plan): string {
+  const lines: string[] = [];
+  const { baseline, target } = plan.ctx;
+  lines.push(`${rb.title} (${rb.id} ${rb.version})`);
+  lines.push(`modes: ${rb.modes.join(', ')}`);
+  lines.push(`baseline: ${baseline.release_tag} ${baseline.commit}${baseline.service_contract ? ` ${baseline.service_contract}` : ''}`);
+  lines.push(`target:   ${target.release_tag} ${target.commit}${target.service_contract ? ` ${target.service_contract}` : ''}`);
+  if (rb.rollback) lines.push(`rollback runbook: ${rb.rollback}`);
+  const varNames = Object.keys(plan.vars);
+  if (varNames.length) {
+    lines.push('vars:');
+    for (const name of varNames) lines.push(`  ${name} = ${plan.vars[name] === '' ? '(unset)' : plan.vars[name]}`);
+  }
+  let section = '';
+  let n = 0;
+  for (const p of plan.steps) {
+    if (p.section !== section) {
+      section = p.section;
+      const s = rb.sections.find((x) => x.id === section)!;
+      lines.push('', `## ${s.title}`);
+    }
+    n++;
+    lines.push(...renderStep(n, p));
+  }
+  lines.push('', 'Preflight:');
+  if (plan.problems.length === 0) lines.push('  ok — every var has a value, every cwd exists, every tool and executable was found');
+  for (const p of plan.problems) lines.push(`  ✗ ${p.step ? `[${p.step}] ` : ''}${p.message}`, `      fix: ${p.hint}`);
+  for (const w of plan.warnings) lines.push(`  ! ${w.step ? `[${w.step}] ` : ''}${w.message}`, `      note: ${w.hint}`);
+  if (plan.problems.length) lines.push('', `preflight failed: ${plan.problems.length} problem(s)`);
+  return lines.join('\n');
+}
+
+function renderStep(n: number, p: PlannedStep): string[] {
+  const s = p.step;
+  const flags = [s.kind, s.owner ? `owner ${s.owner}` : '', s.required === false ? 'optional' : ''].filter(Boolean).join(', ');
+  const out = [`${String(n).padStart(3)}. ${s.id} — ${s.title} (${flags})`];
+  if (p.command) {
+    out.push(`       $ ${p.command.display}${p.command.shellCommand ? '   (shell)' : ''}`);
+    out.push(`       cwd ${p.command.cwd}${p.command.timeoutMs ? `, timeout ${s.kind === 'command' ? s.timeout : ''}` : ''}${p.command.expectExit.join(',') !== '0' ? `, expect exit ${p.command.expectExit.join('|')}` : ''}`);
+    if (p.command.pinCommit) out.push(`       pinned: git HEAD must be ${p.command.pinCommit}`);
+  }
+  if (s.kind === 'check') out.push(`       check ${s.check} ${JSON.stringify(p.checkParams)}`, `       cwd ${p.cwd}`);
+  if (s.kind === 'signoff') out.push(`       signed by: ${s.roles.join(' + ')}${s.distinct !== false ? ' (different people)' : ''}${s.exclude_operator !== false ? ', not the operator' : ''}`);
+  if (s.kind === 'decision') out.push(`       options: ${s.options.map((o) => o.label).join(' | ')}`);
+  if (s.requires?.length) out.push(`       after: ${s.requires.join(', ')}`);
+  if (s.due) out.push(`       due: within ${s.due.within} after ${s.due.after === 'start' ? 'the run starts' : s.due.after === 'trigger' ? 'the trigger is declared' : `"${s.due.after}" completes`}`);
+  return out;
+}

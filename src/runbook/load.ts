@@ -1,0 +1,34 @@
+// Loads a runbook: read + YAML with positions, schema, then semantic checks.
+// Returns every problem found (not only the first) as a Result value.
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from './diagnostics.js';
+import { schemaDiagnostics } from './schema.js';
+import { semanticDiagnostics } from './semantics.js';
+import { readRunbookSource } from './source.js';
+import type { Runbook, Step } from './types.js';
+
+export interface LoadedRunbook {
+  file: string;
+  text: string;
+  sha256: string;
+  runbook: Runbook;
+}
+
+export type LoadResult = { ok: true; loaded: LoadedRunbook } | { ok: false; diagnostics: Diagnostic[] };
+
+export function loadRunbook(file: string): LoadResult {
+  const read = readRunbookSource(file);
+  if (!read.ok) return read;
+  const { source } = read;
+  const schemaProblems = schemaDiagnostics(source);
+  if (schemaProblems.length > 0) return { ok: false, diagnostics: schemaProblems };
+  const runbook = source.data as Runbook;
+  const semantic = semanticDiagnostics(source, runbook);
+  if (semantic.length > 0) return { ok: false, diagnostics: semantic };
+  return { ok: true, loaded: { file, text: source.text, sha256: createHash('sha256').update(source.text).digest('hex'), runbook } };
+}
+
+/** Every step of the runbook in document order. */
+export function allSteps(runbook: Runbook): Step[] {
+  return runbook.sections.flatMap((s) => s.steps);
+}

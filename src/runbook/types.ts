@@ -1,0 +1,192 @@
+// The runbook format v1 as TypeScript types. The JSON Schema in
+// schema/runbook.schema.json is the authority for what a file may contain;
+// these types describe a runbook once it has passed that schema and the
+// semantic checks in validate.ts.
+
+export const RUNBOOK_FORMAT = 'cutover-runbook/v1';
+
+export type Mode = 'rehearsal' | 'cutover';
+export type Side = 'producer' | 'consumer' | 'joint';
+
+export interface Pin {
+  release_tag: string;
+  commit: string;
+  service_contract?: string;
+  api_contract?: string;
+  integration_baseline?: string;
+}
+
+export interface Role {
+  id: string;
+  title: string;
+  side: Side;
+}
+
+export type VarType = 'string' | 'path' | 'url' | 'sha' | 'tag' | 'int' | 'bool' | 'duration';
+
+export interface VarDecl {
+  type: VarType;
+  description: string;
+  default?: string | number | boolean;
+  /** A var without default is required unless `required: false`. */
+  required?: boolean;
+  /** Read the value from this environment variable when not given by --var. */
+  env?: string;
+}
+
+export interface Trigger {
+  id: string;
+  title: string;
+  severity: 'SEV-1' | 'SEV-2' | 'SEV-3';
+  action: string;
+  /** When true, declaring this trigger means: switch to the rollback runbook. */
+  rollback?: boolean;
+}
+
+export interface Due {
+  /** `start` (run started), `trigger` (a rollback trigger was declared) or a step id (its completion). */
+  after: string;
+  /** A duration such as 15m, 30m, 24h. */
+  within: string;
+}
+
+interface StepBase {
+  id: string;
+  title: string;
+  description?: string;
+  owner?: string;
+  /** Required steps must pass before a GO (default true). */
+  required?: boolean;
+  /** Steps that must have completed before this one may run. */
+  requires?: string[];
+  due?: Due;
+  /** Evidence older than this is stale for a GO (overrides the runbook default). */
+  max_age?: string;
+}
+
+export interface OutputAssertions {
+  stdout_contains?: string[];
+  stdout_not_contains?: string[];
+  stderr_contains?: string[];
+  stderr_not_contains?: string[];
+}
+
+export interface CommandStep extends StepBase {
+  kind: 'command';
+  /** argv list, or a string split into words (no shell) unless `shell: true`. */
+  run: string | string[];
+  shell?: boolean;
+  cwd?: string;
+  env?: Record<string, string>;
+  timeout?: string;
+  expect_exit?: number[];
+  expect?: OutputAssertions;
+  /** The cwd's git HEAD must equal this commit for the step to count as passed. */
+  pin_commit?: string;
+}
+
+export interface CheckStep extends StepBase {
+  kind: 'check';
+  check: 'handoff-payload' | 'envelope' | 'artifact-digest';
+  with: Record<string, unknown>;
+  cwd?: string;
+}
+
+export interface ConfirmStep extends StepBase {
+  kind: 'confirm';
+  statement: string;
+  note?: 'required' | 'optional';
+  link?: 'required' | 'optional';
+}
+
+export type FieldType = 'text' | 'select' | 'sha' | 'tag' | 'duration' | 'url' | 'timestamp';
+
+export interface InputField {
+  id: string;
+  label: string;
+  type: FieldType;
+  options?: string[];
+  required?: boolean;
+  pattern?: string;
+  multiline?: boolean;
+}
+
+export interface InputStep extends StepBase {
+  kind: 'input';
+  fields: InputField[];
+}
+
+export interface NoticeStep extends StepBase {
+  kind: 'notice';
+  channel?: string;
+  audience?: string;
+  template: string;
+}
+
+export interface SignoffStep extends StepBase {
+  kind: 'signoff';
+  roles: string[];
+  statement: string;
+  /** Every role signed by a different person (default true). */
+  distinct?: boolean;
+  /** No approver may be the operator who started the run (default true). */
+  exclude_operator?: boolean;
+}
+
+export interface DecisionOption {
+  id: string;
+  label: string;
+  /** A GO option opens the gate; NO-GO options do not. */
+  go: boolean;
+  /** Only in these modes (e.g. runtime cutover: [cutover]). */
+  modes?: Mode[];
+  /** `all` = every required step before the decision; or a list of step ids. */
+  requires_steps?: 'all' | string[];
+  requires_signoffs?: string[];
+  /** NO-GO needs a remediation plan. */
+  remediation?: boolean;
+}
+
+export interface DecisionStep extends StepBase {
+  kind: 'decision';
+  options: DecisionOption[];
+}
+
+export type Step =
+  | CommandStep
+  | CheckStep
+  | ConfirmStep
+  | InputStep
+  | NoticeStep
+  | SignoffStep
+  | DecisionStep;
+
+export type StepKind = Step['kind'];
+
+export interface Section {
+  id: string;
+  title: string;
+  description?: string;
+  steps: Step[];
+}
+
+export interface Runbook {
+  format: typeof RUNBOOK_FORMAT;
+  id: string;
+  title: string;
+  version: string;
+  description?: string;
+  modes: Mode[];
+  baseline: Pin;
+  target: Pin;
+  roles: Role[];
+  vars?: Record<string, VarDecl>;
+  tools?: string[];
+  secrets?: string[];
+  /** Path of the rollback runbook, relative to this file. */
+  rollback?: string;
+  triggers?: Trigger[];
+  /** Default maximum evidence age for a GO (e.g. 4h). */
+  max_age?: string;
+  sections: Section[];
+}

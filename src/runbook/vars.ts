@@ -1,0 +1,160 @@
+// `${...}` references in runbook strings: finding them, resolving declared
+// vars from --var / environment / defaults, and substituting values. `$${`
+// writes a literal `${`.
+import type { Runbook, VarDecl, VarType } from './types.js';
+
+const REF = /\$(\$)?\{([^}]*)\}/g;
+
+export const RUN_FIELDS = ['id', 'mode', 'operator', 'started_at', 'runbook', 'bundle'] as const;
+export const PIN_FIELDS = ['release_tag', 'commit', 'service_contract', 'api_contract', 'integration_baseline'] as const;
+/** Names that cannot be step ids because they are reference namespaces. */
+export const RESERVED_IDS = new Set(['run', 'baseline', 'target', 'start', 'trigger', 'env']);
+
+export type RefKind =
+  | { kind: 'var'; name: string }
+  | { kind: 'run'; field: string }
+  | { kind: 'pin'; pin: 'baseline' | 'target'; field: string }
+  | { kind: 'input'; step: string; field: string }
+  | { kind: 'invalid'; reason: string };
+
+export function findRefs(text: string): { raw: string; index: number }[] {
+  const refs: { raw: string; index: number }[] = [];
+  for (const m of text.matchAll(REF)) {
+    if (m[1]) continue; // $${...} is an escaped literal
+    refs.push({ raw: m[2]!, index: m.index });
+  }
+  return refs;
+}
+
+export function classifyRef(raw: string): RefKind {
+  const name = raw.trim();
+  if (!name) return { kind: 'invalid', reason: 'empty reference ${}' };
+  const parts = name.split('.');
+  if (parts.length === 1) {
+    return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? { kind: 'var', name } : { kind: 'invalid', reason: `"${name}" is not a valid variable name` };
+  }
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return { kind: 'invalid', reason: `"${name}" is not of the form name or step.field` };
+  const [head, field] = parts as [string, string];
+  if (head === 'run') return { kind: 'run', field };
+  if (head === 'baseline' || head === 'target') return { kind: 'pin', pin: head, field };
+  return { kind: 'input', step: head, field };
+}
+
+/** Replaces every reference using `lookup`; `quote` is applied to each value (for shell strings). */
+export function substitute(text: string, lookup: (ref: RefKind, raw: string) => string | undefined, quote?: (v: string) => string): string {
+  return text.replace(REF, (whole, escaped: string | undefined, raw: string) => {
+    if (escaped) return whole.slice(1);
+    const value = lookup(classifyRef(raw), raw);
+    if (value === undefined) return whole;
+    return quote ? quote(value) : value;
+  });
+}
+
+/** POSIX shell single-quoting: the value is passed as one literal word. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Splits a command string into words like a shell would, without expansions. */
+export function splitWords(command: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < command.length; i++) {
+    const ch = command[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < command.length && '"\\$`'.includes(command[i + 1]!)) cur += command[++i];
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (ch === '\\' && i + 1 < command.length) {
+      cur += command[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
+export interface VarProblem {
+  name: string;
+  message: string;
+  hint: string;
+}
+
+export interface ResolvedVars {
+  values: Record<string, string>;
+  problems: VarProblem[];
+}
+
+/** Resolves declared vars from --var values, then their env source, then defaults. */
+export function resolveVars(runbook: Runbook, given: Record<string, string>, env: NodeJS.ProcessEnv = process.env): ResolvedVars {
+  const decls = runbook.vars ?? {};
+  const values: Record<string, string> = {};
+  const problems: VarProblem[] = [];
+  for (const name of Object.keys(given)) {
+    if (!(name in decls)) {
+      const known = Object.keys(decls);
+      problems.push({
+        name,
+        message: `--var ${name} is not declared by runbook "${runbook.id}"`,
+        hint: known.length ? `declared vars are: ${known.join(', ')}` : 'this runbook declares no vars; remove the --var flag',
+      });
+    }
+  }
+  for (const [name, decl] of Object.entries(decls)) {
+    let value: string | undefined = given[name];
+    if (value === undefined && decl.env && env[decl.env] !== undefined) value = env[decl.env];
+    if (value === undefined && decl.default !== undefined) value = String(decl.default);
+    if (value === undefined) {
+      if (decl.required !== false) {
+        problems.push({
+          name,
+          message: `var ${name} (${decl.description}) has no value`,
+          hint: `pass --var ${name}=...${decl.env ? ` or set ${decl.env} in the environment` : ''}`,
+        });
+      } else {
+        values[name] = '';
+      }
+      continue;
+    }
+    const typeProblem = checkVarType(decl, value);
+    if (typeProblem) problems.push({ name, message: `var ${name}=${JSON.stringify(value)} ${typeProblem}`, hint: `pass a valid ${decl.type} with --var ${name}=...` });
+    values[name] = value;
+  }
+  return { values, problems };
+}
+
+const TYPE_CHECKS: Record<VarType, (v: string) => string | undefined> = {
+  string: () => undefined,
+  path: (v) => (v.length ? undefined : 'is an empty path'),
+  url: (v) => (URL.canParse(v) ? undefined : 'is not a URL'),
+  sha: (v) => (/^[0-9a-f]{40}$/.test(v) ? undefined : 'is not a 40-character lower-case commit sha'),
+  tag: (v) => (/^[^\s~^:?*[\\]+$/.test(v) ? undefined : 'is not a valid git tag name'),
+  int: (v) => (/^-?[0-9]+$/.test(v) ? undefined : 'is not an integer'),
+  bool: (v) => (v === 'true' || v === 'false' ? undefined : 'is not true or false'),
+  duration: (v) => (/^([0-9]+(ms|s|m|h|d))+$/.test(v) ? undefined : 'is not a duration like 15m'),
+};
+
+export function checkVarType(decl: VarDecl, value: string): string | undefined {
+  return TYPE_CHECKS[decl.type](value);
+}
+
+/** Parses 90s, 15m, 1h30m, 24h, 500ms into milliseconds. */
+export function parseDuration(text: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  let total = 0;
+  for (const m of text.matchAll(/([0-9]+)(ms|s|m|h|d)/g)) total += Number(m[1]) * units[m[2]!]!;
+  return total;
+}
