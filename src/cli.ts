@@ -13,6 +13,12 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   lint: { summary: 'lint <runbook>...                      validate runbook files', load: () => import('./cli/commands/lint.js') },
   plan: { summary: 'plan <runbook> [--var KEY=VALUE]...   resolved steps + preflight', load: () => import('./cli/commands/plan.js') },
+  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]... [--evidence-dir DIR]\n                 [--operator NAME] [--plain] [--answers FILE]', load: () => import('./cli/commands/run.js') },
+  resume: { summary: 'resume <bundle-dir> [--plain] [--answers FILE]', load: () => import('./cli/commands/resume.js') },
+  verify: { summary: 'verify <bundle-dir> [--json]           integrity + rule replay', load: () => import('./cli/commands/verify.js') },
+  report: { summary: 'report <bundle-dir> [--format markdown|json] [--out FILE]', load: () => import('./cli/commands/report.js') },
+  check: { summary: 'check handoff --manifest FILE --payload FILE [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--json]', load: () => import('./cli/commands/check.js') },
+  demo: { summary: 'demo [--plain] [--scenario NAME]       self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
 };
 
 function usage(): string {

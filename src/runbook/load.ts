@@ -16,14 +16,19 @@ export interface LoadedRunbook {
 
 export type LoadResult = { ok: true; loaded: LoadedRunbook } | { ok: false; diagnostics: Diagnostic[] };
 
-export function loadRunbook(file: string): LoadResult {
+export interface LoadOptions {
+  /** Check that the rollback runbook exists beside this file (off for the copy inside a bundle). */
+  checkRollbackPath?: boolean;
+}
+
+export function loadRunbook(file: string, options: LoadOptions = {}): LoadResult {
   const read = readRunbookSource(file);
   if (!read.ok) return read;
   const { source } = read;
   const schemaProblems = schemaDiagnostics(source);
   if (schemaProblems.length > 0) return { ok: false, diagnostics: schemaProblems };
   const runbook = source.data as Runbook;
-  const semantic = semanticDiagnostics(source, runbook);
+  const semantic = semanticDiagnostics(source, runbook, options.checkRollbackPath !== false);
   if (semantic.length > 0) return { ok: false, diagnostics: semantic };
   return { ok: true, loaded: { file, text: source.text, sha256: createHash('sha256').update(source.text).digest('hex'), runbook } };
 }

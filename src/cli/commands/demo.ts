@@ -1,0 +1,68 @@
+// `cutover demo [--plain] [--scenario NAME]`: a self-contained rehearsal of
+// the cutover day on a sandbox producer + consumer copied to a temp dir (the
+// package's files are never written). Without a TTY it answers the manual
+// steps from the demo's own answers file.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandArgs } from '../args.js';
+import { EXIT, InputError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { listScenarios, prepareDemo } from '../../demo/prepare.js';
+import { Session } from '../../session/session.js';
+import { runFrontEnd } from './front-end.js';
+
+export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--evidence-dir DIR]
+
+Runs a self-contained rehearsal of the service.v3 cutover day: a sandbox
+producer and consumer workspace (real node programs checking real contract
+files) is copied to a temporary directory, optionally broken by a scenario,
+and the demo runbook runs against it with the demo's answers. The evidence
+bundle is written under ./evidence (or --evidence-dir).
+
+Options:
+  --scenario NAME     break something first to rehearse a NO-GO / rollback
+                      (run \`cutover demo --list\` to see the scenarios)
+  --list              list the scenarios
+  --evidence-dir DIR  where the bundle is written (default ./evidence)
+  --plain             line output
+  -h, --help`;
+
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'checklists', 'demo'))) return dir;
+    dir = resolve(dir, '..');
+  }
+  throw new InputError('cannot find the demo files (checklists/demo) next to the cutover program', 'reinstall the package; the checklists folder is part of it');
+}
+
+export async function main(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseCommandArgs('demo', args, {
+    plain: { type: 'boolean' },
+    scenario: { type: 'string' },
+    list: { type: 'boolean' },
+    'evidence-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, false);
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  const root = packageRoot();
+  if (values.list) {
+    for (const s of listScenarios(root)) io.out(`${s.name.padEnd(14)} ${s.description}`);
+    return EXIT.ok;
+  }
+  const demo = await prepareDemo({ scenario: values.scenario, packageRoot: root });
+  if (demo.scenario) io.out(`scenario ${demo.scenario.name}: ${demo.scenario.description}\n`);
+  io.out(`sandbox: ${demo.workDir}`);
+  const session = Session.start({
+    runbookPath: demo.runbookPath,
+    mode: 'rehearsal',
+    vars: demo.vars,
+    evidenceDir: values['evidence-dir'],
+    operator: 'Demo Captain',
+  });
+  return runFrontEnd(session, { plain: true, answersFile: demo.answersPath, io });
+}

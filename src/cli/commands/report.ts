@@ -1,0 +1,57 @@
+// `cutover report <bundle-dir>`: the decision record (markdown) or the
+// manifest (json), computed afresh from the journal.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCommandArgs } from '../args.js';
+import { EXIT, InputError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
+import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
+import { buildManifest, renderDecisionRecord } from '../../evidence/record.js';
+import { foldEvents } from '../../engine/fold.js';
+import { loadRunbook } from '../../runbook/load.js';
+
+export const HELP = `Usage: cutover report <bundle-dir> [--format markdown|json] [--out FILE]
+
+Prints the decision record of a run (markdown, the default) or its manifest
+(json), computed from the journal. It does not check integrity: use
+\`cutover verify\` for that.
+
+Options:
+  --format FORMAT   markdown (default) or json
+  --out FILE        write to FILE instead of standard output
+  -h, --help`;
+
+export async function main(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('report', args, {
+    format: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new InputError('report: give exactly one bundle directory', 'run `cutover report evidence/<bundle>`');
+  const format = values.format ?? 'markdown';
+  if (format !== 'markdown' && format !== 'json') throw new InputError(`report: --format must be markdown or json, not "${format}"`, 'use --format markdown or --format json');
+  const dir = positionals[0]!;
+  if (!isBundleDir(dir)) throw new InputError(`${dir}: not an evidence bundle (no journal.ndjson in it)`, 'pass the bundle directory that `cutover run` printed');
+  const { events, problems } = readJournal(join(dir, JOURNAL_FILE));
+  const started = events[0];
+  if (!started || started.type !== 'run.started') throw new InputError(`${dir}/${JOURNAL_FILE}: no run.started event`, 'the bundle is damaged; run `cutover verify` on it');
+  const loaded = loadRunbook(join(dir, RUNBOOK_COPY), { checkRollbackPath: false });
+  if (!loaded.ok) throw new InputError(`${dir}/${RUNBOOK_COPY}: the runbook copy is not valid (${loaded.diagnostics[0]?.message})`, 'the bundle is damaged; run `cutover verify` on it');
+  const state = foldEvents(loaded.loaded.runbook, events);
+  const now = new Date();
+  const manifest = buildManifest(loaded.loaded.runbook, state, events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
+  let text = format === 'json' ? `${JSON.stringify(manifest, null, 2)}\n` : renderDecisionRecord(loaded.loaded.runbook, state, manifest, now);
+  if (problems.length) text = format === 'json' ? text : `> WARNING: the journal has integrity problems (${problems[0]}); run \`cutover verify\`.\n\n${text}`;
+  if (values.out) {
+    writeFileSync(values.out, text);
+    io.err(`report written to ${values.out}`);
+  } else {
+    io.out(text);
+  }
+  return EXIT.ok;
+}

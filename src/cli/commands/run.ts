@@ -1,0 +1,58 @@
+// `cutover run <runbook>`: starts a run and drives it. Without a TTY (or with
+// --plain) the plain line reporter walks it with the answers file.
+import { parseCommandArgs, parseVarFlags } from '../args.js';
+import { EXIT, InputError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import type { Mode } from '../../runbook/types.js';
+import { Session } from '../../session/session.js';
+import { runFrontEnd } from './front-end.js';
+
+export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
+                   [--evidence-dir DIR] [--operator NAME] [--plain] [--answers FILE]
+
+Starts a run of the runbook: every command and check runs live, every event
+is journaled into a new evidence bundle (default ./evidence/<UTC>_<id>/), and
+the GO decision stays locked until every gate is green and the joint
+sign-off is recorded.
+
+Options:
+  --mode MODE         rehearsal (default) or cutover; a rehearsal can never
+                      produce a runtime-cutover GO
+  --var KEY=VALUE     set a declared runbook var (repeatable)
+  --evidence-dir DIR  where the bundle directory is created (default ./evidence)
+  --operator NAME     who runs it (default: git user.name, else the login name)
+  --plain             line output, no interactive screen (also without a TTY)
+  --answers FILE      YAML answers for manual steps, inputs, sign-offs and the
+                      decision (see docs/runbook-format.md); without an answer
+                      the plain run pauses at that step and exits 3
+  -h, --help
+
+Exit codes: 0 GO (or all steps passed), 1 NO-GO / a failed gate / GO refused,
+2 bad input, 3 paused (resume with \`cutover resume <bundle>\`), 130 Ctrl-C.`;
+
+export async function main(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', args, {
+    mode: { type: 'string' },
+    var: { type: 'string', multiple: true },
+    'evidence-dir': { type: 'string' },
+    operator: { type: 'string' },
+    plain: { type: 'boolean' },
+    answers: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new InputError('run: give exactly one runbook', 'run `cutover run checklists/service-v3-cutover-day.yaml --mode rehearsal`');
+  const mode = (values.mode ?? 'rehearsal') as Mode;
+  if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal for a dry run, --mode cutover on cutover day');
+  const session = Session.start({
+    runbookPath: positionals[0]!,
+    mode,
+    vars: parseVarFlags('run', values.var),
+    evidenceDir: values['evidence-dir'],
+    operator: values.operator,
+  });
+  return runFrontEnd(session, { plain: values.plain ?? false, answersFile: values.answers, io });
+}

@@ -1,0 +1,100 @@
+// The journal's event types. Every fact of a run is one of these; the run
+// state is a pure fold over them (fold.ts), so resume and verify replay the
+// same code. Events carry raw facts (exit code, git HEAD, names), and the
+// fold derives pass/fail from them rather than trusting a stored verdict.
+import type { Mode, Pin } from '../runbook/types.js';
+
+export interface StreamRecord {
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface AttemptResult {
+  outcome: 'exited' | 'signaled' | 'timed-out' | 'cancelled' | 'spawn-failed';
+  exit_code: number | null;
+  signal: string | null;
+  error?: string;
+  started_at: string;
+  ended_at: string;
+  duration_ms: number;
+  stdout: StreamRecord;
+  stderr: StreamRecord;
+  combined: StreamRecord;
+  git_head: string | null;
+}
+
+export interface AssertionResult {
+  assertion: string;
+  ok: boolean;
+}
+
+export interface CheckRecord {
+  name: string;
+  passed: boolean;
+  summary: string;
+  report: StreamRecord;
+  data_file?: StreamRecord;
+}
+
+export type EventBody =
+  | {
+      type: 'run.started';
+      run_id: string;
+      rehearsal: boolean;
+      mode: Mode;
+      operator: string;
+      runbook: { id: string; title: string; version: string; file: string; sha256: string };
+      baseline: Pin;
+      target: Pin;
+      vars: Record<string, string>;
+      host: string;
+      cutover_version: string;
+    }
+  | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number }
+  | { type: 'run.paused'; reason: string; waiting_for?: string }
+  | {
+      type: 'step.started';
+      step: string;
+      attempt: number;
+      by: string;
+      command?: { display: string; argv?: string[]; shell?: string; cwd: string; expect_exit: number[]; pin_commit?: string };
+      check?: { name: string; params: Record<string, unknown>; cwd: string };
+    }
+  | { type: 'step.finished'; step: string; attempt: number; result?: AttemptResult; assertions?: AssertionResult[]; check?: CheckRecord }
+  | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
+  | { type: 'step.skipped'; step: string; reason: string; by: string }
+  | { type: 'step.confirmed'; step: string; by: string; note?: string; link?: string }
+  | { type: 'input.recorded'; step: string; by: string; values: Record<string, string> }
+  | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord }
+  | { type: 'signoff.recorded'; step: string; role: string; name: string; statement: string; evidence_digest: string; by: string }
+  | { type: 'trigger.declared'; trigger: string; severity: string; note: string; by: string }
+  | { type: 'trigger.cleared'; trigger: string; note: string; by: string }
+  | { type: 'decision.refused'; step: string; option: string; reasons: string[]; by: string }
+  | {
+      type: 'decision.recorded';
+      step: string;
+      option: string;
+      label: string;
+      go: boolean;
+      confirmed_text: string;
+      remediation?: string;
+      evidence_digest: string;
+      by: string;
+    }
+  | { type: 'run.closed'; outcome: RunOutcome; summary: string };
+
+export type RunOutcome = 'GO' | 'NO-GO' | 'DONE' | 'FAILED' | 'INCOMPLETE';
+
+export type EventType = EventBody['type'];
+
+export interface EventMeta {
+  seq: number;
+  at: string;
+  prev: string;
+  hash: string;
+}
+
+export type JournalEvent = EventBody & EventMeta;
+
+export type EventOf<T extends EventType> = Extract<EventBody, { type: T }> & EventMeta;

@@ -1,0 +1,278 @@
+// The pure fold from journal events to the run state. No I/O: given the
+// runbook and the events, it always computes the same state — the running
+// session, `resume` and `verify` all use it.
+import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
+import { substitute } from '../runbook/vars.js';
+import { refLookup } from '../runbook/resolve.js';
+import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, RunOutcome } from './events.js';
+
+export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted';
+
+export interface Attempt {
+  n: number;
+  startedSeq: number;
+  startedAt: string;
+  finishedSeq?: number;
+  result?: AttemptResult;
+  assertions?: AssertionResult[];
+  check?: CheckRecord;
+  interrupted?: string;
+  status: 'running' | 'passed' | 'failed' | 'interrupted';
+  /** Why the attempt failed, in words. */
+  failure?: string;
+  display?: string;
+}
+
+export interface Signature {
+  step: string;
+  role: string;
+  name: string;
+  seq: number;
+  at: string;
+  /** Set when a required step was re-run after this signature. */
+  voidedBy?: { step: string; attempt: number; seq: number };
+}
+
+export interface TriggerState {
+  id: string;
+  severity: string;
+  note: string;
+  declaredAt: string;
+  seq: number;
+  open: boolean;
+}
+
+export interface StepState {
+  id: string;
+  status: StepStatus;
+  attempts: Attempt[];
+  /** Sequence number of the event that completed it (passed or skipped). */
+  completedSeq?: number;
+  completedAt?: string;
+  skipReason?: string;
+  note?: string;
+  link?: string;
+}
+
+export interface DecisionState {
+  step: string;
+  option: string;
+  label: string;
+  go: boolean;
+  remediation?: string;
+  at: string;
+  seq: number;
+}
+
+export interface RunState {
+  runId: string;
+  mode: Mode;
+  rehearsal: boolean;
+  operator: string;
+  startedAt: string;
+  vars: Record<string, string>;
+  baseline: Pin;
+  target: Pin;
+  runbookSha256: string;
+  steps: Record<string, StepState>;
+  inputs: Record<string, Record<string, string>>;
+  signatures: Signature[];
+  triggers: TriggerState[];
+  refusals: { step: string; option: string; reasons: string[]; seq: number }[];
+  notices: Record<string, { file: string; sentAt: string; channel?: string }>;
+  decision?: DecisionState;
+  closed?: { outcome: RunOutcome; seq: number };
+  lastSeq: number;
+  lastAt: string;
+}
+
+export function stepsInOrder(runbook: Runbook): Step[] {
+  return runbook.sections.flatMap((s) => s.steps);
+}
+
+export function isRequired(step: Step): boolean {
+  return step.required !== false;
+}
+
+export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): RunState {
+  const first = events[0];
+  if (!first || first.type !== 'run.started') throw new Error('journal does not start with run.started');
+  const state: RunState = {
+    runId: first.run_id,
+    mode: first.mode,
+    rehearsal: first.rehearsal,
+    operator: first.operator,
+    startedAt: first.at,
+    vars: first.vars,
+    baseline: first.baseline,
+    target: first.target,
+    runbookSha256: first.runbook.sha256,
+    steps: Object.fromEntries(stepsInOrder(runbook).map((s) => [s.id, { id: s.id, status: 'pending' as StepStatus, attempts: [] }])),
+    inputs: {},
+    signatures: [],
+    triggers: [],
+    refusals: [],
+    notices: {},
+    lastSeq: first.seq,
+    lastAt: first.at,
+  };
+  const byId = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
+  for (const ev of events) applyEvent(state, byId, ev);
+  return state;
+}
+
+/** Applies one event; exported so verify can evaluate the gate before each decision. */
+export function applyEvent(state: RunState, byId: Map<string, Step>, ev: JournalEvent): void {
+  state.lastSeq = ev.seq;
+  state.lastAt = ev.at;
+  const stepState = 'step' in ev && typeof ev.step === 'string' ? state.steps[ev.step] : undefined;
+  switch (ev.type) {
+    case 'step.started': {
+      if (!stepState) return;
+      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined) });
+      stepState.status = 'running';
+      stepState.completedSeq = undefined;
+      stepState.completedAt = undefined;
+      stepState.skipReason = undefined;
+      // Re-running a required step voids every earlier signature (GO rule 4).
+      const step = byId.get(ev.step);
+      if (step && isRequired(step)) {
+        for (const sig of state.signatures) {
+          if (sig.voidedBy) continue;
+          sig.voidedBy = { step: ev.step, attempt: ev.attempt, seq: ev.seq };
+          const signoff = state.steps[sig.step];
+          if (signoff && signoff.status === 'passed') {
+            signoff.status = 'pending';
+            signoff.completedSeq = undefined;
+            signoff.completedAt = undefined;
+          }
+        }
+      }
+      return;
+    }
+    case 'step.finished': {
+      const attempt = stepState?.attempts.find((a) => a.n === ev.attempt);
+      const step = byId.get(ev.step);
+      if (!stepState || !attempt || !step) return;
+      attempt.finishedSeq = ev.seq;
+      attempt.result = ev.result;
+      attempt.assertions = ev.assertions;
+      attempt.check = ev.check;
+      attempt.failure = judgeAttempt(step, ev, state);
+      attempt.status = attempt.failure ? 'failed' : 'passed';
+      if (isLatest(stepState, attempt)) {
+        stepState.status = attempt.status;
+        if (attempt.status === 'passed') {
+          stepState.completedSeq = ev.seq;
+          stepState.completedAt = ev.at;
+        }
+      }
+      return;
+    }
+    case 'step.interrupted': {
+      const attempt = stepState?.attempts.find((a) => a.n === ev.attempt);
+      if (!stepState || !attempt) return;
+      attempt.status = 'interrupted';
+      attempt.interrupted = ev.reason;
+      attempt.failure = `interrupted: ${ev.reason}`;
+      if (isLatest(stepState, attempt)) stepState.status = 'interrupted';
+      return;
+    }
+    case 'step.skipped':
+      if (!stepState) return;
+      stepState.status = 'skipped';
+      stepState.skipReason = ev.reason;
+      stepState.completedSeq = ev.seq;
+      stepState.completedAt = ev.at;
+      return;
+    case 'step.confirmed':
+      if (!stepState) return;
+      complete(stepState, ev);
+      stepState.note = ev.note;
+      stepState.link = ev.link;
+      return;
+    case 'input.recorded':
+      if (!stepState) return;
+      state.inputs[ev.step] = { ...ev.values };
+      complete(stepState, ev);
+      return;
+    case 'notice.sent':
+      if (!stepState) return;
+      state.notices[ev.step] = { file: ev.text.file, sentAt: ev.sent_at, channel: ev.channel };
+      complete(stepState, ev);
+      return;
+    case 'signoff.recorded': {
+      // A new signature for a role replaces that role's earlier one.
+      state.signatures = state.signatures.filter((s) => !(s.step === ev.step && s.role === ev.role));
+      state.signatures.push({ step: ev.step, role: ev.role, name: ev.name, seq: ev.seq, at: ev.at });
+      const step = byId.get(ev.step);
+      if (stepState && step?.kind === 'signoff') {
+        const valid = state.signatures.filter((s) => s.step === ev.step && !s.voidedBy);
+        if (step.roles.every((r) => valid.some((s) => s.role === r))) complete(stepState, ev);
+      }
+      return;
+    }
+    case 'trigger.declared':
+      state.triggers.push({ id: ev.trigger, severity: ev.severity, note: ev.note, declaredAt: ev.at, seq: ev.seq, open: true });
+      return;
+    case 'trigger.cleared':
+      for (const t of state.triggers) if (t.id === ev.trigger) t.open = false;
+      return;
+    case 'decision.refused':
+      state.refusals.push({ step: ev.step, option: ev.option, reasons: ev.reasons, seq: ev.seq });
+      return;
+    case 'decision.recorded':
+      state.decision = { step: ev.step, option: ev.option, label: ev.label, go: ev.go, remediation: ev.remediation, at: ev.at, seq: ev.seq };
+      if (stepState) complete(stepState, ev);
+      return;
+    case 'run.closed':
+      state.closed = { outcome: ev.outcome, seq: ev.seq };
+      return;
+    default:
+      return;
+  }
+}
+
+function complete(stepState: StepState, ev: JournalEvent): void {
+  stepState.status = 'passed';
+  stepState.completedSeq = ev.seq;
+  stepState.completedAt = ev.at;
+  stepState.skipReason = undefined;
+}
+
+function isLatest(stepState: StepState, attempt: Attempt): boolean {
+  return stepState.attempts[stepState.attempts.length - 1] === attempt;
+}
+
+/** Decides pass/fail from the recorded facts; returns the failure in words, or undefined. */
+function judgeAttempt(step: Step, ev: Extract<JournalEvent, { type: 'step.finished' }>, state: RunState): string | undefined {
+  if (step.kind === 'check') {
+    if (!ev.check) return 'no check result was recorded';
+    return ev.check.passed ? undefined : `check ${ev.check.name} failed: ${ev.check.summary}`;
+  }
+  if (step.kind !== 'command') return undefined;
+  const r = ev.result;
+  if (!r) return 'no command result was recorded';
+  switch (r.outcome) {
+    case 'spawn-failed':
+      return `could not start: ${r.error ?? 'unknown error'}`;
+    case 'timed-out':
+      return `timed out after ${step.timeout ?? `${r.duration_ms} ms`}`;
+    case 'cancelled':
+      return 'cancelled by the operator';
+    case 'signaled':
+      return `killed by signal ${r.signal}`;
+    default:
+      break;
+  }
+  const expected = step.expect_exit ?? [0];
+  if (r.exit_code === null || !expected.includes(r.exit_code)) return `exit code ${r.exit_code}, expected ${expected.join(' or ')}`;
+  const failedAssertion = ev.assertions?.find((a) => !a.ok);
+  if (failedAssertion) return `output assertion failed: ${failedAssertion.assertion}`;
+  if (step.pin_commit) {
+    const pin = substitute(step.pin_commit, refLookup({ vars: state.vars, baseline: state.baseline, target: state.target }));
+    if (r.git_head === null) return `the working directory is not a git checkout, so its HEAD cannot be compared with the pinned commit ${pin}`;
+    if (r.git_head !== pin) return `git HEAD ${r.git_head} is not the pinned commit ${pin}`;
+  }
+  return undefined;
+}

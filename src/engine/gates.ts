@@ -1,0 +1,146 @@
+// The GO lock (DESIGN §6) as pure functions: for a decision option, every
+// unmet condition in words. An empty list means the option may be chosen.
+import type { DecisionOption, DecisionStep, Runbook, SignoffStep, Step } from '../runbook/types.js';
+import { parseDuration } from '../runbook/vars.js';
+import { isRequired, stepsInOrder, type RunState, type StepState } from './fold.js';
+
+export interface DecisionAttempt {
+  option: string;
+  /** What the operator typed to confirm; must equal the option's label. */
+  confirmedText: string;
+  remediation?: string;
+}
+
+/** Steps a GO option requires: `all` = every required step before the decision. */
+export function requiredStepsFor(runbook: Runbook, decision: DecisionStep, option: DecisionOption): Step[] {
+  const ordered = stepsInOrder(runbook);
+  const spec = option.requires_steps ?? (option.go ? 'all' : []);
+  if (spec === 'all') {
+    const idx = ordered.findIndex((s) => s.id === decision.id);
+    return ordered.slice(0, idx).filter((s) => isRequired(s) && s.kind !== 'decision');
+  }
+  return spec.map((id) => ordered.find((s) => s.id === id)).filter((s): s is Step => s !== undefined);
+}
+
+function describeStep(step: Step): string {
+  return `"${step.title}" (${step.id})`;
+}
+
+function samePerson(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+function stepProblem(step: Step, st: StepState | undefined): string | undefined {
+  if (!st) return `required step ${describeStep(step)} is unknown to this run`;
+  const last = st.attempts[st.attempts.length - 1];
+  switch (st.status) {
+    case 'passed':
+      return undefined;
+    case 'skipped':
+      return `required step ${describeStep(step)} was skipped ("${st.skipReason}"); a waiver blocks a GO`;
+    case 'failed':
+      return `required step ${describeStep(step)} failed${last ? ` on attempt ${last.n}: ${last.failure}` : ''}`;
+    case 'interrupted':
+      return `required step ${describeStep(step)} was interrupted${last ? ` on attempt ${last.n}` : ''} and has not passed since`;
+    case 'running':
+      return `required step ${describeStep(step)} is still running`;
+    default:
+      return step.kind === 'signoff' ? undefined : `required step ${describeStep(step)} has not been done`;
+  }
+}
+
+/** Unmet conditions of the sign-off step, in words (GO rules 3 and 4). */
+export function signoffProblems(runbook: Runbook, state: RunState, step: SignoffStep): string[] {
+  const out: string[] = [];
+  const sigs = state.signatures.filter((s) => s.step === step.id);
+  const roleTitle = (id: string) => runbook.roles.find((r) => r.id === id)?.title ?? id;
+  for (const role of step.roles) {
+    const sig = sigs.find((s) => s.role === role);
+    if (!sig) {
+      out.push(`${roleTitle(role)} (${role}) has not signed "${step.title}"`);
+      continue;
+    }
+    if (sig.voidedBy) {
+      out.push(`the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" was re-run (attempt ${sig.voidedBy.attempt}) after it was signed; sign again`);
+    }
+    if (step.exclude_operator !== false && samePerson(sig.name, state.operator)) {
+      out.push(`${sig.name} is the operator who started this run and may not sign as ${roleTitle(role)}`);
+    }
+  }
+  if (step.distinct !== false) {
+    for (let i = 0; i < step.roles.length; i++) {
+      for (let j = i + 1; j < step.roles.length; j++) {
+        const a = sigs.find((s) => s.role === step.roles[i]);
+        const b = sigs.find((s) => s.role === step.roles[j]);
+        if (a && b && samePerson(a.name, b.name)) {
+          out.push(`${a.name} signed as both ${roleTitle(a.role)} and ${roleTitle(b.role)}; each role needs a different person`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Every unmet condition for choosing `attempt.option` at time `now`.
+ * Empty = allowed.
+ */
+export function gateProblems(runbook: Runbook, state: RunState, decision: DecisionStep, attempt: DecisionAttempt, now: Date): string[] {
+  const option = decision.options.find((o) => o.id === attempt.option);
+  if (!option) return [`"${attempt.option}" is not an option of "${decision.title}"; the options are: ${decision.options.map((o) => o.id).join(', ')}`];
+  const out: string[] = [];
+  if (state.decision) out.push(`the decision was already recorded (${state.decision.label}) at ${state.decision.at}`);
+  if (state.closed) out.push('the run is closed');
+  if (attempt.confirmedText.trim() !== option.label) out.push(`the choice must be confirmed by typing "${option.label}" exactly`);
+  if (!option.go) {
+    if (option.remediation !== false && !attempt.remediation?.trim()) out.push(`${option.label} needs a remediation plan`);
+    return out;
+  }
+  // Rule 1: mode.
+  if (option.modes && !option.modes.includes(state.mode)) {
+    out.push(`${option.label} is only available in ${option.modes.join('/')} mode; this run is a ${state.mode === 'rehearsal' ? 'REHEARSAL' : 'cutover'}`);
+  }
+  // Rule 2 (+6 pin, through the fold's verdict): required steps passed.
+  const required = requiredStepsFor(runbook, decision, option);
+  for (const step of required) {
+    const p = stepProblem(step, state.steps[step.id]);
+    if (p) out.push(p);
+  }
+  // Rules 3 and 4: sign-offs.
+  const signoffIds = new Set([...(option.requires_signoffs ?? []), ...required.filter((s) => s.kind === 'signoff').map((s) => s.id)]);
+  for (const id of signoffIds) {
+    const step = stepsInOrder(runbook).find((s) => s.id === id);
+    if (step?.kind === 'signoff') out.push(...signoffProblems(runbook, state, step));
+  }
+  // Rule 5: open rollback triggers.
+  for (const t of state.triggers.filter((x) => x.open)) {
+    const title = runbook.triggers?.find((x) => x.id === t.id)?.title ?? t.id;
+    out.push(`rollback trigger "${title}" (${t.severity}) declared at ${t.declaredAt} is open`);
+  }
+  // Rule 6: freshness of automated evidence.
+  for (const step of required) {
+    if (step.kind !== 'command' && step.kind !== 'check') continue;
+    const maxAge = step.max_age ?? runbook.max_age;
+    const st = state.steps[step.id];
+    const last = st?.attempts[st.attempts.length - 1];
+    if (!maxAge || st?.status !== 'passed' || !last?.result?.ended_at && !st.completedAt) continue;
+    const endedAt = Date.parse(last?.result?.ended_at ?? st.completedAt!);
+    const ageMs = now.getTime() - endedAt;
+    if (ageMs > parseDuration(maxAge)) {
+      out.push(`the evidence of ${describeStep(step)} is ${formatAge(ageMs)} old, older than the ${maxAge} this runbook allows; re-run it`);
+    }
+  }
+  return out;
+}
+
+export function formatAge(ms: number): string {
+  const min = Math.floor(ms / 60_000);
+  if (min < 60) return `${min}m`;
+  const h = Math.floor(min / 60);
+  return h < 48 ? `${h}h${min % 60 ? `${min % 60}m` : ''}` : `${Math.floor(h / 24)}d`;
+}
+
+/** The decision step of the runbook (the first one). */
+export function decisionStep(runbook: Runbook): DecisionStep | undefined {
+  return stepsInOrder(runbook).find((s): s is DecisionStep => s.kind === 'decision');
+}

@@ -1,0 +1,66 @@
+// What comes next in a run, and the state of its deadlines — derived from
+// the runbook and the folded state only.
+import type { Runbook, Step } from '../runbook/types.js';
+import { parseDuration } from '../runbook/vars.js';
+import { stepsInOrder, type RunState } from './fold.js';
+
+/** A step is done when it passed or was skipped (the run may move past it). */
+export function isDone(state: RunState, id: string): boolean {
+  const s = state.steps[id]?.status;
+  return s === 'passed' || s === 'skipped';
+}
+
+/** Requires of `step` that have not passed, in order. */
+export function blockedBy(state: RunState, step: Step): string[] {
+  return (step.requires ?? []).filter((r) => state.steps[r]?.status !== 'passed');
+}
+
+/**
+ * The next step to act on: the first one in document order that is neither
+ * done nor failed, whose requires have passed. Failed steps are left for the
+ * operator to retry or skip; they do not stop later independent steps.
+ */
+export function nextStep(runbook: Runbook, state: RunState): Step | undefined {
+  if (state.decision || state.closed) return undefined;
+  for (const step of stepsInOrder(runbook)) {
+    const st = state.steps[step.id]!;
+    if (st.status === 'passed' || st.status === 'skipped' || st.status === 'failed') continue;
+    if (blockedBy(state, step).length > 0) continue;
+    return step;
+  }
+  return undefined;
+}
+
+export interface DeadlineState {
+  step: string;
+  title: string;
+  within: string;
+  anchor: string;
+  /** Undefined while the anchor has not happened yet. */
+  dueAt?: string;
+  status: 'waiting' | 'running' | 'met' | 'missed';
+  completedAt?: string;
+}
+
+export function deadlines(runbook: Runbook, state: RunState, now: Date): DeadlineState[] {
+  const out: DeadlineState[] = [];
+  for (const step of stepsInOrder(runbook)) {
+    if (!step.due) continue;
+    const { after, within } = step.due;
+    let anchorAt: string | undefined;
+    if (after === 'start') anchorAt = state.startedAt;
+    else if (after === 'trigger') anchorAt = state.triggers[0]?.declaredAt;
+    else anchorAt = state.steps[after]?.completedAt;
+    const st = state.steps[step.id]!;
+    const base: DeadlineState = { step: step.id, title: step.title, within, anchor: after, status: 'waiting', completedAt: st.completedAt };
+    if (!anchorAt) {
+      out.push(base);
+      continue;
+    }
+    const dueMs = Date.parse(anchorAt) + parseDuration(within);
+    const dueAt = new Date(dueMs).toISOString();
+    if (st.completedAt) out.push({ ...base, dueAt, status: Date.parse(st.completedAt) <= dueMs ? 'met' : 'missed' });
+    else out.push({ ...base, dueAt, status: now.getTime() > dueMs ? 'missed' : 'running' });
+  }
+  return out;
+}

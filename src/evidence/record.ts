@@ -1,0 +1,179 @@
+// The closing summaries of a bundle, both derived from the folded state:
+// manifest.json (machine-readable, schema-validated) and the human decision
+// record (decision-record.md, also printed by `cutover report`).
+import type { JournalEvent, StreamRecord } from '../engine/events.js';
+import { stepsInOrder, type Attempt, type RunState } from '../engine/fold.js';
+import { decisionStep, gateProblems } from '../engine/gates.js';
+import { deadlines } from '../engine/progress.js';
+import type { Runbook } from '../runbook/types.js';
+import { VERSION } from '../version.js';
+
+export type ManifestOutcome = 'GO' | 'NO-GO' | 'DONE' | 'FAILED' | 'INCOMPLETE';
+
+export interface Manifest {
+  format: 'cutover-evidence/v1';
+  run_id: string;
+  rehearsal: boolean;
+  mode: string;
+  banner: 'REHEARSAL' | 'CUTOVER';
+  runbook: { id: string; title: string; version: string; sha256: string };
+  operator: string;
+  started_at: string;
+  written_at: string;
+  closed: boolean;
+  outcome: ManifestOutcome;
+  decision: { step: string; option: string; label: string; go: boolean; remediation?: string; at: string } | null;
+  baseline: RunState['baseline'];
+  target: RunState['target'];
+  steps: {
+    id: string;
+    kind: string;
+    title: string;
+    required: boolean;
+    status: string;
+    skip_reason?: string;
+    attempts: { n: number; status: string; started_at: string; failure?: string; exit_code?: number | null; duration_ms?: number; git_head?: string | null; logs?: Record<string, { file: string; bytes: number; sha256: string }> }[];
+  }[];
+  signoffs: { step: string; role: string; name: string; at: string; void: boolean }[];
+  triggers: { id: string; severity: string; note?: string; declared_at: string; open: boolean }[];
+  refusals: { step: string; option: string; reasons: string[] }[];
+  journal: { file: 'journal.ndjson'; events: number; last_hash: string };
+  cutover_version: string;
+}
+
+/** The outcome of a run from its state: a recorded decision wins. */
+export function outcomeOf(runbook: Runbook, state: RunState): ManifestOutcome {
+  if (state.decision) return state.decision.go ? 'GO' : 'NO-GO';
+  if (decisionStep(runbook)) return 'INCOMPLETE';
+  const steps = stepsInOrder(runbook).filter((s) => s.required !== false);
+  if (steps.every((s) => state.steps[s.id]?.status === 'passed')) return 'DONE';
+  const settled = steps.every((s) => ['passed', 'failed', 'skipped'].includes(state.steps[s.id]?.status ?? ''));
+  return settled ? 'FAILED' : 'INCOMPLETE';
+}
+
+export function buildManifest(runbook: Runbook, state: RunState, events: readonly JournalEvent[], runbookMeta: { id: string; title: string; version: string; sha256: string }, now: Date): Manifest {
+  const last = events[events.length - 1]!;
+  return {
+    format: 'cutover-evidence/v1',
+    run_id: state.runId,
+    rehearsal: state.rehearsal,
+    mode: state.mode,
+    banner: state.rehearsal ? 'REHEARSAL' : 'CUTOVER',
+    runbook: runbookMeta,
+    operator: state.operator,
+    started_at: state.startedAt,
+    written_at: now.toISOString(),
+    closed: state.closed !== undefined,
+    outcome: outcomeOf(runbook, state),
+    decision: state.decision
+      ? { step: state.decision.step, option: state.decision.option, label: state.decision.label, go: state.decision.go, ...(state.decision.remediation ? { remediation: state.decision.remediation } : {}), at: state.decision.at }
+      : null,
+    baseline: state.baseline,
+    target: state.target,
+    steps: stepsInOrder(runbook).map((s) => {
+      const st = state.steps[s.id]!;
+      return {
+        id: s.id,
+        kind: s.kind,
+        title: s.title,
+        required: s.required !== false,
+        status: st.status,
+        ...(st.skipReason ? { skip_reason: st.skipReason } : {}),
+        attempts: st.attempts.map((a) => ({
+          n: a.n,
+          status: a.status,
+          started_at: a.startedAt,
+          ...(a.failure ? { failure: a.failure } : {}),
+          ...(a.result ? { exit_code: a.result.exit_code, duration_ms: a.result.duration_ms, git_head: a.result.git_head } : {}),
+          ...(attemptLogs(a) ? { logs: attemptLogs(a) } : {}),
+        })),
+      };
+    }),
+    signoffs: state.signatures.map((s) => ({ step: s.step, role: s.role, name: s.name, at: s.at, void: s.voidedBy !== undefined })),
+    triggers: state.triggers.map((t) => ({ id: t.id, severity: t.severity, note: t.note, declared_at: t.declaredAt, open: t.open })),
+    refusals: state.refusals.map((r) => ({ step: r.step, option: r.option, reasons: r.reasons })),
+    journal: { file: 'journal.ndjson', events: events.length, last_hash: last.hash },
+    cutover_version: VERSION,
+  };
+}
+
+function attemptLogs(a: Attempt): Record<string, StreamRecord> | undefined {
+  if (a.result) return { stdout: a.result.stdout, stderr: a.result.stderr, combined: a.result.combined };
+  if (a.check) return { report: a.check.report, ...(a.check.data_file ? { data: a.check.data_file } : {}) };
+  return undefined;
+}
+
+const GLYPH: Record<string, string> = { passed: '✓', failed: '✗', skipped: '⊘', interrupted: '!', running: '…', pending: '·' };
+
+export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest: Manifest, now: Date): string {
+  const L: string[] = [];
+  const banner = state.rehearsal ? 'REHEARSAL — not a runtime cutover' : 'CUTOVER';
+  L.push(`# Decision record — ${runbook.title}`, '');
+  L.push(`**${banner}**`, '');
+  L.push(`| | |`, `|---|---|`);
+  L.push(`| Runbook | ${runbook.id} ${runbook.version} (sha256 ${manifest.runbook.sha256.slice(0, 12)}…) |`);
+  L.push(`| Run | ${state.runId} |`);
+  L.push(`| Mode | ${state.mode} |`);
+  L.push(`| Operator | ${state.operator} |`);
+  L.push(`| Started (UTC) | ${state.startedAt} |`);
+  L.push(`| Baseline | ${state.baseline.release_tag} ${state.baseline.commit} ${state.baseline.service_contract ?? ''} |`);
+  L.push(`| Target | ${state.target.release_tag} ${state.target.commit} ${state.target.service_contract ?? ''} |`);
+  L.push(`| Outcome | **${manifest.outcome}**${manifest.closed ? '' : ' (run not closed)'} |`);
+  L.push('');
+  L.push('## Decision', '');
+  if (state.decision) {
+    L.push(`- Decision: **${state.decision.label}**`);
+    L.push(`- Recorded at (UTC): ${state.decision.at}`);
+    if (state.decision.remediation) L.push(`- Remediation plan: ${state.decision.remediation}`);
+    L.push(`- Rollback target: ${state.baseline.release_tag} ${state.baseline.commit}`);
+  } else {
+    L.push('- No decision has been recorded.');
+    const decision = decisionStep(runbook);
+    const go = decision?.options.find((o) => o.go && (!o.modes || o.modes.includes(state.mode)));
+    if (decision && go) {
+      const unmet = gateProblems(runbook, state, decision, { option: go.id, confirmedText: go.label }, now);
+      if (unmet.length) {
+        L.push('', `${go.label} is locked:`);
+        for (const u of unmet) L.push(`- ${u}`);
+      }
+    }
+  }
+  for (const r of state.refusals) {
+    L.push('', `Refused: ${r.option} —`);
+    for (const reason of r.reasons) L.push(`  - ${reason}`);
+  }
+  L.push('', '## Sign-offs', '');
+  if (state.signatures.length === 0) L.push('- none');
+  for (const s of state.signatures) {
+    const role = runbook.roles.find((r) => r.id === s.role)?.title ?? s.role;
+    L.push(`- ${role}: ${s.name} at ${s.at}${s.voidedBy ? ` — VOID (step ${s.voidedBy.step} re-run afterwards)` : ''}`);
+  }
+  const inputs = Object.entries(state.inputs);
+  if (inputs.length) {
+    L.push('', '## Recorded inputs', '');
+    for (const [stepId, values] of inputs) {
+      L.push(`- ${stepId}:`);
+      for (const [k, v] of Object.entries(values)) L.push(`  - ${k}: ${v}`);
+    }
+  }
+  if (state.triggers.length) {
+    L.push('', '## Rollback triggers', '');
+    for (const t of state.triggers) L.push(`- ${t.id} (${t.severity}) at ${t.declaredAt}${t.open ? ' — OPEN' : ' — cleared'}: ${t.note}`);
+  }
+  const dl = deadlines(runbook, state, now).filter((d) => d.status !== 'waiting');
+  if (dl.length) {
+    L.push('', '## Deadlines', '');
+    for (const d of dl) L.push(`- ${d.title}: within ${d.within} after ${d.anchor}, due ${d.dueAt} — ${d.status}${d.completedAt ? ` (done ${d.completedAt})` : ''}`);
+  }
+  L.push('', '## Steps (evidence)', '');
+  L.push('| | Step | Kind | Status | Attempts | Evidence |', '|---|---|---|---|---|---|');
+  for (const s of manifest.steps) {
+    const last = s.attempts[s.attempts.length - 1];
+    const logs = last?.logs ? Object.values(last.logs).map((l) => `[${l.file.split('/').pop()}](${l.file})`).join(' ') : '';
+    const status = s.status + (s.skip_reason ? ` (${s.skip_reason})` : last?.failure && s.status !== 'passed' ? ` — ${last.failure}` : '');
+    L.push(`| ${GLYPH[s.status] ?? ''} | ${s.title} (\`${s.id}\`)${s.required ? '' : ' _optional_'} | ${s.kind} | ${status.replace(/\|/g, '\\|')} | ${s.attempts.length || ''} | ${logs} |`);
+  }
+  L.push('', `Journal: ${manifest.journal.events} events, last hash \`${manifest.journal.last_hash}\`.`);
+  L.push(`Verify with \`cutover verify <this directory>\` or \`sha256sum -c SHA256SUMS\`.`, '');
+  return L.join('\n');
+}

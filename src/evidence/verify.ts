@@ -1,0 +1,191 @@
+// `cutover verify`: checks a bundle's hash chain, every digest (SHA256SUMS
+// and the log digests in the journal), the manifest against its schema and
+// the journal, and then replays the gate rules so that a GO they would not
+// have allowed is caught even when the chain was recomputed by hand.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import manifestSchema from '../../schema/manifest.schema.json' with { type: 'json' };
+import type { JournalEvent } from '../engine/events.js';
+import { applyEvent, foldEvents, stepsInOrder } from '../engine/fold.js';
+import { gateProblems } from '../engine/gates.js';
+import { loadRunbook } from '../runbook/load.js';
+import type { Runbook } from '../runbook/types.js';
+import { LOCK, listBundleFiles, MANIFEST, RUNBOOK_COPY, sha256File, SUMS } from './bundle.js';
+import { JOURNAL_FILE, readJournal } from './journal.js';
+import { outcomeOf } from './record.js';
+
+const addFormats = addFormatsModule.default;
+
+export interface VerifyProblem {
+  file: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  bundle: string;
+  ok: boolean;
+  rehearsal?: boolean;
+  outcome?: string;
+  events: number;
+  files: number;
+  problems: VerifyProblem[];
+}
+
+export async function verifyBundle(bundleDir: string): Promise<VerifyReport> {
+  const problems: VerifyProblem[] = [];
+  const report = (file: string, message: string) => problems.push({ file, message });
+  const journalPath = join(bundleDir, JOURNAL_FILE);
+  const { events, problems: chain, validBytes, totalBytes } = readJournal(journalPath);
+  for (const p of chain) report(JOURNAL_FILE, p);
+  if (validBytes < totalBytes) report(JOURNAL_FILE, `the last ${totalBytes - validBytes} byte(s) are an incomplete line: the run stopped while writing; \`cutover resume\` repairs it`);
+  const started = events[0];
+  if (!started || started.type !== 'run.started') {
+    report(JOURNAL_FILE, 'the journal does not start with a run.started event');
+    return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems };
+  }
+
+  // Digests of every file, computed once and shared by the checks below.
+  const digests = new Map<string, string>();
+  const files = listBundleFiles(bundleDir).filter((f) => f !== LOCK);
+  for (const f of files) if (f !== SUMS) digests.set(f, await sha256File(join(bundleDir, f)));
+
+  checkSums(bundleDir, files, digests, report);
+
+  const runbookDigest = digests.get(RUNBOOK_COPY);
+  if (!runbookDigest) report(RUNBOOK_COPY, 'is missing');
+  else if (runbookDigest !== started.runbook.sha256) report(RUNBOOK_COPY, `sha256 ${runbookDigest} does not match ${started.runbook.sha256} recorded when the run started`);
+
+  checkJournalDigests(bundleDir, events, digests, report);
+
+  let runbook: Runbook | undefined;
+  if (runbookDigest) {
+    const loaded = loadRunbook(join(bundleDir, RUNBOOK_COPY), { checkRollbackPath: false });
+    if (loaded.ok) runbook = loaded.loaded.runbook;
+    else report(RUNBOOK_COPY, `is not a valid runbook: ${loaded.diagnostics[0]?.message}`);
+  }
+  let outcome: string | undefined;
+  if (runbook) {
+    replayGates(runbook, events, report);
+    const state = foldEvents(runbook, events);
+    outcome = outcomeOf(runbook, state);
+    const closed = events.find((e) => e.type === 'run.closed');
+    if (closed?.type === 'run.closed' && closed.outcome !== outcomeOf(runbook, foldEvents(runbook, events.slice(0, closed.seq - 1)))) {
+      report(JOURNAL_FILE, `run.closed says ${closed.outcome}, but the events before it give ${outcomeOf(runbook, foldEvents(runbook, events.slice(0, closed.seq - 1)))}`);
+    }
+    checkManifest(bundleDir, events, outcome, started.rehearsal, report);
+  }
+  return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems };
+}
+
+function checkSums(bundleDir: string, files: string[], digests: Map<string, string>, report: (f: string, m: string) => void): void {
+  const sumsPath = join(bundleDir, SUMS);
+  if (!existsSync(sumsPath)) {
+    report(SUMS, 'is missing: the bundle was never summarized (the run may have been killed); `cutover resume` writes it');
+    return;
+  }
+  const listed = new Map<string, string>();
+  readFileSync(sumsPath, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .forEach((line, i) => {
+      const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+      if (!m) report(SUMS, `line ${i + 1} is not "<sha256>  <file>"`);
+      else listed.set(m[2]!, m[1]!);
+    });
+  for (const [file, expected] of listed) {
+    const actual = digests.get(file);
+    if (actual === undefined) report(file, 'is listed in SHA256SUMS but missing from the bundle');
+    else if (actual !== expected) report(file, `sha256 ${actual} does not match SHA256SUMS (${expected}): the file was changed`);
+  }
+  for (const f of files) {
+    if (f !== SUMS && !listed.has(f)) report(f, 'is not listed in SHA256SUMS: it was added or renamed after the bundle was written');
+  }
+}
+
+function checkJournalDigests(bundleDir: string, events: JournalEvent[], digests: Map<string, string>, report: (f: string, m: string) => void): void {
+  const check = (rec: { file: string; bytes: number; sha256: string } | undefined, seq: number) => {
+    if (!rec) return;
+    const actual = digests.get(rec.file);
+    if (actual === undefined) {
+      report(rec.file, `is recorded in the journal (seq ${seq}) but missing from the bundle`);
+      return;
+    }
+    const size = statSync(join(bundleDir, rec.file)).size;
+    if (size !== rec.bytes) report(rec.file, `has ${size} bytes, the journal (seq ${seq}) recorded ${rec.bytes}`);
+    if (actual !== rec.sha256) report(rec.file, `sha256 ${actual} does not match the journal (seq ${seq}, ${rec.sha256})`);
+  };
+  for (const ev of events) {
+    if (ev.type === 'step.finished') {
+      check(ev.result?.stdout, ev.seq);
+      check(ev.result?.stderr, ev.seq);
+      check(ev.result?.combined, ev.seq);
+      check(ev.check?.report, ev.seq);
+      check(ev.check?.data_file, ev.seq);
+    } else if (ev.type === 'notice.sent') {
+      check(ev.text, ev.seq);
+    }
+  }
+}
+
+/** Replays the GO lock before every recorded decision. */
+function replayGates(runbook: Runbook, events: JournalEvent[], report: (f: string, m: string) => void): void {
+  const byId = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
+  let state;
+  try {
+    state = foldEvents(runbook, events.slice(0, 1));
+  } catch {
+    return;
+  }
+  for (const ev of events.slice(1)) {
+    if (ev.type === 'decision.recorded') {
+      const step = byId.get(ev.step);
+      if (step?.kind !== 'decision') {
+        report(JOURNAL_FILE, `seq ${ev.seq}: a decision is recorded for "${ev.step}", which is not a decision step`);
+      } else {
+        const option = step.options.find((o) => o.id === ev.option);
+        if (!option) report(JOURNAL_FILE, `seq ${ev.seq}: decision option "${ev.option}" does not exist in the runbook`);
+        else {
+          if (option.go !== ev.go || option.label !== ev.label) report(JOURNAL_FILE, `seq ${ev.seq}: the recorded decision (${ev.label}) does not match option "${ev.option}" of the runbook`);
+          const unmet = gateProblems(runbook, state, step, { option: ev.option, confirmedText: ev.confirmed_text, remediation: ev.remediation }, new Date(ev.at));
+          if (unmet.length) report(JOURNAL_FILE, `seq ${ev.seq}: the decision "${ev.label}" would not have been allowed by the GO lock: ${unmet.join('; ')}`);
+        }
+      }
+    }
+    applyEvent(state, byId, ev);
+  }
+}
+
+let manifestValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
+
+function checkManifest(bundleDir: string, events: JournalEvent[], outcome: string, rehearsal: boolean, report: (f: string, m: string) => void): void {
+  const path = join(bundleDir, MANIFEST);
+  if (!existsSync(path)) {
+    report(MANIFEST, 'is missing');
+    return;
+  }
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    report(MANIFEST, 'is not valid JSON');
+    return;
+  }
+  if (!manifestValidator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    manifestValidator = ajv.compile(manifestSchema);
+  }
+  if (!manifestValidator(manifest)) {
+    const errs = (manifestValidator.errors as { instancePath: string; message?: string }[]) ?? [];
+    for (const e of errs.slice(0, 10)) report(MANIFEST, `does not match its schema: ${e.instancePath || '/'} ${e.message}`);
+    return;
+  }
+  const journal = manifest.journal as { events: number; last_hash: string };
+  const summarizedAt = events.find((e) => e.hash === journal.last_hash);
+  if (!summarizedAt) report(MANIFEST, `refers to journal hash ${journal.last_hash.slice(0, 12)}…, which is not in the journal`);
+  else if (summarizedAt.seq !== events.length) report(MANIFEST, `summarizes the journal up to seq ${summarizedAt.seq}, but it has ${events.length} events: the summaries are stale (resume the run to rewrite them)`);
+  else if (manifest.outcome !== outcome) report(MANIFEST, `says outcome ${String(manifest.outcome)}, but the journal gives ${outcome}`);
+  if (manifest.rehearsal !== rehearsal) report(MANIFEST, `says rehearsal=${String(manifest.rehearsal)}, but the journal says ${rehearsal}`);
+}

@@ -1,0 +1,133 @@
+// The plain (non-interactive) driver: walks the runbook in order, runs the
+// automated steps, answers manual ones from the answers file, and stops —
+// resumable — at the first step it cannot answer. Used by CI, scripts and
+// `cutover demo` without a TTY. Ctrl-C cancels the running command, records
+// it, and exits 130; SIGTERM/SIGHUP (a dropped SSH session) pause with 3.
+import { EXIT, InputError } from '../cli/errors.js';
+import { decisionStep } from '../engine/gates.js';
+import { nextStep } from '../engine/progress.js';
+import type { Step } from '../runbook/types.js';
+import { killAllRunning } from '../runner/index.js';
+import type { Answers } from '../session/answers.js';
+import type { Session } from '../session/session.js';
+import { LineReporter } from './reporter.js';
+
+export interface DriveResult {
+  exitCode: number;
+  outcome: string;
+}
+
+export async function drivePlain(session: Session, answers: Answers | undefined, reporter: LineReporter): Promise<DriveResult> {
+  let interrupted: { signal: NodeJS.Signals; code: number } | undefined;
+  let controller: AbortController | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      // A second signal: stop now. The journal already holds every acknowledged
+      // event; the running attempt is marked interrupted on resume.
+      killAllRunning();
+      process.exit(interrupted.code);
+    }
+    interrupted = { signal, code: signal === 'SIGINT' ? EXIT.sigint : EXIT.paused };
+    reporter.line(`\n${signal} received: stopping after the current step (again to stop at once)`);
+    controller?.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    reporter.header(session);
+    for (;;) {
+      if (interrupted) {
+        session.pause(`interrupted by ${interrupted.signal}`);
+        await session.writeSummaries();
+        reporter.paused(session, `interrupted by ${interrupted.signal}`);
+        return { exitCode: interrupted.code, outcome: 'PAUSED' };
+      }
+      const step = nextStep(session.runbook, session.state);
+      if (!step) break;
+      const answer = answers?.get(step.id);
+      if (answer?.kind === 'skip') {
+        session.skip(step.id, answer.reason);
+        reporter.stepSkipped(step, answer.reason);
+        continue;
+      }
+      if (step.kind === 'command' || step.kind === 'check') {
+        controller = new AbortController();
+        reporter.stepStarted(session, step);
+        await session.runStep(step.id, { signal: controller.signal });
+        controller = undefined;
+        reporter.stepFinished(session, step);
+        continue;
+      }
+      if (!answer) {
+        const why = answers ? `${answers.file} has no answer for step "${step.id}"` : 'no --answers file was given';
+        session.pause(`waiting for an answer to ${step.kind} step "${step.id}"`, step.id);
+        await session.writeSummaries();
+        reporter.waiting(session, step, why);
+        return { exitCode: EXIT.paused, outcome: 'PAUSED' };
+      }
+      const done = applyAnswer(session, step, answer, answers!, reporter);
+      if (done === 'refused') {
+        await session.writeSummaries();
+        reporter.line(`The run stays open: fix what is listed, then \`cutover resume ${session.relative(session.bundleDir)}\`.`);
+        return { exitCode: EXIT.notOk, outcome: 'REFUSED' };
+      }
+    }
+    const outcome = await session.close();
+    reporter.closed(session, outcome);
+    return { exitCode: outcome === 'GO' || outcome === 'DONE' ? EXIT.ok : outcome === 'INCOMPLETE' ? EXIT.paused : EXIT.notOk, outcome };
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
+}
+
+function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnType<Answers['get']>>, answers: Answers, reporter: LineReporter): 'ok' | 'refused' {
+  const mismatch = () => {
+    throw new InputError(`${answers.where(step.id)}: the answer to "${step.id}" does not fit a ${step.kind} step`, 'see docs/runbook-format.md, section "Answers file", for the answer each step kind takes');
+  };
+  switch (step.kind) {
+    case 'confirm':
+      if (answer.kind !== 'confirm') return mismatch();
+      session.confirm(step.id, answer);
+      reporter.manual(step, `confirmed by ${session.operator}${answer.note ? ` — ${answer.note}` : ''}`);
+      return 'ok';
+    case 'input':
+      if (answer.kind !== 'input') return mismatch();
+      session.recordInput(step.id, answer.values);
+      reporter.manual(step, `recorded ${Object.keys(answer.values).length} field(s)`);
+      return 'ok';
+    case 'notice':
+      if (answer.kind !== 'notice') return mismatch();
+      session.sendNotice(step.id, answer);
+      reporter.notice(session, step);
+      return 'ok';
+    case 'signoff':
+      if (answer.kind !== 'signoff') return mismatch();
+      for (const role of step.roles) {
+        const name = answer.names[role];
+        if (name) session.sign(step.id, role, name);
+      }
+      reporter.manual(step, `signed by ${step.roles.map((r) => `${r}: ${answer.names[r] ?? '(missing)'}`).join(', ')}`);
+      return 'ok';
+    case 'decision': {
+      if (answer.kind !== 'decision') return mismatch();
+      const decision = decisionStep(session.runbook)!;
+      const label = (id: string) => step.options.find((o) => o.id === id)?.label ?? id;
+      const first = session.decide(step.id, { option: answer.option, confirmedText: label(answer.option), remediation: answer.remediation });
+      if (first.ok) {
+        reporter.decided(session);
+        return 'ok';
+      }
+      reporter.refused(label(answer.option), first.reasons);
+      if (!answer.otherwise) return 'refused';
+      const second = session.decide(decision.id, { option: answer.otherwise.option, confirmedText: label(answer.otherwise.option), remediation: answer.otherwise.remediation });
+      if (second.ok) {
+        reporter.decided(session);
+        return 'ok';
+      }
+      reporter.refused(label(answer.otherwise.option), second.reasons);
+      return 'refused';
+    }
+    default:
+      return mismatch();
+  }
+}

@@ -1,0 +1,138 @@
+// The plain line reporter: one line per fact, no colour, no cursor moves —
+// safe for CI logs, pipes and `tee`. A failed step shows the tail of its
+// output; the full output is in the bundle.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { stepsInOrder } from '../engine/fold.js';
+import { decisionStep, gateProblems } from '../engine/gates.js';
+import type { Step } from '../runbook/types.js';
+import { sanitizeForTerminal } from '../runner/index.js';
+import type { Session } from '../session/session.js';
+import { VERSION } from '../version.js';
+
+const TAIL_LINES = 15;
+
+export class LineReporter {
+  private section = '';
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  line(text: string): void {
+    this.write(text);
+  }
+
+  header(session: Session): void {
+    const s = session.state;
+    const rb = session.runbook;
+    const short = (c: string) => c.slice(0, 7);
+    this.write(`cutover ${VERSION} — ${rb.title} (${rb.id} ${rb.version})`);
+    this.write(`${s.rehearsal ? 'REHEARSAL' : 'CUTOVER'} · operator ${s.operator} · ${s.baseline.release_tag} ${short(s.baseline.commit)} → ${s.target.release_tag} ${short(s.target.commit)}`);
+    this.write(`bundle: ${session.relative(session.bundleDir)}`);
+    for (const p of session.preflight) this.write(`preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`);
+  }
+
+  private sectionOf(session: Session, step: Step): void {
+    const section = session.runbook.sections.find((sec) => sec.steps.includes(step));
+    if (section && section.id !== this.section) {
+      this.section = section.id;
+      this.write(`\n== ${section.title}`);
+    }
+  }
+
+  stepStarted(session: Session, step: Step): void {
+    this.sectionOf(session, step);
+    const st = session.state.steps[step.id]!;
+    const a = st.attempts[st.attempts.length - 1];
+    this.write(`▶ ${step.id}: ${step.title}${a && a.n > 1 ? ` (attempt ${a.n})` : ''}`);
+    if (a?.display) this.write(`    $ ${a.display}`);
+  }
+
+  stepFinished(session: Session, step: Step): void {
+    const st = session.state.steps[step.id]!;
+    const a = st.attempts[st.attempts.length - 1]!;
+    const took = a.result ? ` in ${(a.result.duration_ms / 1000).toFixed(1)}s` : '';
+    if (a.status === 'passed') {
+      this.write(`✓ ${step.id} passed${took}${a.check ? ` — ${a.check.summary}` : ''}`);
+      return;
+    }
+    this.write(`✗ ${step.id} FAILED${took}: ${a.failure}`);
+    const file = a.result?.combined.file ?? a.check?.report.file;
+    if (file) {
+      for (const l of tailOf(join(session.bundleDir, file), TAIL_LINES)) this.write(`    | ${l}`);
+      this.write(`    full output: ${session.relative(join(session.bundleDir, file))}`);
+    }
+  }
+
+  stepSkipped(step: Step, reason: string): void {
+    this.write(`⊘ ${step.id} skipped: ${reason} (a waiver; it blocks a GO)`);
+  }
+
+  manual(step: Step, what: string): void {
+    this.write(`✓ ${step.id}: ${step.title} — ${what}`);
+  }
+
+  notice(session: Session, step: Step): void {
+    const n = session.state.notices[step.id];
+    this.write(`✓ ${step.id}: ${step.title} — sent${n?.channel ? ` to ${n.channel}` : ''} at ${n?.sentAt} (${n?.file})`);
+  }
+
+  refused(label: string, reasons: string[]): void {
+    this.write(`\n${label} — REFUSED, the GO lock holds:`);
+    for (const r of reasons) this.write(`  - ${r}`);
+  }
+
+  decided(session: Session): void {
+    const d = session.state.decision!;
+    this.write(`\nDecision: ${d.label}${d.remediation ? ` — remediation: ${d.remediation}` : ''} (recorded ${d.at})`);
+  }
+
+  waiting(session: Session, step: Step, why: string): void {
+    this.sectionOf(session, step);
+    this.write(`… ${step.id}: ${step.title} — waiting for an answer (${step.kind}); ${why}`);
+    this.write(`\nPAUSED: add an answer for "${step.id}" to an answers file and run \`cutover resume ${session.relative(session.bundleDir)} --answers FILE\`, or resume in a terminal.`);
+  }
+
+  paused(session: Session, why: string): void {
+    this.write(`\nPAUSED (${why}); resume with \`cutover resume ${session.relative(session.bundleDir)}\``);
+  }
+
+  closed(session: Session, outcome: string): void {
+    const s = session.state;
+    const counts = { passed: 0, failed: 0, skipped: 0, other: 0 };
+    for (const step of stepsInOrder(session.runbook)) {
+      const status = s.steps[step.id]!.status;
+      if (status === 'passed' || status === 'failed' || status === 'skipped') counts[status]++;
+      else counts.other++;
+    }
+    this.write(`\nOutcome: ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''} — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.other} not done`);
+    const decision = decisionStep(session.runbook);
+    if (!s.decision && decision) {
+      const go = decision.options.find((o) => o.go && (!o.modes || o.modes.includes(s.mode)));
+      if (go) for (const r of gateProblems(session.runbook, s, decision, { option: go.id, confirmedText: go.label }, new Date())) this.write(`  - ${r}`);
+    }
+    this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
+    this.write(`Verify it with: cutover verify ${session.relative(session.bundleDir)}`);
+  }
+}
+
+/** The last `n` lines of a log file, read from its end only, made safe for a terminal. */
+export function tailOf(path: string, n: number): string[] {
+  let text: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const len = Math.min(size, 64 * 1024);
+      const buf = Buffer.alloc(len);
+      readSync(fd, buf, 0, len, size - len);
+      text = buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return [];
+  }
+  const lines = sanitizeForTerminal(text).split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.slice(-n);
+}

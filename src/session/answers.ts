@@ -1,0 +1,94 @@
+// The answers file (`--answers FILE`): manual steps, inputs, sign-offs and
+// the decision, by step id, so a whole run can be scripted. Problems are
+// reported as file:line:col with a fix.
+import { readFileSync, statSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { InputError } from '../cli/errors.js';
+import type { Runbook } from '../runbook/types.js';
+import { stepsInOrder } from '../engine/fold.js';
+
+export type Answer =
+  | { kind: 'skip'; reason: string }
+  | { kind: 'confirm'; note?: string; link?: string }
+  | { kind: 'input'; values: Record<string, string> }
+  | { kind: 'notice'; channel?: string }
+  | { kind: 'signoff'; names: Record<string, string> }
+  | { kind: 'decision'; option: string; remediation?: string; otherwise?: { option: string; remediation?: string } };
+
+export interface Answers {
+  file: string;
+  get(stepId: string): Answer | undefined;
+  where(stepId: string): string;
+}
+
+export function loadAnswers(file: string, runbook: Runbook): Answers {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new InputError(`${file}: is a directory, not an answers file`, 'pass the path of a YAML answers file');
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${file}: cannot read the answers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the path given to --answers');
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const at = (node: Node | null | undefined) => {
+    const p = lines.linePos(node?.range?.[0] ?? 0);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const p = lines.linePos(e.pos[0]);
+    throw new InputError(`${file}:${p.line}:${p.col}: YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax of the answers file');
+  }
+  const root = doc.contents;
+  const answersNode = isMap(root) ? (root.get('answers', true) as Node | undefined) : undefined;
+  if (!isMap(answersNode)) throw new InputError(`${at(root as Node)}: the answers file must have a mapping \`answers:\` of step id → answer`, 'see docs/runbook-format.md, section "Answers file"');
+  const steps = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
+  const parsed = new Map<string, Answer>();
+  const positions = new Map<string, string>();
+  for (const pair of answersNode.items) {
+    const id = isScalar(pair.key) ? String(pair.key.value) : '';
+    const where = at(pair.key as Node);
+    const step = steps.get(id);
+    if (!step) throw new InputError(`${where}: "${id}" is not a step of runbook ${runbook.id}`, `answer one of: ${[...steps.keys()].join(', ')}`);
+    const value = (pair.value as Node | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null);
+    positions.set(id, at(pair.value as Node));
+    parsed.set(id, toAnswer(step.kind, value, `${at(pair.value as Node)}`, id));
+  }
+  return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file };
+}
+
+function toAnswer(kind: string, value: unknown, where: string, id: string): Answer {
+  const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  if (obj && typeof obj.skip === 'string') return { kind: 'skip', reason: obj.skip };
+  const bad = (expected: string) => new InputError(`${where}: the answer to "${id}" (a ${kind} step) must be ${expected}`, 'see docs/runbook-format.md, section "Answers file"');
+  switch (kind) {
+    case 'confirm':
+      if (value === true) return { kind: 'confirm' };
+      if (obj) return { kind: 'confirm', ...(obj.note !== undefined ? { note: String(obj.note) } : {}), ...(obj.link !== undefined ? { link: String(obj.link) } : {}) };
+      throw bad('true or {note, link}');
+    case 'input':
+      if (obj) return { kind: 'input', values: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])) };
+      throw bad('a mapping of field id → value');
+    case 'notice':
+      if (value === true) return { kind: 'notice' };
+      if (obj) return { kind: 'notice', ...(obj.channel ? { channel: String(obj.channel) } : {}) };
+      throw bad('true or {channel}');
+    case 'signoff':
+      if (obj) return { kind: 'signoff', names: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, String(v)])) };
+      throw bad('a mapping of role id → the signer\'s name');
+    case 'decision': {
+      if (!obj || typeof obj.option !== 'string') throw bad('{option: <option id>, remediation?: "..."}');
+      const other = obj.otherwise as Record<string, unknown> | undefined;
+      return {
+        kind: 'decision',
+        option: obj.option,
+        ...(obj.remediation ? { remediation: String(obj.remediation) } : {}),
+        ...(other && typeof other.option === 'string' ? { otherwise: { option: other.option, ...(other.remediation ? { remediation: String(other.remediation) } : {}) } } : {}),
+      };
+    }
+    default:
+      throw bad('{skip: "reason"} (command and check steps run by themselves)');
+  }
+}

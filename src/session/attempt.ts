@@ -1,0 +1,120 @@
+// One attempt of an automated step: a command through the runner, or a
+// built-in check. Produces the facts for the step.finished event; never
+// throws for the step's own failure.
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
+import { BUILTIN_CHECKS } from '../checks/index.js';
+import { sha256 } from '../evidence/canonical.js';
+import type { ResolvedCommand } from '../runbook/resolve.js';
+import type { CheckStep, CommandStep } from '../runbook/types.js';
+import { runCommand, sanitizeForTerminal } from '../runner/index.js';
+import { removePidFile, writePidFile } from './leftovers.js';
+import { maskSecrets } from './secrets.js';
+
+export type OutputListener = (chunk: { stream: 'stdout' | 'stderr'; text: string }) => void;
+
+type AttemptInput =
+  | { kind: 'command'; step: CommandStep; cmd: ResolvedCommand; dir: string; bundleDir: string; secrets: string[]; onOutput?: OutputListener; signal?: AbortSignal }
+  | { kind: 'check'; step: CheckStep; params: Record<string, unknown>; cwd: string; dir: string; bundleDir: string; secrets: string[]; onOutput?: OutputListener; signal?: AbortSignal };
+
+export async function runStepAttempt(input: AttemptInput): Promise<{ result?: AttemptResult; assertions?: AssertionResult[]; check?: CheckRecord }> {
+  return input.kind === 'command' ? runCommandAttempt(input) : runCheckAttempt(input);
+}
+
+async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' }>) {
+  const { cmd, dir, bundleDir } = input;
+  const files = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log'), combined: join(dir, 'combined.log') };
+  const r = await runCommand(
+    { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs },
+    files,
+    { secrets: input.secrets, onOutput: input.onOutput, signal: input.signal, onStart: ({ pid }) => writePidFile(dir, pid) },
+  );
+  removePidFile(dir);
+  const rel = (p: string) => relative(bundleDir, p).split('\\').join('/');
+  const result: AttemptResult = {
+    outcome: r.outcome,
+    exit_code: r.exitCode,
+    signal: r.signal,
+    ...(r.spawnError ? { error: r.spawnError.message } : {}),
+    started_at: r.startedAt,
+    ended_at: r.endedAt,
+    duration_ms: r.durationMs,
+    stdout: { file: rel(files.stdout), ...r.stdout },
+    stderr: { file: rel(files.stderr), ...r.stderr },
+    combined: { file: rel(files.combined), ...r.combined },
+    git_head: r.gitHead,
+  };
+  const assertions = await checkAssertions(input.step, files);
+  return { result, ...(assertions.length ? { assertions } : {}) };
+}
+
+async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>) {
+  const { step, dir, bundleDir } = input;
+  const check = BUILTIN_CHECKS[step.check];
+  let outcome: { passed: boolean; summary: string; report: string; data: unknown };
+  if (!check) {
+    outcome = { passed: false, summary: `unknown check "${step.check}"`, report: `unknown check "${step.check}"\n`, data: null };
+  } else {
+    try {
+      const artifactDir = join(dir, 'artifacts');
+      mkdirSync(artifactDir, { recursive: true });
+      outcome = await check.run(input.params, { cwd: input.cwd, artifactDir });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      outcome = { passed: false, summary: message, report: `${message}\n`, data: null };
+    }
+  }
+  const report = maskSecrets(outcome.report.endsWith('\n') ? outcome.report : `${outcome.report}\n`, input.secrets);
+  input.onOutput?.({ stream: 'stdout', text: sanitizeForTerminal(report) });
+  const rel = (p: string) => relative(bundleDir, p).split('\\').join('/');
+  const reportFile = join(dir, 'report.txt');
+  writeFileSync(reportFile, report);
+  const record: CheckRecord = { name: step.check, passed: outcome.passed, summary: maskSecrets(outcome.summary, input.secrets), report: fileRecord(rel(reportFile), report) };
+  if (outcome.data !== null && outcome.data !== undefined) {
+    const dataFile = join(dir, 'data.json');
+    const json = maskSecrets(`${JSON.stringify(outcome.data, null, 2)}\n`, input.secrets);
+    writeFileSync(dataFile, json);
+    record.data_file = fileRecord(rel(dataFile), json);
+  }
+  return { check: record };
+}
+
+function fileRecord(file: string, text: string): StreamRecord {
+  return { file, bytes: Buffer.byteLength(text), sha256: sha256(text) };
+}
+
+async function checkAssertions(step: CommandStep, files: { stdout: string; stderr: string }): Promise<AssertionResult[]> {
+  const e = step.expect;
+  if (!e) return [];
+  const out: AssertionResult[] = [];
+  const groups: [string, string[] | undefined, boolean, 'stdout' | 'stderr'][] = [
+    ['stdout contains', e.stdout_contains, true, 'stdout'],
+    ['stdout does not contain', e.stdout_not_contains, false, 'stdout'],
+    ['stderr contains', e.stderr_contains, true, 'stderr'],
+    ['stderr does not contain', e.stderr_not_contains, false, 'stderr'],
+  ];
+  for (const [label, needles, want, stream] of groups) {
+    if (!needles?.length) continue;
+    const found = await findInFile(files[stream], needles);
+    for (const n of needles) out.push({ assertion: `${label} ${JSON.stringify(n)}`, ok: found.has(n) === want });
+  }
+  return out;
+}
+
+/** Which needles occur in the file, streaming it with an overlap so a match across chunks is found. */
+async function findInFile(path: string, needles: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const bufs = needles.map((n) => Buffer.from(n));
+  const overlap = Math.max(...bufs.map((b) => b.length)) - 1;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    const hay = Buffer.concat([carry, chunk as Buffer]);
+    bufs.forEach((b, i) => {
+      if (!found.has(needles[i]!) && hay.includes(b)) found.add(needles[i]!);
+    });
+    if (found.size === needles.length) break;
+    carry = overlap > 0 ? hay.subarray(Math.max(0, hay.length - overlap)) : Buffer.alloc(0);
+  }
+  return found;
+}

@@ -1,0 +1,46 @@
+// Validation of typed input fields (text, select, sha, tag, duration, url,
+// timestamp). Returns every problem in words, per field.
+import type { InputField, InputStep } from '../runbook/types.js';
+
+export function validateField(field: InputField, raw: string | undefined): string | undefined {
+  const value = (raw ?? '').trim();
+  if (!value) return field.required === false ? undefined : `${field.label} is required`;
+  switch (field.type) {
+    case 'select':
+      if (!field.options?.includes(value)) return `${field.label} must be one of: ${field.options?.join(', ')}`;
+      break;
+    case 'sha':
+      if (!/^[0-9a-f]{40}$/.test(value)) return `${field.label} must be a full 40-character lower-case commit sha`;
+      break;
+    case 'tag':
+      if (!/^[^\s~^:?*[\\]+$/.test(value)) return `${field.label} is not a valid git tag name`;
+      break;
+    case 'duration':
+      if (!/^([0-9]+(ms|s|m|h|d))+$/.test(value)) return `${field.label} must be a duration such as 15m or 1h30m`;
+      break;
+    case 'url':
+      if (!URL.canParse(value) || !/^[a-z][a-z0-9+.-]*:/i.test(value)) return `${field.label} must be a URL such as https://…`;
+      break;
+    case 'timestamp':
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(value) || Number.isNaN(Date.parse(value))) {
+        return `${field.label} must be an ISO-8601 UTC timestamp such as 2026-11-21T14:05:00Z`;
+      }
+      break;
+    default:
+      break;
+  }
+  if (field.pattern && !new RegExp(field.pattern).test(value)) return `${field.label} does not match the pattern ${field.pattern}`;
+  return undefined;
+}
+
+export function validateInput(step: InputStep, values: Record<string, string>): string[] {
+  const problems: string[] = [];
+  for (const f of step.fields) {
+    const p = validateField(f, values[f.id]);
+    if (p) problems.push(p);
+  }
+  for (const k of Object.keys(values)) {
+    if (!step.fields.some((f) => f.id === k)) problems.push(`"${k}" is not a field of "${step.title}" (fields: ${step.fields.map((f) => f.id).join(', ')})`);
+  }
+  return problems;
+}
