@@ -67,11 +67,20 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Writes SHA256SUMS over every file but itself and the lock, in `sha256sum -c` format. */
-export async function writeSums(bundleDir: string): Promise<void> {
+/**
+ * Writes SHA256SUMS over every file but itself and the lock, in `sha256sum -c`
+ * format. Logs whose digest the runner computed while writing them (`known`)
+ * are not read again: if such a file changed since, its recorded digest no
+ * longer matches and verify reports it, which is what SHA256SUMS is for.
+ */
+export async function writeSums(bundleDir: string, known: ReadonlyMap<string, { bytes: number; sha256: string }> = new Map()): Promise<void> {
   const files = listBundleFiles(bundleDir).filter((f) => !NOT_EVIDENCE.has(f) && !f.includes('.tmp-'));
   const lines: string[] = [];
-  for (const f of files) lines.push(`${await sha256File(join(bundleDir, f))}  ${f}`);
+  for (const f of files) {
+    const k = known.get(f);
+    const digest = k && statSync(join(bundleDir, f)).size === k.bytes ? k.sha256 : await sha256File(join(bundleDir, f));
+    lines.push(`${digest}  ${f}`);
+  }
   writeFileDurable(join(bundleDir, SUMS), `${lines.join('\n')}\n`);
 }
 

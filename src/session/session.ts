@@ -337,7 +337,7 @@ export class Session {
     const manifest = buildManifest(this.runbook, this.current, this.journal.events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
     writeFileDurable(join(this.bundleDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     writeFileDurable(join(this.bundleDir, DECISION_RECORD), renderDecisionRecord(this.runbook, this.current, manifest, now));
-    await writeSums(this.bundleDir);
+    await writeSums(this.bundleDir, recordedDigests(this.journal.events));
     return manifest.outcome;
   }
 
@@ -361,6 +361,16 @@ export class Session {
     const rel = relative(process.cwd(), path);
     return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
   }
+}
+
+/** Digests the journal already holds for log files, so closing does not re-read them. */
+function recordedDigests(events: readonly JournalEvent[]): Map<string, { bytes: number; sha256: string }> {
+  const known = new Map<string, { bytes: number; sha256: string }>();
+  for (const ev of events) {
+    if (ev.type !== 'step.finished' || !ev.result) continue;
+    for (const rec of [ev.result.stdout, ev.result.stderr, ev.result.combined]) known.set(rec.file, rec);
+  }
+  return known;
 }
 
 function closingSummary(outcome: ManifestOutcome, state: RunState): string {
