@@ -27,7 +27,7 @@ export class Journal {
 
   static create(path: string): Journal {
     if (existsSync(path)) throw new Error(`journal ${path} already exists`);
-    const fd = openSync(path, 'wx');
+    const fd = openSync(path, 'wx');  // exclusive create; appends go to the end
     return new Journal(fd, [], 0);
   }
 
@@ -37,12 +37,15 @@ export class Journal {
     if (problems.length > 0) {
       throw new JournalCorruptError(path, problems);
     }
-    const fd = openSync(path, 'r+');
     const repaired = totalBytes - validBytes;
     if (repaired > 0) {
-      ftruncateSync(fd, validBytes);
-      fsyncSync(fd);
+      const rw = openSync(path, 'r+');
+      ftruncateSync(rw, validBytes);
+      fsyncSync(rw);
+      closeSync(rw);
     }
+    // O_APPEND: every write lands at the end, whatever the file position.
+    const fd = openSync(path, 'a');
     return new Journal(fd, events, repaired);
   }
 
