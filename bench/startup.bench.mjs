@@ -6,7 +6,6 @@ export async function run() {
   const rounds = 15;
   const base = [];
   const version = [];
-  const lint = [];
   for (let i = 0; i < rounds; i++) {
     base.push((await timed(process.execPath, ['-e', '0'])).ms);
     version.push((await timed(process.execPath, [cli, '--version'])).ms);
