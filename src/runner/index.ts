@@ -1,0 +1,17 @@
+// The runner: executes one attempt of a runbook `command` step as a real
+// child process and captures everything byte-exact to disk (DESIGN §5, §8).
+
+export type {
+  CaptureFiles,
+  CommandOutcome,
+  CommandResult,
+  CommandSpec,
+  OutputChunk,
+  RunOptions,
+  SpawnError,
+  StreamDigest,
+} from './types.js';
+export { runCommand, DEFAULT_KILL_GRACE_MS, DEFAULT_TAIL_LINES } from './run-command.js';
+export { killAllRunning } from './process-group.js';
+export { secretValuesFrom, SecretMasker } from './secret-mask.js';
+export { sanitizeForTerminal, TerminalTextFilter, MAX_DISPLAY_LINE } from './terminal-text.js';

@@ -1,0 +1,82 @@
+// The runner's public data shapes: what a command step asks for and what one
+// attempt leaves behind as evidence (digests, timings, exit status, tail).
+
+export interface CommandSpec {
+  /** argv form (default): no shell, argv[0] resolved on PATH. */
+  argv?: string[];
+  /** Shell form, only when the runbook says `shell: true` (run with /bin/sh -c). */
+  shellCommand?: string;
+  cwd: string;
+  /** Added to process.env. */
+  env?: Record<string, string>;
+  /** undefined = no timeout. */
+  timeoutMs?: number;
+  /** SIGTERM → SIGKILL grace for the process group, default 3000. */
+  killGraceMs?: number;
+}
+
+/** Absolute paths of the capture files to create. */
+export interface CaptureFiles {
+  stdout: string;
+  stderr: string;
+  combined: string;
+}
+
+/** Size and sha256 (hex) of exactly the bytes written to a capture file. */
+export interface StreamDigest {
+  bytes: number;
+  sha256: string;
+}
+
+export type CommandOutcome = 'exited' | 'signaled' | 'timed-out' | 'cancelled' | 'spawn-failed';
+
+export interface SpawnError {
+  /** ENOENT (not found), EACCES (not executable), ENOTDIR, EINVAL… */
+  code: string;
+  /** One sentence naming argv[0] or the cwd, for the operator. */
+  message: string;
+}
+
+export interface CommandResult {
+  outcome: CommandOutcome;
+  exitCode: number | null;
+  signal: string | null;
+  spawnError?: SpawnError;
+  /** Process id (and process-group id) of the command; null when it never started. */
+  pid: number | null;
+  /** ISO-8601 UTC: just before spawn, and when the command's own process ended. */
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  stdout: StreamDigest;
+  stderr: StreamDigest;
+  combined: StreamDigest;
+  /** `git rev-parse HEAD` of cwd at start when cwd is inside a git work tree, else null. */
+  gitHead: string | null;
+  /** Last lines of the combined output, masked and sanitized for a terminal. */
+  tail: string[];
+  /**
+   * Things the evidence reader should know that are not failures of the
+   * command: processes it left behind that had to be killed, capture cut
+   * short by a process outside its group, a throwing output callback.
+   */
+  warnings: string[];
+}
+
+export interface OutputChunk {
+  stream: 'stdout' | 'stderr';
+  /** Masked and sanitized text. */
+  text: string;
+}
+
+export interface RunOptions {
+  /** Literal values to mask as '***' in files and on screen. */
+  secrets: string[];
+  /** Live tail: masked + sanitized text, called per chunk (the caller batches). */
+  onOutput?: (chunk: OutputChunk) => void;
+  /** Abort = cancel: same group kill as a timeout, outcome 'cancelled'. */
+  signal?: AbortSignal;
+  /** Lines kept for `CommandResult.tail`, default 200. */
+  tailLines?: number;
+  onStart?: (info: { pid: number }) => void;
+}

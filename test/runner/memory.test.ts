@@ -1,0 +1,47 @@
+// Memory stays bounded whatever the output size: 200 MiB through the runner
+// (masking on, files, hashes, live view) in a separate Node process whose
+// peak RSS we can read.
+
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from './helpers.js';
+
+const run = promisify(execFile);
+const harness = fileURLToPath(new URL('./fixtures/large-output.ts', import.meta.url));
+const tempDir = useTempDirs();
+const MiB = 1024 * 1024;
+
+describe('large output', () => {
+  it('captures 200 MiB with exact digests while RSS grows by less than 60 MB', async () => {
+    const dir = await tempDir();
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', harness, dir, '200'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      maxBuffer: MiB,
+    });
+    const report = JSON.parse(stdout) as {
+      outcome: string;
+      stdout: { bytes: number; sha256: string };
+      stderr: { bytes: number };
+      combined: { bytes: number };
+      tailLength: number;
+      expectedSha256: string;
+      liveChunks: number;
+      rssBefore: number;
+      sampledPeak: number;
+      maxRss: number;
+    };
+    expect(report.outcome).toBe('exited');
+    expect(report.stdout).toEqual({ bytes: 200 * MiB, sha256: report.expectedSha256 });
+    expect(report.stderr.bytes).toBe(5);
+    expect(report.combined.bytes).toBe(200 * MiB + 5);
+    expect(report.tailLength).toBe(200);
+    expect(report.liveChunks).toBeGreaterThan(0);
+    const growth = report.maxRss - report.rssBefore;
+    console.info(
+      `200 MiB run: RSS before ${(report.rssBefore / MiB).toFixed(1)} MiB, peak ${(report.maxRss / MiB).toFixed(1)} MiB (growth ${(growth / MiB).toFixed(1)} MiB; sampled peak ${(report.sampledPeak / MiB).toFixed(1)} MiB)`,
+    );
+    expect(growth).toBeLessThan(60 * 1000 * 1000);
+  }, 120_000);
+});
