@@ -22,6 +22,10 @@ export interface AttemptResult {
   stderr: StreamRecord;
   combined: StreamRecord;
   git_head: string | null;
+  /** Process group id of the command, when it started. */
+  pid?: number | null;
+  /** Facts the evidence should carry that are not failures (e.g. leftover processes killed). */
+  warnings?: string[];
 }
 
 export interface AssertionResult {

@@ -153,7 +153,8 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
     case 'step.finished': {
       const attempt = stepState?.attempts.find((a) => a.n === ev.attempt);
       const step = byId.get(ev.step);
-      if (!stepState || !attempt || !step) return;
+      // An attempt recorded as interrupted stays interrupted: a late result never makes it a pass.
+      if (!stepState || !attempt || !step || attempt.status === 'interrupted') return;
       attempt.finishedSeq = ev.seq;
       attempt.result = ev.result;
       attempt.assertions = ev.assertions;

@@ -134,6 +134,8 @@ export function gateProblems(runbook: Runbook, state: RunState, decision: Decisi
 }
 
 export function formatAge(ms: number): string {
+  // Runbooks may set max_age in seconds; "0m old" would read as fresh.
+  if (ms < 60_000) return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 1000)}s`;
   const min = Math.floor(ms / 60_000);
   if (min < 60) return `${min}m`;
   const h = Math.floor(min / 60);

@@ -18,6 +18,11 @@ export function killAllRunning(): void {
   for (const group of liveGroups) group.signal('SIGKILL');
 }
 
+// Whatever ends cutover (an uncaught error, process.exit on a second Ctrl-C),
+// no command it started may outlive it. A kill -9 of cutover cannot run this:
+// `cutover resume` kills the group recorded beside the attempt instead.
+process.on('exit', killAllRunning);
+
 export interface Termination {
   /** SIGKILL was needed because something survived SIGTERM for the grace period. */
   forced: boolean;

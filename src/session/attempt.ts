@@ -44,6 +44,8 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
     stderr: { file: rel(files.stderr), ...r.stderr },
     combined: { file: rel(files.combined), ...r.combined },
     git_head: r.gitHead,
+    pid: r.pid,
+    ...(r.warnings.length ? { warnings: r.warnings } : {}),
   };
   const assertions = await checkAssertions(input.step, files);
   return { result, ...(assertions.length ? { assertions } : {}) };
