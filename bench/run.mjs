@@ -19,6 +19,7 @@ for (const f of files) {
   const mod = await import(join(here, f));
   const out = await mod.run();
   for (const r of Array.isArray(out) ? out : [out]) {
+    r.pass ??= r.ratio !== undefined && r.ratio <= r.goal;
     results.push(r);
     process.stderr.write(`  ${r.name}: ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : ''}${r.value !== undefined ? ` ${r.value} ${r.unit ?? ''}` : ''} (goal ${r.goalText ?? `≤ ${r.goal}×`}) ${r.pass ? 'ok' : 'OVER GOAL'}\n`);
   }

@@ -17,7 +17,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   resume: { summary: 'resume <bundle-dir> [--plain] [--answers FILE]', load: () => import('./cli/commands/resume.js') },
   verify: { summary: 'verify <bundle-dir> [--json]           integrity + rule replay', load: () => import('./cli/commands/verify.js') },
   report: { summary: 'report <bundle-dir> [--format markdown|json] [--out FILE]', load: () => import('./cli/commands/report.js') },
-  check: { summary: 'check handoff --manifest FILE --payload FILE [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--json]', load: () => import('./cli/commands/check.js') },
+  check: { summary: 'check handoff --manifest FILE --payload FILE [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE] [--manifest FILE] [--json]\n  cutover check artifact-digest --root DIR (--from FILE | --artifact PATH=SHA256...) [--json]', load: () => import('./cli/commands/check.js') },
   demo: { summary: 'demo [--plain] [--scenario NAME]       self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
 };
 

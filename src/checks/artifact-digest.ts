@@ -1,0 +1,200 @@
+// The artifact-digest check: verifies the sha256 pins of release artifacts
+// (the `artifacts` array of a release evidence bundle) under a root
+// directory and copies each artifact into the evidence bundle, verified and
+// mismatched ones apart, so the bundle holds the exact bytes that were judged.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '../cli/errors.js';
+import { readJsonFile } from './json.js';
+import { childPath, formatValue, isPlainObject, jsonTypeOf, type Violation } from './violation.js';
+
+export interface ArtifactPin {
+  /** Relative to the root directory, `/`-separated as in the evidence bundle. */
+  path: string;
+  sha256: string;
+}
+
+export type ArtifactStatus = 'verified' | 'mismatch' | 'missing' | 'escapes-root' | 'not-a-file' | 'unreadable';
+
+export interface ArtifactOutcome {
+  path: string;
+  status: ArtifactStatus;
+  expected: string;
+  actual?: string;
+  bytes?: number;
+  /** Where the copy went, relative to the destination directory. */
+  copiedTo?: string;
+}
+
+export interface ArtifactDigestResult {
+  check: 'artifact-digest';
+  passed: boolean;
+  root: string;
+  /** The file the pins were read from, if any. */
+  from: string | null;
+  destination: string | null;
+  artifacts: ArtifactOutcome[];
+  violations: Violation[];
+}
+
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/** Subdirectories of the destination; a mismatched copy can never be taken for a verified one. */
+export const VERIFIED_DIR = 'verified';
+export const MISMATCHED_DIR = 'mismatched';
+
+/** Validates a pin list; `where` names its origin (a file, a runbook parameter) in errors. */
+export function parseArtifactPins(value: unknown, where: string, fix: string): ArtifactPin[] {
+  const list = isPlainObject(value) ? value.artifacts : value;
+  if (!Array.isArray(list)) {
+    throw new InputError(`${where} has no artifacts list (got ${jsonTypeOf(list)})`, fix);
+  }
+  if (list.length === 0) throw new InputError(`${where} lists no artifacts`, `${fix}; a digest check over nothing proves nothing`);
+  return list.map((item, i) => {
+    const at = `${where} artifacts[${i}]`;
+    if (!isPlainObject(item)) throw new InputError(`${at} is ${jsonTypeOf(item)}, expected {"path": ..., "sha256": ...}`, fix);
+    if (typeof item.path !== 'string' || item.path === '') throw new InputError(`${at}.path must be a non-empty string`, fix);
+    if (typeof item.sha256 !== 'string' || !SHA256.test(item.sha256)) {
+      throw new InputError(`${at}.sha256 ${formatValue(item.sha256)} is not a sha256 digest (64 hex characters)`, `${fix}; \`sha256sum FILE\` prints one`);
+    }
+    return { path: item.path, sha256: item.sha256.toLowerCase() };
+  });
+}
+
+export async function readArtifactPins(file: string, cwd: string | undefined, flag: string): Promise<ArtifactPin[]> {
+  const doc = await readJsonFile(file, { label: 'artifact list', cwd, flag });
+  return parseArtifactPins(doc.value, `artifact list "${file}"`, `use a file shaped like RELEASE_EVIDENCE_BUNDLE_LATEST.json ({"artifacts": [{"path", "sha256"}]}) with ${flag}`);
+}
+
+export interface ArtifactDigestRequest {
+  root: string;
+  pins: ArtifactPin[];
+  /** Copy destination (the step's artifact directory); nothing is copied without it. */
+  destination?: string;
+  from?: string;
+  cwd?: string;
+  rootFlag?: string;
+}
+
+export async function verifyArtifactDigests(req: ArtifactDigestRequest): Promise<ArtifactDigestResult> {
+  const root = resolve(req.cwd ?? process.cwd(), req.root);
+  const realRoot = await rootDirectory(root, req.root, req.rootFlag ?? '--root');
+  const artifacts: ArtifactOutcome[] = [];
+  const violations: Violation[] = [];
+  for (const [i, pin] of req.pins.entries()) {
+    const outcome = await verifyOne(pin, root, realRoot, req.destination).catch(
+      (err: NodeJS.ErrnoException): ArtifactOutcome => ({ path: pin.path, expected: pin.sha256, status: 'unreadable', actual: err.code ?? err.message }),
+    );
+    artifacts.push(outcome);
+    const v = violationFor(outcome, childPath('$.artifacts', i), req.root);
+    if (v) violations.push(v);
+  }
+  return {
+    check: 'artifact-digest',
+    passed: violations.length === 0,
+    root: req.root,
+    from: req.from ?? null,
+    destination: req.destination ?? null,
+    artifacts,
+    violations,
+  };
+}
+
+async function rootDirectory(root: string, given: string, flag: string): Promise<string> {
+  try {
+    if ((await stat(root)).isDirectory()) return await realpath(root);
+  } catch {
+    throw new InputError(`artifact root "${given}" not found (looked at ${root})`, `pass the producer checkout the artifact paths are relative to with ${flag}`);
+  }
+  throw new InputError(`artifact root "${given}" is not a directory`, `pass the directory the artifact paths are relative to with ${flag}`);
+}
+
+/** True for the root itself and anything below it. */
+function inside(realRoot: string, candidate: string): boolean {
+  const rel = relative(realRoot, candidate);
+  return !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, destination?: string): Promise<ArtifactOutcome> {
+  const base = { path: pin.path, expected: pin.sha256 };
+  const file = resolve(root, pin.path);
+  if (isAbsolute(pin.path) || !inside(root, file)) return { ...base, status: 'escapes-root' };
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    return { ...base, status: 'missing' };
+  }
+  // A symlink inside the root may point anywhere; judge where it lands.
+  if (!inside(realRoot, real)) return { ...base, status: 'escapes-root' };
+  const info = await stat(real);
+  if (!info.isFile()) return { ...base, status: 'not-a-file' };
+  if (!destination) {
+    const actual = await sha256File(real);
+    return { ...base, status: actual === pin.sha256 ? 'verified' : 'mismatch', actual, bytes: info.size };
+  }
+  // Hash the copy, not the source: the digest recorded is then the digest
+  // of the bytes in the bundle even if the source changes meanwhile.
+  const staging = join(destination, `.incoming-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  await mkdir(destination, { recursive: true });
+  await copyFile(real, staging);
+  try {
+    const actual = await sha256File(staging);
+    const status = actual === pin.sha256 ? 'verified' : 'mismatch';
+    const copiedTo = join(status === 'verified' ? VERIFIED_DIR : MISMATCHED_DIR, ...pin.path.split(/[\\/]/));
+    await mkdir(dirname(join(destination, copiedTo)), { recursive: true });
+    await rename(staging, join(destination, copiedTo));
+    return { ...base, status, actual, bytes: (await stat(join(destination, copiedTo))).size, copiedTo: copiedTo.split(sep).join('/') };
+  } finally {
+    await rm(staging, { force: true });
+  }
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+function violationFor(o: ArtifactOutcome, path: string, root: string): Violation | undefined {
+  switch (o.status) {
+    case 'verified':
+      return undefined;
+    case 'mismatch':
+      return {
+        rule: 'artifact-digest-mismatch',
+        path,
+        expected: o.expected,
+        actual: o.actual,
+        message: `${o.path}: sha256 expected ${o.expected}, got ${o.actual}${o.copiedTo ? ` (copied to ${o.copiedTo})` : ''}`,
+      };
+    case 'missing':
+      return { rule: 'artifact-missing', path, expected: o.expected, message: `${o.path} does not exist under ${root}` };
+    case 'escapes-root':
+      return { rule: 'artifact-path-escape', path, actual: o.path, message: `${o.path} resolves outside the root ${root}; artifact paths must stay inside it` };
+    case 'not-a-file':
+      return { rule: 'artifact-not-file', path, actual: o.path, message: `${o.path} is not a regular file` };
+    case 'unreadable':
+      return { rule: 'artifact-unreadable', path, actual: o.actual, message: `${o.path} could not be read or copied (${o.actual}); check its permissions and the free space of the evidence directory` };
+  }
+}
+
+export function summarizeArtifacts(r: ArtifactDigestResult): string {
+  const verified = r.artifacts.filter((a) => a.status === 'verified').length;
+  return r.passed
+    ? `artifact-digest check passed: ${verified} of ${r.artifacts.length} artifacts match their sha256 pins under ${r.root}`
+    : `artifact-digest check FAILED: ${verified} of ${r.artifacts.length} artifacts verified under ${r.root}, ${r.violations.length} violation${r.violations.length === 1 ? '' : 's'}`;
+}
+
+export function formatArtifactReport(r: ArtifactDigestResult): string {
+  const lines = r.artifacts.map((a) => {
+    const copy = a.copiedTo ? ` -> ${a.copiedTo}` : '';
+    return `${a.status.padEnd(12)} ${a.path}${copy}`;
+  });
+  for (const v of r.violations) lines.push(`${v.path}: ${v.message} [${v.rule}]`);
+  lines.push(summarizeArtifacts(r));
+  return lines.join('\n');
+}
