@@ -1,12 +1,15 @@
 // Builds dist/ with esbuild: one ESM bundle with code splitting so that the
 // Ink front end is a separate chunk loaded only by the interactive path.
 import { build } from 'esbuild';
-import { rmSync, chmodSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync } from 'node:fs';
 
-rmSync('dist', { recursive: true, force: true });
+// Build beside dist/ and swap it in, so a test or a CLI run that is using
+// dist/ at that moment never sees it half-written or missing.
+const next = `dist.next-${process.pid}`;
+rmSync(next, { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -23,4 +26,12 @@ await build({
   },
   logLevel: 'warning',
 });
-chmodSync('dist/cli.js', 0o755);
+chmodSync(`${next}/cli.js`, 0o755);
+const old = `dist.old-${process.pid}`;
+try {
+  renameSync('dist', old);
+} catch {
+  // first build: there is no dist/ yet
+}
+renameSync(next, 'dist');
+rmSync(old, { recursive: true, force: true });

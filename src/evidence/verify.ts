@@ -33,7 +33,17 @@ export interface VerifyReport {
   problems: VerifyProblem[];
 }
 
-export async function verifyBundle(bundleDir: string): Promise<VerifyReport> {
+export interface VerifyOptions {
+  /**
+   * The runbook as kept outside the bundle (e.g. in the repository). The
+   * bundle's own copy is only as trustworthy as the bundle: a forger who
+   * edits runbook.yaml and recomputes every hash is caught only by an
+   * anchor from outside.
+   */
+  runbook?: { file: string; sha256: string };
+}
+
+export async function verifyBundle(bundleDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const report = (file: string, message: string) => problems.push({ file, message });
   const journalPath = join(bundleDir, JOURNAL_FILE);
@@ -56,6 +66,10 @@ export async function verifyBundle(bundleDir: string): Promise<VerifyReport> {
   const runbookDigest = digests.get(RUNBOOK_COPY);
   if (!runbookDigest) report(RUNBOOK_COPY, 'is missing');
   else if (runbookDigest !== started.runbook.sha256) report(RUNBOOK_COPY, `sha256 ${runbookDigest} does not match ${started.runbook.sha256} recorded when the run started`);
+
+  if (options.runbook && options.runbook.sha256 !== started.runbook.sha256) {
+    report(RUNBOOK_COPY, `the run recorded runbook sha256 ${started.runbook.sha256}, but ${options.runbook.file} has ${options.runbook.sha256}: this run did not use that runbook, or its copy was altered`);
+  }
 
   checkJournalDigests(bundleDir, events, digests, report);
 

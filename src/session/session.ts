@@ -47,6 +47,7 @@ export class Session {
   private readonly now: () => Date;
   private current: RunState;
   private listeners = new Set<Listener>();
+  private released = false;
 
   private constructor(args: { bundleDir: string; runbook: Runbook; runbookDir: string; operator: string; journal: Journal; secrets: string[]; now: () => Date; preflight: PreflightProblem[] }) {
     this.bundleDir = args.bundleDir;
@@ -352,6 +353,8 @@ export class Session {
 
   /** Releases the bundle (the lock); the journal stays as written. */
   release(): void {
+    if (this.released) return;
+    this.released = true;
     this.journal.close();
     rmSync(join(this.bundleDir, LOCK), { force: true });
   }

@@ -101,6 +101,11 @@ describe('a rehearsal run end to end (plain)', () => {
     const v = await run(['verify', bundle]);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('OK');
+    const anchored = await run(['verify', bundle, '--runbook', join(dir, 'runbook.yaml')]);
+    expect(anchored.code).toBe(0);
+    const other = await run(['verify', bundle, '--runbook', join(dir, 'answers.yaml')]);
+    expect(other.code).toBe(1);
+    expect(other.stdout).toContain('runbook.yaml: the run recorded runbook sha256');
     const rep = await run(['report', bundle]);
     expect(rep.code).toBe(0);
     expect(rep.stdout).toContain('**REHEARSAL');

@@ -27,7 +27,7 @@ writeFileSync(register, `import { register } from 'node:module'; register(${JSON
 function loadedModules(args: string[], cwd = root): string[] {
   const log = join(tmp, `loaded-${Math.random().toString(36).slice(2)}.log`);
   writeFileSync(log, '');
-  const env = { ...process.env, LOADED_LOG: log };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOADED_LOG: log };
   delete env.CI;
   try {
     execFileSync(process.execPath, ['--import', register, cli, ...args], { cwd, env, stdio: 'ignore' });

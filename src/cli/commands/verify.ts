@@ -4,8 +4,10 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { isBundleDir } from '../../evidence/bundle.js';
 import { verifyBundle } from '../../evidence/verify.js';
+import { sha256 } from '../../evidence/canonical.js';
+import { readFileSync } from 'node:fs';
 
-export const HELP = `Usage: cutover verify <bundle-dir> [--json]
+export const HELP = `Usage: cutover verify <bundle-dir> [--runbook FILE] [--json]
 
 Checks an evidence bundle: the journal's hash chain, every file against
 SHA256SUMS and the digests recorded in the journal, manifest.json against its
@@ -13,7 +15,10 @@ schema and the journal, and replays the GO lock so a GO the rules would not
 have allowed is reported even if the hash chain was recomputed.
 
 Options:
-  --json      print the report as JSON
+  --runbook FILE  also check that the run used exactly this runbook (the copy
+                  in your repository): anchors the bundle's runbook.yaml, which
+                  a forger could otherwise edit along with every hash
+  --json          print the report as JSON
   -h, --help
 
 Exit codes: 0 intact, 1 problems found (each names the file), 2 not a bundle.`;
@@ -21,6 +26,7 @@ Exit codes: 0 intact, 1 problems found (each names the file), 2 not a bundle.`;
 export async function main(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('verify', args, {
     json: { type: 'boolean' },
+    runbook: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -30,7 +36,15 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new InputError('verify: give exactly one bundle directory', 'run `cutover verify evidence/<bundle>`');
   const dir = positionals[0]!;
   if (!isBundleDir(dir)) throw new InputError(`${dir}: not an evidence bundle (no journal.ndjson in it)`, 'pass the bundle directory that `cutover run` printed');
-  const report = await verifyBundle(dir);
+  let anchor: { file: string; sha256: string } | undefined;
+  if (values.runbook) {
+    try {
+      anchor = { file: values.runbook, sha256: sha256(readFileSync(values.runbook)) };
+    } catch (err) {
+      throw new InputError(`${values.runbook}: cannot read the runbook given to --runbook (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'pass the path of the runbook file the run was started with');
+    }
+  }
+  const report = await verifyBundle(dir, { runbook: anchor });
   if (values.json) {
     io.out(JSON.stringify(report, null, 2));
   } else if (report.ok) {
