@@ -14,6 +14,7 @@ const TAIL_LINES = 15;
 
 export class LineReporter {
   private section = '';
+  private sectionOfStep = new Map<string, { id: string; title: string }>();
 
   constructor(private readonly write: (text: string) => void) {}
 
@@ -24,6 +25,7 @@ export class LineReporter {
   header(session: Session): void {
     const s = session.state;
     const rb = session.runbook;
+    for (const sec of rb.sections) for (const st of sec.steps) this.sectionOfStep.set(st.id, { id: sec.id, title: sec.title });
     const short = (c: string) => c.slice(0, 7);
     this.write(`cutover ${VERSION} — ${rb.title} (${rb.id} ${rb.version})`);
     this.write(`${s.rehearsal ? 'REHEARSAL' : 'CUTOVER'} · operator ${s.operator} · ${s.baseline.release_tag} ${short(s.baseline.commit)} → ${s.target.release_tag} ${short(s.target.commit)}`);
@@ -31,8 +33,9 @@ export class LineReporter {
     for (const p of session.preflight) this.write(`preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`);
   }
 
-  private sectionOf(session: Session, step: Step): void {
-    const section = session.runbook.sections.find((sec) => sec.steps.includes(step));
+  /** Prints the section heading when the run enters a new section. */
+  private sectionOf(step: Step): void {
+    const section = this.sectionOfStep.get(step.id);
     if (section && section.id !== this.section) {
       this.section = section.id;
       this.write(`\n== ${section.title}`);
@@ -40,7 +43,7 @@ export class LineReporter {
   }
 
   stepStarted(session: Session, step: Step): void {
-    this.sectionOf(session, step);
+    this.sectionOf(step);
     const st = session.state.steps[step.id]!;
     const a = st.attempts[st.attempts.length - 1];
     this.write(`▶ ${step.id}: ${step.title}${a && a.n > 1 ? ` (attempt ${a.n})` : ''}`);
@@ -64,14 +67,17 @@ export class LineReporter {
   }
 
   stepSkipped(step: Step, reason: string): void {
+    this.sectionOf(step);
     this.write(`⊘ ${step.id} skipped: ${reason} (a waiver; it blocks a GO)`);
   }
 
   manual(step: Step, what: string): void {
+    this.sectionOf(step);
     this.write(`✓ ${step.id}: ${step.title} — ${what}`);
   }
 
   notice(session: Session, step: Step): void {
+    this.sectionOf(step);
     const n = session.state.notices[step.id];
     this.write(`✓ ${step.id}: ${step.title} — sent${n?.channel ? ` to ${n.channel}` : ''} at ${n?.sentAt} (${n?.file})`);
   }
@@ -87,7 +93,7 @@ export class LineReporter {
   }
 
   waiting(session: Session, step: Step, why: string): void {
-    this.sectionOf(session, step);
+    this.sectionOf(step);
     this.write(`… ${step.id}: ${step.title} — waiting for an answer (${step.kind}); ${why}`);
     this.write(`\nPAUSED: add an answer for "${step.id}" to an answers file and run \`cutover resume ${session.relative(session.bundleDir)} --answers FILE\`, or resume in a terminal.`);
   }

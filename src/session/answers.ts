@@ -84,8 +84,8 @@ function toAnswer(kind: string, value: unknown, where: string, id: string): Answ
       return {
         kind: 'decision',
         option: obj.option,
-        ...(obj.remediation ? { remediation: String(obj.remediation) } : {}),
-        ...(other && typeof other.option === 'string' ? { otherwise: { option: other.option, ...(other.remediation ? { remediation: String(other.remediation) } : {}) } } : {}),
+        ...(obj.remediation ? { remediation: String(obj.remediation).trim() } : {}),
+        ...(other && typeof other.option === 'string' ? { otherwise: { option: other.option, ...(other.remediation ? { remediation: String(other.remediation).trim() } : {}) } } : {}),
       };
     }
     default:

@@ -76,11 +76,13 @@ describe.each(listScenarios(PACKAGE_ROOT).map((s) => [s.name]))('scenario %s', (
     expect(failed(results).sort()).toEqual([...demo.scenario!.expect.failing_steps].sort());
   });
 
-  it('answers the decision with a NO-GO and a remediation plan, keeping the other answers', () => {
+  it('asks for the GO and falls back to NO-GO with a remediation plan, keeping the other answers', () => {
     for (const id of Object.keys(raw.answers ?? {})) expect(stepIds).toContain(id);
     const answers = (parse(readFileSync(demo.answersPath, 'utf8')) as { answers: Record<string, Record<string, unknown>> }).answers;
-    expect(answers['go-no-go']!.option).toBe('no-go');
-    expect(String(answers['go-no-go']!.remediation).length).toBeGreaterThan(40);
+    const decision = answers['go-no-go'] as { option: string; otherwise: { option: string; remediation: string } };
+    expect(decision.option).toBe('go-rehearsal');
+    expect(decision.otherwise.option).toBe('no-go');
+    expect(decision.otherwise.remediation.length).toBeGreaterThan(40);
     expect(answers['joint-signoff']).toEqual({ producer_approver: 'Priya Raman', consumer_approver: 'Tomás Álvarez' });
   });
 });
