@@ -1,0 +1,77 @@
+// `npm start` (= cutover demo) without a TTY, end to end: every check really
+// runs, the bundle is written, `cutover verify` passes on it, and so does
+// the standard `sha256sum -c SHA256SUMS`. Scenarios end NO-GO with the
+// GO lock's reasons, and their bundles verify too.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const tmp = mkdtempSync(join(tmpdir(), 'cutover-demo-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function exec(cmd: string, args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.CI;
+    execFile(cmd, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function onlyBundle(dir: string): string {
+  const entries = readdirSync(dir);
+  expect(entries).toHaveLength(1);
+  return join(dir, entries[0]!);
+}
+
+describe('the demo without a TTY', () => {
+  it('npm start completes the rehearsal with a GO, and the bundle verifies with cutover and sha256sum', async () => {
+    const evidence = join(tmp, 'start');
+    const r = await exec('npm', ['start', '--silent', '--', '--evidence-dir', evidence]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('REHEARSAL');
+    expect(r.stdout).toMatch(/Outcome: GO \(REHEARSAL\) — (\d+) passed, 0 failed, 0 skipped, 0 not done/);
+    const bundle = onlyBundle(evidence);
+    const journal = readFileSync(join(bundle, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; step?: string; result?: { exit_code: number } });
+    // Every command and check step really ran: each has a finished attempt with evidence.
+    const finished = journal.filter((e) => e.type === 'step.finished');
+    expect(finished.length).toBeGreaterThanOrEqual(10);
+    expect(journal.at(-1)).toMatchObject({ type: 'run.closed', outcome: 'GO' });
+    const v = await exec(process.execPath, [cli, 'verify', bundle]);
+    expect(v.code, v.stdout).toBe(0);
+    const sums = await exec('sha256sum', ['-c', 'SHA256SUMS'], bundle);
+    expect(sums.code, sums.stdout + sums.stderr).toBe(0);
+    expect(sums.stdout).not.toContain('FAILED');
+  });
+
+  it.each([
+    ['drift', 'handoff-published-check'],
+    ['envelope', 'envelope-candidate-check'],
+  ])('scenario %s ends NO-GO naming the red gate %s, and its bundle verifies', async (scenario, gate) => {
+    const evidence = join(tmp, scenario);
+    const r = await exec(process.execPath, [cli, 'demo', '--scenario', scenario, '--evidence-dir', evidence]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('GO (rehearsal continuation) — REFUSED, the GO lock holds:');
+    expect(r.stdout).toContain(`(${gate}) failed`);
+    expect(r.stdout).toContain('Decision: NO-GO — remediation:');
+    const bundle = onlyBundle(evidence);
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { outcome: string; refusals: unknown[] };
+    expect(manifest.outcome).toBe('NO-GO');
+    expect(manifest.refusals).toHaveLength(1);
+    const v = await exec(process.execPath, [cli, 'verify', bundle]);
+    expect(v.code, v.stdout).toBe(0);
+  });
+
+  it('an unknown scenario is exit 2 listing the scenarios', async () => {
+    const r = await exec(process.execPath, [cli, 'demo', '--scenario', 'nope', '--evidence-dir', join(tmp, 'nope')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('drift');
+    expect(r.stderr).toContain('envelope');
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  });
+});
