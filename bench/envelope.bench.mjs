@@ -82,22 +82,15 @@ export async function run({ samples = 100_000, repetitions = 7 } = {}) {
       checkMs.push(performance.now() - t);
     }
     const parse = median(parseMs);
+    const pure = median(pureMs);
     const full = median(checkMs);
+    // The headline ratio is against JSON.parse alone over lines already in
+    // memory (the stricter baseline); reading the file too is in the detail.
     return {
       name: `envelope check: ${samples.toLocaleString('en')} NDJSON samples vs JSON.parse alone`,
-      ratio: Number((full / parse).toFixed(2)),
+      ratio: Number((full / pure).toFixed(2)),
       goal: 3,
-      detail: {
-        samples,
-        repetitions,
-        bytes: readFileSync(sample).length,
-        parseMedianMs: Number(parse.toFixed(1)),
-        pureParseMedianMs: Number(median(pureMs).toFixed(1)),
-        ratioVsPureParse: Number((full / median(pureMs)).toFixed(2)),
-        checkMedianMs: Number(full.toFixed(1)),
-        parseMs: parseMs.map((v) => Number(v.toFixed(1))),
-        checkMs: checkMs.map((v) => Number(v.toFixed(1))),
-      },
+      detail: `check ${full.toFixed(0)} ms vs JSON.parse ${pure.toFixed(0)} ms (median of ${repetitions}); vs read + split + parse ${parse.toFixed(0)} ms: ${(full / parse).toFixed(2)}×`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
