@@ -68,7 +68,7 @@ export type EventBody =
   | { type: 'step.finished'; step: string; attempt: number; result?: AttemptResult; assertions?: AssertionResult[]; check?: CheckRecord }
   | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
   | { type: 'step.skipped'; step: string; reason: string; by: string }
-  | { type: 'step.confirmed'; step: string; by: string; note?: string; link?: string }
+  | { type: 'step.confirmed'; step: string; by: string; statement: string; note?: string; link?: string }
   | { type: 'input.recorded'; step: string; by: string; values: Record<string, string> }
   | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord }
   | { type: 'signoff.recorded'; step: string; role: string; name: string; statement: string; evidence_digest: string; by: string }

@@ -241,7 +241,7 @@ export class Session {
     if (step.note === 'required' && !answer.note?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a note`, 'add a note saying what was checked');
     if (step.link === 'required' && !answer.link?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a link`, 'add a link to the evidence (a URL)');
     if (answer.link && !URL.canParse(answer.link)) throw new InputError(`the link for "${id}" is not a URL: ${answer.link}`, 'write a full URL such as https://…');
-    this.append({ type: 'step.confirmed', step: id, by: this.operator, ...(answer.note ? { note: answer.note } : {}), ...(answer.link ? { link: answer.link } : {}) });
+    this.append({ type: 'step.confirmed', step: id, by: this.operator, statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), ...(answer.note ? { note: answer.note } : {}), ...(answer.link ? { link: answer.link } : {}) });
   }
 
   recordInput(id: string, values: Record<string, string>): void {

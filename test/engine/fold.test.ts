@@ -218,7 +218,7 @@ describe('progress: deadlines', () => {
   const kickoff: Step = { id: 'kickoff', kind: 'confirm', title: 'Kick-off', statement: 'ok', due: { after: 'start', within: '1h' } };
   const rb = runbookWith([kickoff, notice, rollback, repin]);
   const declared: Timed = { type: 'trigger.declared', trigger: 'envelope-mismatch', severity: 'SEV-1', note: 'seen', by: 'Olga Operator', at: T0 + 10 * MIN };
-  const confirmed = (step: string, at: number): Timed => ({ type: 'step.confirmed', step, by: 'Olga Operator', at });
+  const confirmed = (step: string, at: number): Timed => ({ type: 'step.confirmed', step, by: 'Olga Operator', statement: 'attested', at });
   const byStep = (bodies: Timed[], now: number) => Object.fromEntries(deadlines(rb, fold(rb, ...bodies), new Date(now)).map((d) => [d.step, d]));
 
   it('waits until its anchor happens', () => {

@@ -25,7 +25,7 @@ const STARTED: EventBody = {
   host: 'test',
   cutover_version: '0.0.0',
 };
-const confirmed = (step: string): EventBody => ({ type: 'step.confirmed', step, by: 'Olga Operator' });
+const confirmed = (step: string): EventBody => ({ type: 'step.confirmed', step, by: 'Olga Operator', statement: 'attested' });
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 
 function lines(path: string): string[] {
