@@ -2,6 +2,7 @@
 // object (shorter than hand-written JSON, with shared pieces) and committed
 // as JSON so editors and the runtime use the same file.
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const id = { type: 'string', pattern: '^[a-z][a-z0-9_-]*$', description: 'Stable identifier: lower case letters, digits, - and _.' };
 const duration = { type: 'string', pattern: '^([0-9]+(ms|s|m|h|d))+$', description: 'A duration such as 90s, 15m, 1h30m, 24h.' };
@@ -236,4 +237,7 @@ const schema = {
   },
 };
 
-writeFileSync(new URL('../schema/runbook.schema.json', import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
+// `--out FILE` writes elsewhere (the test compares that with the committed file).
+const outFlag = process.argv.indexOf('--out');
+const out = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : new URL('../schema/runbook.schema.json', import.meta.url);
+writeFileSync(out, `${JSON.stringify(schema, null, 2)}\n`);

@@ -1,7 +1,7 @@
-// Loads a runbook: read + YAML with positions, schema, then semantic checks.
+// Loads a runbook: read + YAML with positions, schema and semantic checks.
 // Returns every problem found (not only the first) as a Result value.
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from './diagnostics.js';
+import { sortAndCap, type Diagnostic } from './diagnostics.js';
 import { schemaDiagnostics } from './schema.js';
 import { semanticDiagnostics } from './semantics.js';
 import { readRunbookSource } from './source.js';
@@ -26,10 +26,13 @@ export function loadRunbook(file: string, options: LoadOptions = {}): LoadResult
   if (!read.ok) return read;
   const { source } = read;
   const schemaProblems = schemaDiagnostics(source);
-  if (schemaProblems.length > 0) return { ok: false, diagnostics: schemaProblems };
+  // Semantic checks run on schema-invalid data too, so one lint run reports
+  // every problem. A semantic complaint at the very spot of a schema one is
+  // the same mistake seen twice; keep the schema's.
+  const taken = new Set(schemaProblems.map((d) => `${d.line}:${d.col}`));
+  const semantic = semanticDiagnostics(source, { checkRollbackPath: options.checkRollbackPath !== false }).filter((d) => !taken.has(`${d.line}:${d.col}`));
+  if (schemaProblems.length + semantic.length > 0) return { ok: false, diagnostics: sortAndCap(file, [...schemaProblems, ...semantic]) };
   const runbook = source.data as Runbook;
-  const semantic = semanticDiagnostics(source, runbook, options.checkRollbackPath !== false);
-  if (semantic.length > 0) return { ok: false, diagnostics: semantic };
   return { ok: true, loaded: { file, text: source.text, sha256: createHash('sha256').update(source.text).digest('hex'), runbook } };
 }
 

@@ -97,7 +97,9 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
           } else {
             const exe = cmd.argv ? cmd.argv[0]! : firstShellWord(cmd.shellCommand!);
             const key = `${cmd.cwd}\0${exe}`;
-            if (exe && !reportedExecs.has(key) && !findExecutable(exe, cmd.cwd, env)) {
+            if (cmd.argv && exe === '') {
+              problems.push({ step: step.id, message: 'the command has no program: its first word is empty after substitution', hint: 'give the var that names the program a value (--var), or make it required' });
+            } else if (exe && !reportedExecs.has(key) && !findExecutable(exe, cmd.cwd, env)) {
               reportedExecs.add(key);
               problems.push({ step: step.id, message: `"${exe}" is not found${exe.includes('/') ? ` in ${cmd.cwd}` : ' on PATH'} or not executable`, hint: exe.includes('/') ? 'check the path relative to the step cwd and that the file is executable (chmod +x)' : `install ${exe} or add it to PATH; declare it under tools: so the preflight names it` });
             }

@@ -3,6 +3,7 @@
 // relative to the runbook file, timeout parsed. Shared by `plan` and the run.
 import { isAbsolute, resolve } from 'node:path';
 import type { CheckStep, CommandStep, Pin, Runbook } from './types.js';
+import { substituteShell } from './shell.js';
 import { parseDuration, shellQuote, splitWords, substitute, type RefKind } from './vars.js';
 
 export interface RefContext {
@@ -17,20 +18,27 @@ export interface RefContext {
 export function refLookup(ctx: RefContext): (ref: RefKind) => string | undefined {
   return (ref) => {
     switch (ref.kind) {
+      // Own properties only: `${constructor}` must not find Object.prototype.constructor.
       case 'var':
-        return ctx.vars[ref.name];
+        return own(ctx.vars, ref.name);
       case 'run':
-        return ctx.run?.[ref.field];
+        return ctx.run ? own(ctx.run, ref.field) : undefined;
       case 'pin': {
-        const v = (ctx[ref.pin] as unknown as Record<string, unknown>)[ref.field];
+        const v = own(ctx[ref.pin] as unknown as Record<string, unknown>, ref.field);
         return v === undefined ? undefined : String(v);
       }
-      case 'input':
-        return ctx.inputs?.[ref.step]?.[ref.field];
+      case 'input': {
+        const step = ctx.inputs ? own(ctx.inputs, ref.step) : undefined;
+        return step ? own(step, ref.field) : undefined;
+      }
       default:
         return undefined;
     }
   };
+}
+
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 export function render(text: string, ctx: RefContext): string {
@@ -68,8 +76,9 @@ export function resolveCommand(step: CommandStep, runbookDir: string, ctx: RefCo
     pinCommit: step.pin_commit ? substitute(step.pin_commit, lookup) : undefined,
   };
   if (step.shell) {
-    const text = Array.isArray(step.run) ? step.run.map((w) => shellQuote(w)).join(' ') : step.run;
-    const shellCommand = substitute(text, lookup, shellQuote);
+    // A list is one shell word per item: substitute, then quote the whole word.
+    // A string is shell code: each value is quoted for where its reference stands.
+    const shellCommand = Array.isArray(step.run) ? step.run.map((w) => shellQuote(substitute(w, lookup))).join(' ') : substituteShell(step.run, lookup);
     return { ...common, shellCommand, display: shellCommand };
   }
   // Split before substituting so a value with spaces stays one argv word.

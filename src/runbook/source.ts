@@ -2,14 +2,24 @@
 // way a file can be unusable (missing, a directory, empty, binary, huge, a
 // YAML syntax error, an alias bomb, absurd nesting) becomes a Diagnostic
 // instead of an exception.
+//
+// The YAML is parsed in two stages on purpose: yaml's CST parser is
+// iterative, its composer is recursive (10,000 nested `[` overflow the stack,
+// and near the stack limit V8 can abort the process outright) and checks
+// duplicate keys pairwise (50,000 keys take seconds). So the CST is measured
+// with an explicit stack first and only a sanely shaped file is composed.
 import { readFileSync, statSync } from 'node:fs';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { Composer, CST, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, YAMLParseError, type Node, type YAMLError } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 
 /** Runbooks are hand-written; anything larger is a mistake, not a runbook. */
 export const MAX_RUNBOOK_BYTES = 1024 * 1024;
 const MAX_ALIAS_COUNT = 100;
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
+/** Keys in one mapping; duplicate-key checking is quadratic in this. */
+export const MAX_MAP_KEYS = 1000;
+/** YAML nodes in the whole file; bounds the work of every later stage. */
+export const MAX_NODES = 100_000;
 
 export interface RunbookSource {
   file: string;
@@ -22,9 +32,9 @@ export interface RunbookSource {
 export type SourceResult = { ok: true; source: RunbookSource } | { ok: false; diagnostics: Diagnostic[] };
 
 export function readRunbookSource(file: string): SourceResult {
-  const fail = (message: string, hint: string, line?: number, col?: number): SourceResult => ({
+  const fail = (message: string, hint: string, pos?: { line: number; col: number }): SourceResult => ({
     ok: false,
-    diagnostics: [{ file, message, hint, line, col }],
+    diagnostics: [{ file, message, hint, ...pos }],
   });
   let bytes: Buffer;
   try {
@@ -53,79 +63,282 @@ export function readRunbookSource(file: string): SourceResult {
   }
 
   const lines = new LineCounter();
-  let doc: Document;
-  try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-  } catch (err) {
-    return fail(`cannot be parsed as YAML (${err instanceof Error ? err.message : String(err)})`, 'simplify the nesting of the file');
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const shape = measureShape(tokens);
+  if (shape.tooDeep !== undefined) {
+    return fail(`nesting deeper than ${MAX_DEPTH} levels`, 'a runbook is at most a few levels deep; check for runaway brackets or indentation', lines.linePos(shape.tooDeep));
   }
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      diagnostics: doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        return { file, line: pos.line, col: pos.col, message: `YAML syntax error: ${firstLine(e.message)}`, hint: yamlHint(e.code, e.message) };
-      }),
-    };
+  if (shape.tooWide !== undefined) {
+    return fail(`a mapping with more than ${MAX_MAP_KEYS} keys`, 'a runbook mapping has a few dozen keys at most; check that this is the runbook you meant', lines.linePos(shape.tooWide));
   }
-  const tooDeep = findTooDeep(doc.contents as Node | null, 0);
-  if (tooDeep) {
-    const pos = lines.linePos(tooDeep.range?.[0] ?? 0);
-    return fail(`nesting deeper than ${MAX_DEPTH} levels`, 'a runbook is at most a few levels deep; check for runaway brackets', pos.line, pos.col);
+  if (shape.nodes > MAX_NODES) {
+    return fail(`has ${shape.nodes} YAML nodes; a runbook may have at most ${MAX_NODES}`, 'check that this is the runbook you meant; split generated content out of it');
   }
+
+  const doc = composeFirstDocument(tokens, text.length);
+  if (doc.errors.length > 0) return { ok: false, diagnostics: yamlDiagnostics(file, text, doc, lines) };
+
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    if (/alias/i.test(message)) {
-      return fail(`YAML aliases expand too much (${message})`, `use at most ${MAX_ALIAS_COUNT} alias expansions; write the repeated content out instead of nesting anchors`);
+    const alias = firstAlias(doc);
+    const pos = alias ? lines.linePos(alias.node.range?.[0] ?? 0) : undefined;
+    if (alias?.unresolved) {
+      return fail(`YAML alias *${alias.node.source} refers to an anchor that is not defined before it`, `define &${alias.node.source} on an earlier value, or write the value out instead of the alias`, pos);
     }
-    return fail(`cannot be read as YAML data (${message})`, 'check the file for unusual YAML features (tags, anchors)');
+    if (/alias/i.test(message)) {
+      return fail(`YAML aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT} expansions)`, 'write the repeated content out instead of nesting anchors and aliases', pos);
+    }
+    return fail(`cannot be read as YAML data (${message})`, 'check the file for unusual YAML features (tags, anchors)', pos);
   }
   return { ok: true, source: { file, text, doc, lines, data } };
+}
+
+interface Shape {
+  /** Offset of the first token nested deeper than MAX_DEPTH. */
+  tooDeep?: number;
+  /** Offset of the first mapping with more than MAX_MAP_KEYS keys. */
+  tooWide?: number;
+  nodes: number;
+}
+
+/** Depth, widest mapping and node count of the CST, without recursion. */
+function measureShape(tokens: CST.Token[]): Shape {
+  const shape: Shape = { nodes: 0 };
+  const stack: { token: CST.Token; depth: number }[] = [];
+  for (const token of tokens) if (token.type === 'document' && token.value) stack.push({ token: token.value, depth: 0 });
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    shape.nodes++;
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth >= MAX_DEPTH) {
+      shape.tooDeep = Math.min(shape.tooDeep ?? token.offset, token.offset);
+      continue;
+    }
+    const isMapping = token.type === 'block-map' || (token.type === 'flow-collection' && token.start.source === '{');
+    if (isMapping && token.items.length > MAX_MAP_KEYS) shape.tooWide = Math.min(shape.tooWide ?? token.offset, token.offset);
+    for (const item of token.items) {
+      if (item.key) stack.push({ token: item.key, depth: depth + 1 });
+      if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+    }
+  }
+  return shape;
+}
+
+/** What yaml's parseDocument does, on tokens we already have. */
+function composeFirstDocument(tokens: CST.Token[], length: number): Document {
+  const composer = new Composer({ uniqueKeys: true, strict: true, prettyErrors: false });
+  let doc: Document | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) {
+      doc = next;
+    } else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[0] + 1], 'MULTIPLE_DOCS', 'Source contains multiple documents'));
+      break;
+    }
+  }
+  return doc!;
+}
+
+function firstAlias(doc: Document): { node: { source: string; range?: [number, number, number] | null }; unresolved: boolean } | undefined {
+  const anchors = new Set<string>();
+  let found: ReturnType<typeof firstAlias>;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        const unresolved = !anchors.has(node.source);
+        if (!found || (unresolved && !found.unresolved)) found = { node, unresolved };
+        if (unresolved) return visit.BREAK;
+      } else if (node.anchor) {
+        anchors.add(node.anchor);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * YAML syntax errors as diagnostics. After the first real syntax error the
+ * parser's recovery produces follow-on errors that only confuse, so only
+ * that one is reported — except tabs (every tab-indented line is its own
+ * mistake and the cause of the rest) and duplicate keys before it.
+ */
+function yamlDiagnostics(file: string, text: string, doc: Document, lines: LineCounter): Diagnostic[] {
+  const errors = doc.errors;
+  const tabs = errors.filter((e) => e.code === 'TAB_AS_INDENT');
+  let chosen: YAMLError[];
+  if (tabs.length > 0) {
+    chosen = tabs;
+  } else {
+    const first = errors.find((e) => e.code !== 'DUPLICATE_KEY');
+    chosen = first ? [...errors.filter((e) => e.code === 'DUPLICATE_KEY' && e.pos[0] < first.pos[0]), first] : errors;
+  }
+  return chosen.map((e) => ({ file, ...explainYamlError(e, text, doc, lines) }));
+}
+
+function explainYamlError(e: YAMLError, text: string, doc: Document, lines: LineCounter): Omit<Diagnostic, 'file'> {
+  const at = lines.linePos(e.pos[0]);
+  const generic = { ...at, message: `YAML syntax error: ${firstLine(e.message)}`, hint: yamlHint(e.code) };
+  switch (e.code) {
+    case 'TAB_AS_INDENT':
+      return { ...at, message: 'YAML syntax error: a tab is used for indentation', hint: 'indent with spaces, not tabs (YAML does not allow tabs in indentation)' };
+    case 'MULTIPLE_DOCS':
+      return { ...at, message: 'YAML syntax error: a second YAML document starts here (a runbook file holds one document)', hint: 'remove this `---` line and what follows it, or move that content to its own file' };
+    case 'DUPLICATE_KEY': {
+      const dup = duplicateKeyAt(doc, e.pos[0]);
+      if (!dup) return generic;
+      const firstAt = dup.firstOffset === undefined ? undefined : lines.linePos(dup.firstOffset).line;
+      return { ...at, message: `YAML syntax error: key "${dup.key}" appears twice in the same mapping${firstAt ? ` (first on line ${firstAt})` : ''}`, hint: 'each key may appear once in a mapping; remove or rename one of them' };
+    }
+    case 'MISSING_CHAR': {
+      const quote = /Missing closing (["'])quote/.exec(e.message)?.[1];
+      if (quote) {
+        const start = lastNodeStartBefore(doc, e.pos[0], (n) => isScalar(n) && n.type === (quote === '"' ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE'));
+        return {
+          ...lines.linePos(start ?? e.pos[0]),
+          message: `YAML syntax error: the quoted string ${quote}… that starts here is never closed`,
+          hint: quote === '"' ? 'add the closing " (write \\" for a quote mark inside a double-quoted string)' : "add the closing ' (write '' for a quote mark inside a single-quoted string)",
+        };
+      }
+      if (/Implicit map keys need to be followed by map values/.test(e.message)) {
+        const lineText = text.slice(e.pos[0], lineEnd(text, e.pos[0])).replace(/\s+#.*$/, '').trim();
+        return {
+          ...at,
+          message: `YAML syntax error: "${truncate(lineText, 40)}" is not a \`key: value\` line (the colon after the key is missing)`,
+          hint: 'write `key: value` with a colon and a space after the key, or indent the line as part of the value above it',
+        };
+      }
+      return generic;
+    }
+    case 'BAD_INDENT': {
+      const unclosed = /^Flow (map|sequence) in block collection must be sufficiently indented and end with a ([}\]])/.exec(e.message);
+      if (unclosed) {
+        const [, kind, closer] = unclosed;
+        const start = lastNodeStartBefore(doc, e.pos[0], (n) => (kind === 'map' ? isMap(n) : isSeq(n)) && (n as { flow?: boolean }).flow === true);
+        return {
+          ...lines.linePos(start ?? e.pos[0]),
+          message: `YAML syntax error: the flow ${kind === 'map' ? 'mapping {' : 'sequence ['} that starts here is never closed with ${closer}`,
+          hint: `add the closing ${closer} (on the same line, or indent the lines that continue it)`,
+        };
+      }
+      return generic;
+    }
+    case 'UNEXPECTED_TOKEN': {
+      // `run: echo ${root}` inside `{ ... }`: the `{` of the reference opens a mapping.
+      if (/^Unexpected flow-map-start/.test(e.message) && text[e.pos[0] - 1] === '$') {
+        return {
+          ...lines.linePos(e.pos[0] - 1),
+          message: 'YAML syntax error: a ${...} reference inside a { ... } mapping must be quoted (YAML reads its { as the start of a mapping)',
+          hint: 'quote the value, e.g. `run: "echo ${root}"`, or write the mapping as indented `key: value` lines',
+        };
+      }
+      return generic;
+    }
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY': {
+      const over = overIndentedLineAfter(text, e.pos[0], lines);
+      if (over) {
+        return {
+          ...over,
+          message: `YAML syntax error: this line is indented deeper than line ${at.line}, so YAML reads it as part of that line's value`,
+          hint: 'indent it exactly as far as the other keys of the same mapping',
+        };
+      }
+      return generic;
+    }
+    default:
+      return generic;
+  }
 }
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function yamlHint(code: string, message: string): string {
-  if (/tab/i.test(message)) return 'indent with spaces, not tabs';
+function yamlHint(code: string): string {
   switch (code) {
-    case 'DUPLICATE_KEY':
-      return 'each key may appear once in a mapping; remove or rename the duplicate';
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
       return 'check the indentation and the brackets/quotes around this position';
     case 'BLOCK_AS_IMPLICIT_KEY':
     case 'MULTILINE_IMPLICIT_KEY':
       return 'a key must fit on one line and be followed by ": "; check for a missing colon or quote';
+    case 'BAD_ALIAS':
+    case 'BAD_DIRECTIVE':
+    case 'TAG_RESOLVE_FAILED':
+      return 'runbooks need no YAML tags or directives; remove it';
     default:
-      return 'fix the YAML syntax at this position (a YAML linter or the schema in your editor helps)';
+      return 'fix the YAML syntax at this position (the schema in your editor shows it as you type)';
   }
 }
 
-function findTooDeep(node: Node | null | undefined, depth: number): Node | undefined {
-  if (!node) return undefined;
-  if (depth > MAX_DEPTH) return node;
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const hit = findTooDeep(pair.value as Node | null, depth + 1);
-      if (hit) return hit;
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 ? text.length : nl;
+}
+
+function truncate(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Start offset of the last node matching `test` that starts before `offset`. */
+function lastNodeStartBefore(doc: Document, offset: number, test: (n: Node) => boolean): number | undefined {
+  let best: number | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      const start = node.range?.[0];
+      if (start !== undefined && start < offset && test(node) && (best === undefined || start > best)) best = start;
+    },
+  });
+  return best;
+}
+
+/** The key "key" whose duplicate starts at `offset`, and where it first appears. */
+function duplicateKeyAt(doc: Document, offset: number): { key: string; firstOffset?: number } | undefined {
+  let hit: { key: string; firstOffset?: number } | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const index = map.items.findIndex((p) => isPair(p) && (p.key as Node | null)?.range?.[0] === offset);
+      if (index < 0) return undefined;
+      const keyNode = map.items[index]!.key;
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const first = map.items.find((p, i) => i < index && isScalar(p.key) && String(p.key.value) === key);
+      hit = { key, firstOffset: (first?.key as Node | undefined)?.range?.[0] };
+      return visit.BREAK;
+    },
+  });
+  return hit;
+}
+
+/**
+ * When a key is indented deeper than the line before it, YAML reads it as a
+ * continuation of that line's plain value and complains about the earlier
+ * line. Point at the over-indented line instead.
+ */
+function overIndentedLineAfter(text: string, offset: number, lines: LineCounter): { line: number; col: number } | undefined {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const indent = (s: string) => s.length - s.trimStart().length;
+  const here = text.slice(lineStart, lineEnd(text, lineStart));
+  let next = lineEnd(text, lineStart) + 1;
+  while (next < text.length) {
+    const line = text.slice(next, lineEnd(text, next));
+    if (line.trim() !== '' && !line.trimStart().startsWith('#')) {
+      if (indent(line) > indent(here) && /^\s*[^\s:#][^:#]*:(\s|$)/.test(line)) return lines.linePos(next + indent(line));
+      return undefined;
     }
-  } else if (isSeq(node)) {
-    for (const item of node.items) {
-      const hit = findTooDeep(item as Node | null, depth + 1);
-      if (hit) return hit;
-    }
+    next = lineEnd(text, next) + 1;
   }
   return undefined;
 }
 
 /**
  * Position of the value at `path` (or of its key, when `key` is true) in the
- * source. Falls back to the nearest existing ancestor.
+ * source. A block mapping or list is located at its key (`steps:`), where a
+ * reader looks for it, rather than at its first entry on the next line.
+ * Falls back to the nearest existing ancestor.
  */
 export function positionOf(source: RunbookSource, path: (string | number)[], key = false): { line: number; col: number } {
   let node: unknown = source.doc.contents;
@@ -137,12 +350,14 @@ export function positionOf(source: RunbookSource, path: (string | number)[], key
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
       if (!pair) break;
       const keyNode = pair.key as Node;
-      if (last && key) {
+      const value = pair.value as Node | null;
+      const blockCollection = (isMap(value) || isSeq(value)) && !value.flow;
+      if (last && (key || blockCollection)) {
         offset = keyNode.range?.[0] ?? offset;
         break;
       }
-      node = pair.value;
-      offset = (node as Node | null)?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+      node = value;
+      offset = value?.range?.[0] ?? keyNode.range?.[0] ?? offset;
     } else if (isSeq(node)) {
       const item = node.items[Number(seg)];
       if (item === undefined) break;
@@ -153,4 +368,15 @@ export function positionOf(source: RunbookSource, path: (string | number)[], key
     }
   }
   return source.lines.linePos(offset);
+}
+
+/** The text a scalar at `path` was written as (YAML reads `1.10` as 1.1). */
+export function scalarSource(source: RunbookSource, path: (string | number)[]): string | undefined {
+  let node: unknown = source.doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) node = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+    else if (isSeq(node)) node = node.items[Number(seg)];
+    else return undefined;
+  }
+  return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
 }

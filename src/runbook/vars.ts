@@ -3,7 +3,9 @@
 // writes a literal `${`.
 import type { Runbook, VarDecl, VarType } from './types.js';
 
-const REF = /\$(\$)?\{([^}]*)\}/g;
+// The body excludes `{` so that a scan from one `${` stops at the next one:
+// with `[^}]*`, a long run of unclosed `${` took quadratic time.
+const REF = /\$(\$)?\{([^{}]*)\}/g;
 
 export const RUN_FIELDS = ['id', 'mode', 'operator', 'started_at', 'runbook', 'bundle'] as const;
 export const PIN_FIELDS = ['release_tag', 'commit', 'service_contract', 'api_contract', 'integration_baseline'] as const;
@@ -58,9 +60,20 @@ export function shellQuote(value: string): string {
 
 /** Splits a command string into words like a shell would, without expansions. */
 export function splitWords(command: string): string[] {
-  const words: string[] = [];
+  return scanWords(command).words.map((w) => w.text);
+}
+
+interface ScannedWord {
+  text: string;
+  /** Whether any part of the word was quoted or escaped. */
+  quoted: boolean;
+}
+
+function scanWords(command: string): { words: ScannedWord[]; openQuote: '"' | "'" | null } {
+  const words: ScannedWord[] = [];
   let cur = '';
   let inWord = false;
+  let quoted = false;
   let quote: '"' | "'" | null = null;
   for (let i = 0; i < command.length; i++) {
     const ch = command[i]!;
@@ -71,20 +84,47 @@ export function splitWords(command: string): string[] {
     } else if (ch === '"' || ch === "'") {
       quote = ch;
       inWord = true;
+      quoted = true;
     } else if (ch === '\\' && i + 1 < command.length) {
       cur += command[++i];
       inWord = true;
+      quoted = true;
     } else if (/\s/.test(ch)) {
-      if (inWord) words.push(cur);
+      if (inWord) words.push({ text: cur, quoted });
       cur = '';
       inWord = false;
+      quoted = false;
     } else {
       cur += ch;
       inWord = true;
     }
   }
-  if (inWord) words.push(cur);
-  return words;
+  if (inWord) words.push({ text: cur, quoted });
+  return { words, openQuote: quote };
+}
+
+const SHELL_OPERATORS = new Set(['|', '||', '&&', '&', ';', '>', '>>', '<', '2>', '2>>', '2>&1', '>&2']);
+
+/**
+ * Why a `run:` string without `shell: true` will not do what it says: an
+ * unterminated quote, or shell syntax that would reach the program as a
+ * literal argument (no shell runs it).
+ */
+export function argvProblem(command: string): { message: string; hint: string } | undefined {
+  const { words, openQuote } = scanWords(command);
+  if (openQuote) return { message: `the command has an unterminated ${openQuote} quote`, hint: `close the ${openQuote} quote, or write the command as a list of words` };
+  const program = words[0]?.text ?? 'the program';
+  for (const w of words) {
+    if (w.quoted) continue;
+    const syntax = SHELL_OPERATORS.has(w.text) || /^[12]?>>?\S/.test(w.text) || w.text.endsWith(";") ? `"${w.text}"` : /\$\(|`/.test(w.text) ? 'command substitution' : /\$[A-Za-z_]/.test(w.text) ? `"${/\$[A-Za-z_][A-Za-z0-9_]*/.exec(w.text)![0]}"` : undefined;
+    if (syntax) {
+      return {
+        message: `the command uses shell syntax (${syntax}), but without \`shell: true\` it is passed to ${program} as a literal argument`,
+        hint: 'add `shell: true` to run it with /bin/sh, split it into separate steps, or quote the word if it is meant literally',
+      };
+    }
+  }
+  return undefined;
 }
 
 export interface VarProblem {
@@ -104,7 +144,7 @@ export function resolveVars(runbook: Runbook, given: Record<string, string>, env
   const values: Record<string, string> = {};
   const problems: VarProblem[] = [];
   for (const name of Object.keys(given)) {
-    if (!(name in decls)) {
+    if (!Object.hasOwn(decls, name)) {
       const known = Object.keys(decls);
       problems.push({
         name,
@@ -114,8 +154,8 @@ export function resolveVars(runbook: Runbook, given: Record<string, string>, env
     }
   }
   for (const [name, decl] of Object.entries(decls)) {
-    let value: string | undefined = given[name];
-    if (value === undefined && decl.env && env[decl.env] !== undefined) value = env[decl.env];
+    let value: string | undefined = Object.hasOwn(given, name) ? given[name] : undefined;
+    if (value === undefined && decl.env && Object.hasOwn(env, decl.env) && env[decl.env] !== undefined) value = env[decl.env];
     if (value === undefined && decl.default !== undefined) value = String(decl.default);
     if (value === undefined) {
       if (decl.required !== false) {
