@@ -1,8 +1,8 @@
 // Entry point of the `cutover` command. It stays tiny on purpose: --version
 // and --help answer without loading anything else, and every sub-command is
 // imported lazily so that the plain paths never load Ink.
-import { EXIT, formatError } from './cli/errors.js';
-import { processIO } from './cli/io.js';
+import { EXIT, exitCodeOf, formatError } from './cli/errors.js';
+import { guardOutputStreams, processIO } from './cli/io.js';
 import { VERSION } from './version.js';
 
 interface CommandEntry {
@@ -56,13 +56,15 @@ async function main(argv: string[]): Promise<number> {
   return mod.main(rest, processIO);
 }
 
+// A closed pipe (`| head -1`) or a lost terminal must not crash a run.
+guardOutputStreams();
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    const exitCode = (err as { exitCode?: number })?.exitCode;
     processIO.err(formatError(err));
-    process.exitCode = typeof exitCode === 'number' ? exitCode : EXIT.usage;
+    process.exitCode = exitCodeOf(err);
   },
 );

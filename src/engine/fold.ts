@@ -30,7 +30,7 @@ export interface Signature {
   seq: number;
   at: string;
   /** Set when a required step was re-run after this signature. */
-  voidedBy?: { step: string; attempt: number; seq: number };
+  voidedBy?: { step: string; change: string; seq: number };
 }
 
 export interface TriggerState {
@@ -125,7 +125,7 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
 export function applyEvent(state: RunState, byId: Map<string, Step>, ev: JournalEvent): void {
   state.lastSeq = ev.seq;
   state.lastAt = ev.at;
-  const stepState = 'step' in ev && typeof ev.step === 'string' ? state.steps[ev.step] : undefined;
+  const stepState = 'step' in ev && typeof ev.step === 'string' && Object.hasOwn(state.steps, ev.step) ? state.steps[ev.step] : undefined;
   switch (ev.type) {
     case 'step.started': {
       if (!stepState) return;
@@ -134,20 +134,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       stepState.completedSeq = undefined;
       stepState.completedAt = undefined;
       stepState.skipReason = undefined;
-      // Re-running a required step voids every earlier signature (GO rule 4).
-      const step = byId.get(ev.step);
-      if (step && isRequired(step)) {
-        for (const sig of state.signatures) {
-          if (sig.voidedBy) continue;
-          sig.voidedBy = { step: ev.step, attempt: ev.attempt, seq: ev.seq };
-          const signoff = state.steps[sig.step];
-          if (signoff && signoff.status === 'passed') {
-            signoff.status = 'pending';
-            signoff.completedSeq = undefined;
-            signoff.completedAt = undefined;
-          }
-        }
-      }
+      voidSignatures(state, byId, ev.step, `was re-run (attempt ${ev.attempt})`, ev.seq);
       return;
     }
     case 'step.finished': {
@@ -181,6 +168,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
     }
     case 'step.skipped':
       if (!stepState) return;
+      voidSignatures(state, byId, ev.step, 'was skipped', ev.seq);
       stepState.status = 'skipped';
       stepState.skipReason = ev.reason;
       stepState.completedSeq = ev.seq;
@@ -188,17 +176,20 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       return;
     case 'step.confirmed':
       if (!stepState) return;
+      voidSignatures(state, byId, ev.step, 'was confirmed', ev.seq);
       complete(stepState, ev);
       stepState.note = ev.note;
       stepState.link = ev.link;
       return;
     case 'input.recorded':
       if (!stepState) return;
+      voidSignatures(state, byId, ev.step, 'had its input recorded', ev.seq);
       state.inputs[ev.step] = { ...ev.values };
       complete(stepState, ev);
       return;
     case 'notice.sent':
       if (!stepState) return;
+      voidSignatures(state, byId, ev.step, 'was sent', ev.seq);
       state.notices[ev.step] = { file: ev.text.file, sentAt: ev.sent_at, channel: ev.channel };
       complete(stepState, ev);
       return;
@@ -231,6 +222,26 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       return;
     default:
       return;
+  }
+}
+
+/**
+ * GO rule 4: a signature binds to the evidence as it was when signed. Any
+ * later change to a required step's evidence (a re-run, a skip, an answer)
+ * voids every signature given before it.
+ */
+function voidSignatures(state: RunState, byId: Map<string, Step>, stepId: string, change: string, seq: number): void {
+  const step = byId.get(stepId);
+  if (!step || !isRequired(step) || step.kind === 'signoff' || step.kind === 'decision') return;
+  for (const sig of state.signatures) {
+    if (sig.voidedBy) continue;
+    sig.voidedBy = { step: stepId, change, seq };
+    const signoff = state.steps[sig.step];
+    if (signoff && signoff.status === 'passed') {
+      signoff.status = 'pending';
+      signoff.completedSeq = undefined;
+      signoff.completedAt = undefined;
+    }
   }
 }
 

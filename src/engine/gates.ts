@@ -11,23 +11,35 @@ export interface DecisionAttempt {
   remediation?: string;
 }
 
-/** Steps a GO option requires: `all` = every required step before the decision. */
+/**
+ * Steps a GO option requires: every required step before the decision, the
+ * decision's own `requires`, plus any the option lists. An option can add
+ * steps to the lock, never take them away.
+ */
 export function requiredStepsFor(runbook: Runbook, decision: DecisionStep, option: DecisionOption): Step[] {
+  if (!option.go) return [];
   const ordered = stepsInOrder(runbook);
-  const spec = option.requires_steps ?? (option.go ? 'all' : []);
-  if (spec === 'all') {
-    const idx = ordered.findIndex((s) => s.id === decision.id);
-    return ordered.slice(0, idx).filter((s) => isRequired(s) && s.kind !== 'decision');
-  }
-  return spec.map((id) => ordered.find((s) => s.id === id)).filter((s): s is Step => s !== undefined);
+  const idx = ordered.findIndex((s) => s.id === decision.id);
+  const ids = new Set(ordered.slice(0, idx).filter((s) => isRequired(s) && s.kind !== 'decision').map((s) => s.id));
+  for (const id of decision.requires ?? []) ids.add(id);
+  if (Array.isArray(option.requires_steps)) for (const id of option.requires_steps) ids.add(id);
+  for (const id of option.requires_signoffs ?? []) ids.add(id);
+  return ordered.filter((s) => ids.has(s.id) && s.id !== decision.id);
+}
+
+/** The canonical label of DESIGN §2: whatever its `modes` say, never in a rehearsal. */
+export function isRuntimeCutover(option: DecisionOption): boolean {
+  return option.go && /runtime\s+cutover/i.test(option.label);
 }
 
 function describeStep(step: Step): string {
   return `"${step.title}" (${step.id})`;
 }
 
-function samePerson(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+/** One person, however the name was typed: Unicode-normalized, case and spacing ignored. */
+export function samePerson(a: string, b: string): boolean {
+  const norm = (s: string) => s.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  return norm(a) === norm(b);
 }
 
 function stepProblem(step: Step, st: StepState | undefined): string | undefined {
@@ -61,7 +73,7 @@ export function signoffProblems(runbook: Runbook, state: RunState, step: Signoff
       continue;
     }
     if (sig.voidedBy) {
-      out.push(`the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" was re-run (attempt ${sig.voidedBy.attempt}) after it was signed; sign again`);
+      out.push(`the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" ${sig.voidedBy.change} after it was signed; sign again`);
     }
     if (step.exclude_operator !== false && samePerson(sig.name, state.operator)) {
       out.push(`${sig.name} is the operator who started this run and may not sign as ${roleTitle(role)}`);
@@ -97,7 +109,9 @@ export function gateProblems(runbook: Runbook, state: RunState, decision: Decisi
     return out;
   }
   // Rule 1: mode.
-  if (option.modes && !option.modes.includes(state.mode)) {
+  if (state.rehearsal && isRuntimeCutover(option)) {
+    out.push(`${option.label} is never available in a REHEARSAL; start a run with --mode cutover on cutover day`);
+  } else if (option.modes && !option.modes.includes(state.mode)) {
     out.push(`${option.label} is only available in ${option.modes.join('/')} mode; this run is a ${state.mode === 'rehearsal' ? 'REHEARSAL' : 'cutover'}`);
   }
   // Rule 2 (+6 pin, through the fold's verdict): required steps passed.
@@ -106,11 +120,11 @@ export function gateProblems(runbook: Runbook, state: RunState, decision: Decisi
     const p = stepProblem(step, state.steps[step.id]);
     if (p) out.push(p);
   }
-  // Rules 3 and 4: sign-offs.
-  const signoffIds = new Set([...(option.requires_signoffs ?? []), ...required.filter((s) => s.kind === 'signoff').map((s) => s.id)]);
-  for (const id of signoffIds) {
-    const step = stepsInOrder(runbook).find((s) => s.id === id);
-    if (step?.kind === 'signoff') out.push(...signoffProblems(runbook, state, step));
+  // Rules 3 and 4: sign-offs. A GO always needs a joint sign-off.
+  const signoffs = required.filter((s): s is SignoffStep => s.kind === 'signoff');
+  for (const step of signoffs) out.push(...signoffProblems(runbook, state, step));
+  if (!signoffs.some((s) => s.roles.length >= 2)) {
+    out.push(`${option.label} requires no joint sign-off (a signoff step with two roles); fix the runbook`);
   }
   // Rule 5: open rollback triggers.
   for (const t of state.triggers.filter((x) => x.open)) {

@@ -25,7 +25,9 @@ export function nextStep(runbook: Runbook, state: RunState): Step | undefined {
   for (const step of stepsInOrder(runbook)) {
     const st = state.steps[step.id]!;
     if (st.status === 'passed' || st.status === 'skipped' || st.status === 'failed') continue;
-    if (blockedBy(state, step).length > 0) continue;
+    // A decision is always reachable: NO-GO must stay available, and its
+    // `requires` are conditions of the GO options, checked by the GO lock.
+    if (step.kind !== 'decision' && blockedBy(state, step).length > 0) continue;
     return step;
   }
   return undefined;

@@ -2,8 +2,9 @@
 // per-attempt log paths, and the closing files (manifest.json,
 // decision-record.md, SHA256SUMS) written from the folded state.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { createReadStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { EvidenceWriteError } from '../runner/evidence-error.js';
 
 export const RUNBOOK_COPY = 'runbook.yaml';
 export const MANIFEST = 'manifest.json';
@@ -19,14 +20,15 @@ export function bundleName(runbookId: string, at: Date): string {
   return `${stamp}_${runbookId}`;
 }
 
-/** Creates a fresh bundle directory under `evidenceDir`, never reusing one. */
+/** Creates a fresh bundle directory under `evidenceDir`, never reusing one; its entry is fsync'd. */
 export function createBundleDir(evidenceDir: string, runbookId: string, at: Date): string {
-  mkdirSync(evidenceDir, { recursive: true });
+  mkdirDurable(evidenceDir);
   const base = join(evidenceDir, bundleName(runbookId, at));
   for (let i = 0; ; i++) {
     const dir = i === 0 ? base : `${base}-${i}`;
     try {
       mkdirSync(dir);
+      fsyncDir(evidenceDir);
       return dir;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -34,18 +36,83 @@ export function createBundleDir(evidenceDir: string, runbookId: string, at: Date
   }
 }
 
+/** Errors of fsync on a directory from platforms that do not support it; anything else is real. */
+const DIR_FSYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EBADF', 'ENOTSUP', 'EOPNOTSUPP', 'EPERM']);
+
+/**
+ * fsyncs a directory, so the entries created, renamed or removed in it
+ * survive a power loss (fsync of a file does not cover its name). Platforms
+ * that cannot open or fsync a directory are skipped silently.
+ */
+export function fsyncDir(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch (err) {
+    if (DIR_FSYNC_UNSUPPORTED.has((err as NodeJS.ErrnoException).code ?? '')) return;
+    throw err;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    if (!DIR_FSYNC_UNSUPPORTED.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** mkdir -p, then fsync the parent of every directory it created, so the new path survives a crash. */
+export function mkdirDurable(dir: string): void {
+  const first = mkdirSync(dir, { recursive: true });
+  if (first === undefined) return;
+  const target = resolve(dir);
+  for (let d = resolve(first); ; d = join(d, relative(d, target).split(sep)[0]!)) {
+    fsyncDir(dirname(d));
+    if (d === target) break;
+  }
+}
+
 export function attemptDir(bundleDir: string, stepId: string, attempt: number): string {
   return join(bundleDir, 'steps', stepId, `attempt-${attempt}`);
 }
 
-/** Writes a file durably: temp file, fsync, rename — a crash leaves old or new, never half. */
+/**
+ * Writes a file durably: temp file, fsync, rename, fsync of the directory —
+ * a crash leaves old or new, never half, and the new name survives a power
+ * loss. A failed write (disk full) removes its temp file and throws an
+ * EvidenceWriteError naming `path` (with the OS code).
+ */
 export function writeFileDurable(path: string, data: string | Buffer): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  const fd = openSync(tmp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    try {
+      writeFileSync(tmp, data);
+      const fd = openSync(tmp, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
+    fsyncDir(dirname(path));
+  } catch (err) {
+    throw EvidenceWriteError.from(path, err);
+  }
+}
+
+/**
+ * Removes the temp files of durable writes that a crash cut short (written,
+ * never renamed into place). Only for a bundle no live process is writing:
+ * call it after the lock check, before the run continues.
+ */
+export function removeStaleTempFiles(bundleDir: string): string[] {
+  const stale = listBundleFiles(bundleDir).filter((f) => /\.tmp-\d+$/.test(f));
+  for (const f of stale) rmSync(join(bundleDir, f), { force: true });
+  return stale;
 }
 
 export function listBundleFiles(bundleDir: string): string[] {
@@ -86,7 +153,7 @@ export async function writeSums(bundleDir: string, known: ReadonlyMap<string, { 
 
 export function isBundleDir(dir: string): boolean {
   try {
-    return statSync(dir).isDirectory() && existsSync(join(dir, 'journal.ndjson'));
+    return statSync(dir).isDirectory() && statSync(join(dir, 'journal.ndjson')).isFile();
   } catch {
     return false;
   }

@@ -2,21 +2,55 @@
 // fsync'd before append() returns, so nothing the UI shows can be lost by a
 // crash, Ctrl-C or kill -9. On open, a torn last line (a write cut short by a
 // crash, never acknowledged) is cut off and reported.
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
+//
+// An append that fails (disk full, I/O error) is undone: the file is cut
+// back to its size before the append, so it never holds half an event, and
+// the journal refuses every later append (JournalWriteError) — the run is
+// resumable from what is on disk once the cause is fixed.
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { EventBody, JournalEvent } from '../engine/events.js';
+import { fsyncDir } from './bundle.js';
 import { chainHash, GENESIS } from './canonical.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
 
+/**
+ * An event could not be written to the journal (ENOSPC, EIO, EFBIG…). The
+ * file was cut back to its last complete event where possible; the run is
+ * resumable once the cause is fixed. `code` is the OS error code.
+ */
+export class JournalWriteError extends Error {
+  override readonly name = 'JournalWriteError';
+  constructor(
+    readonly file: string,
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+function errnoCode(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : 'EIO';
+}
+
 export class Journal {
   private fd: number;
+  private closed = false;
   private lastHash: string;
   private lastSeq: number;
+  /** Set by a failed append: every later append throws it. */
+  private failure: JournalWriteError | undefined;
+  readonly path: string;
   readonly events: JournalEvent[];
   /** Bytes of a torn, unacknowledged last line removed when opening. */
   readonly repairedTailBytes: number;
 
-  private constructor(fd: number, events: JournalEvent[], repaired: number) {
+  private constructor(path: string, fd: number, events: JournalEvent[], repaired: number) {
+    this.path = path;
     this.fd = fd;
     this.events = events;
     const last = events[events.length - 1];
@@ -27,8 +61,14 @@ export class Journal {
 
   static create(path: string): Journal {
     if (existsSync(path)) throw new Error(`journal ${path} already exists`);
-    const fd = openSync(path, 'wx');  // exclusive create; appends go to the end
-    return new Journal(fd, [], 0);
+    const fd = openSync(path, 'wx'); // exclusive create; appends go to the end
+    try {
+      fsyncDir(dirname(path)); // the journal's name must survive a crash like its events
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    return new Journal(path, fd, [], 0);
   }
 
   /** Opens an existing journal for appending, after validating its chain. */
@@ -46,7 +86,7 @@ export class Journal {
     }
     // O_APPEND: every write lands at the end, whatever the file position.
     const fd = openSync(path, 'a');
-    return new Journal(fd, events, repaired);
+    return new Journal(path, fd, events, repaired);
   }
 
   get seq(): number {
@@ -58,16 +98,53 @@ export class Journal {
     const hash = chainHash(this.lastHash, withMeta);
     const event = { ...withMeta, hash } as JournalEvent;
     const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
-    let off = 0;
-    while (off < line.length) off += writeSync(this.fd, line, off, line.length - off, null);
-    fsyncSync(this.fd);
+    this.write(line);
     this.lastHash = hash;
     this.lastSeq = event.seq;
     this.events.push(event);
     return event;
   }
 
+  /** The journal could not be written; every append throws this error. */
+  get failed(): JournalWriteError | undefined {
+    return this.failure;
+  }
+
+  /** Writes one line and fsyncs it; on failure cuts the file back to its size before and poisons the journal. */
+  private write(line: Buffer): void {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new Error(`journal ${this.path} is closed`);
+    let before: number | undefined;
+    try {
+      before = fstatSync(this.fd).size;
+      let off = 0;
+      while (off < line.length) off += writeSync(this.fd, line, off, line.length - off, null);
+      fsyncSync(this.fd);
+    } catch (err) {
+      const code = errnoCode(err);
+      let restored = false;
+      if (before !== undefined) {
+        try {
+          ftruncateSync(this.fd, before);
+          fsyncSync(this.fd);
+          restored = true;
+        } catch {
+          // a torn line is left; opening the journal again cuts it off
+        }
+      }
+      this.failure = new JournalWriteError(
+        this.path,
+        code,
+        `cannot write the journal ${this.path}: ${(err as Error).message ?? code}; ${restored ? 'it was cut back to its last complete event' : 'its last line may be incomplete and is cut off when the run is resumed'}, and no further event is recorded by this process`,
+        { cause: err },
+      );
+      throw this.failure;
+    }
+  }
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 }
@@ -96,7 +173,15 @@ export interface JournalRead {
  * without its newline is a torn write and is excluded (validBytes).
  */
 export function readJournal(path: string): JournalRead {
-  const buf = readFileSync(path);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    // read() errors (EISDIR, EIO) carry no path: name the file for the message.
+    const errno = err as NodeJS.ErrnoException;
+    if (errno && typeof errno === 'object' && errno.path === undefined) errno.path = path;
+    throw err;
+  }
   const problems: string[] = [];
   const events: JournalEvent[] = [];
   let pos = 0;
@@ -109,11 +194,21 @@ export function readJournal(path: string): JournalRead {
     lineNo++;
     const text = buf.subarray(pos, nl).toString('utf8');
     pos = nl + 1;
-    let ev: JournalEvent;
+    let parsed: unknown;
     try {
-      ev = JSON.parse(text) as JournalEvent;
+      parsed = JSON.parse(text);
     } catch {
       problems.push(`line ${lineNo}: not valid JSON`);
+      continue;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      problems.push(`line ${lineNo}: not an event (a JSON ${parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed}, not an object)`);
+      continue;
+    }
+    const ev = parsed as JournalEvent;
+    const unsafe = unsafeField(ev);
+    if (unsafe) {
+      problems.push(`line ${lineNo}: invalid event (its ${unsafe} is a reserved name)`);
       continue;
     }
     if (ev.seq !== events.length + 1) problems.push(`line ${lineNo}: seq is ${ev.seq}, expected ${events.length + 1} (an event was removed or reordered)`);
@@ -126,4 +221,22 @@ export function readJournal(path: string): JournalRead {
     validBytes = pos;
   }
   return { events, validBytes, totalBytes: buf.length, problems };
+}
+
+/**
+ * Names that, used as a key, reach Object.prototype (or Object) instead of
+ * an entry of the run state. No event type is one of them, and no step id
+ * can be `__proto__` (ids start with a letter); `constructor` and
+ * `prototype` are valid step ids, so an event naming them as its step is
+ * checked against the runbook by verify instead (see replay in verify.ts).
+ */
+const RESERVED_TYPES = new Set(['__proto__', 'constructor', 'prototype']);
+const RESERVED_STEPS = new Set(['__proto__']);
+
+/** The field of an event that holds a reserved name (`step`, `type`), if any. */
+function unsafeField(ev: object): string | undefined {
+  const { type, step } = ev as Record<string, unknown>;
+  if (typeof type === 'string' && RESERVED_TYPES.has(type)) return `type "${type}"`;
+  if (typeof step === 'string' && RESERVED_STEPS.has(step)) return `step "${step}"`;
+  return undefined;
 }

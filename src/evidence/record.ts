@@ -146,7 +146,7 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   if (state.signatures.length === 0) L.push('- none');
   for (const s of state.signatures) {
     const role = runbook.roles.find((r) => r.id === s.role)?.title ?? s.role;
-    L.push(`- ${role}: ${s.name} at ${s.at}${s.voidedBy ? ` — VOID (step ${s.voidedBy.step} re-run afterwards)` : ''}`);
+    L.push(`- ${role}: ${s.name} at ${s.at}${s.voidedBy ? ` — VOID (step ${s.voidedBy.step} ${s.voidedBy.change} afterwards)` : ''}`);
   }
   const inputs = Object.entries(state.inputs);
   if (inputs.length) {

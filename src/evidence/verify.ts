@@ -8,10 +8,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import manifestSchema from '../../schema/manifest.schema.json' with { type: 'json' };
 import type { JournalEvent } from '../engine/events.js';
-import { applyEvent, foldEvents, stepsInOrder } from '../engine/fold.js';
+import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
 import { gateProblems } from '../engine/gates.js';
 import { loadRunbook } from '../runbook/load.js';
-import type { Runbook } from '../runbook/types.js';
+import type { Runbook, Step } from '../runbook/types.js';
 import { LOCK, listBundleFiles, MANIFEST, RUNBOOK_COPY, sha256File, SUMS } from './bundle.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
 import { outcomeOf } from './record.js';
@@ -55,6 +55,11 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     report(JOURNAL_FILE, 'the journal does not start with a run.started event');
     return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems };
   }
+  const startedRunbook = (started as { runbook?: { sha256?: unknown } }).runbook;
+  if (typeof startedRunbook?.sha256 !== 'string') {
+    report(JOURNAL_FILE, 'seq 1: the run.started event does not record the runbook digest (runbook.sha256): it is malformed');
+    return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems };
+  }
 
   // Digests of every file, computed once and shared by the checks below.
   const digests = new Map<string, string>();
@@ -81,16 +86,14 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
   }
   let outcome: string | undefined;
   if (runbook) {
-    replayGates(runbook, events, report);
-    const state = foldEvents(runbook, events);
-    outcome = outcomeOf(runbook, state);
-    const closed = events.find((e) => e.type === 'run.closed');
-    if (closed?.type === 'run.closed' && closed.outcome !== outcomeOf(runbook, foldEvents(runbook, events.slice(0, closed.seq - 1)))) {
-      report(JOURNAL_FILE, `run.closed says ${closed.outcome}, but the events before it give ${outcomeOf(runbook, foldEvents(runbook, events.slice(0, closed.seq - 1)))}`);
-    }
+    outcome = replay(runbook, events, report);
     checkManifest(bundleDir, events, outcome, started.rehearsal, report);
   }
   return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function checkSums(bundleDir: string, files: string[], digests: Map<string, string>, report: (f: string, m: string) => void): void {
@@ -131,49 +134,89 @@ function checkJournalDigests(bundleDir: string, events: JournalEvent[], digests:
     if (actual !== rec.sha256) report(rec.file, `sha256 ${actual} does not match the journal (seq ${seq}, ${rec.sha256})`);
   };
   for (const ev of events) {
-    if (ev.type === 'step.finished') {
-      check(ev.result?.stdout, ev.seq);
-      check(ev.result?.stderr, ev.seq);
-      check(ev.result?.combined, ev.seq);
-      check(ev.check?.report, ev.seq);
-      check(ev.check?.data_file, ev.seq);
-    } else if (ev.type === 'notice.sent') {
-      check(ev.text, ev.seq);
+    try {
+      if (ev.type === 'step.finished') {
+        check(ev.result?.stdout, ev.seq);
+        check(ev.result?.stderr, ev.seq);
+        check(ev.result?.combined, ev.seq);
+        check(ev.check?.report, ev.seq);
+        check(ev.check?.data_file, ev.seq);
+      } else if (ev.type === 'notice.sent') {
+        check(ev.text, ev.seq);
+      }
+    } catch (err) {
+      report(JOURNAL_FILE, `seq ${String(ev.seq)}: the files recorded by this ${String(ev.type)} event cannot be checked (${messageOf(err)}): the event is malformed`);
     }
   }
 }
 
-/** Replays the GO lock before every recorded decision. */
-function replayGates(runbook: Runbook, events: JournalEvent[], report: (f: string, m: string) => void): void {
+/**
+ * Replays the events through the fold: the GO lock before every recorded
+ * decision, and the outcome before run.closed. Returns the outcome the
+ * journal gives, or undefined when an event cannot be replayed — a
+ * malformed event is reported with its seq, never an internal error.
+ */
+function replay(runbook: Runbook, events: JournalEvent[], report: (f: string, m: string) => void): string | undefined {
   const byId = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
-  let state;
+  let state: RunState;
   try {
     state = foldEvents(runbook, events.slice(0, 1));
-  } catch {
+  } catch (err) {
+    report(JOURNAL_FILE, `seq 1: the run.started event cannot be replayed (${messageOf(err)}): it is malformed`);
+    return undefined;
+  }
+  let closedChecked = false;
+  for (const ev of events.slice(1)) {
+    // A step the runbook does not have is never journaled by cutover; and a
+    // name like "constructor" would reach Object's own properties in the fold.
+    // (A decision for an unknown step is reported by checkDecision.)
+    const step = (ev as { step?: unknown }).step;
+    const unknownStep = typeof step === 'string' && !byId.has(step);
+    if (unknownStep && ev.type !== 'decision.recorded') {
+      report(JOURNAL_FILE, `seq ${String(ev.seq)}: the ${String(ev.type)} event names step "${step}", which is not a step of the runbook`);
+      continue;
+    }
+    try {
+      if (ev.type === 'decision.recorded') checkDecision(runbook, byId, state, ev, report);
+      if (ev.type === 'run.closed' && !closedChecked) {
+        closedChecked = true;
+        const before = outcomeOf(runbook, state);
+        if (ev.outcome !== before) report(JOURNAL_FILE, `run.closed says ${String(ev.outcome)}, but the events before it give ${before}`);
+      }
+      if (!unknownStep) applyEvent(state, byId, ev);
+    } catch (err) {
+      report(JOURNAL_FILE, `seq ${String(ev.seq)}: the ${String(ev.type)} event cannot be replayed (${messageOf(err)}): it is malformed`);
+      return undefined;
+    }
+  }
+  try {
+    return outcomeOf(runbook, state);
+  } catch (err) {
+    report(JOURNAL_FILE, `the outcome cannot be computed from the replayed events (${messageOf(err)})`);
+    return undefined;
+  }
+}
+
+/** The GO lock as it stood just before a recorded decision. */
+function checkDecision(runbook: Runbook, byId: Map<string, Step>, state: RunState, ev: Extract<JournalEvent, { type: 'decision.recorded' }>, report: (f: string, m: string) => void): void {
+  const step = byId.get(ev.step);
+  if (step?.kind !== 'decision') {
+    report(JOURNAL_FILE, `seq ${ev.seq}: a decision is recorded for "${ev.step}", which is not a decision step`);
     return;
   }
-  for (const ev of events.slice(1)) {
-    if (ev.type === 'decision.recorded') {
-      const step = byId.get(ev.step);
-      if (step?.kind !== 'decision') {
-        report(JOURNAL_FILE, `seq ${ev.seq}: a decision is recorded for "${ev.step}", which is not a decision step`);
-      } else {
-        const option = step.options.find((o) => o.id === ev.option);
-        if (!option) report(JOURNAL_FILE, `seq ${ev.seq}: decision option "${ev.option}" does not exist in the runbook`);
-        else {
-          if (option.go !== ev.go || option.label !== ev.label) report(JOURNAL_FILE, `seq ${ev.seq}: the recorded decision (${ev.label}) does not match option "${ev.option}" of the runbook`);
-          const unmet = gateProblems(runbook, state, step, { option: ev.option, confirmedText: ev.confirmed_text, remediation: ev.remediation }, new Date(ev.at));
-          if (unmet.length) report(JOURNAL_FILE, `seq ${ev.seq}: the decision "${ev.label}" would not have been allowed by the GO lock: ${unmet.join('; ')}`);
-        }
-      }
-    }
-    applyEvent(state, byId, ev);
+  const option = step.options.find((o) => o.id === ev.option);
+  if (!option) {
+    report(JOURNAL_FILE, `seq ${ev.seq}: decision option "${ev.option}" does not exist in the runbook`);
+    return;
   }
+  if (option.go !== ev.go || option.label !== ev.label) report(JOURNAL_FILE, `seq ${ev.seq}: the recorded decision (${ev.label}) does not match option "${ev.option}" of the runbook`);
+  const unmet = gateProblems(runbook, state, step, { option: ev.option, confirmedText: ev.confirmed_text, remediation: ev.remediation }, new Date(ev.at));
+  if (unmet.length) report(JOURNAL_FILE, `seq ${ev.seq}: the decision "${ev.label}" would not have been allowed by the GO lock: ${unmet.join('; ')}`);
 }
 
 let manifestValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
 
-function checkManifest(bundleDir: string, events: JournalEvent[], outcome: string, rehearsal: boolean, report: (f: string, m: string) => void): void {
+function checkManifest(bundleDir: string, events: JournalEvent[], outcome: string | undefined, rehearsal: boolean, report: (f: string, m: string) => void): void {
   const path = join(bundleDir, MANIFEST);
   if (!existsSync(path)) {
     report(MANIFEST, 'is missing');
@@ -200,6 +243,6 @@ function checkManifest(bundleDir: string, events: JournalEvent[], outcome: strin
   const summarizedAt = events.find((e) => e.hash === journal.last_hash);
   if (!summarizedAt) report(MANIFEST, `refers to journal hash ${journal.last_hash.slice(0, 12)}…, which is not in the journal`);
   else if (summarizedAt.seq !== events.length) report(MANIFEST, `summarizes the journal up to seq ${summarizedAt.seq}, but it has ${events.length} events: the summaries are stale (resume the run to rewrite them)`);
-  else if (manifest.outcome !== outcome) report(MANIFEST, `says outcome ${String(manifest.outcome)}, but the journal gives ${outcome}`);
+  else if (outcome !== undefined && manifest.outcome !== outcome) report(MANIFEST, `says outcome ${String(manifest.outcome)}, but the journal gives ${outcome}`);
   if (manifest.rehearsal !== rehearsal) report(MANIFEST, `says rehearsal=${String(manifest.rehearsal)}, but the journal says ${rehearsal}`);
 }

@@ -4,11 +4,12 @@
 // `cutover demo` without a TTY. Ctrl-C cancels the running command, records
 // it, and exits 130; SIGTERM/SIGHUP (a dropped SSH session) pause with 3.
 import { EXIT, InputError } from '../cli/errors.js';
+import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep } from '../engine/gates.js';
 import { nextStep } from '../engine/progress.js';
 import type { Step } from '../runbook/types.js';
 import { killAllRunning } from '../runner/index.js';
-import type { Answers } from '../session/answers.js';
+import type { Answer, Answers } from '../session/answers.js';
 import type { Session } from '../session/session.js';
 import { LineReporter } from './reporter.js';
 
@@ -42,7 +43,7 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
         reporter.paused(session, `interrupted by ${interrupted.signal}`);
         return { exitCode: interrupted.code, outcome: 'PAUSED' };
       }
-      const step = nextStep(session.runbook, session.state);
+      const step = cancelledStep(session) ?? nextStep(session.runbook, session.state);
       if (!step) break;
       const answer = answers?.get(step.id);
       if (answer?.kind === 'skip') {
@@ -52,14 +53,26 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
       }
       if (step.kind === 'command' || step.kind === 'check') {
         controller = new AbortController();
-        reporter.stepStarted(session, step);
-        await session.runStep(step.id, { signal: controller.signal });
+        // Shown once step.started is in the journal, with that attempt's command.
+        const unsubscribe = session.subscribe((_state, ev) => {
+          if (ev.type === 'step.started' && ev.step === step.id) reporter.stepStarted(session, step);
+        });
+        try {
+          await session.runStep(step.id, { signal: controller.signal });
+        } finally {
+          unsubscribe();
+        }
         controller = undefined;
         reporter.stepFinished(session, step);
         continue;
       }
-      if (!answer) {
-        const why = answers ? `${answers.file} has no answer for step "${step.id}"` : 'no --answers file was given';
+      const unsigned = answer ? unsignedRoles(session, step, answer) : [];
+      if (!answer || unsigned.length) {
+        const why = !answers
+          ? 'no --answers file was given'
+          : !answer
+            ? `${answers.file} has no answer for step "${step.id}"`
+            : `${answers.where(step.id)}: the answer to "${step.id}" names no signer for ${unsigned.join(', ')}`;
         session.pause(`waiting for an answer to ${step.kind} step "${step.id}"`, step.id);
         await session.writeSummaries();
         reporter.waiting(session, step, why);
@@ -78,6 +91,31 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
   } finally {
     for (const s of signals) process.off(s, onSignal);
   }
+}
+
+/**
+ * A command or check step whose latest attempt was cancelled (Ctrl-C, a
+ * dropped session) did not fail on its own: continuing the run runs it
+ * again, as resume does for an attempt cut off by a crash.
+ */
+function cancelledStep(session: Session): Step | undefined {
+  const s = session.state;
+  if (s.decision || s.closed) return undefined;
+  return stepsInOrder(session.runbook).find((step) => {
+    const st = s.steps[step.id];
+    return st?.status === 'failed' && st.attempts[st.attempts.length - 1]?.result?.outcome === 'cancelled';
+  });
+}
+
+/**
+ * Roles of a sign-off step that neither have a valid signature nor a name in
+ * the answer. Signing the others could never complete the step, so the run
+ * pauses instead of signing the same roles over and over.
+ */
+function unsignedRoles(session: Session, step: Step, answer: Answer): string[] {
+  if (step.kind !== 'signoff' || answer.kind !== 'signoff') return [];
+  const signed = new Set(session.state.signatures.filter((sig) => sig.step === step.id && !sig.voidedBy).map((sig) => sig.role));
+  return step.roles.filter((role) => !signed.has(role) && !answer.names[role]?.trim());
 }
 
 function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnType<Answers['get']>>, answers: Answers, reporter: LineReporter): 'ok' | 'refused' {

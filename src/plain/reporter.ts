@@ -58,6 +58,10 @@ export class LineReporter {
       this.write(`✓ ${step.id} passed${took}${a.check ? ` — ${a.check.summary}` : ''}`);
       return;
     }
+    if (a.result?.outcome === 'cancelled') {
+      this.write(`■ ${step.id} cancelled${took}; it runs again when the run continues`);
+      return;
+    }
     this.write(`✗ ${step.id} FAILED${took}: ${a.failure}`);
     const file = a.result?.combined.file ?? a.check?.report.file;
     if (file) {
@@ -114,7 +118,7 @@ export class LineReporter {
     const decision = decisionStep(session.runbook);
     if (!s.decision && decision) {
       const go = decision.options.find((o) => o.go && (!o.modes || o.modes.includes(s.mode)));
-      if (go) for (const r of gateProblems(session.runbook, s, decision, { option: go.id, confirmedText: go.label }, new Date())) this.write(`  - ${r}`);
+      if (go) for (const r of gateProblems(session.runbook, s, decision, { option: go.id, confirmedText: go.label }, new Date())) if (r !== 'the run is closed') this.write(`  - ${r}`);
     }
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
     this.write(`Verify it with: cutover verify ${session.relative(session.bundleDir)}`);

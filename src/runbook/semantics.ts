@@ -205,12 +205,37 @@ function checkDecision(rb: Obj, step: Obj, id: string, path: Path, steps: StepIn
       }
     });
     if (opt.go === false && signoffs.length > 0) report([...op, 'requires_signoffs'], `NO-GO option "${optId}" requires sign-offs`, 'a NO-GO is always available; remove its requirements');
+    // Only on a runbook whose roles are usable: a broken roles list is reported on its own.
+    if (opt.go === true && asList(rb.roles).length > 0) checkGoOption(opt, optId, op, asNum(steps.get(id)?.order), signoffs, steps, report);
   });
   const hasGoFlags = options.every((o) => typeof asObj(o)?.go === 'boolean');
   if (options.length > 0 && hasGoFlags && !options.some((o) => asObj(o)?.go === false)) {
     report([...path, 'options'], `decision "${id}" has no NO-GO option`, 'add an option with `go: false` and `remediation: true`; NO-GO must always be available');
   }
 }
+
+/**
+ * The runtime cutover GO exists only in cutover mode (GO lock rule 1; the
+ * engine also refuses it in a rehearsal whatever its modes say), and every
+ * GO option must be locked behind a joint
+ * sign-off: a signoff step with at least two roles, required before the
+ * decision or listed in requires_signoffs.
+ */
+function checkGoOption(opt: Obj, optId: string, op: Path, decisionOrder: number | undefined, signoffs: unknown[], steps: StepIndex, report: Report) {
+  const modes = asList(opt.modes);
+  const label = asStr(opt.label) ?? '';
+  if (/runtime\s+cutover/i.test(label) && (modes.length !== 1 || modes[0] !== 'cutover')) {
+    report([...op, 'modes'], `"${label}" must exist only in cutover mode, never in a rehearsal`, 'write `modes: [cutover]`');
+  }
+  const joint = (st: IndexedStep | undefined) => st?.kind === 'signoff' && asList(st.step.roles).length >= 2;
+  const before = [...steps.values()].some((st) => joint(st) && st.step.required !== false && decisionOrder !== undefined && st.order < decisionOrder);
+  const listed = signoffs.some((id) => typeof id === 'string' && joint(steps.get(id)));
+  if (!before && !listed) {
+    report(op, `GO option "${optId}" is not locked behind a joint sign-off`, 'add a signoff step with the producer and consumer approver roles before the decision (or list one under requires_signoffs)');
+  }
+}
+
+const asNum = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
   const vars = asObj(rb.vars) ?? {};

@@ -3,14 +3,26 @@
 // sanitized copy feeds the live view and the tail. Reads are paced by the
 // file writes (backpressure), so memory stays bounded whatever the output
 // size: a command that outpaces the disk simply blocks on its pipe.
+//
+// Durability: every capture file is fsync'd when it is closed, and so is
+// the directory holding them, before the digests are returned — a recorded
+// digest describes bytes that are on disk. (An explicit fsync rather than
+// createWriteStream's `flush` option, which needs Node >= 20.10 and is
+// silently ignored before: engines allows 20.5.)
+//
+// Any failure to write a capture file (disk full, I/O error, a file size
+// limit) becomes an EvidenceWriteError naming the file; runCommand throws it
+// once the command's process group is gone.
 
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { fsyncDir } from '../evidence/bundle.js';
+import { EvidenceWriteError } from './evidence-error.js';
 import { SecretMasker } from './secret-mask.js';
 import { StreamView, Tail } from './output-view.js';
 import type { CaptureFiles, OutputChunk, StreamDigest } from './types.js';
@@ -21,9 +33,19 @@ const RAW_TAIL_BYTES = 256 * 1024;
 /** Big enough that the file write of one pipe read (64 KiB) rarely waits. */
 const FILE_HIGH_WATER_MARK = 256 * 1024;
 
+/** fsync of a file by path: its data and size are on disk when this resolves. */
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A capture file whose digest covers exactly the bytes written to it. */
 class CaptureFile {
-  private failure: Error | undefined;
+  private failure: EvidenceWriteError | undefined;
 
   private constructor(
     readonly path: string,
@@ -32,18 +54,27 @@ class CaptureFile {
     private bytes: number,
   ) {
     stream.on('error', (error) => {
-      this.failure ??= error;
+      this.fail(error);
     });
   }
 
   /** Creates the file; with `from`, appends to it and continues that file's digest. */
   static async create(path: string, from?: { hash: Hash; bytes: number }): Promise<CaptureFile> {
-    await mkdir(dirname(path), { recursive: true });
-    // flush: fsync before close, so a recorded digest describes durable bytes.
-    const stream = createWriteStream(path, { flags: from ? 'a' : 'w', flush: true, highWaterMark: FILE_HIGH_WATER_MARK });
-    const file = new CaptureFile(path, stream, from?.hash ?? createHash('sha256'), from?.bytes ?? 0);
-    await once(stream, 'ready');
-    return file;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      const stream = createWriteStream(path, { flags: from ? 'a' : 'w', highWaterMark: FILE_HIGH_WATER_MARK });
+      const file = new CaptureFile(path, stream, from?.hash ?? createHash('sha256'), from?.bytes ?? 0);
+      await once(stream, 'ready');
+      return file;
+    } catch (error) {
+      throw EvidenceWriteError.from(path, error);
+    }
+  }
+
+  /** Records the first failure of this file (later ones are consequences of it). */
+  private fail(error: unknown): EvidenceWriteError {
+    this.failure ??= EvidenceWriteError.from(this.path, error);
+    return this.failure;
   }
 
   /** The digest state so far, for a file that continues this one's bytes. */
@@ -53,7 +84,8 @@ class CaptureFile {
 
   /** Resolves when every byte written so far is in the file. */
   flushed(): Promise<void> {
-    return new Promise((resolve, reject) => this.stream.write(Buffer.alloc(0), (err) => (err ? reject(err) : resolve())));
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.stream.write(Buffer.alloc(0), (err) => (err ? reject(this.fail(err)) : resolve())));
   }
 
   /** Returns a promise to await when the file wants the producer to slow down. */
@@ -61,13 +93,27 @@ class CaptureFile {
     if (this.failure) throw this.failure;
     this.hash.update(bytes);
     this.bytes += bytes.length;
-    return this.stream.write(bytes) ? undefined : once(this.stream, 'drain');
+    if (this.stream.write(bytes)) return undefined;
+    return once(this.stream, 'drain').catch((error: unknown) => {
+      throw this.fail(error);
+    });
   }
 
+  /** Ends the file and fsyncs it; the digest is of durable bytes. */
   async close(): Promise<StreamDigest> {
-    this.stream.end();
-    await finished(this.stream);
-    if (this.failure) throw this.failure;
+    if (!this.failure) {
+      this.stream.end();
+      try {
+        await finished(this.stream);
+        await fsyncFile(this.path);
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    if (this.failure) {
+      this.stream.destroy();
+      throw this.failure;
+    }
     return { bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
@@ -77,16 +123,37 @@ class CaptureFile {
 }
 
 /**
+ * Gives `path` the same inode as `source`, replacing what is at `path` (the
+ * placeholder Capture.open created) in one rename: the name never goes
+ * missing, and a failure leaves the placeholder as it was.
+ */
+async function linkOver(source: string, path: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await rm(tmp, { force: true });
+  await link(source, tmp);
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
  * The combined arrival-order view. While only one stream has written, the
  * combined view is that stream's file, so nothing is written or hashed twice:
- * at close it becomes a hard link to it. When the second stream first
- * writes, the first stream's bytes so far are copied (and its digest state
- * cloned), and from then on both streams append here in arrival order.
+ * at close it becomes a hard link to it (a copy, fsync'd, where the file
+ * system has no hard links). When the second stream first writes, the first
+ * stream's bytes so far are copied (and its digest state cloned), and from
+ * then on both streams append here in arrival order. If that switch fails,
+ * the failure is kept and every later write of either stream throws it (an
+ * EvidenceWriteError), so the capture stops instead of waiting forever.
  */
 class CombinedLog {
   private file: CaptureFile | undefined;
   private only: OutputChunk['stream'] | undefined;
   private switching: Promise<void> | undefined;
+  private failure: EvidenceWriteError | undefined;
 
   constructor(
     private readonly path: string,
@@ -100,6 +167,7 @@ class CombinedLog {
 
   /** Called in arrival order, before the bytes go to the stream's own file. */
   async write(stream: OutputChunk['stream'], bytes: Buffer): Promise<Promise<unknown> | undefined> {
+    if (this.failure) throw this.failure;
     if (this.file) return this.file.write(bytes);
     if (this.only === undefined || this.only === stream) {
       this.only = stream;
@@ -107,32 +175,46 @@ class CombinedLog {
     }
     this.switching ??= this.materialize(this.only);
     await this.switching;
+    if (this.failure) throw this.failure;
     return this.file!.write(bytes);
   }
 
+  /** Never rejects: a failure is kept in `failure` and thrown by the writes waiting on it. */
   private async materialize(first: OutputChunk['stream']): Promise<void> {
     const source = this.files[first];
-    await source.flushed();
-    await copyFile(source.path, this.path);
-    this.file = await CaptureFile.create(this.path, source.snapshot());
-    this.switching = undefined;
+    try {
+      await source.flushed();
+      await copyFile(source.path, this.path);
+      this.file = await CaptureFile.create(this.path, source.snapshot());
+    } catch (error) {
+      this.failure = EvidenceWriteError.from(this.path, error);
+    } finally {
+      this.switching = undefined;
+    }
   }
 
-  /** After both stream files are closed (their digests final). */
+  /** After both stream files are closed (their digests final and fsync'd). */
   async close(digests: Record<OutputChunk['stream'], StreamDigest>): Promise<StreamDigest> {
     if (this.switching) await this.switching;
+    if (this.failure) throw this.failure;
     if (this.file) return this.file.close();
-    if (this.only) {
-      const source = this.files[this.only];
-      try {
-        await link(source.path, this.path);
-      } catch {
-        await copyFile(source.path, this.path);
+    try {
+      if (this.only) {
+        const source = this.files[this.only];
+        try {
+          await linkOver(source.path, this.path);
+        } catch {
+          await copyFile(source.path, this.path);
+          await fsyncFile(this.path);
+        }
+        return digests[this.only];
       }
-      return digests[this.only];
+      await writeFile(this.path, '');
+      await fsyncFile(this.path);
+      return { bytes: 0, sha256: EMPTY_SHA256 };
+    } catch (error) {
+      throw EvidenceWriteError.from(this.path, error);
     }
-    await writeFile(this.path, '');
-    return { bytes: 0, sha256: EMPTY_SHA256 };
   }
 
   destroy(): void {
@@ -182,6 +264,7 @@ export class Capture {
     private readonly channels: Record<OutputChunk['stream'], Channel>,
     private readonly combined: CombinedLog,
     private readonly options: CaptureOptions,
+    private readonly files: CaptureFiles,
   ) {
     this.tail = new Tail(options.tailLines);
   }
@@ -193,7 +276,7 @@ export class Capture {
     const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed || !stdout || !stderr) {
       for (const file of [stdout, stderr]) file?.destroy();
-      throw failed?.reason ?? new Error('capture files could not be created');
+      throw EvidenceWriteError.from(files.stdout, failed?.reason ?? new Error('capture files could not be created'));
     }
     // The combined file must be creatable too; it is written lazily (CombinedLog).
     try {
@@ -201,7 +284,7 @@ export class Capture {
     } catch (error) {
       stdout.destroy();
       stderr.destroy();
-      throw error;
+      throw EvidenceWriteError.from(files.combined, error);
     }
     const combined = new CombinedLog(files.combined, { stdout, stderr });
     const channel = (file: CaptureFile): Channel => ({
@@ -209,7 +292,7 @@ export class Capture {
       masker: new SecretMasker(options.secrets),
       view: new StreamView(),
     });
-    return new Capture({ stdout: channel(stdout), stderr: channel(stderr) }, combined, options);
+    return new Capture({ stdout: channel(stdout), stderr: channel(stderr) }, combined, options, files);
   }
 
   /** Reads `source` to its end (or until stop()), then releases what the masker held back. */
@@ -244,9 +327,33 @@ export class Capture {
     for (const channel of Object.values(this.channels)) channel.source?.destroy();
   }
 
+  /**
+   * Closes (and fsyncs) the three files and their directories. Throws an
+   * EvidenceWriteError if any could not be written; every file is closed
+   * either way, so nothing stays open.
+   */
   async close(): Promise<CaptureSummary> {
-    const [stdout, stderr] = await Promise.all([this.channels.stdout.file.close(), this.channels.stderr.file.close()]);
-    const combined = await this.combined.close({ stdout, stderr });
+    const [out, err] = await Promise.allSettled([this.channels.stdout.file.close(), this.channels.stderr.file.close()]);
+    if (out.status === 'rejected' || err.status === 'rejected') {
+      this.combined.destroy();
+      throw ((out.status === 'rejected' ? out : err) as PromiseRejectedResult).reason;
+    }
+    const [stdout, stderr] = [out.value, err.value];
+    let combined: StreamDigest;
+    try {
+      combined = await this.combined.close({ stdout, stderr });
+    } catch (error) {
+      this.combined.destroy();
+      throw error;
+    }
+    // The files' names must be as durable as their bytes.
+    for (const dir of new Set([dirname(this.files.stdout), dirname(this.files.stderr), dirname(this.files.combined)])) {
+      try {
+        fsyncDir(dir);
+      } catch (error) {
+        throw EvidenceWriteError.from(dir, error);
+      }
+    }
     if (!this.options.onOutput) this.tailFromRaw();
     return { stdout, stderr, combined, tail: this.tail.snapshot() };
   }

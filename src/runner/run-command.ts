@@ -3,7 +3,9 @@
 // cancellation on the whole group, and make sure nothing it started is still
 // running — and nothing still holds its pipes — when the attempt is recorded.
 // A failure of the command is a result, never an exception; only a failure to
-// write the evidence itself throws (after the process group is gone).
+// write the evidence itself throws — an EvidenceWriteError naming the file,
+// after the process group is gone — so the caller can record the attempt as
+// interrupted and the run stays resumable.
 
 import { Capture } from './capture.js';
 import { readGitHead } from './git-head.js';
@@ -87,8 +89,11 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
         `a process outside the command's process group kept its output open; capture stopped ${ESCAPED_PIPE_IDLE_MS} ms after the group had exited`,
       );
     }
+    if (captureError) {
+      await capture.close().catch(() => undefined); // releases the files; the first failure is the one to report
+      throw captureError; // an EvidenceWriteError, unless reading the command's pipes itself failed
+    }
     const summary = await capture.close();
-    if (captureError) throw captureError;
     return {
       outcome: stopReason === 'timed-out' || stopReason === 'cancelled' ? stopReason : signal ? 'signaled' : 'exited',
       exitCode,

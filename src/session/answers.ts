@@ -61,22 +61,29 @@ export function loadAnswers(file: string, runbook: Runbook): Answers {
 
 function toAnswer(kind: string, value: unknown, where: string, id: string): Answer {
   const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  if (obj && typeof obj.skip === 'string') return { kind: 'skip', reason: obj.skip };
   const bad = (expected: string) => new InputError(`${where}: the answer to "${id}" (a ${kind} step) must be ${expected}`, 'see docs/runbook-format.md, section "Answers file"');
+  // An empty YAML value is null: never let it become the text "null".
+  const text = (key: string, v: unknown): string => {
+    if (v instanceof Date) return v.toISOString();
+    if (typeof v === 'string' && v.trim()) return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    throw new InputError(`${where}: "${id}".${key} is empty`, `write a value after \`${key}:\` (quote it if it starts with a special character), or leave the key out`);
+  };
+  if (obj && 'skip' in obj) return { kind: 'skip', reason: text('skip', obj.skip) };
   switch (kind) {
     case 'confirm':
       if (value === true) return { kind: 'confirm' };
-      if (obj) return { kind: 'confirm', ...(obj.note !== undefined ? { note: String(obj.note) } : {}), ...(obj.link !== undefined ? { link: String(obj.link) } : {}) };
+      if (obj) return { kind: 'confirm', ...('note' in obj ? { note: text('note', obj.note) } : {}), ...('link' in obj ? { link: text('link', obj.link) } : {}) };
       throw bad('true or {note, link}');
     case 'input':
-      if (obj) return { kind: 'input', values: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])) };
+      if (obj) return { kind: 'input', values: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, text(k, v)])) };
       throw bad('a mapping of field id → value');
     case 'notice':
       if (value === true) return { kind: 'notice' };
-      if (obj) return { kind: 'notice', ...(obj.channel ? { channel: String(obj.channel) } : {}) };
+      if (obj) return { kind: 'notice', ...('channel' in obj ? { channel: text('channel', obj.channel) } : {}) };
       throw bad('true or {channel}');
     case 'signoff':
-      if (obj) return { kind: 'signoff', names: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, String(v)])) };
+      if (obj) return { kind: 'signoff', names: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, text(k, v)])) };
       throw bad('a mapping of role id → the signer\'s name');
     case 'decision': {
       if (!obj || typeof obj.option !== 'string') throw bad('{option: <option id>, remediation?: "..."}');
@@ -84,8 +91,8 @@ function toAnswer(kind: string, value: unknown, where: string, id: string): Answ
       return {
         kind: 'decision',
         option: obj.option,
-        ...(obj.remediation ? { remediation: String(obj.remediation).trim() } : {}),
-        ...(other && typeof other.option === 'string' ? { otherwise: { option: other.option, ...(other.remediation ? { remediation: String(other.remediation).trim() } : {}) } } : {}),
+        ...('remediation' in obj ? { remediation: text('remediation', obj.remediation).trim() } : {}),
+        ...(other && typeof other.option === 'string' ? { otherwise: { option: other.option, ...('remediation' in other ? { remediation: text('otherwise.remediation', other.remediation).trim() } : {}) } } : {}),
       };
     }
     default:

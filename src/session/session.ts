@@ -7,11 +7,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../cli/errors.js';
 import type { EventBody, JournalEvent } from '../engine/events.js';
 import { evidenceDigest } from '../engine/digest.js';
-import { foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
+import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
 import { gateProblems, type DecisionAttempt } from '../engine/gates.js';
-import { attemptDir, createBundleDir, DECISION_RECORD, LOCK, MANIFEST, RUNBOOK_COPY, writeFileDurable, writeSums, isBundleDir } from '../evidence/bundle.js';
+import { attemptDir, createBundleDir, DECISION_RECORD, LOCK, MANIFEST, RUNBOOK_COPY, writeFileDurable, writeSums, isBundleDir, removeStaleTempFiles } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
-import { Journal, JOURNAL_FILE, JournalCorruptError } from '../evidence/journal.js';
+import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
 import { buildManifest, outcomeOf, renderDecisionRecord, type ManifestOutcome } from '../evidence/record.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
@@ -44,20 +44,25 @@ export class Session {
   readonly preflight: PreflightProblem[];
   private readonly journal: Journal;
   private readonly secrets: string[];
+  /** Var values as given, secrets included; the journal holds them masked. */
+  private readonly vars: Record<string, string>;
   private readonly now: () => Date;
   private current: RunState;
   private listeners = new Set<Listener>();
+  private readonly stepsById: Map<string, Step>;
   private released = false;
 
-  private constructor(args: { bundleDir: string; runbook: Runbook; runbookDir: string; operator: string; journal: Journal; secrets: string[]; now: () => Date; preflight: PreflightProblem[] }) {
+  private constructor(args: { bundleDir: string; runbook: Runbook; runbookDir: string; operator: string; journal: Journal; secrets: string[]; vars: Record<string, string>; now: () => Date; preflight: PreflightProblem[] }) {
     this.bundleDir = args.bundleDir;
     this.runbook = args.runbook;
     this.runbookDir = args.runbookDir;
     this.operator = args.operator;
     this.journal = args.journal;
     this.secrets = args.secrets;
+    this.vars = args.vars;
     this.now = args.now;
     this.preflight = args.preflight;
+    this.stepsById = new Map(stepsInOrder(this.runbook).map((st) => [st.id, st]));
     this.current = foldEvents(this.runbook, this.journal.events);
   }
 
@@ -98,7 +103,7 @@ export class Session {
       },
       at,
     );
-    return new Session({ bundleDir, runbook: rb, runbookDir: dirname(resolve(opts.runbookPath)), operator, journal, secrets, now, preflight: plan.problems });
+    return new Session({ bundleDir, runbook: rb, runbookDir: dirname(resolve(opts.runbookPath)), operator, journal, secrets, vars: plan.vars, now, preflight: plan.problems });
   }
 
   /** Continues a run from its bundle: repairs a torn tail, marks interrupted attempts. */
@@ -106,6 +111,10 @@ export class Session {
     const now = opts.now ?? (() => new Date());
     if (!isBundleDir(bundleDir)) {
       throw new InputError(`${bundleDir}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory that `cutover run` printed, e.g. evidence/20261121T140500Z_service-v3-cutover-day');
+    }
+    const closed = readJournal(join(bundleDir, JOURNAL_FILE)).events.find((e) => e.type === 'run.closed');
+    if (closed?.type === 'run.closed') {
+      throw new InputError(`${bundleDir}: the run is closed (outcome ${closed.outcome} at ${closed.at}); there is nothing to resume`, 'start a new run; `cutover report` and `cutover verify` read this one');
     }
     checkLock(bundleDir);
     let journal: Journal;
@@ -129,7 +138,8 @@ export class Session {
       throw new InputError(`${copy}: the runbook copy does not match the digest recorded when the run started`, 'the bundle was modified; run `cutover verify` on it');
     }
     writeLock(bundleDir);
-    const vars = { ...started.vars, ...(opts.vars ?? {}) };
+    removeStaleTempFiles(bundleDir);
+    const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {}, () => journal.close());
     const secrets = secretsFor(loaded.runbook, vars);
     const session = new Session({
       bundleDir,
@@ -138,6 +148,7 @@ export class Session {
       operator: resolveOperator(opts.operator ?? started.operator),
       journal,
       secrets,
+      vars,
       now,
       preflight: [],
     });
@@ -165,9 +176,10 @@ export class Session {
     return step;
   }
 
-  private append(body: EventBody): JournalEvent {
-    const ev = this.journal.append(body, this.now());
-    this.current = foldEvents(this.runbook, this.journal.events);
+  private append(body: EventBody, at: Date = this.now()): JournalEvent {
+    const ev = this.journal.append(body, at);
+    // The same fold as foldEvents, one event at a time (no quadratic re-fold).
+    applyEvent(this.current, this.stepsById, ev);
     for (const l of this.listeners) l(this.current, ev);
     return ev;
   }
@@ -175,7 +187,7 @@ export class Session {
   private refContext(): RefContext {
     const s = this.current;
     return {
-      vars: s.vars,
+      vars: this.vars,
       baseline: s.baseline,
       target: s.target,
       inputs: s.inputs,
@@ -196,6 +208,14 @@ export class Session {
   private ensureOpen(step: Step): void {
     if (this.current.closed) throw new InputError(`the run is closed; step "${step.id}" cannot change`, 'start a new run');
     if (this.current.decision) throw new InputError(`the decision is recorded; step "${step.id}" cannot change`, 'start a new run for a new decision');
+  }
+
+  /** A manual answer is given once; what was attested or entered is not silently replaced. */
+  private ensureUnanswered(step: Step): void {
+    const st = this.current.steps[step.id];
+    if (st?.status === 'passed') {
+      throw new InputError(`"${step.title}" (${step.id}) was already answered at ${st.completedAt}`, 'the journal keeps the first answer; if it was wrong, record a NO-GO with the correction as remediation and start a new run');
+    }
   }
 
   /** Runs one attempt of a command or check step. */
@@ -237,6 +257,7 @@ export class Session {
   confirm(id: string, answer: { note?: string; link?: string } = {}): void {
     const step = this.step(id);
     this.ensureOpen(step);
+    this.ensureUnanswered(step);
     if (step.kind !== 'confirm') throw new InputError(`step "${id}" is a ${step.kind} step, not a confirm step`, 'answer it with what its kind needs (see docs/runbook-format.md)');
     if (step.note === 'required' && !answer.note?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a note`, 'add a note saying what was checked');
     if (step.link === 'required' && !answer.link?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a link`, 'add a link to the evidence (a URL)');
@@ -247,6 +268,7 @@ export class Session {
   recordInput(id: string, values: Record<string, string>): void {
     const step = this.step(id);
     this.ensureOpen(step);
+    this.ensureUnanswered(step);
     if (step.kind !== 'input') throw new InputError(`step "${id}" is a ${step.kind} step, not an input step`, 'answer it with what its kind needs (see docs/runbook-format.md)');
     const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
     const problems = validateInput(step, clean);
@@ -264,6 +286,7 @@ export class Session {
   sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): void {
     const step = this.step(id);
     this.ensureOpen(step);
+    this.ensureUnanswered(step);
     if (step.kind !== 'notice') throw new InputError(`step "${id}" is a ${step.kind} step, not a notice`, 'answer it with what its kind needs');
     const text = this.renderNotice(id);
     const unresolved = text.match(/\$\{[^}]+\}/g);
@@ -281,7 +304,7 @@ export class Session {
     if (step.kind !== 'signoff') throw new InputError(`step "${id}" is a ${step.kind} step, not a sign-off`, 'answer it with what its kind needs');
     if (!step.roles.includes(role)) throw new InputError(`role "${role}" does not sign "${step.title}" (${id})`, `the roles are: ${step.roles.join(', ')}`);
     if (!name.trim()) throw new InputError(`the sign-off of ${role} needs the approver's name`, 'enter the full name of the person signing');
-    this.append({ type: 'signoff.recorded', step: id, role, name: name.trim(), statement: render(step.statement, this.refContext()), evidence_digest: evidenceDigest(this.current), by: this.operator });
+    this.append({ type: 'signoff.recorded', step: id, role, name: name.trim(), statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), evidence_digest: evidenceDigest(this.current), by: this.operator });
   }
 
   declareTrigger(triggerId: string, note: string): void {
@@ -307,9 +330,11 @@ export class Session {
   decide(decisionId: string, attempt: DecisionAttempt): { ok: true } | { ok: false; reasons: string[] } {
     const step = this.step(decisionId);
     if (step.kind !== 'decision') throw new InputError(`step "${decisionId}" is a ${step.kind} step, not a decision`, 'use the decision step id');
-    const reasons = this.gate(decisionId, attempt);
+    // One clock for the gate and the event: verify replays the gate at the event's time.
+    const at = this.now();
+    const reasons = gateProblems(this.runbook, this.current, step, attempt, at);
     if (reasons.length) {
-      this.append({ type: 'decision.refused', step: decisionId, option: attempt.option, reasons, by: this.operator });
+      this.append({ type: 'decision.refused', step: decisionId, option: attempt.option, reasons, by: this.operator }, at);
       return { ok: false, reasons };
     }
     const option = step.options.find((o) => o.id === attempt.option)!;
@@ -323,7 +348,7 @@ export class Session {
       ...(attempt.remediation ? { remediation: attempt.remediation } : {}),
       evidence_digest: evidenceDigest(this.current),
       by: this.operator,
-    });
+    }, at);
     return { ok: true };
   }
 
@@ -374,6 +399,28 @@ function recordedDigests(events: readonly JournalEvent[]): Map<string, { bytes: 
     for (const rec of [ev.result.stdout, ev.result.stderr, ev.result.combined]) known.set(rec.file, rec);
   }
   return known;
+}
+
+/**
+ * Vars for a resumed run. The journal holds secret values masked, so those
+ * come again from --var or the var's environment variable.
+ */
+function resumeVars(runbook: Runbook, recorded: Record<string, string>, given: Record<string, string>, onError: () => void): Record<string, string> {
+  const vars = { ...recorded };
+  const missing: string[] = [];
+  for (const [name, value] of Object.entries(recorded)) {
+    if (value !== '***') continue;
+    const decl = runbook.vars?.[name];
+    const fromEnv = decl?.env ? process.env[decl.env] : undefined;
+    const v = given[name] ?? fromEnv;
+    if (v === undefined) missing.push(name);
+    else vars[name] = v;
+  }
+  if (missing.length) {
+    onError();
+    throw new InputError(`the secret var(s) ${missing.join(', ')} are not stored in the bundle`, `pass them again: ${missing.map((m) => `--var ${m}=...`).join(' ')}`);
+  }
+  return vars;
 }
 
 function closingSummary(outcome: ManifestOutcome, state: RunState): string {

@@ -130,8 +130,8 @@ describe('fold: sign-offs and voiding', () => {
   it('re-running a required step voids every earlier signature and reopens the sign-off', () => {
     const state = fold(RB, ...green, ...attempt('suite', 2, result()));
     expect(state.signatures.map((s) => [s.role, s.voidedBy])).toEqual([
-      ['pa', { step: 'suite', attempt: 2, seq: 8 }],
-      ['ca', { step: 'suite', attempt: 2, seq: 8 }],
+      ['pa', { step: 'suite', change: 'was re-run (attempt 2)', seq: 8 }],
+      ['ca', { step: 'suite', change: 'was re-run (attempt 2)', seq: 8 }],
     ]);
     expect(state.steps.sign!.status).toBe('pending');
     expect(unmet(RB, [...green, ...attempt('suite', 2, result())])).toEqual([
@@ -164,7 +164,7 @@ describe('fold: sign-offs and voiding', () => {
 describe('gates: mode, triggers, freshness, the decision', () => {
   it('runtime cutover is refused in a rehearsal and allowed in cutover mode', () => {
     const runtime = { option: 'runtime', confirmedText: 'GO (runtime cutover)' };
-    expect(unmet(RB, green, undefined, 'rehearsal', runtime)).toEqual(['GO (runtime cutover) is only available in cutover mode; this run is a REHEARSAL']);
+    expect(unmet(RB, green, undefined, 'rehearsal', runtime)).toEqual(['GO (runtime cutover) is never available in a REHEARSAL; start a run with --mode cutover on cutover day']);
     expect(unmet(RB, green, undefined, 'cutover', runtime)).toEqual([]);
   });
 
@@ -244,5 +244,33 @@ describe('progress: deadlines', () => {
     expect(byStep([done], T0 + 50 * MIN).repin).toMatchObject({ status: 'running', dueAt: iso(T0 + 70 * MIN) });
     expect(byStep([done, confirmed('repin', T0 + 69 * MIN)], T0 + 80 * MIN).repin).toMatchObject({ status: 'met' });
     expect(byStep([done], T0 + 71 * MIN).repin).toMatchObject({ status: 'missed' });
+  });
+});
+
+describe('GO lock hardening', () => {
+  const confirmStep: Step = { id: 'ready', kind: 'confirm', title: 'Consumer ready', statement: 'ready' };
+  const rb = runbookWith([suite, confirmStep, sign, decide]);
+
+  it('a required manual step answered after the signatures voids them too (rule 4)', () => {
+    const signedFirst: Timed[] = [...attempt('suite', 1, result()), signed('pa', 'Priya'), signed('ca', 'Marco'), { type: 'step.confirmed', step: 'ready', by: 'Olga Operator', statement: 'ready' }];
+    const state = fold(rb, ...signedFirst);
+    expect(state.signatures.map((s) => s.voidedBy?.change)).toEqual(['was confirmed', 'was confirmed']);
+    expect(unmet(rb, signedFirst)).toContain('the sign-off of Producer approver by Priya is void: step "ready" was confirmed after it was signed; sign again');
+  });
+
+  it('an option listing its own requires_steps cannot drop the other required steps (rule 2)', () => {
+    const narrow = runbookWith([suite, sign, { ...decide, options: (decide as DecisionStep).options.map((o) => (o.go ? { ...o, requires_steps: [] } : o)) } as Step]);
+    const failedSuite: Timed[] = [...attempt('suite', 1, result({ exit_code: 1 })), signed('pa', 'Priya'), signed('ca', 'Marco')];
+    expect(unmet(narrow, failedSuite)).toContain('required step "Producer suite" (suite) failed on attempt 1: exit code 1, expected 0');
+  });
+
+  it('a GO without any joint sign-off in the runbook stays locked', () => {
+    const unsigned = runbookWith([suite, decide]);
+    expect(unmet(unsigned, attempt('suite', 1, result())).join('\n')).toMatch(/requires no joint sign-off/);
+  });
+
+  it('the same person typed with other spacing, case or Unicode form is still one person (rule 3)', () => {
+    const problems = unmet(RB, [...attempt('suite', 1, result()), ...attempt('optional', 1, result()), signed('pa', 'Zoë  Smith'), signed('ca', 'zoe\u0308 smith')]);
+    expect(problems.join('\n')).toMatch(/signed as both Producer approver and Consumer approver/);
   });
 });

@@ -8,7 +8,7 @@ describe('GO lock: runtime cutover only in cutover mode', () => {
   it('refuses GO (runtime cutover) in a rehearsal, saying it is a rehearsal', async () => {
     const run = await runPlain({ mode: 'rehearsal', answers: (a) => (a.decide = { option: 'go-runtime' }) });
     expect(eventsOf(run.events, 'run.started')[0]?.rehearsal).toBe(true);
-    await expectRefusedGo({ ...run, option: 'go-runtime' }, `${LABEL.runtime} is only available in cutover mode; this run is a REHEARSAL`);
+    await expectRefusedGo({ ...run, option: 'go-runtime' }, `${LABEL.runtime} is never available in a REHEARSAL; start a run with --mode cutover on cutover day`);
     // Everything else was green: the mode is the only reason.
     expect(eventsOf(run.events, 'decision.refused').flatMap((r) => r.reasons)).toHaveLength(1);
   });

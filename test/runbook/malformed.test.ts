@@ -105,6 +105,8 @@ const CASES: Record<string, Case> = {
   'dependency-cycle.yaml': { message: 'dependency cycle: a → c → b → a' },
   'self-requires.yaml': { message: 'step "hello" requires itself' },
   'decision-no-nogo.yaml': { message: 'decision "decide" has no NO-GO option', hint: 'go: false' },
+  'go-without-joint-signoff.yaml': { message: 'GO option "go" is not locked behind a joint sign-off', hint: 'producer and consumer approver roles' },
+  'runtime-cutover-in-rehearsal.yaml': { message: '"GO (runtime cutover)" must exist only in cutover mode, never in a rehearsal', hint: 'modes: [cutover]' },
   'select-without-options.yaml': { message: 'step "window".fields[0] is missing the required field "options"' },
   'invalid-regex-pattern.yaml': { message: 'field "ticket" has an invalid regular expression (Unterminated group)' },
   'option-mode-not-in-runbook.yaml': { message: 'option "go" is for mode "cutover", which this runbook does not allow' },

@@ -21,8 +21,15 @@ baseline: { release_tag: v0.3.2, commit: ${'c'.repeat(40)} }
 target: { release_tag: v0.4.0, commit: ${'d'.repeat(40)} }
 roles:
   - { id: captain, title: Release captain, side: joint }
+  - { id: pa, title: Producer approver, side: producer }
+  - { id: ca, title: Consumer approver, side: consumer }
 `;
-const DECIDE = `      - id: decide
+const DECIDE = `      - id: joint-signoff
+        kind: signoff
+        title: Joint sign-off
+        roles: [pa, ca]
+        statement: We approve the target
+      - id: decide
         kind: decision
         title: Decide
         options:
@@ -187,7 +194,7 @@ describe('cutover plan', () => {
     expect(out.runbook).toEqual({ id: 'plan-test', title: 'Plan test', version: '1.0', modes: ['rehearsal'] });
     expect(out.target).toEqual({ release_tag: 'v0.4.0', commit: 'd'.repeat(40) });
     expect(out.vars).toEqual({ root: join(dir, 'checkout') });
-    expect(out.steps.map((s: { id: string; kind: string }) => [s.id, s.kind])).toEqual([['build', 'command'], ['digests', 'check'], ['decide', 'decision']]);
+    expect(out.steps.map((s: { id: string; kind: string }) => [s.id, s.kind])).toEqual([['build', 'command'], ['digests', 'check'], ['joint-signoff', 'signoff'], ['decide', 'decision']]);
     expect(out.steps[0]).toMatchObject({
       section: 'main',
       owner: 'captain',

@@ -11,6 +11,7 @@ import type { CliIO } from '../io.js';
 import { listScenarios, prepareDemo } from '../../demo/prepare.js';
 import { Session } from '../../session/session.js';
 import { runFrontEnd } from './front-end.js';
+import { loadAnswers } from '../../session/answers.js';
 
 export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--evidence-dir DIR]
 
@@ -64,5 +65,5 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     evidenceDir: values['evidence-dir'],
     operator: 'Demo Captain',
   });
-  return runFrontEnd(session, { plain: true, answersFile: demo.answersPath, io });
+  return runFrontEnd(session, { plain: true, answers: loadAnswers(demo.answersPath, session.runbook), io });
 }

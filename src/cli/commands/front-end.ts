@@ -4,16 +4,24 @@
 import type { CliIO } from '../io.js';
 import { drivePlain } from '../../plain/drive.js';
 import { LineReporter } from '../../plain/reporter.js';
-import { loadAnswers } from '../../session/answers.js';
+import { loadAnswers, type Answers } from '../../session/answers.js';
+import { loadRunbook } from '../../runbook/load.js';
 import type { Session } from '../../session/session.js';
 
-export async function runFrontEnd(session: Session, opts: { plain: boolean; answersFile?: string; io: CliIO }): Promise<number> {
+export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO }): Promise<number> {
   try {
-    const answers = opts.answersFile ? loadAnswers(opts.answersFile, session.runbook) : undefined;
+    const answers = opts.answers;
     const reporter = new LineReporter((t) => opts.io.out(t));
     const result = await drivePlain(session, answers, reporter);
     return result.exitCode;
   } finally {
     session.release();
   }
+}
+
+/** Loads an answers file against the runbook it answers; a runbook error is left to the run to report. */
+export function answersFor(runbookFile: string, answersFile: string, checkRollbackPath = true): Answers | undefined {
+  const loaded = loadRunbook(runbookFile, { checkRollbackPath });
+  if (!loaded.ok) return undefined;
+  return loadAnswers(answersFile, loaded.loaded.runbook);
 }

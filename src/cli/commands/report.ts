@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandArgs } from '../args.js';
-import { EXIT, InputError } from '../errors.js';
+import { EXIT, InputError, pathInputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
@@ -42,13 +42,23 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   if (!started || started.type !== 'run.started') throw new InputError(`${dir}/${JOURNAL_FILE}: no run.started event`, 'the bundle is damaged; run `cutover verify` on it');
   const loaded = loadRunbook(join(dir, RUNBOOK_COPY), { checkRollbackPath: false });
   if (!loaded.ok) throw new InputError(`${dir}/${RUNBOOK_COPY}: the runbook copy is not valid (${loaded.diagnostics[0]?.message})`, 'the bundle is damaged; run `cutover verify` on it');
-  const state = foldEvents(loaded.loaded.runbook, events);
   const now = new Date();
-  const manifest = buildManifest(loaded.loaded.runbook, state, events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
-  let text = format === 'json' ? `${JSON.stringify(manifest, null, 2)}\n` : renderDecisionRecord(loaded.loaded.runbook, state, manifest, now);
+  let text: string;
+  try {
+    const state = foldEvents(loaded.loaded.runbook, events);
+    const manifest = buildManifest(loaded.loaded.runbook, state, events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
+    text = format === 'json' ? `${JSON.stringify(manifest, null, 2)}\n` : renderDecisionRecord(loaded.loaded.runbook, state, manifest, now);
+  } catch (err) {
+    // A malformed (tampered) event the fold cannot take: not a bug of the report.
+    throw new InputError(`${dir}/${JOURNAL_FILE}: the journal cannot be replayed (${err instanceof Error ? err.message : String(err)})`, 'the bundle is damaged; run `cutover verify` on it to see every problem');
+  }
   if (problems.length) text = format === 'json' ? text : `> WARNING: the journal has integrity problems (${problems[0]}); run \`cutover verify\`.\n\n${text}`;
   if (values.out) {
-    writeFileSync(values.out, text);
+    try {
+      writeFileSync(values.out, text);
+    } catch (err) {
+      throw pathInputError(err, 'write', values.out, 'report --out') ?? err;
+    }
     io.err(`report written to ${values.out}`);
   } else {
     io.out(text);

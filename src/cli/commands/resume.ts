@@ -1,13 +1,15 @@
 // `cutover resume <bundle-dir>`: continues a paused, interrupted or crashed
 // run from the same place. A torn journal tail is repaired and attempts that
 // were running are recorded as interrupted (never as passed).
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, parseVarFlags } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { Session } from '../../session/session.js';
-import { runFrontEnd } from './front-end.js';
+import { answersFor, runFrontEnd } from './front-end.js';
+import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
+import { join } from 'node:path';
 
-export const HELP = `Usage: cutover resume <bundle-dir> [--plain] [--answers FILE] [--operator NAME]
+export const HELP = `Usage: cutover resume <bundle-dir> [--plain] [--answers FILE] [--operator NAME] [--var KEY=VALUE]...
 
 Continues a run from its evidence bundle: after a pause (exit 3), Ctrl-C, a
 dropped connection or a crash. Every acknowledged event is kept; a command
@@ -16,16 +18,19 @@ that was running is recorded as interrupted and runs again as a new attempt.
 Options:
   --answers FILE    answers for the remaining manual steps (see docs/runbook-format.md)
   --operator NAME   who continues the run (default: the operator who started it)
+  --var KEY=VALUE   the value of a secret var again (secrets are not stored in
+                    the bundle); other vars keep the values the run started with
   --plain           line output
   -h, --help
 
-Exit codes as for \`cutover run\`.`;
+Exit codes as for \`cutover run\`; 2 when the run is already closed.`;
 
 export async function main(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('resume', args, {
     plain: { type: 'boolean' },
     answers: { type: 'string' },
     operator: { type: 'string' },
+    var: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -33,6 +38,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('resume: give exactly one bundle directory', 'run `cutover resume evidence/<bundle>`');
-  const session = Session.resume(positionals[0]!, { operator: values.operator });
-  return runFrontEnd(session, { plain: values.plain ?? false, answersFile: values.answers, io });
+  const dir = positionals[0]!;
+  const answers = values.answers && isBundleDir(dir) ? answersFor(join(dir, RUNBOOK_COPY), values.answers, false) : undefined;
+  const session = Session.resume(dir, { operator: values.operator, vars: parseVarFlags('resume', values.var) });
+  return runFrontEnd(session, { plain: values.plain ?? false, answers, io });
 }

@@ -5,7 +5,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import type { Mode } from '../../runbook/types.js';
 import { Session } from '../../session/session.js';
-import { runFrontEnd } from './front-end.js';
+import { answersFor, runFrontEnd } from './front-end.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
                    [--evidence-dir DIR] [--operator NAME] [--plain] [--answers FILE]
@@ -47,6 +47,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1) throw new InputError('run: give exactly one runbook', 'run `cutover run checklists/service-v3-cutover-day.yaml --mode rehearsal`');
   const mode = (values.mode ?? 'rehearsal') as Mode;
   if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal for a dry run, --mode cutover on cutover day');
+  // The answers file is checked before the bundle exists, so a typo in it
+  // leaves no half-started run behind.
+  const answers = values.answers ? answersFor(positionals[0]!, values.answers) : undefined;
   const session = Session.start({
     runbookPath: positionals[0]!,
     mode,
@@ -54,5 +57,5 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     evidenceDir: values['evidence-dir'],
     operator: values.operator,
   });
-  return runFrontEnd(session, { plain: values.plain ?? false, answersFile: values.answers, io });
+  return runFrontEnd(session, { plain: values.plain ?? false, answers, io });
 }
