@@ -236,7 +236,7 @@ function voidSignatures(state: RunState, byId: Map<string, Step>, stepId: string
   for (const sig of state.signatures) {
     if (sig.voidedBy) continue;
     sig.voidedBy = { step: stepId, change, seq };
-    const signoff = state.steps[sig.step];
+    const signoff = Object.hasOwn(state.steps, sig.step) ? state.steps[sig.step] : undefined;
     if (signoff && signoff.status === 'passed') {
       signoff.status = 'pending';
       signoff.completedSeq = undefined;

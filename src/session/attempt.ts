@@ -1,7 +1,8 @@
 // One attempt of an automated step: a command through the runner, or a
 // built-in check. Produces the facts for the step.finished event; never
 // throws for the step's own failure.
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { mkdirDurable, writeFileDurable } from '../evidence/bundle.js';
 import { join, relative } from 'node:path';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
 import { BUILTIN_CHECKS } from '../checks/index.js';
@@ -25,12 +26,16 @@ export async function runStepAttempt(input: AttemptInput): Promise<{ result?: At
 async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' }>) {
   const { cmd, dir, bundleDir } = input;
   const files = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log'), combined: join(dir, 'combined.log') };
-  const r = await runCommand(
-    { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs },
-    files,
-    { secrets: input.secrets, onOutput: input.onOutput, signal: input.signal, onStart: ({ pid }) => writePidFile(dir, pid) },
-  );
-  removePidFile(dir);
+  let r;
+  try {
+    r = await runCommand(
+      { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs },
+      files,
+      { secrets: input.secrets, onOutput: input.onOutput, signal: input.signal, onStart: ({ pid }) => writePidFile(dir, pid) },
+    );
+  } finally {
+    removePidFile(dir);
+  }
   const rel = (p: string) => relative(bundleDir, p).split('\\').join('/');
   const result: AttemptResult = {
     outcome: r.outcome,
@@ -60,7 +65,7 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>) 
   } else {
     try {
       const artifactDir = join(dir, 'artifacts');
-      mkdirSync(artifactDir, { recursive: true });
+      mkdirDurable(artifactDir);
       outcome = await check.run(input.params, { cwd: input.cwd, artifactDir });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -71,12 +76,12 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>) 
   input.onOutput?.({ stream: 'stdout', text: sanitizeForTerminal(report) });
   const rel = (p: string) => relative(bundleDir, p).split('\\').join('/');
   const reportFile = join(dir, 'report.txt');
-  writeFileSync(reportFile, report);
+  writeFileDurable(reportFile, report);
   const record: CheckRecord = { name: step.check, passed: outcome.passed, summary: maskSecrets(outcome.summary, input.secrets), report: fileRecord(rel(reportFile), report) };
   if (outcome.data !== null && outcome.data !== undefined) {
     const dataFile = join(dir, 'data.json');
     const json = maskSecrets(`${JSON.stringify(outcome.data, null, 2)}\n`, input.secrets);
-    writeFileSync(dataFile, json);
+    writeFileDurable(dataFile, json);
     record.data_file = fileRecord(rel(dataFile), json);
   }
   return { check: record };

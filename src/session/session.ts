@@ -1,7 +1,7 @@
 // The application service both front ends drive. Each operator intent is
 // validated, appended to the journal (fsync'd) and only then reflected in
 // the state that listeners see. The session owns the bundle on disk.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../cli/errors.js';
@@ -9,7 +9,8 @@ import type { EventBody, JournalEvent } from '../engine/events.js';
 import { evidenceDigest } from '../engine/digest.js';
 import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
 import { gateProblems, type DecisionAttempt } from '../engine/gates.js';
-import { attemptDir, createBundleDir, DECISION_RECORD, LOCK, MANIFEST, RUNBOOK_COPY, writeFileDurable, writeSums, isBundleDir, removeStaleTempFiles } from '../evidence/bundle.js';
+import { attemptDir, createBundleDir, DECISION_RECORD, MANIFEST, mkdirDurable, RUNBOOK_COPY, SUMS, writeFileDurable, writeSums, isBundleDir, removeStaleTempFiles } from '../evidence/bundle.js';
+import { acquireLock, releaseLock } from './lock.js';
 import { sha256 } from '../evidence/canonical.js';
 import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
 import { buildManifest, outcomeOf, renderDecisionRecord, type ManifestOutcome } from '../evidence/record.js';
@@ -20,6 +21,7 @@ import { render, resolveCheckParams, resolveCommand, resolveCwd, type RefContext
 import type { Mode, Runbook, Step } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 import { runStepAttempt, type OutputListener } from './attempt.js';
+import { EvidenceWriteError } from '../runner/index.js';
 import { resolveOperator } from './identity.js';
 import { validateInput } from './inputs.js';
 import { killLeftoverGroup } from './leftovers.js';
@@ -84,8 +86,8 @@ export class Session {
     const at = now();
     const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
     writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text);
+    acquireLock(bundleDir);
     const journal = Journal.create(join(bundleDir, JOURNAL_FILE));
-    writeLock(bundleDir);
     const secretVarNames = secretNamesIn(rb, Object.keys(plan.vars));
     journal.append(
       {
@@ -112,49 +114,58 @@ export class Session {
     if (!isBundleDir(bundleDir)) {
       throw new InputError(`${bundleDir}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory that `cutover run` printed, e.g. evidence/20261121T140500Z_service-v3-cutover-day');
     }
-    const closed = readJournal(join(bundleDir, JOURNAL_FILE)).events.find((e) => e.type === 'run.closed');
-    if (closed?.type === 'run.closed') {
+    const onDisk = readJournal(join(bundleDir, JOURNAL_FILE)).events;
+    const closed = onDisk.find((e) => e.type === 'run.closed');
+    // A crash between run.closed and the closing summaries leaves them to write: only that is done then.
+    if (closed?.type === 'run.closed' && summariesComplete(bundleDir, onDisk[onDisk.length - 1]!.hash)) {
       throw new InputError(`${bundleDir}: the run is closed (outcome ${closed.outcome} at ${closed.at}); there is nothing to resume`, 'start a new run; `cutover report` and `cutover verify` read this one');
     }
-    checkLock(bundleDir);
-    let journal: Journal;
+    acquireLock(bundleDir);
+    // Every refusal below leaves the bundle as it was, lock included.
     try {
-      journal = Journal.open(join(bundleDir, JOURNAL_FILE));
-    } catch (err) {
-      if (err instanceof JournalCorruptError) {
-        throw new InputError(`${err.file}: the journal is damaged and cannot be resumed: ${err.problems.join('; ')}`, 'run `cutover verify` on the bundle to see every problem; start a new run if the evidence was tampered with');
+      let journal: Journal;
+      try {
+        journal = Journal.open(join(bundleDir, JOURNAL_FILE));
+      } catch (err) {
+        if (err instanceof JournalCorruptError) {
+          throw new InputError(`${err.file}: the journal is damaged and cannot be resumed: ${err.problems.join('; ')}`, 'run `cutover verify` on the bundle to see every problem; start a new run if the evidence was tampered with');
+        }
+        throw err;
       }
+      const started = journal.events[0];
+      if (!started || started.type !== 'run.started') {
+        journal.close();
+        throw new InputError(`${bundleDir}/${JOURNAL_FILE}: the journal has no run.started event`, 'the bundle is not usable; start a new run');
+      }
+      const copy = join(bundleDir, RUNBOOK_COPY);
+      const loaded = loadOrThrow(copy, false);
+      if (loaded.sha256 !== started.runbook.sha256) {
+        journal.close();
+        throw new InputError(`${copy}: the runbook copy does not match the digest recorded when the run started`, 'the bundle was modified; run `cutover verify` on it');
+      }
+      removeStaleTempFiles(bundleDir);
+      const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {}, () => journal.close());
+      const secrets = secretsFor(loaded.runbook, vars);
+      const session = new Session({
+        bundleDir,
+        runbook: loaded.runbook,
+        runbookDir: dirname(started.runbook.file),
+        operator: resolveOperator(opts.operator ?? started.operator),
+        journal,
+        secrets,
+        vars,
+        now,
+        preflight: [],
+      });
+      if (!closed) {
+        session.markInterrupted();
+        session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: journal.repairedTailBytes });
+      }
+      return session;
+    } catch (err) {
+      releaseLock(bundleDir);
       throw err;
     }
-    const started = journal.events[0];
-    if (!started || started.type !== 'run.started') {
-      journal.close();
-      throw new InputError(`${bundleDir}/${JOURNAL_FILE}: the journal has no run.started event`, 'the bundle is not usable; start a new run');
-    }
-    const copy = join(bundleDir, RUNBOOK_COPY);
-    const loaded = loadOrThrow(copy, false);
-    if (loaded.sha256 !== started.runbook.sha256) {
-      journal.close();
-      throw new InputError(`${copy}: the runbook copy does not match the digest recorded when the run started`, 'the bundle was modified; run `cutover verify` on it');
-    }
-    writeLock(bundleDir);
-    removeStaleTempFiles(bundleDir);
-    const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {}, () => journal.close());
-    const secrets = secretsFor(loaded.runbook, vars);
-    const session = new Session({
-      bundleDir,
-      runbook: loaded.runbook,
-      runbookDir: dirname(started.runbook.file),
-      operator: resolveOperator(opts.operator ?? started.operator),
-      journal,
-      secrets,
-      vars,
-      now,
-      preflight: [],
-    });
-    session.markInterrupted();
-    session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: journal.repairedTailBytes });
-    return session;
   }
 
   get state(): RunState {
@@ -225,7 +236,7 @@ export class Session {
     if (step.kind !== 'command' && step.kind !== 'check') throw new InputError(`step "${id}" is a ${step.kind} step; it is not run but answered`, 'confirm, fill in or sign it instead');
     const n = (this.current.steps[id]?.attempts.length ?? 0) + 1;
     const dir = attemptDir(this.bundleDir, id, n);
-    mkdirSync(dir, { recursive: true });
+    mkdirDurable(dir);
     const ctx = this.refContext();
     if (step.kind === 'command') {
       const cmd = resolveCommand(step, this.runbookDir, ctx);
@@ -236,14 +247,30 @@ export class Session {
         by: this.operator,
         command: { display: maskSecrets(cmd.display, this.secrets), ...(cmd.argv ? { argv: cmd.argv.map((a) => maskSecrets(a, this.secrets)) } : { shell: maskSecrets(cmd.shellCommand!, this.secrets) }), cwd: cmd.cwd, expect_exit: cmd.expectExit, ...(cmd.pinCommit ? { pin_commit: cmd.pinCommit } : {}) },
       });
-      const finished = await runStepAttempt({ kind: 'command', step, cmd, dir, bundleDir: this.bundleDir, secrets: this.secrets, onOutput: opts.onOutput, signal: opts.signal });
+      const finished = await this.evidenceOrInterrupt(id, n, () => runStepAttempt({ kind: 'command', step, cmd, dir, bundleDir: this.bundleDir, secrets: this.secrets, onOutput: opts.onOutput, signal: opts.signal }));
       this.append({ type: 'step.finished', step: id, attempt: n, ...finished });
     } else {
       const params = resolveCheckParams(step, ctx);
       const cwd = resolveCwd(step.cwd, this.runbookDir, ctx);
       this.append({ type: 'step.started', step: id, attempt: n, by: this.operator, check: { name: step.check, params, cwd } });
-      const finished = await runStepAttempt({ kind: 'check', step, params, cwd, dir, bundleDir: this.bundleDir, secrets: this.secrets, onOutput: opts.onOutput, signal: opts.signal });
+      const finished = await this.evidenceOrInterrupt(id, n, () => runStepAttempt({ kind: 'check', step, params, cwd, dir, bundleDir: this.bundleDir, secrets: this.secrets, onOutput: opts.onOutput, signal: opts.signal }));
       this.append({ type: 'step.finished', step: id, attempt: n, ...finished });
+    }
+  }
+
+  /**
+   * When the attempt's evidence cannot be written (disk full, read-only), the
+   * attempt is recorded as interrupted — never as passed or failed — and the
+   * error goes on to the CLI, which exits 3: free space, then resume.
+   */
+  private async evidenceOrInterrupt<T>(id: string, n: number, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (err instanceof EvidenceWriteError && !this.journal.failed) {
+        this.append({ type: 'step.interrupted', step: id, attempt: n, reason: `cannot write the evidence: ${err.code ?? 'error'} at ${relative(this.bundleDir, err.path) || err.path}` });
+      }
+      throw err;
     }
   }
 
@@ -292,7 +319,7 @@ export class Session {
     const unresolved = text.match(/\$\{[^}]+\}/g);
     if (unresolved) throw new InputError(`notice "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
     const rel = `notices/${id}.md`;
-    mkdirSync(join(this.bundleDir, 'notices'), { recursive: true });
+    mkdirDurable(join(this.bundleDir, 'notices'));
     writeFileDurable(join(this.bundleDir, rel), text);
     const channel = opts.channel ?? step.channel;
     this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: opts.sentAt ?? this.now().toISOString(), text: { file: rel, bytes: Buffer.byteLength(text), sha256: sha256(text) } });
@@ -381,7 +408,7 @@ export class Session {
     if (this.released) return;
     this.released = true;
     this.journal.close();
-    rmSync(join(this.bundleDir, LOCK), { force: true });
+    releaseLock(this.bundleDir);
   }
 
   /** A path as the operator should see it: relative below the cwd, else absolute. */
@@ -437,20 +464,15 @@ function loadOrThrow(file: string, checkRollbackPath = true): LoadedRunbook {
   return r.loaded;
 }
 
-function writeLock(bundleDir: string): void {
-  writeFileSync(join(bundleDir, LOCK), `${process.pid}\n`);
+/** manifest.json describes the journal as it ends, and SHA256SUMS (written last) lists that manifest. */
+function summariesComplete(bundleDir: string, lastHash: string): boolean {
+  try {
+    const manifestText = readFileSync(join(bundleDir, MANIFEST));
+    const manifest = JSON.parse(manifestText.toString('utf8')) as { journal?: { last_hash?: string } };
+    const sums = readFileSync(join(bundleDir, SUMS), 'utf8');
+    return manifest.journal?.last_hash === lastHash && sums.split('\n').includes(`${sha256(manifestText)}  ${MANIFEST}`);
+  } catch {
+    return false;
+  }
 }
 
-/** Refuses to open a bundle another live cutover process is writing. */
-function checkLock(bundleDir: string): void {
-  const lock = join(bundleDir, LOCK);
-  if (!existsSync(lock)) return;
-  const pid = Number(readFileSync(lock, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return; // stale lock of a process that is gone (crash, kill -9)
-  }
-  throw new InputError(`${bundleDir}: the run is in use by another cutover process (pid ${pid})`, 'wait for it to finish or stop it (q in the TUI, Ctrl-C in plain mode), then resume');
-}
