@@ -44,6 +44,8 @@ export interface Scenario {
   edits: ScenarioEdit[];
   /** Answers that replace the demo's (by step id), e.g. the NO-GO with its remediation. */
   answers?: Record<string, unknown>;
+  /** Rollback triggers the scripted run declares ({id, note, after}), as in an answers file. */
+  triggers?: unknown[];
 }
 
 export interface PreparedDemo {
@@ -99,7 +101,7 @@ export async function prepareDemo(opts: PrepareOptions): Promise<PreparedDemo> {
     const workspace = join(workDir, WORKSPACE);
     if (scenario) {
       for (const [i, edit] of scenario.edits.entries()) await applyEdit(workspace, edit, `${scenarioFile(opts.packageRoot, scenario.name)} edit ${i + 1}`);
-      if (scenario.answers) await mergeAnswers(join(workDir, ANSWERS), scenario.answers);
+      if (scenario.answers || scenario.triggers) await mergeAnswers(join(workDir, ANSWERS), scenario.answers ?? {}, scenario.triggers);
     }
     const producerRoot = join(workspace, 'producer');
     const producerCommit = await commitProducer(producerRoot);
@@ -174,12 +176,14 @@ function validateScenario(file: string, name: string, doc: unknown): Scenario {
     if ('delete' in e && e.delete !== true) bad(`${where}.delete must be true`);
   });
   if (doc.answers !== undefined && !isObject(doc.answers)) bad('answers must be a mapping of step id to answer');
+  if (doc.triggers !== undefined && !Array.isArray(doc.triggers)) bad('triggers must be a list of {id, note, after}');
   return {
     name,
     description: (doc.description as string).trim(),
     expect: expect as unknown as ScenarioExpectation,
     edits: doc.edits as ScenarioEdit[],
     answers: doc.answers as Record<string, unknown> | undefined,
+    triggers: doc.triggers as unknown[] | undefined,
   };
 }
 
@@ -249,9 +253,10 @@ function setJsonPath(doc: unknown, path: string, value: unknown, where: string):
   }
 }
 
-async function mergeAnswers(file: string, overrides: Record<string, unknown>): Promise<void> {
-  const doc = (parse(await readFile(file, 'utf8')) ?? {}) as { answers?: Record<string, unknown> };
+async function mergeAnswers(file: string, overrides: Record<string, unknown>, triggers?: unknown[]): Promise<void> {
+  const doc = (parse(await readFile(file, 'utf8')) ?? {}) as { answers?: Record<string, unknown>; triggers?: unknown[] };
   doc.answers = { ...(doc.answers ?? {}), ...overrides };
+  if (triggers) doc.triggers = [...(doc.triggers ?? []), ...triggers];
   await writeFile(file, stringify(doc));
 }
 

@@ -43,6 +43,7 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
         reporter.paused(session, `interrupted by ${interrupted.signal}`);
         return { exitCode: interrupted.code, outcome: 'PAUSED' };
       }
+      declareDueTriggers(session, answers, reporter);
       const step = cancelledStep(session) ?? nextStep(session.runbook, session.state);
       if (!step) break;
       const answer = answers?.get(step.id);
@@ -90,6 +91,17 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
     return { exitCode: outcome === 'GO' || outcome === 'DONE' ? EXIT.ok : outcome === 'INCOMPLETE' ? EXIT.paused : EXIT.notOk, outcome };
   } finally {
     for (const s of signals) process.off(s, onSignal);
+  }
+}
+
+/** Declares the answers file's triggers once their `after` step has run (whatever its result), once each. */
+function declareDueTriggers(session: Session, answers: Answers | undefined, reporter: LineReporter): void {
+  for (const t of answers?.triggers ?? []) {
+    if (session.state.triggers.some((x) => x.id === t.id)) continue;
+    const after = t.after ? session.state.steps[t.after]?.status : undefined;
+    if (t.after && (after === 'pending' || after === 'running')) continue;
+    session.declareTrigger(t.id, t.note);
+    reporter.triggerDeclared(session, t.id);
   }
 }
 

@@ -2,9 +2,10 @@
 // safe for CI logs, pipes and `tee`. A failed step shows the tail of its
 // output; the full output is in the bundle.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep, gateProblems } from '../engine/gates.js';
+import { deadlines } from '../engine/progress.js';
 import type { Step } from '../runbook/types.js';
 import { sanitizeForTerminal } from '../runner/index.js';
 import type { Session } from '../session/session.js';
@@ -86,6 +87,15 @@ export class LineReporter {
     this.write(`✓ ${step.id}: ${step.title} — sent${n?.channel ? ` to ${n.channel}` : ''} at ${n?.sentAt} (${n?.file})`);
   }
 
+  triggerDeclared(session: Session, id: string): void {
+    const t = session.runbook.triggers?.find((x) => x.id === id);
+    const declared = session.state.triggers.find((x) => x.id === id);
+    this.write(`\n⚠ ROLLBACK TRIGGER: ${t?.title ?? id} (${t?.severity ?? declared?.severity}) — ${t?.action ?? ''}`);
+    if (declared?.note) this.write(`  note: ${declared.note}`);
+    for (const d of deadlines(session.runbook, session.state, new Date()).filter((x) => x.anchor === 'trigger' && x.dueAt)) this.write(`  deadline: ${d.title} by ${d.dueAt} (within ${d.within})`);
+    if (t?.rollback && session.runbook.rollback) this.write(`  rollback protocol: cutover run ${session.relative(resolve(session.runbookDir, session.runbook.rollback))} --mode ${session.state.mode}`);
+  }
+
   refused(label: string, reasons: string[]): void {
     this.write(`\n${label} — REFUSED, the GO lock holds:`);
     for (const r of reasons) this.write(`  - ${r}`);
@@ -119,6 +129,10 @@ export class LineReporter {
     if (!s.decision && decision) {
       const go = decision.options.find((o) => o.go && (!o.modes || o.modes.includes(s.mode)));
       if (go) for (const r of gateProblems(session.runbook, s, decision, { option: go.id, confirmedText: go.label }, new Date())) if (r !== 'the run is closed') this.write(`  - ${r}`);
+    }
+    const rollbackTrigger = s.triggers.find((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback);
+    if (rollbackTrigger && session.runbook.rollback) {
+      this.write(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — cutover run ${session.relative(resolve(session.runbookDir, session.runbook.rollback))} --mode ${s.mode}`);
     }
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
     this.write(`Verify it with: cutover verify ${session.relative(session.bundleDir)}`);

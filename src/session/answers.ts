@@ -2,7 +2,7 @@
 // the decision, by step id, so a whole run can be scripted. Problems are
 // reported as file:line:col with a fix.
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { InputError } from '../cli/errors.js';
 import type { Runbook } from '../runbook/types.js';
 import { stepsInOrder } from '../engine/fold.js';
@@ -15,10 +15,18 @@ export type Answer =
   | { kind: 'signoff'; names: Record<string, string> }
   | { kind: 'decision'; option: string; remediation?: string; otherwise?: { option: string; remediation?: string } };
 
+/** A rollback trigger to declare once step `after` is done (or at once without it). */
+export interface TriggerAnswer {
+  id: string;
+  note: string;
+  after?: string;
+}
+
 export interface Answers {
   file: string;
   get(stepId: string): Answer | undefined;
   where(stepId: string): string;
+  triggers: TriggerAnswer[];
 }
 
 export function loadAnswers(file: string, runbook: Runbook): Answers {
@@ -56,7 +64,24 @@ export function loadAnswers(file: string, runbook: Runbook): Answers {
     positions.set(id, at(pair.value as Node));
     parsed.set(id, toAnswer(step.kind, value, `${at(pair.value as Node)}`, id));
   }
-  return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file };
+  const triggers = triggerAnswers(isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined, runbook, steps, at);
+  return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file, triggers };
+}
+
+/** `triggers:` — the rollback triggers to declare during a scripted run. */
+function triggerAnswers(node: Node | undefined, runbook: Runbook, steps: Map<string, unknown>, at: (n: Node | null | undefined) => string): TriggerAnswer[] {
+  if (node === undefined) return [];
+  if (!isSeq(node)) throw new InputError(`${at(node)}: \`triggers:\` must be a list of {id, note, after}`, 'see docs/runbook-format.md, section "Answers file"');
+  const known = (runbook.triggers ?? []).map((t) => t.id);
+  return node.items.map((item) => {
+    const where = at(item as Node);
+    const v = (item as Node).toJSON() as Record<string, unknown> | null;
+    if (!v || typeof v !== 'object' || typeof v.id !== 'string') throw new InputError(`${where}: a trigger needs an \`id\``, `use one of the runbook's triggers: ${known.join(', ') || '(none declared)'}`);
+    if (!known.includes(v.id)) throw new InputError(`${where}: "${v.id}" is not a trigger of runbook ${runbook.id}`, `use one of: ${known.join(', ') || '(the runbook declares no triggers)'}`);
+    if (typeof v.note !== 'string' || !v.note.trim()) throw new InputError(`${where}: trigger "${v.id}" needs a \`note\` saying what was observed`, 'write what triggered it, e.g. note: legacy_error seen in a 400 response');
+    if (v.after !== undefined && (typeof v.after !== 'string' || !steps.has(v.after))) throw new InputError(`${where}: \`after\` of trigger "${v.id}" is not a step of the runbook`, 'name the step after which the trigger is identified');
+    return { id: v.id, note: v.note.trim(), ...(typeof v.after === 'string' ? { after: v.after } : {}) };
+  });
 }
 
 function toAnswer(kind: string, value: unknown, where: string, id: string): Answer {
