@@ -138,7 +138,8 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
     case 'confirm':
       if (answer.kind !== 'confirm') return mismatch();
       session.confirm(step.id, answer);
-      reporter.manual(step, `confirmed by ${session.operator}${answer.note ? ` — ${answer.note}` : ''}`);
+      // Printed from the journaled (masked) state, not from the raw answer.
+      reporter.manual(step, `confirmed by ${session.operator}${session.state.steps[step.id]?.note ? ` — ${session.state.steps[step.id]!.note}` : ''}`);
       return 'ok';
     case 'input':
       if (answer.kind !== 'input') return mismatch();
@@ -156,7 +157,8 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
         const name = answer.names[role];
         if (name) session.sign(step.id, role, name);
       }
-      reporter.manual(step, `signed by ${step.roles.map((r) => `${r}: ${answer.names[r] ?? '(missing)'}`).join(', ')}`);
+      const signedBy = (r: string) => session.state.signatures.find((sig) => sig.step === step.id && sig.role === r)?.name ?? '(missing)';
+      reporter.manual(step, `signed by ${step.roles.map((r) => `${r}: ${signedBy(r)}`).join(', ')}`);
       return 'ok';
     case 'decision': {
       if (answer.kind !== 'decision') return mismatch();

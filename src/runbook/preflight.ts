@@ -129,10 +129,13 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
   return { vars: values, steps, problems, warnings, ctx };
 }
 
+/** Shell keywords and builtins: not programs on PATH. */
+const SHELL_WORDS = new Set(['if', 'for', 'while', 'until', 'case', '{', '!', '[', '[[', 'exec', 'set', 'cd', 'test', 'trap', 'export', 'unset', 'umask', 'ulimit', 'eval', '.', 'source', ':', 'readonly', 'wait', 'command', 'type', 'echo', 'printf', 'true', 'false', 'read', 'shift', 'exit', 'return', 'local', 'alias', 'pwd', 'times', 'kill']);
+
 function firstShellWord(command: string): string | undefined {
   const words = splitWords(command);
   // Skip leading VAR=value assignments; a compound command is not checked.
   const word = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
-  if (!word || /[;&|()<>$`]/.test(word) || ['if', 'for', 'while', 'case', '{', '!', 'exec', 'set', 'cd', 'test', '['].includes(word)) return undefined;
+  if (!word || /[;&|()<>$`]/.test(word) || SHELL_WORDS.has(word)) return undefined;
   return word;
 }

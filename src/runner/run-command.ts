@@ -50,8 +50,9 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
       return;
     }
     stopReason = reason;
-    void group.terminate(graceMs);
+    termination = group.terminate(graceMs);
   };
+  let termination: ReturnType<ProcessGroup['terminate']> | undefined;
   const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
     child.once('exit', (code, signal) => resolve([code, signal]));
   });
@@ -76,7 +77,9 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
     const durationMs = Math.round(performance.now() - t0);
     clearTimeout(timer);
 
-    if (group.isAlive()) {
+    if (termination && (await termination).forced) {
+      warnings.push(`the command ignored SIGTERM for ${graceMs} ms after it was ${stopReason === 'timed-out' ? 'timed out' : 'stopped'}; its process group was killed (SIGKILL)`);
+    } else if (group.isAlive()) {
       if (!stopReason) {
         warnings.push('processes the command left running in its process group were terminated after it exited');
       }

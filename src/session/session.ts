@@ -195,6 +195,11 @@ export class Session {
     return ev;
   }
 
+  /** Text typed by people is masked like command output: a pasted token never reaches the journal. */
+  private mask(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
+
   private refContext(): RefContext {
     const s = this.current;
     return {
@@ -278,7 +283,7 @@ export class Session {
     const step = this.step(id);
     this.ensureOpen(step);
     if (!reason.trim()) throw new InputError(`skipping "${id}" needs a reason`, 'say why the step is skipped; it is recorded as a waiver');
-    this.append({ type: 'step.skipped', step: id, reason: reason.trim(), by: this.operator });
+    this.append({ type: 'step.skipped', step: id, reason: this.mask(reason.trim()), by: this.operator });
   }
 
   confirm(id: string, answer: { note?: string; link?: string } = {}): void {
@@ -289,7 +294,7 @@ export class Session {
     if (step.note === 'required' && !answer.note?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a note`, 'add a note saying what was checked');
     if (step.link === 'required' && !answer.link?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a link`, 'add a link to the evidence (a URL)');
     if (answer.link && !URL.canParse(answer.link)) throw new InputError(`the link for "${id}" is not a URL: ${answer.link}`, 'write a full URL such as https://…');
-    this.append({ type: 'step.confirmed', step: id, by: this.operator, statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), ...(answer.note ? { note: answer.note } : {}), ...(answer.link ? { link: answer.link } : {}) });
+    this.append({ type: 'step.confirmed', step: id, by: this.operator, statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), ...(answer.note ? { note: this.mask(answer.note) } : {}), ...(answer.link ? { link: this.mask(answer.link) } : {}) });
   }
 
   recordInput(id: string, values: Record<string, string>): void {
@@ -300,7 +305,7 @@ export class Session {
     const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
     const problems = validateInput(step, clean);
     if (problems.length) throw new InputError(`"${step.title}" (${id}): ${problems.join('; ')}`, 'correct the values and enter them again');
-    this.append({ type: 'input.recorded', step: id, by: this.operator, values: clean });
+    this.append({ type: 'input.recorded', step: id, by: this.operator, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.mask(v)])) });
   }
 
   /** Renders the notice over recorded inputs; the caller shows it before confirming it was sent. */
@@ -331,19 +336,19 @@ export class Session {
     if (step.kind !== 'signoff') throw new InputError(`step "${id}" is a ${step.kind} step, not a sign-off`, 'answer it with what its kind needs');
     if (!step.roles.includes(role)) throw new InputError(`role "${role}" does not sign "${step.title}" (${id})`, `the roles are: ${step.roles.join(', ')}`);
     if (!name.trim()) throw new InputError(`the sign-off of ${role} needs the approver's name`, 'enter the full name of the person signing');
-    this.append({ type: 'signoff.recorded', step: id, role, name: name.trim(), statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), evidence_digest: evidenceDigest(this.current), by: this.operator });
+    this.append({ type: 'signoff.recorded', step: id, role, name: this.mask(name.trim()), statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), evidence_digest: evidenceDigest(this.current), by: this.operator });
   }
 
   declareTrigger(triggerId: string, note: string): void {
     const trigger = this.runbook.triggers?.find((t) => t.id === triggerId);
     if (!trigger) throw new InputError(`unknown rollback trigger "${triggerId}"`, `the runbook's triggers are: ${(this.runbook.triggers ?? []).map((t) => t.id).join(', ') || 'none'}`);
-    this.append({ type: 'trigger.declared', trigger: triggerId, severity: trigger.severity, note, by: this.operator });
+    this.append({ type: 'trigger.declared', trigger: triggerId, severity: trigger.severity, note: this.mask(note), by: this.operator });
   }
 
   clearTrigger(triggerId: string, note: string): void {
     if (!this.current.triggers.some((t) => t.id === triggerId && t.open)) throw new InputError(`trigger "${triggerId}" is not open`, 'only an open trigger can be cleared');
     if (!note.trim()) throw new InputError('clearing a trigger needs a note', 'say why the trigger no longer applies');
-    this.append({ type: 'trigger.cleared', trigger: triggerId, note, by: this.operator });
+    this.append({ type: 'trigger.cleared', trigger: triggerId, note: this.mask(note), by: this.operator });
   }
 
   /** The unmet conditions for an option right now (empty = selectable). */
@@ -372,7 +377,7 @@ export class Session {
       label: option.label,
       go: option.go,
       confirmed_text: attempt.confirmedText,
-      ...(attempt.remediation ? { remediation: attempt.remediation } : {}),
+      ...(attempt.remediation ? { remediation: this.mask(attempt.remediation) } : {}),
       evidence_digest: evidenceDigest(this.current),
       by: this.operator,
     }, at);

@@ -49,13 +49,16 @@ describe('secret vars', () => {
       .replace('sections:', 'vars:\n  DEPLOY_TOKEN: { type: string, description: deploy token }\nsections:')
       .replace('run: "echo hello ${run.operator}"', 'run: [sh, -c, "test \\"$0\\" = s3cr3t-value-123 && echo token-ok $0", "${DEPLOY_TOKEN}"]');
     writeFileSync(join(dir, 'runbook.yaml'), rb);
-    writeFileSync(join(dir, 'partial.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace(/^ {2}decide:.*$/m, ''));
+    // A token pasted into a note by mistake is masked like command output.
+    writeFileSync(join(dir, 'partial.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace(/^ {2}decide:.*$/m, '').replace('rc: true', 'rc: { note: "pasted s3cr3t-value-123 by mistake" }'));
     const r = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stdout).toContain('✓ hello passed');
     const bundle = bundleIn(join(dir, 'ev'));
     const stdoutLog = readFileSync(join(bundle, 'steps/hello/attempt-1/stdout.log'), 'utf8');
     expect(stdoutLog).toBe('token-ok ***\n');
+    expect(r.stdout).toContain('pasted *** by mistake');
+    expect(r.stdout).not.toContain('s3cr3t-value-123');
     for (const f of ['journal.ndjson', 'manifest.json', 'decision-record.md']) expect(readFileSync(join(bundle, f), 'utf8')).not.toContain('s3cr3t-value-123');
     const refused = await cli(['resume', bundle, '--answers', 'answers.yaml'], { cwd: dir });
     expect(refused.code).toBe(2);
