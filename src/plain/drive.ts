@@ -151,7 +151,7 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
       session.sendNotice(step.id, answer);
       reporter.notice(session, step);
       return 'ok';
-    case 'signoff':
+    case 'signoff': {
       if (answer.kind !== 'signoff') return mismatch();
       for (const role of step.roles) {
         const name = answer.names[role];
@@ -160,6 +160,7 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
       const signedBy = (r: string) => session.state.signatures.find((sig) => sig.step === step.id && sig.role === r)?.name ?? '(missing)';
       reporter.manual(step, `signed by ${step.roles.map((r) => `${r}: ${signedBy(r)}`).join(', ')}`);
       return 'ok';
+    }
     case 'decision': {
       if (answer.kind !== 'decision') return mismatch();
       const decision = decisionStep(session.runbook)!;
