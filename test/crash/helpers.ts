@@ -10,31 +10,20 @@
 // our signals). test/helpers/cli.ts does not expose its child process, which
 // these tests need, so the freshness rule is repeated here.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach } from 'vitest';
+import { DIST, distIsFresh } from '../helpers/cli.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = join(REPO, 'test/fixtures');
 
-const DIST = join(REPO, 'dist/cli.js');
 const ENTRY: string[] = distIsFresh() ? [DIST] : ['--import', pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href, join(REPO, 'src/cli.ts')];
 /** Whether cutover runs as shipped (dist/cli.js); through tsx it carries the compiler's memory too. */
 export const RUNS_DIST = ENTRY[0] === DIST;
 
-function distIsFresh(): boolean {
-  let built: number;
-  try {
-    built = statSync(DIST).mtimeMs;
-  } catch {
-    return false;
-  }
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built));
-  return !newer(join(REPO, 'src'));
-}
 
 export interface CliExit {
   code: number | null;

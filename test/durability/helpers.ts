@@ -4,28 +4,17 @@
 // import src/ in a separate real process (to hold a lock, to append to a
 // journal under `ulimit -f`), and temp dirs removed after each test.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach } from 'vitest';
+import { DIST, distIsFresh } from '../helpers/cli.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const SRC = join(REPO, 'src');
-const DIST = join(REPO, 'dist/cli.js');
 export const TSX_LOADER = pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
 
-function distIsFresh(): boolean {
-  let built: number;
-  try {
-    built = statSync(DIST).mtimeMs;
-  } catch {
-    return false;
-  }
-  const newer = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs > built));
-  return !newer(SRC);
-}
 
 /** argv (node first) that runs `cutover ...args`. */
 export function cutoverArgv(args: string[]): string[] {

@@ -11,10 +11,11 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-const DIST = join(REPO, 'dist/cli.js');
+export const DIST = join(REPO, 'dist/cli.js');
 const ENTRY: string[] = distIsFresh() ? [DIST] : [join(REPO, 'node_modules/tsx/dist/cli.mjs'), join(REPO, 'src/cli.ts')];
 
-function distIsFresh(): boolean {
+/** dist/cli.js exists and no file in src/ is newer: tests may run what ships. */
+export function distIsFresh(): boolean {
   let built: number;
   try {
     built = statSync(DIST).mtimeMs;
