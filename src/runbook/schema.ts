@@ -1,8 +1,10 @@
 // Validates parsed runbook data against schema/runbook.schema.json with ajv
 // (allErrors) and turns ajv's errors into positioned diagnostics with a fix
 // hint, dropping the noise that if/then, oneOf and propertyNames produce.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import schema from '../../schema/runbook.schema.json' with { type: 'json' };
+// Compiled ahead of time (scripts/gen-validator.mjs): no ajv compile at start-up.
+import validateRunbook from './runbook-validator.generated.js';
 import type { Diagnostic } from './diagnostics.js';
 import { positionOf, scalarSource, type RunbookSource } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -10,16 +12,9 @@ import { didYouMean } from './suggest.js';
 type Path = (string | number)[];
 type SchemaObject = Record<string, unknown>;
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  // verbose: errors carry their parentSchema, which lists the allowed fields.
-  compiled ??= new Ajv2020({ allErrors: true, strict: false, verbose: true }).compile(schema);
-  return compiled;
-}
-
 export function schemaDiagnostics(source: RunbookSource): Diagnostic[] {
-  const validate = validator();
+  // Generated with verbose: errors carry their parentSchema, which lists the allowed fields.
+  const validate = validateRunbook;
   if (validate(source.data)) return [];
   const errors = relevantErrors(validate.errors ?? []);
   const seen = new Set<string>();

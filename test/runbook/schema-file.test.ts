@@ -21,6 +21,17 @@ describe('schema/runbook.schema.json', () => {
     }
   });
 
+  it('is what src/runbook/runbook-validator.generated.js was compiled from', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutover-validator-'));
+    try {
+      const out = join(dir, 'validator.js');
+      execFileSync(process.execPath, [join(ROOT, 'scripts/gen-validator.mjs'), '--out', out]);
+      expect(readFileSync(join(ROOT, 'src/runbook/runbook-validator.generated.js'), 'utf8'), 'run `node scripts/gen-validator.mjs` and commit the result').toBe(readFileSync(out, 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('accepts the valid fixture and every shipped runbook', () => {
     const shipped = readdirSync(join(ROOT, 'checklists'))
       .filter((f) => f.endsWith('.yaml'))
