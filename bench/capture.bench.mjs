@@ -58,6 +58,26 @@ export async function run() {
     const d = median(direct);
     const o = median(ours);
 
+    // Context: the floor of any Node program reading a child's pipe into a
+    // file (stream pipeline, no hashing, no cutover), against the same direct write.
+    const floorScript = join(dir, 'floor.mjs');
+    writeFileSync(
+      floorScript,
+      `import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+const child = spawn('sh', ['-c', process.argv[2]], { stdio: ['ignore', 'pipe', 'inherit'] });
+await pipeline(child.stdout, createWriteStream(process.argv[3]));
+`,
+    );
+    const floor = [];
+    for (let i = 0; i < rounds; i++) {
+      const out = join(dir, 'floor.out');
+      floor.push((await timed(process.execPath, [floorScript, `yes '${LINE}' | head -c ${bytes}`, out])).ms);
+      rmSync(out, { force: true });
+    }
+    const f = median(floor);
+
     const sums = [];
     const ver = [];
     for (let i = 0; i < rounds; i++) {
@@ -71,6 +91,7 @@ export async function run() {
     const peakMb = big.peakKb / 1024;
     return [
       { name: 'capture 200 MB: plain run vs command > file', ratio: o / d, goal: 1.2, pass: o / d <= 1.2, detail: `${o.toFixed(0)} ms vs ${d.toFixed(0)} ms (median of ${rounds})` },
+      { name: 'context: bare Node pipe-to-file pipeline vs command > file', ratio: f / d, goalText: 'none (the floor for any Node capture)', pass: true, detail: `${f.toFixed(0)} ms vs ${d.toFixed(0)} ms; cutover's capture costs ${(o / f).toFixed(2)}× this floor` },
       { name: 'verify 200 MB bundle vs sha256sum -c', ratio: v / s, goal: 1.2, pass: v / s <= 1.2, detail: `${v.toFixed(0)} ms vs ${s.toFixed(0)} ms (median of ${rounds})` },
       { name: 'peak RSS of a plain run writing 1 GB', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 100 MB', pass: peakMb <= 100, detail: `run took ${(big.ms / 1000).toFixed(1)} s` },
     ];
