@@ -1,12 +1,13 @@
-// Starting the command's process. node:child_process rather than execa: the
-// runner needs raw byte streams it paces itself, its own process-group
-// lifecycle (execa's timeout, cancelSignal and forceKillAfterDelay signal
-// only the direct child, and with `detached` execa's cleanup is off anyway),
-// and the 'exit' and 'close' moments kept apart to reap a group whose
-// leftovers still hold the pipes. What execa adds on top (Windows
-// cross-spawn, preferLocal, buffering) does not apply here.
+// Starting the command's process with execa. execa only spawns here: the
+// runner reads the raw byte streams itself and paces them (buffer: false),
+// owns the process-group lifecycle (execa's timeout, cancelSignal and
+// forceKillAfterDelay signal only the direct child, and its cleanup is off
+// for a detached child anyway), judges the exit code itself (reject: false),
+// and keeps the 'exit' and 'close' moments apart to reap a group whose
+// leftovers still hold the pipes.
 
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { execa } from 'execa';
 import { once } from 'node:events';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -27,7 +28,21 @@ export async function launch(spec: CommandSpec, env: NodeJS.ProcessEnv): Promise
     // detached: the command leads a new process group (and session), so the
     // whole tree can be signalled at once and the operator's Ctrl-C does not
     // reach it behind the runner's back.
-    child = spawn(file, args, { cwd: spec.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child = execa(file, args, {
+      cwd: spec.cwd,
+      env,
+      extendEnv: false,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      detached: true,
+      // The runner streams the output itself (never buffered), owns the
+      // group's lifecycle, and judges the exit code: execa only spawns.
+      buffer: false,
+      cleanup: false,
+      reject: false,
+      stripFinalNewline: false,
+    }) as unknown as ChildProcessByStdio<null, Readable, Readable>;
   } catch (error) {
     return { spawnError: await describe(error, file, spec.cwd) };
   }

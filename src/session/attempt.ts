@@ -5,7 +5,6 @@ import { createReadStream } from 'node:fs';
 import { mkdirDurable, writeFileDurable } from '../evidence/bundle.js';
 import { join, relative } from 'node:path';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
-import { BUILTIN_CHECKS } from '../checks/index.js';
 import { sha256 } from '../evidence/canonical.js';
 import type { ResolvedCommand } from '../runbook/resolve.js';
 import type { CheckStep, CommandStep } from '../runbook/types.js';
@@ -58,7 +57,9 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
 
 async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>) {
   const { step, dir, bundleDir } = input;
-  const check = BUILTIN_CHECKS[step.check];
+  // Loaded on first use: the checks bring ajv, which a run of commands alone never needs.
+  const { BUILTIN_CHECKS } = await import('../checks/index.js');
+  const check = Object.hasOwn(BUILTIN_CHECKS, step.check) ? BUILTIN_CHECKS[step.check] : undefined;
   let outcome: { passed: boolean; summary: string; report: string; data: unknown };
   if (!check) {
     outcome = { passed: false, summary: `unknown check "${step.check}"`, report: `unknown check "${step.check}"\n`, data: null };
