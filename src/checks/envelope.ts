@@ -145,8 +145,8 @@ export function summarizeEnvelope(r: EnvelopeCheckResult): string {
   const contract = r.serviceContractVersion ?? r.contract;
   const what = `${r.samples} ${r.shape === 'ndjson' ? 'NDJSON ' : ''}sample${r.samples === 1 ? '' : 's'} from ${r.sample}`;
   return r.passed
-    ? `envelope check passed: ${what} satisfy the ${contract} non-2xx envelope policy`
-    : `envelope check FAILED: ${r.failedSamples} of ${what} violate the ${contract} non-2xx envelope policy (${r.violationCount} violation${r.violationCount === 1 ? '' : 's'})`;
+    ? `envelope check passed: ${what} ${r.samples === 1 ? 'satisfies' : 'satisfy'} the ${contract} non-2xx envelope policy`
+    : `envelope check FAILED: ${r.failedSamples} of ${what} ${r.failedSamples === 1 ? 'violates' : 'violate'} the ${contract} non-2xx envelope policy (${r.violationCount} violation${r.violationCount === 1 ? '' : 's'})`;
 }
 
 /** Lines shown before the report says "... and N more"; the JSON output keeps MAX_REPORTED_VIOLATIONS. */
