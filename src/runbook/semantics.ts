@@ -99,6 +99,7 @@ export function semanticDiagnostics(source: RunbookSource, options: SemanticOpti
 
   checkRefs(rb, steps, report);
   checkCycles(steps, report);
+  checkAfterDecision(steps, report);
 
   const rollback = asStr(rb.rollback);
   if (rollback && options.checkRollbackPath !== false) {
@@ -301,6 +302,17 @@ function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
 }
 
 /** Reports each `requires` cycle once. Iterative: a chain of thousands of steps must not overflow the stack. */
+/** The run ends with its decision: a step after it could never run, and a second decision never be reached. */
+function checkAfterDecision(steps: StepIndex, report: Report) {
+  const ordered = [...steps.values()].sort((a, b) => a.order - b.order);
+  const decision = ordered.find((st) => st.kind === 'decision');
+  if (!decision) return;
+  for (const st of ordered) {
+    if (st.order <= decision.order) continue;
+    report([...st.path, 'id'], `step "${st.id}" comes after the decision "${decision.id}" and could never run: the run ends with its decision`, 'move it before the decision, or into a runbook of its own (e.g. the rollback runbook)');
+  }
+}
+
 function checkCycles(steps: StepIndex, report: Report) {
   const edges = new Map([...steps.keys()].map((id) => [id, asList(steps.get(id)!.step.requires).filter((r): r is string => typeof r === 'string' && r !== id && steps.has(r))]));
   const requires = (id: string) => edges.get(id)!;

@@ -105,6 +105,7 @@ const CASES: Record<string, Case> = {
   'dependency-cycle.yaml': { message: 'dependency cycle: a → c → b → a' },
   'self-requires.yaml': { message: 'step "hello" requires itself' },
   'decision-no-nogo.yaml': { message: 'decision "decide" has no NO-GO option', hint: 'go: false' },
+  'step-after-decision.yaml': { message: 'step "announce" comes after the decision "decide" and could never run', hint: 'move it before the decision' },
   'go-without-joint-signoff.yaml': { message: 'GO option "go" is not locked behind a joint sign-off', hint: 'producer and consumer approver roles' },
   'runtime-cutover-in-rehearsal.yaml': { message: '"GO (runtime cutover)" must exist only in cutover mode, never in a rehearsal', hint: 'modes: [cutover]' },
   'select-without-options.yaml': { message: 'step "window".fields[0] is missing the required field "options"' },
