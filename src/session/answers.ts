@@ -4,7 +4,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { InputError } from '../cli/errors.js';
-import type { Runbook } from '../runbook/types.js';
+import type { Runbook, Step } from '../runbook/types.js';
+import { validateInput } from './inputs.js';
 import { stepsInOrder } from '../engine/fold.js';
 
 export type Answer =
@@ -62,10 +63,51 @@ export function loadAnswers(file: string, runbook: Runbook): Answers {
     if (!step) throw new InputError(`${where}: "${id}" is not a step of runbook ${runbook.id}`, `answer one of: ${[...steps.keys()].join(', ')}`);
     const value = (pair.value as Node | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null);
     positions.set(id, at(pair.value as Node));
-    parsed.set(id, toAnswer(step.kind, value, `${at(pair.value as Node)}`, id));
+    const answer = toAnswer(step.kind, value, `${at(pair.value as Node)}`, id);
+    checkAgainstStep(step, answer, at(pair.value as Node));
+    parsed.set(id, answer);
   }
   const triggers = triggerAnswers(isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined, runbook, steps, at);
   return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file, triggers };
+}
+
+/**
+ * Checks an answer against its step before the run starts, so a typo in
+ * the answers file never turns into recorded evidence (a refused decision,
+ * a half-run bundle): field types and patterns, required notes and links,
+ * the roles of a sign-off, the options of a decision.
+ */
+function checkAgainstStep(step: Step, answer: Answer, where: string): void {
+  const fail = (message: string, hint: string) => {
+    throw new InputError(`${where}: ${message}`, hint);
+  };
+  if (answer.kind === 'skip') {
+    if (step.kind === 'decision') fail(`the decision "${step.id}" cannot be skipped`, 'answer it with {option: <option id>}; NO-GO is always available');
+    return;
+  }
+  if (step.kind === 'input' && answer.kind === 'input') {
+    const problems = validateInput(step, answer.values);
+    if (problems.length) fail(`the answer to "${step.id}": ${problems.join('; ')}`, 'correct these values in the answers file');
+  }
+  if (step.kind === 'confirm' && answer.kind === 'confirm') {
+    if (step.note === 'required' && !answer.note) fail(`"${step.id}" needs a note`, 'write {note: "what was checked"}');
+    if (step.link === 'required' && !answer.link) fail(`"${step.id}" needs a link`, 'write {link: "https://…"} pointing at the evidence');
+    if (answer.link && !URL.canParse(answer.link)) fail(`the link of "${step.id}" is not a URL: ${answer.link}`, 'write a full URL such as https://…');
+  }
+  if (step.kind === 'signoff' && answer.kind === 'signoff') {
+    for (const role of Object.keys(answer.names)) {
+      if (!step.roles.includes(role)) fail(`"${role}" is not a role of the sign-off "${step.id}"`, `its roles are: ${step.roles.join(', ')}`);
+    }
+  }
+  if (step.kind === 'decision' && answer.kind === 'decision') {
+    const check = (optionId: string, remediation: string | undefined, key: string) => {
+      const option = step.options.find((o) => o.id === optionId);
+      if (!option) fail(`${key} "${optionId}" is not an option of "${step.id}"`, `use an option id: ${step.options.map((o) => `${o.id} (${o.label})`).join(', ')}`);
+      else if (!option.go && option.remediation !== false && !remediation) fail(`${option.label} needs a remediation plan`, `add remediation: "..." next to ${key}`);
+    };
+    check(answer.option, answer.remediation, 'option');
+    if (answer.otherwise) check(answer.otherwise.option, answer.otherwise.remediation, 'otherwise.option');
+  }
 }
 
 /** `triggers:` — the rollback triggers to declare during a scripted run. */

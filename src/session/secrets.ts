@@ -3,13 +3,9 @@
 // contains TOKEN, SECRET, PASSWORD or KEY.
 import type { Runbook } from '../runbook/types.js';
 import { secretValuesFrom } from '../runner/index.js';
+import { secretNamesIn } from '../runbook/secret-names.js';
 
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY/i;
-
-export function secretNamesIn(runbook: Runbook, names: string[]): Set<string> {
-  const declared = new Set(runbook.secrets ?? []);
-  return new Set(names.filter((n) => declared.has(n) || SECRET_NAME.test(n)));
-}
+export { maskSecrets, secretNamesIn } from '../runbook/secret-names.js';
 
 export function secretsFor(runbook: Runbook, vars: Record<string, string>): string[] {
   const fromEnv = secretValuesFrom(process.env, runbook.secrets ?? []);
@@ -17,8 +13,3 @@ export function secretsFor(runbook: Runbook, vars: Record<string, string>): stri
   return [...new Set([...fromEnv, ...fromVars])].sort((a, b) => b.length - a.length);
 }
 
-export function maskSecrets(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
-  return out;
-}

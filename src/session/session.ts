@@ -326,7 +326,7 @@ export class Session {
     const rel = `notices/${id}.md`;
     mkdirDurable(join(this.bundleDir, 'notices'));
     writeFileDurable(join(this.bundleDir, rel), text);
-    const channel = opts.channel ?? step.channel;
+    const channel = opts.channel ?? (step.channel ? this.mask(render(step.channel, this.refContext())) : undefined);
     this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: opts.sentAt ?? this.now().toISOString(), text: { file: rel, bytes: Buffer.byteLength(text), sha256: sha256(text) } });
   }
 

@@ -4,14 +4,28 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { expectRefusedGo } from './expect.js';
-import { eventsOf, finish, LABEL, prepareToDecide, readEvents, runPlain, stepOf, withSession } from '../fixtures/engine/scenario.js';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { defaultAnswers, eventsOf, finish, LABEL, OPERATOR, prepareToDecide, readEvents, runPlain, stepOf, tempDir, withSession, writeRunbook } from '../fixtures/engine/scenario.js';
 
 describe('GO lock: the decision', () => {
-  it('refuses a NO-GO without a remediation plan', async () => {
-    const run = await runPlain({ answers: (a) => (a.decide = { option: 'no-go' }) });
-    expect(run.result.code).toBe(1);
-    expect(eventsOf(run.events, 'decision.recorded')).toEqual([]);
-    await expectRefusedGo({ ...run, option: 'no-go' }, 'NO-GO needs a remediation plan');
+  it('refuses a NO-GO without a remediation plan (the GO lock, and already the answers file)', async () => {
+    // Live: the lock refuses it and journals the refusal.
+    await withSession({}, async (session) => {
+      await prepareToDecide(session);
+      const r = session.decide('decide', { option: 'no-go', confirmedText: 'NO-GO' });
+      expect(r).toEqual({ ok: false, reasons: ['NO-GO needs a remediation plan'] });
+      expect(eventsOf([...session.events], 'decision.refused')).toHaveLength(1);
+    });
+    // Scripted: the answers file is refused before any bundle exists.
+    const dir = tempDir();
+    const answers = { ...defaultAnswers(), decide: { option: 'no-go' } };
+    writeFileSync(join(dir, 'answers.yaml'), stringify({ answers }));
+    const r = await cli(['run', writeRunbook(dir), '--plain', '--answers', join(dir, 'answers.yaml'), '--evidence-dir', join(dir, 'evidence'), '--operator', OPERATOR]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/answers\.yaml:\d+:\d+: NO-GO needs a remediation plan/);
+    expect(existsSync(join(dir, 'evidence'))).toBe(false);
   });
 
   it('records the `otherwise` NO-GO with its remediation when the GO is refused, and exits 1', async () => {

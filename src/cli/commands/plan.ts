@@ -8,6 +8,7 @@ import { formatDiagnostic } from '../../runbook/diagnostics.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { buildPlan, type Plan, type PlannedStep } from '../../runbook/preflight.js';
 import type { Runbook } from '../../runbook/types.js';
+import { maskSecrets, secretNamesIn } from '../../runbook/secret-names.js';
 
 export const HELP = `Usage: cutover plan <runbook> [--var KEY=VALUE]... [--json]
 
@@ -43,11 +44,11 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   const plan = buildPlan(loaded.loaded, parseVarFlags('plan', values.var));
-  if (values.json) {
-    io.out(JSON.stringify(planJson(loaded.loaded.runbook, plan), null, 2));
-  } else {
-    io.out(renderPlan(loaded.loaded.runbook, plan));
-  }
+  // Secret values never reach the screen, wherever a var was substituted.
+  const rb = loaded.loaded.runbook;
+  const secrets = [...secretNamesIn(rb, Object.keys(plan.vars))].map((k) => plan.vars[k]!).filter((v) => v.length >= 4);
+  const text = values.json ? JSON.stringify(planJson(rb, plan), null, 2) : renderPlan(rb, plan);
+  io.out(maskSecrets(text, secrets));
   return plan.problems.length ? EXIT.notOk : EXIT.ok;
 }
 
@@ -56,7 +57,7 @@ function planJson(rb: Runbook, plan: Plan) {
     runbook: { id: rb.id, title: rb.title, version: rb.version, modes: rb.modes },
     baseline: plan.ctx.baseline,
     target: plan.ctx.target,
-    vars: plan.vars,
+    vars: maskedVars(rb, plan.vars),
     steps: plan.steps.map((p) => ({
       section: p.section,
       id: p.step.id,
@@ -83,7 +84,8 @@ function renderPlan(rb: Runbook, plan: Plan): string {
   const varNames = Object.keys(plan.vars);
   if (varNames.length) {
     lines.push('vars:');
-    for (const name of varNames) lines.push(`  ${name} = ${plan.vars[name] === '' ? '(unset)' : plan.vars[name]}`);
+    const shown = maskedVars(rb, plan.vars);
+    for (const name of varNames) lines.push(`  ${name} = ${shown[name] === '' ? '(unset)' : shown[name]}`);
   }
   let section = '';
   let n = 0;
@@ -119,4 +121,10 @@ function renderStep(n: number, p: PlannedStep): string[] {
   if (s.requires?.length) out.push(`       after: ${s.requires.join(', ')}`);
   if (s.due) out.push(`       due: within ${s.due.within} after ${s.due.after === 'start' ? 'the run starts' : s.due.after === 'trigger' ? 'the trigger is declared' : `"${s.due.after}" completes`}`);
   return out;
+}
+
+/** Secret vars (declared secrets, names with TOKEN, SECRET, PASSWORD, KEY) are never printed. */
+function maskedVars(rb: Runbook, vars: Record<string, string>): Record<string, string> {
+  const secret = secretNamesIn(rb, Object.keys(vars));
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, secret.has(k) && v ? '***' : v]));
 }
