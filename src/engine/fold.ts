@@ -69,6 +69,8 @@ export interface RunState {
   mode: Mode;
   rehearsal: boolean;
   operator: string;
+  /** Everyone who has driven this run (started or resumed it). */
+  operators: string[];
   startedAt: string;
   vars: Record<string, string>;
   baseline: Pin;
@@ -102,6 +104,7 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
     mode: first.mode,
     rehearsal: first.rehearsal,
     operator: first.operator,
+    operators: [first.operator],
     startedAt: first.at,
     vars: first.vars,
     baseline: first.baseline,
@@ -142,6 +145,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       const step = byId.get(ev.step);
       // An attempt recorded as interrupted stays interrupted: a late result never makes it a pass.
       if (!stepState || !attempt || !step || attempt.status === 'interrupted') return;
+      voidSignatures(state, byId, ev.step, `finished attempt ${ev.attempt}`, ev.seq);
       attempt.finishedSeq = ev.seq;
       attempt.result = ev.result;
       attempt.assertions = ev.assertions;
@@ -217,6 +221,9 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       state.decision = { step: ev.step, option: ev.option, label: ev.label, go: ev.go, remediation: ev.remediation, at: ev.at, seq: ev.seq };
       if (stepState) complete(stepState, ev);
       return;
+    case 'run.resumed':
+      if (!state.operators.includes(ev.operator)) state.operators.push(ev.operator);
+      return;
     case 'run.closed':
       state.closed = { outcome: ev.outcome, seq: ev.seq };
       return;
@@ -227,12 +234,13 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
 
 /**
  * GO rule 4: a signature binds to the evidence as it was when signed. Any
- * later change to a required step's evidence (a re-run, a skip, an answer)
- * voids every signature given before it.
+ * later change to a step's evidence (a run started or finished, a skip, an
+ * answer) voids every signature given before it.
  */
 function voidSignatures(state: RunState, byId: Map<string, Step>, stepId: string, change: string, seq: number): void {
+  // Any step, required or not: an option may list an optional step in requires_steps.
   const step = byId.get(stepId);
-  if (!step || !isRequired(step) || step.kind === 'signoff' || step.kind === 'decision') return;
+  if (!step || step.kind === 'signoff' || step.kind === 'decision') return;
   for (const sig of state.signatures) {
     if (sig.voidedBy) continue;
     sig.voidedBy = { step: stepId, change, seq };

@@ -29,17 +29,28 @@ export function requiredStepsFor(runbook: Runbook, decision: DecisionStep, optio
 
 /** The canonical label of DESIGN §2: whatever its `modes` say, never in a rehearsal. */
 export function isRuntimeCutover(option: DecisionOption): boolean {
-  return option.go && /runtime\s+cutover/i.test(option.label);
+  // However it is spelled: "runtime cutover", "Runtime Cut-over", "runtime_cutover"…
+  const squash = (s: string) => personKey(s).replace(/[^\p{L}\p{N}]/gu, '');
+  return option.go && (squash(option.label).includes('runtimecutover') || squash(option.id).includes('runtimecutover'));
 }
 
 function describeStep(step: Step): string {
   return `"${step.title}" (${step.id})`;
 }
 
-/** One person, however the name was typed: Unicode-normalized, case and spacing ignored. */
+/** A name as a person: Unicode-normalized, invisible characters removed, case and spacing ignored. */
+export function personKey(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}]/gu, '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+}
+
+/** One person, however the name was typed. */
 export function samePerson(a: string, b: string): boolean {
-  const norm = (s: string) => s.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-  return norm(a) === norm(b);
+  return personKey(a) === personKey(b);
 }
 
 function stepProblem(step: Step, st: StepState | undefined): string | undefined {
@@ -62,7 +73,7 @@ function stepProblem(step: Step, st: StepState | undefined): string | undefined 
 }
 
 /** Unmet conditions of the sign-off step, in words (GO rules 3 and 4). */
-export function signoffProblems(runbook: Runbook, state: RunState, step: SignoffStep): string[] {
+export function signoffProblems(runbook: Runbook, state: RunState, step: SignoffStep, forGo = false): string[] {
   const out: string[] = [];
   const sigs = state.signatures.filter((s) => s.step === step.id);
   const roleTitle = (id: string) => runbook.roles.find((r) => r.id === id)?.title ?? id;
@@ -75,11 +86,13 @@ export function signoffProblems(runbook: Runbook, state: RunState, step: Signoff
     if (sig.voidedBy) {
       out.push(`the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" ${sig.voidedBy.change} after it was signed; sign again`);
     }
-    if (step.exclude_operator !== false && samePerson(sig.name, state.operator)) {
-      out.push(`${sig.name} is the operator who started this run and may not sign as ${roleTitle(role)}`);
+    const operator = step.exclude_operator !== false ? state.operators.find((op) => samePerson(sig.name, op)) : undefined;
+    if (operator !== undefined) {
+      out.push(`${sig.name} is ${operator === state.operator ? 'the operator who started this run' : 'an operator who resumed this run'} and may not sign as ${roleTitle(role)}`);
     }
   }
-  if (step.distinct !== false) {
+  // Two different people, always, for a sign-off that locks a GO (DESIGN §1).
+  if (step.distinct !== false || forGo) {
     for (let i = 0; i < step.roles.length; i++) {
       for (let j = i + 1; j < step.roles.length; j++) {
         const a = sigs.find((s) => s.role === step.roles[i]);
@@ -122,7 +135,7 @@ export function gateProblems(runbook: Runbook, state: RunState, decision: Decisi
   }
   // Rules 3 and 4: sign-offs. A GO always needs a joint sign-off.
   const signoffs = required.filter((s): s is SignoffStep => s.kind === 'signoff');
-  for (const step of signoffs) out.push(...signoffProblems(runbook, state, step));
+  for (const step of signoffs) out.push(...signoffProblems(runbook, state, step, true));
   if (!signoffs.some((s) => s.roles.length >= 2)) {
     out.push(`${option.label} requires no joint sign-off (a signoff step with two roles); fix the runbook`);
   }

@@ -177,6 +177,8 @@ function checkDecision(rb: Obj, step: Obj, id: string, path: Path, steps: StepIn
   const modes = asList(rb.modes);
   const options = asList(step.options);
   const optionIds = new Set<string>();
+  // Several GO options may share one sign-off: report its `distinct: false` once.
+  const reportedDistinct = new Set<string>();
   options.forEach((value, oi) => {
     const opt = asObj(value);
     if (!opt) return;
@@ -207,7 +209,7 @@ function checkDecision(rb: Obj, step: Obj, id: string, path: Path, steps: StepIn
     });
     if (opt.go === false && signoffs.length > 0) report([...op, 'requires_signoffs'], `NO-GO option "${optId}" requires sign-offs`, 'a NO-GO is always available; remove its requirements');
     // Only on a runbook whose roles are usable: a broken roles list is reported on its own.
-    if (opt.go === true && asList(rb.roles).length > 0) checkGoOption(opt, optId, op, asNum(steps.get(id)?.order), signoffs, steps, report);
+    if (opt.go === true && asList(rb.roles).length > 0) checkGoOption(opt, optId, op, asNum(steps.get(id)?.order), signoffs, steps, report, reportedDistinct);
   });
   const hasGoFlags = options.every((o) => typeof asObj(o)?.go === 'boolean');
   if (options.length > 0 && hasGoFlags && !options.some((o) => asObj(o)?.go === false)) {
@@ -222,10 +224,11 @@ function checkDecision(rb: Obj, step: Obj, id: string, path: Path, steps: StepIn
  * sign-off: a signoff step with at least two roles, required before the
  * decision or listed in requires_signoffs.
  */
-function checkGoOption(opt: Obj, optId: string, op: Path, decisionOrder: number | undefined, signoffs: unknown[], steps: StepIndex, report: Report) {
+function checkGoOption(opt: Obj, optId: string, op: Path, decisionOrder: number | undefined, signoffs: unknown[], steps: StepIndex, report: Report, reportedDistinct: Set<string>) {
   const modes = asList(opt.modes);
   const label = asStr(opt.label) ?? '';
-  if (/runtime\s+cutover/i.test(label) && (modes.length !== 1 || modes[0] !== 'cutover')) {
+  const squashed = `${label} ${optId}`.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  if (squashed.includes('runtimecutover') && (modes.length !== 1 || modes[0] !== 'cutover')) {
     report([...op, 'modes'], `"${label}" must exist only in cutover mode, never in a rehearsal`, 'write `modes: [cutover]`');
   }
   const joint = (st: IndexedStep | undefined) => st?.kind === 'signoff' && asList(st.step.roles).length >= 2;
@@ -233,6 +236,13 @@ function checkGoOption(opt: Obj, optId: string, op: Path, decisionOrder: number 
   const listed = signoffs.some((id) => typeof id === 'string' && joint(steps.get(id)));
   if (!before && !listed) {
     report(op, `GO option "${optId}" is not locked behind a joint sign-off`, 'add a signoff step with the producer and consumer approver roles before the decision (or list one under requires_signoffs)');
+  }
+  for (const st of steps.values()) {
+    const locksGo = st.kind === 'signoff' && ((st.step.required !== false && decisionOrder !== undefined && st.order < decisionOrder) || signoffs.includes(st.id));
+    if (locksGo && st.step.distinct === false && !reportedDistinct.has(st.id)) {
+      reportedDistinct.add(st.id);
+      report([...st.path, 'distinct'], `sign-off "${st.id}" locks a GO, so its roles must be signed by different people`, 'remove `distinct: false`; the GO lock always requires two different people');
+    }
   }
 }
 

@@ -140,10 +140,20 @@ describe('fold: sign-offs and voiding', () => {
     ]);
   });
 
-  it('re-running a step marked required: false leaves the signatures valid', () => {
+  it('re-running a step marked required: false voids the signatures too', () => {
     const bodies = [...green, ...attempt('optional', 2, result())];
-    expect(fold(RB, ...bodies).signatures.every((s) => !s.voidedBy)).toBe(true);
-    expect(unmet(RB, bodies)).toEqual([]);
+    expect(fold(RB, ...bodies).signatures.every((s) => s.voidedBy?.step === 'optional')).toBe(true);
+    expect(unmet(RB, bodies).length).toBe(2);
+  });
+
+  it('a signature given while a step runs is voided when it finishes', () => {
+    const bodies = [...attempt('suite', 1, result()), ...attempt('optional', 1, result()), attempt('suite', 2, 'running')[0]!, signed('pa', 'Priya'), signed('ca', 'Marco'), { type: 'step.finished', step: 'suite', attempt: 2, result: result() } as Timed];
+    expect(fold(RB, ...bodies).signatures.every((s) => s.voidedBy?.change === 'finished attempt 2')).toBe(true);
+  });
+
+  it('whoever resumed the run may not sign either', () => {
+    const bodies: Timed[] = [...attempt('suite', 1, result()), ...attempt('optional', 1, result()), { type: 'run.resumed', operator: 'Rita Resumer', repaired_tail_bytes: 0 }, signed('pa', 'Rita Resumer'), signed('ca', 'Marco')];
+    expect(unmet(RB, bodies)).toContain('Rita Resumer is an operator who resumed this run and may not sign as Producer approver');
   });
 
   it('a new signature for a role replaces the void one', () => {

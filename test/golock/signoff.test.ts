@@ -2,7 +2,7 @@
 // them the operator who started the run.
 import { describe, expect, it } from 'vitest';
 import { expectAcceptedGo, expectRefusedGo } from './expect.js';
-import { OPERATOR, runPlain, stepOf } from '../fixtures/engine/scenario.js';
+import { OPERATOR, prepareToDecide, runPlain, stepOf, withSession } from '../fixtures/engine/scenario.js';
 
 describe('GO lock: distinct approvers', () => {
   it('refuses a GO when the same person signs both approver roles', async () => {
@@ -18,12 +18,24 @@ describe('GO lock: distinct approvers', () => {
     expect(names).toEqual(['Alice', 'alice']);
   });
 
-  it('allows one person for both roles when the runbook says distinct: false', async () => {
-    const run = await runPlain({
-      edit: (rb) => (stepOf(rb, 'sign').distinct = false),
-      answers: (a) => (a.sign = { pa: 'Alice', ca: 'Alice' }),
+  it('never lets one person sign both roles of a sign-off that locks a GO, even with distinct: false', async () => {
+    // The runbook is refused by lint before anything runs...
+    await expect(runPlain({ edit: (rb) => (stepOf(rb, 'sign').distinct = false), answers: (a) => (a.sign = { pa: 'Alice', ca: 'Alice' }) })).rejects.toThrow();
+    // ...and the lock itself holds too, for a runbook that got past lint some other way.
+    await withSession({}, async (session) => {
+      await prepareToDecide(session);
+      (session.runbook.sections.flatMap((sec) => sec.steps).find((st) => st.id === 'sign') as { distinct?: boolean }).distinct = false;
+      session.sign('sign', 'pa', 'Alice');
+      session.sign('sign', 'ca', 'alice');
+      const r = session.decide('decide', { option: 'go-rehearsal', confirmedText: 'GO (rehearsal continuation)' });
+      expect(r.ok).toBe(false);
+      expect(r.ok ? [] : r.reasons).toContain('Alice signed as both Producer approver and Consumer approver; each role needs a different person');
     });
-    await expectAcceptedGo(run.bundle, run.result, 'go-rehearsal');
+  });
+
+  it('sees through invisible characters in a name', async () => {
+    const run = await runPlain({ answers: (a) => (a.sign = { pa: 'Al\u00adice', ca: 'A\u200blice' }) });
+    await expectRefusedGo({ ...run, option: 'go-rehearsal' }, 'signed as both Producer approver and Consumer approver');
   });
 });
 

@@ -45,12 +45,13 @@ describe('GO lock: re-running a required step voids the sign-off', () => {
     });
   });
 
-  it('does not void the sign-off when a step marked required: false is re-run', async () => {
+  it('voids the sign-off when any step is re-run after it, optional ones too (an option may require them)', async () => {
     await withSession({}, async (session) => {
       await prepareToDecide(session);
       await session.runStep('optional-lint');
-      expect(session.state.signatures.every((s) => s.voidedBy === undefined)).toBe(true);
-      expect(session.decide('decide', { option: 'go-rehearsal', confirmedText: LABEL.rehearsal })).toEqual({ ok: true });
+      expect(session.state.signatures.every((s) => s.voidedBy?.step === 'optional-lint')).toBe(true);
+      const r = session.decide('decide', { option: 'go-rehearsal', confirmedText: LABEL.rehearsal });
+      expect(r.ok).toBe(false);
     });
   });
 });
