@@ -211,6 +211,10 @@ export function readJournal(path: string): JournalRead {
       problems.push(`line ${lineNo}: invalid event (its ${unsafe} is a reserved name)`);
       continue;
     }
+    if (typeof ev.prev !== 'string' || typeof ev.hash !== 'string' || typeof ev.type !== 'string' || typeof ev.at !== 'string') {
+      problems.push(`line ${lineNo}: not an event (it lacks a string type, at, prev or hash)`);
+      continue;
+    }
     if (ev.seq !== events.length + 1) problems.push(`line ${lineNo}: seq is ${ev.seq}, expected ${events.length + 1} (an event was removed or reordered)`);
     if (ev.prev !== prevHash) problems.push(`line ${lineNo}: prev does not match the hash of the previous event (the chain is broken)`);
     const { hash, ...rest } = ev;

@@ -80,7 +80,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
 
   let runbook: Runbook | undefined;
   if (runbookDigest) {
-    const loaded = loadRunbook(join(bundleDir, RUNBOOK_COPY), { checkRollbackPath: false });
+    const loaded = loadRunbook(join(bundleDir, RUNBOOK_COPY), { checkRollbackPath: false, bundleCopy: true });
     if (loaded.ok) runbook = loaded.loaded.runbook;
     else report(RUNBOOK_COPY, `is not a valid runbook: ${loaded.diagnostics[0]?.message}`);
   }
@@ -174,6 +174,10 @@ function replay(runbook: Runbook, events: JournalEvent[], report: (f: string, m:
     const unknownStep = typeof step === 'string' && !byId.has(step);
     if (unknownStep && ev.type !== 'decision.recorded') {
       report(JOURNAL_FILE, `seq ${String(ev.seq)}: the ${String(ev.type)} event names step "${step}", which is not a step of the runbook`);
+      continue;
+    }
+    if (closedChecked) {
+      report(JOURNAL_FILE, `seq ${String(ev.seq)}: a ${String(ev.type)} event comes after run.closed; nothing may be added to a closed run`);
       continue;
     }
     try {

@@ -18,7 +18,14 @@ export interface DriveResult {
   outcome: string;
 }
 
-export async function drivePlain(session: Session, answers: Answers | undefined, reporter: LineReporter): Promise<DriveResult> {
+export interface DriveOptions {
+  /** Steps to run again first (a new attempt each), e.g. after fixing what failed. */
+  retry?: string[];
+}
+
+export async function drivePlain(session: Session, answers: Answers | undefined, reporter: LineReporter, options: DriveOptions = {}): Promise<DriveResult> {
+  const retry = [...(options.retry ?? [])];
+  const signedHere = new Set<string>();
   let interrupted: { signal: NodeJS.Signals; code: number } | undefined;
   let controller: AbortController | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -44,7 +51,8 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
         return { exitCode: interrupted.code, outcome: 'PAUSED' };
       }
       declareDueTriggers(session, answers, reporter);
-      const step = cancelledStep(session) ?? nextStep(session.runbook, session.state);
+      const retried = retry.shift();
+      const step = (retried !== undefined ? session.step(retried) : undefined) ?? cancelledStep(session) ?? nextStep(session.runbook, session.state);
       if (!step) break;
       const answer = answers?.get(step.id);
       if (answer?.kind === 'skip') {
@@ -67,6 +75,15 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
         reporter.stepFinished(session, step);
         continue;
       }
+      if (retried !== undefined) throw new InputError(`--retry ${retried}: it is a ${step.kind} step; only command and check steps run again`, 'name command or check steps after --retry');
+      // A sign-off voided after it was given in this same invocation is not
+      // signed again by the script: the approvers must see the new evidence.
+      if (step.kind === 'signoff' && signedHere.has(step.id)) {
+        session.pause(`the sign-off "${step.id}" was voided after it was given`, step.id);
+        await session.writeSummaries();
+        reporter.waiting(session, step, 'its signatures were voided by a later change to the evidence; the approvers must sign again');
+        return { exitCode: EXIT.paused, outcome: 'PAUSED' };
+      }
       const unsigned = answer ? unsignedRoles(session, step, answer) : [];
       if (!answer || unsigned.length) {
         const why = !answers
@@ -79,10 +96,10 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
         reporter.waiting(session, step, why);
         return { exitCode: EXIT.paused, outcome: 'PAUSED' };
       }
-      const done = applyAnswer(session, step, answer, answers!, reporter);
+      const done = applyAnswer(session, step, answer, answers!, reporter, signedHere);
       if (done === 'refused') {
         await session.writeSummaries();
-        reporter.line(`The run stays open: fix what is listed, then \`cutover resume ${session.relative(session.bundleDir)}\`.`);
+        reporter.line(`The run stays open: fix what is listed, then \`cutover resume ${session.relative(session.bundleDir)} --retry-failed\` (or --retry STEP) to run the red steps again.`);
         return { exitCode: EXIT.notOk, outcome: 'REFUSED' };
       }
     }
@@ -96,6 +113,7 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
 
 /** Declares the answers file's triggers once their `after` step has run (whatever its result), once each. */
 function declareDueTriggers(session: Session, answers: Answers | undefined, reporter: LineReporter): void {
+  if (session.state.closed || session.state.decision) return;
   for (const t of answers?.triggers ?? []) {
     if (session.state.triggers.some((x) => x.id === t.id)) continue;
     const after = t.after ? session.state.steps[t.after]?.status : undefined;
@@ -130,7 +148,7 @@ function unsignedRoles(session: Session, step: Step, answer: Answer): string[] {
   return step.roles.filter((role) => !signed.has(role) && !answer.names[role]?.trim());
 }
 
-function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnType<Answers['get']>>, answers: Answers, reporter: LineReporter): 'ok' | 'refused' {
+function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnType<Answers['get']>>, answers: Answers, reporter: LineReporter, signedHere: Set<string>): 'ok' | 'refused' {
   const mismatch = () => {
     throw new InputError(`${answers.where(step.id)}: the answer to "${step.id}" does not fit a ${step.kind} step`, 'see docs/runbook-format.md, section "Answers file", for the answer each step kind takes');
   };
@@ -153,6 +171,7 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
       return 'ok';
     case 'signoff': {
       if (answer.kind !== 'signoff') return mismatch();
+      signedHere.add(step.id);
       for (const role of step.roles) {
         const name = answer.names[role];
         if (name) session.sign(step.id, role, name);

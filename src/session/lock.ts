@@ -10,7 +10,7 @@
 // instant could both proceed; each re-reads the lock afterwards, which
 // narrows that window to the gap between the other's rename and read.
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../cli/errors.js';
 import { fsyncDir, LOCK } from '../evidence/bundle.js';
 import { identityOf, isSameProcessAlive, parseIdentity, type ProcessIdentity } from '../runner/process-identity.js';
@@ -72,7 +72,17 @@ function inUse(bundleDir: string, holder: ProcessIdentity): InputError {
  * process holds it. A lock of a process that is gone (crash, kill -9,
  * reboot, or a pid since reused) is stale and replaced.
  */
+/** Bundles this process holds: a second session on one of them would interleave the journal. */
+const held = new Set<string>();
+
 export function acquireLock(bundleDir: string): void {
+  const key = resolve(bundleDir);
+  if (held.has(key)) throw new InputError(`${bundleDir}: the run is already open in this cutover process`, 'finish or release the open session before resuming the run again');
+  takeLock(bundleDir);
+  held.add(key);
+}
+
+function takeLock(bundleDir: string): void {
   const path = join(bundleDir, LOCK);
   for (let round = 0; round < 3; round++) {
     const tmp = writeTemp(bundleDir);
@@ -104,6 +114,7 @@ export function acquireLock(bundleDir: string): void {
 
 /** Removes the bundle's lock if this process holds it; a lock of another process is left alone. */
 export function releaseLock(bundleDir: string): void {
+  held.delete(resolve(bundleDir));
   const path = join(bundleDir, LOCK);
   let holder: ReturnType<typeof readHolder>;
   try {

@@ -282,6 +282,7 @@ export class Session {
   skip(id: string, reason: string): void {
     const step = this.step(id);
     this.ensureOpen(step);
+    if (step.kind === 'decision') throw new InputError(`the decision "${id}" cannot be skipped`, 'record NO-GO with a remediation plan instead; NO-GO is always available');
     if (!reason.trim()) throw new InputError(`skipping "${id}" needs a reason`, 'say why the step is skipped; it is recorded as a waiver');
     this.append({ type: 'step.skipped', step: id, reason: this.mask(reason.trim()), by: this.operator });
   }
@@ -340,6 +341,7 @@ export class Session {
   }
 
   declareTrigger(triggerId: string, note: string): void {
+    if (this.current.closed || this.current.decision) throw new InputError(`the run is ${this.current.closed ? 'closed' : 'decided'}; trigger "${triggerId}" cannot be declared in it`, 'declare it in the rollback runbook\'s run, or in a new run');
     const trigger = this.runbook.triggers?.find((t) => t.id === triggerId);
     if (!trigger) throw new InputError(`unknown rollback trigger "${triggerId}"`, `the runbook's triggers are: ${(this.runbook.triggers ?? []).map((t) => t.id).join(', ') || 'none'}`);
     this.append({ type: 'trigger.declared', trigger: triggerId, severity: trigger.severity, note: this.mask(note), by: this.operator });
@@ -461,7 +463,7 @@ function closingSummary(outcome: ManifestOutcome, state: RunState): string {
 }
 
 function loadOrThrow(file: string, checkRollbackPath = true): LoadedRunbook {
-  const r = loadRunbook(file, { checkRollbackPath });
+  const r = loadRunbook(file, checkRollbackPath ? {} : { checkRollbackPath: false, bundleCopy: true });
   if (!r.ok) {
     const text = r.diagnostics.map(formatDiagnostic).join('\n');
     throw new InputError(`${file} is not a valid runbook:\n${text}`, `fix it and check with \`cutover lint ${file}\``);

@@ -118,3 +118,33 @@ describe('manual answers are given once', () => {
     }
   });
 });
+
+describe('fixing a red gate and going on', () => {
+  it('resume --retry-failed runs the failed step again as a new attempt, and the GO is then allowed', async () => {
+    const dir = fixture('retry');
+    writeFileSync(
+      join(dir, 'runbook.yaml'),
+      readFileSync(join(dir, 'runbook.yaml'), 'utf8').replace('run: "echo hello ${run.operator}"', 'run: [sh, -c, "test -f fixed && echo fixed"]'),
+    );
+    const first = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('--retry-failed');
+    const bundle = bundleIn(join(dir, 'ev'));
+    writeFileSync(join(dir, 'fixed'), '');
+    // The sign-off came before the retry, so it is void: the approvers sign again from the answers.
+    const again = await cli(['resume', bundle, '--answers', 'answers.yaml', '--retry-failed'], { cwd: dir });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toContain('▶ hello: Say hello (attempt 2)');
+    expect(again.stdout).toContain('Decision: GO (rehearsal continuation)');
+    expect((await cli(['verify', bundle])).code).toBe(0);
+  });
+
+  it('--retry of a manual step is refused with a clear message', async () => {
+    const dir = fixture('retry-manual');
+    writeFileSync(join(dir, 'partial.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace(/^ {2}decide:.*$/m, ''));
+    await cli(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+    const r = await cli(['resume', bundleIn(join(dir, 'ev')), '--retry', 'rc'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--retry rc: it is a confirm step');
+  });
+});

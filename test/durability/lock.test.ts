@@ -71,7 +71,8 @@ describe('acquireLock / releaseLock', () => {
       expect(lock.started).toBe(field22);
       expect(lock.boot_id).toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
     }
-    acquireLock(dir); // ours already: taking it again is fine
+    // A second session on the same bundle in this process would interleave the journal.
+    expect(() => acquireLock(dir)).toThrow(/already open in this cutover process/);
     releaseLock(dir);
     expect(existsSync(join(dir, '.lock'))).toBe(false);
   });

@@ -8,11 +8,11 @@ import { loadAnswers, type Answers } from '../../session/answers.js';
 import { loadRunbook } from '../../runbook/load.js';
 import type { Session } from '../../session/session.js';
 
-export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO }): Promise<number> {
+export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[] }): Promise<number> {
   try {
     const answers = opts.answers;
     const reporter = new LineReporter((t) => opts.io.out(t));
-    const result = await drivePlain(session, answers, reporter);
+    const result = await drivePlain(session, answers, reporter, { retry: opts.retry });
     return result.exitCode;
   } finally {
     session.release();
@@ -21,7 +21,7 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
 
 /** Loads an answers file against the runbook it answers; a runbook error is left to the run to report. */
 export function answersFor(runbookFile: string, answersFile: string, checkRollbackPath = true): Answers | undefined {
-  const loaded = loadRunbook(runbookFile, { checkRollbackPath });
+  const loaded = loadRunbook(runbookFile, checkRollbackPath ? {} : { checkRollbackPath: false, bundleCopy: true });
   if (!loaded.ok) return undefined;
   return loadAnswers(answersFile, loaded.loaded.runbook);
 }

@@ -40,7 +40,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const { events, problems } = readJournal(join(dir, JOURNAL_FILE));
   const started = events[0];
   if (!started || started.type !== 'run.started') throw new InputError(`${dir}/${JOURNAL_FILE}: no run.started event`, 'the bundle is damaged; run `cutover verify` on it');
-  const loaded = loadRunbook(join(dir, RUNBOOK_COPY), { checkRollbackPath: false });
+  const loaded = loadRunbook(join(dir, RUNBOOK_COPY), { checkRollbackPath: false, bundleCopy: true });
   if (!loaded.ok) throw new InputError(`${dir}/${RUNBOOK_COPY}: the runbook copy is not valid (${loaded.diagnostics[0]?.message})`, 'the bundle is damaged; run `cutover verify` on it');
   const now = new Date();
   let text: string;

@@ -5,11 +5,13 @@ import { parseCommandArgs, parseVarFlags } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { Session } from '../../session/session.js';
+import { stepsInOrder } from '../../engine/fold.js';
 import { answersFor, runFrontEnd } from './front-end.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { join } from 'node:path';
 
 export const HELP = `Usage: cutover resume <bundle-dir> [--plain] [--answers FILE] [--operator NAME] [--var KEY=VALUE]...
+                      [--retry STEP]... [--retry-failed]
 
 Continues a run from its evidence bundle: after a pause (exit 3), Ctrl-C, a
 dropped connection or a crash. Every acknowledged event is kept; a command
@@ -20,6 +22,11 @@ Options:
   --operator NAME   who continues the run (default: the operator who started it)
   --var KEY=VALUE   the value of a secret var again (secrets are not stored in
                     the bundle); other vars keep the values the run started with
+  --retry STEP      run this command or check step again first, as a new
+                    attempt (repeatable) — after fixing what made it fail, or
+                    to refresh evidence older than max_age
+  --retry-failed    run every failed or interrupted command and check step
+                    again first
   --plain           line output
   -h, --help
 
@@ -31,6 +38,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     answers: { type: 'string' },
     operator: { type: 'string' },
     var: { type: 'string', multiple: true },
+    retry: { type: 'string', multiple: true },
+    'retry-failed': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -41,5 +50,12 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const dir = positionals[0]!;
   const answers = values.answers && isBundleDir(dir) ? answersFor(join(dir, RUNBOOK_COPY), values.answers, false) : undefined;
   const session = Session.resume(dir, { operator: values.operator, vars: parseVarFlags('resume', values.var) });
-  return runFrontEnd(session, { plain: values.plain ?? false, answers, io });
+  const retry = [...(values.retry ?? [])];
+  if (values['retry-failed']) {
+    for (const st of stepsInOrder(session.runbook)) {
+      const status = session.state.steps[st.id]?.status;
+      if ((st.kind === 'command' || st.kind === 'check') && (status === 'failed' || status === 'interrupted') && !retry.includes(st.id)) retry.push(st.id);
+    }
+  }
+  return runFrontEnd(session, { plain: values.plain ?? false, answers, io, retry });
 }
