@@ -111,7 +111,8 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   L.push(`# Decision record — ${runbook.title}`, '');
   L.push(`**${banner}**`, '');
   L.push(`| | |`, `|---|---|`);
-  L.push(`| Runbook | ${runbook.id} ${runbook.version} (sha256 ${manifest.runbook.sha256.slice(0, 12)}…) |`);
+  L.push(`| Runbook | ${runbook.id} ${runbook.version} |`);
+  L.push(`| Runbook sha256 | \`${manifest.runbook.sha256}\` |`);
   L.push(`| Run | ${state.runId} |`);
   L.push(`| Mode | ${state.mode} |`);
   L.push(`| Operator | ${state.operator} |`);

@@ -109,7 +109,7 @@ export class LineReporter {
   waiting(session: Session, step: Step, why: string): void {
     this.sectionOf(step);
     this.write(`… ${step.id}: ${step.title} — waiting for an answer (${step.kind}); ${why}`);
-    this.write(`\nPAUSED: add an answer for "${step.id}" to an answers file and run \`cutover resume ${session.relative(session.bundleDir)} --answers FILE\`, or resume in a terminal.`);
+    this.write(`\nPAUSED: add an answer for "${step.id}" to an answers file and run \`cutover resume ${session.relative(session.bundleDir)} --answers FILE\`.`);
   }
 
   paused(session: Session, why: string): void {

@@ -21,7 +21,8 @@ Options:
   --var KEY=VALUE     set a declared runbook var (repeatable)
   --evidence-dir DIR  where the bundle directory is created (default ./evidence)
   --operator NAME     who runs it (default: git user.name, else the login name)
-  --plain             line output, no interactive screen (also without a TTY)
+  --plain             line output (every run uses it for now: the interactive
+                      screen is not built yet)
   --answers FILE      YAML answers for manual steps, inputs, sign-offs and the
                       decision (see docs/runbook-format.md); without an answer
                       the plain run pauses at that step and exits 3
