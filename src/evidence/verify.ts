@@ -86,6 +86,10 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
   }
   let outcome: string | undefined;
   if (runbook) {
+    // The mode decides rule 1 and the REHEARSAL banner: it must be one the runbook allows, and agree with itself.
+    if (!runbook.modes.includes(started.mode) || started.rehearsal !== (started.mode === 'rehearsal')) {
+      report(JOURNAL_FILE, `seq 1: run.started says mode ${String(started.mode)} with rehearsal=${String(started.rehearsal)}, which ${runbook.modes.includes(started.mode) ? 'contradict each other' : `is not a mode of the runbook (${runbook.modes.join(', ')})`}`);
+    }
     outcome = replay(runbook, events, report);
     checkManifest(bundleDir, events, outcome, started.rehearsal, report);
   }

@@ -122,6 +122,23 @@ describe('verify catches tampering', () => {
     expect(verified.stdout).toContain(`${bundle}/journal.ndjson: sha256 `);
   });
 
+  it('catches a run.started whose mode and rehearsal flag were made to disagree, even with the chain recomputed', async () => {
+    const bundle = copyOfGolden();
+    const path = join(bundle, 'journal.ndjson');
+    const events = readEvents(bundle);
+    events[0] = { ...events[0]!, rehearsal: false } as JournalEvent;
+    let prev = '0'.repeat(64);
+    for (let i = 0; i < events.length; i++) {
+      const { hash: _h, ...rest } = { ...events[i]!, prev } as JournalEvent;
+      events[i] = { ...rest, hash: chainHash(prev, rest as Record<string, unknown>) } as JournalEvent;
+      prev = events[i]!.hash;
+    }
+    writeFileSync(path, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const verified = await cli(['verify', bundle]);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain('seq 1: run.started says mode rehearsal with rehearsal=false, which contradict each other');
+  });
+
   it('reports a file added to the bundle', async () => {
     const bundle = copyOfGolden();
     writeFileSync(join(bundle, 'steps/producer-suite/attempt-1/extra.log'), 'all green, trust me\n');
