@@ -441,6 +441,14 @@ function recordedDigests(events: readonly JournalEvent[]): Map<string, { bytes: 
  */
 function resumeVars(runbook: Runbook, recorded: Record<string, string>, given: Record<string, string>, onError: () => void): Record<string, string> {
   const vars = { ...recorded };
+  const notSecret = Object.keys(given).filter((k) => recorded[k] !== '***');
+  if (notSecret.length) {
+    onError();
+    throw new InputError(
+      `--var ${notSecret.join(', ')}: only secret vars are given again on resume; the others keep the values the run started with (${notSecret.map((k) => (k in recorded ? `${k}=${recorded[k]}` : `${k} is not a var of this run`)).join('; ')})`,
+      'remove those --var flags; to run with other values, start a new run',
+    );
+  }
   const missing: string[] = [];
   for (const [name, value] of Object.entries(recorded)) {
     if (value !== '***') continue;

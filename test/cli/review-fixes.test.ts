@@ -63,6 +63,9 @@ describe('secret vars', () => {
     const refused = await cli(['resume', bundle, '--answers', 'answers.yaml'], { cwd: dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--var DEPLOY_TOKEN=...');
+    const notSecret = await cli(['resume', bundle, '--answers', 'answers.yaml', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123', '--var', 'nope=1'], { cwd: dir });
+    expect(notSecret.code).toBe(2);
+    expect(notSecret.stderr).toContain('only secret vars are given again on resume');
     const resumed = await cli(['resume', bundle, '--answers', 'answers.yaml', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123'], { cwd: dir });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect((await cli(['verify', bundle])).code).toBe(0);
