@@ -140,7 +140,8 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
     }
   }
   for (const r of state.refusals) {
-    L.push('', `Refused: ${r.option} —`);
+    const label = decisionStep(runbook)?.options.find((o) => o.id === r.option)?.label ?? r.option;
+    L.push('', `Refused: ${label} —`);
     for (const reason of r.reasons) L.push(`  - ${reason}`);
   }
   L.push('', '## Sign-offs', '');
@@ -154,7 +155,8 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
     L.push('', '## Recorded inputs', '');
     for (const [stepId, values] of inputs) {
       L.push(`- ${stepId}:`);
-      for (const [k, v] of Object.entries(values)) L.push(`  - ${k}: ${v}`);
+      // Multi-line values stay inside their list item.
+      for (const [k, v] of Object.entries(values)) L.push(`  - ${k}: ${v.trim().replace(/\n/g, '\n    ')}`);
     }
   }
   if (state.triggers.length) {
