@@ -150,6 +150,19 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
     const role = runbook.roles.find((r) => r.id === s.role)?.title ?? s.role;
     L.push(`- ${role}: ${s.name} at ${s.at}${s.voidedBy ? ` — VOID (step ${s.voidedBy.step} ${s.voidedBy.change} afterwards)` : ''}`);
   }
+  const confirmed = stepsInOrder(runbook).filter((st) => st.kind === 'confirm' && state.steps[st.id]?.status === 'passed');
+  if (confirmed.length) {
+    L.push('', '## Confirmations', '');
+    for (const st of confirmed) {
+      const c = state.steps[st.id]!;
+      L.push(`- ${st.title} (\`${st.id}\`) at ${c.completedAt}${c.note ? ` — note: ${c.note.trim().replace(/\n/g, ' ')}` : ''}${c.link ? ` — ${c.link}` : ''}`);
+    }
+  }
+  const notices = Object.entries(state.notices);
+  if (notices.length) {
+    L.push('', '## Notices sent', '');
+    for (const [id, n] of notices) L.push(`- ${stepsInOrder(runbook).find((st) => st.id === id)?.title ?? id}: sent ${n.sentAt}${n.channel ? ` to ${n.channel}` : ''} — text in [${n.file}](${n.file})`);
+  }
   const inputs = Object.entries(state.inputs);
   if (inputs.length) {
     L.push('', '## Recorded inputs', '');
