@@ -22,6 +22,8 @@ export interface AttemptResult {
   stderr: StreamRecord;
   combined: StreamRecord;
   git_head: string | null;
+  /** Recorded for pinned steps: tracked files differ from HEAD (null: could not tell). */
+  git_dirty?: boolean | null;
   /** Process group id of the command, when it started. */
   pid?: number | null;
   /** Facts the evidence should carry that are not failures (e.g. leftover processes killed). */

@@ -293,6 +293,7 @@ function judgeAttempt(step: Step, ev: Extract<JournalEvent, { type: 'step.finish
     const pin = substitute(step.pin_commit, refLookup({ vars: state.vars, baseline: state.baseline, target: state.target }));
     if (r.git_head === null) return `the working directory is not a git checkout, so its HEAD cannot be compared with the pinned commit ${pin}`;
     if (r.git_head !== pin) return `git HEAD ${r.git_head} is not the pinned commit ${pin}`;
+    if (r.git_dirty === true) return `the checkout at the pinned commit ${pin} has uncommitted changes to tracked files, so this is not evidence about that commit`;
   }
   return undefined;
 }

@@ -23,3 +23,17 @@ export async function readGitHead(cwd: string, env: NodeJS.ProcessEnv): Promise<
     return null;
   }
 }
+
+/**
+ * Whether tracked files in the work tree differ from HEAD (untracked files
+ * do not count): a green gate on a modified checkout is not evidence about
+ * the pinned commit. Null when it cannot be told.
+ */
+export async function readGitDirty(cwd: string, env: NodeJS.ProcessEnv): Promise<boolean | null> {
+  try {
+    const { stdout } = await run('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, env, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
+    return stdout.trim() !== '';
+  } catch {
+    return null;
+  }
+}

@@ -8,7 +8,7 @@
 // interrupted and the run stays resumable.
 
 import { Capture } from './capture.js';
-import { readGitHead } from './git-head.js';
+import { readGitDirty, readGitHead } from './git-head.js';
 import { launch } from './launch.js';
 import { ProcessGroup } from './process-group.js';
 import type { CaptureFiles, CommandResult, CommandSpec, RunOptions, SpawnError } from './types.js';
@@ -28,9 +28,11 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
   });
   const env = { ...process.env, ...spec.env };
   const gitHead = await readGitHead(spec.cwd, env);
+  // Only where a step pins a commit: a modified tree is not that commit.
+  const gitDirty = spec.checkTreeClean && gitHead !== null ? await readGitDirty(spec.cwd, env) : undefined;
   const startedAt = new Date();
   const t0 = performance.now();
-  const base = { startedAt: startedAt.toISOString(), gitHead };
+  const base = { startedAt: startedAt.toISOString(), gitHead, ...(gitDirty !== undefined ? { gitDirty } : {}) };
 
   if (opts.signal?.aborted) return notStarted(capture, base, 'cancelled');
   const launched = await launch(spec, env);
@@ -142,7 +144,7 @@ async function readUntilEnd(capture: Capture, pumped: Promise<unknown>): Promise
 
 async function notStarted(
   capture: Capture,
-  base: { startedAt: string; gitHead: string | null },
+  base: { startedAt: string; gitHead: string | null; gitDirty?: boolean | null },
   outcome: 'cancelled' | 'spawn-failed',
   spawnError?: SpawnError,
 ): Promise<CommandResult> {

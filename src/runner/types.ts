@@ -13,6 +13,8 @@ export interface CommandSpec {
   timeoutMs?: number;
   /** SIGTERM → SIGKILL grace for the process group, default 3000. */
   killGraceMs?: number;
+  /** Also record whether the git work tree of cwd has changes to tracked files. */
+  checkTreeClean?: boolean;
 }
 
 /** Absolute paths of the capture files to create. */
@@ -53,6 +55,8 @@ export interface CommandResult {
   combined: StreamDigest;
   /** `git rev-parse HEAD` of cwd at start when cwd is inside a git work tree, else null. */
   gitHead: string | null;
+  /** With `checkTreeClean`: whether tracked files differ from HEAD (null: unknown). */
+  gitDirty?: boolean | null;
   /** Last lines of the combined output, masked and sanitized for a terminal. */
   tail: string[];
   /**

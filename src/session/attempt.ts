@@ -28,7 +28,7 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
   let r;
   try {
     r = await runCommand(
-      { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs },
+      { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, checkTreeClean: cmd.pinCommit !== undefined },
       files,
       { secrets: input.secrets, onOutput: input.onOutput, signal: input.signal, onStart: ({ pid }) => writePidFile(dir, pid) },
     );
@@ -48,6 +48,7 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
     stderr: { file: rel(files.stderr), ...r.stderr },
     combined: { file: rel(files.combined), ...r.combined },
     git_head: r.gitHead,
+    ...(r.gitDirty !== undefined ? { git_dirty: r.gitDirty } : {}),
     pid: r.pid,
     ...(r.warnings.length ? { warnings: r.warnings } : {}),
   };

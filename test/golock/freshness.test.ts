@@ -1,5 +1,7 @@
 // GO rule 6: automated evidence must be fresh (the runbook's max_age) and,
 // where a step pins the target commit, the recorded git HEAD must match.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectAcceptedGo, expectRefusedGo } from './expect.js';
 import { eventsOf, finish, gitRepo, LABEL, prepareToDecide, runPlain, stepOf, tempDir, withSession } from '../fixtures/engine/scenario.js';
@@ -61,6 +63,20 @@ describe('GO lock: pinned commit', () => {
     const notRepo = tempDir();
     const run = await runPlain({ edit: (rb) => Object.assign(stepOf(rb, 'producer-suite'), { cwd: notRepo, pin_commit: TARGET }) });
     await expectRefusedGo({ ...run, option: 'go-rehearsal' }, `the working directory is not a git checkout, so its HEAD cannot be compared with the pinned commit ${TARGET}`);
+  });
+
+  it('refuses a GO when the pinned checkout has uncommitted changes to tracked files', async () => {
+    const repo = tempDir();
+    const head = gitRepo(repo);
+    writeFileSync(join(repo, 'README'), 'edited after the commit\n');
+    const run = await runPlain({
+      edit: (rb) => {
+        (rb.target as Record<string, unknown>).commit = head;
+        Object.assign(stepOf(rb, 'producer-suite'), { cwd: repo, pin_commit: '${target.commit}' });
+      },
+    });
+    expect(eventsOf(run.events, 'step.finished').find((e) => e.step === 'producer-suite')?.result?.git_dirty).toBe(true);
+    await expectRefusedGo({ ...run, option: 'go-rehearsal' }, `the checkout at the pinned commit ${head} has uncommitted changes to tracked files`);
   });
 
   it('accepts the GO when the git HEAD is the pinned commit', async () => {
