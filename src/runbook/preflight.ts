@@ -1,6 +1,7 @@
 // The preflight: everything that can be known to fail before cutover day —
 // vars without values, working directories that do not exist, executables
 // (declared tools and each command's argv[0]) missing from PATH.
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoadedRunbook } from './load.js';
@@ -83,6 +84,7 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
   const steps: PlannedStep[] = [];
   const reportedCwds = new Set<string>();
   const reportedExecs = new Set<string>();
+  const reportedPins = new Set<string>();
   for (const section of runbook.sections) {
     for (const step of section.steps) {
       const usesMissingVar = JSON.stringify(step).match(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)?.some((r) => missingVars.has(r.slice(2, -1)));
@@ -103,6 +105,8 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
               reportedExecs.add(key);
               problems.push({ step: step.id, message: `"${exe}" is not found${exe.includes('/') ? ` in ${cmd.cwd}` : ' on PATH'} or not executable`, hint: exe.includes('/') ? 'check the path relative to the step cwd and that the file is executable (chmod +x)' : `install ${exe} or add it to PATH; declare it under tools: so the preflight names it` });
             }
+            const pinProblem = cmd.pinCommit ? checkPin(cmd.cwd, cmd.pinCommit, reportedPins) : undefined;
+            if (pinProblem) problems.push({ step: step.id, ...pinProblem });
           }
         }
       } else if (step.kind === 'check') {
@@ -131,6 +135,27 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
 
 /** Shell keywords and builtins: not programs on PATH. */
 const SHELL_WORDS = new Set(['if', 'for', 'while', 'until', 'case', '{', '!', '[', '[[', 'exec', 'set', 'cd', 'test', 'trap', 'export', 'unset', 'umask', 'ulimit', 'eval', '.', 'source', ':', 'readonly', 'wait', 'command', 'type', 'echo', 'printf', 'true', 'false', 'read', 'shift', 'exit', 'return', 'local', 'alias', 'pwd', 'times', 'kill']);
+
+/** The checkout a pinned step runs in must be at the pinned commit, and clean, before cutover day. */
+function checkPin(cwd: string, pin: string, reported: Set<string>): { message: string; hint: string } | undefined {
+  const key = `${cwd}\0${pin}`;
+  if (reported.has(key)) return undefined;
+  reported.add(key);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+  let head: string;
+  try {
+    head = git('rev-parse', '--verify', 'HEAD');
+  } catch {
+    return { message: `${cwd} is not a git checkout, so it cannot be at the pinned commit ${pin}`, hint: 'run the step in the repository checkout (cwd) that the runbook pins' };
+  }
+  if (head !== pin) return { message: `${cwd} is at ${head}, not at the pinned commit ${pin}`, hint: `check out the pinned commit there: git -C ${cwd} checkout ${pin}` };
+  try {
+    if (git('status', '--porcelain', '--untracked-files=no') !== '') return { message: `${cwd} has uncommitted changes to tracked files`, hint: 'commit or stash them: a modified checkout is not evidence about the pinned commit' };
+  } catch {
+    // status unreadable: the run records what it finds
+  }
+  return undefined;
+}
 
 function firstShellWord(command: string): string | undefined {
   const words = splitWords(command);
