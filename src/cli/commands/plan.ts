@@ -16,7 +16,7 @@ Prints the resolved plan of a runbook — every step with its command after
 variable substitution, working directory, owner and deadline — and runs the
 preflight: vars without a value, undeclared --var flags, working directories
 that do not exist, required tools and each command's executable missing
-from PATH.
+from PATH, and pinned checkouts not at their commit or with local changes.
 
 Options:
   --var KEY=VALUE   set a declared runbook var (repeatable)
