@@ -19,8 +19,6 @@ await build({
   minify: false,
   legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' },
-  // node-pty is a test-only native dependency; never bundle it.
-  external: ['node-pty'],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
