@@ -1,0 +1,44 @@
+// Bounded memory while a command floods its pipes. Every pipe read is a
+// fresh 64 KiB buffer that dies at once, but V8 only collects the young
+// generation when it is full (16 MiB semi-spaces by default), and the buffers
+// themselves live outside its heap: at 1 GB of output the garbage held
+// the process at ~100 MB RSS. A minor collection every few megabytes of
+// output keeps it near the process's resting size, for about 6 ms per 200 MB.
+//
+// The collector is reached through the runtime flag --expose-gc (the V8 way
+// to get `gc`); where that is not available, nothing is collected early and
+// only the memory figure suffers.
+
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+type Collect = (options: { type: 'minor' | 'major' }) => void;
+
+/** Output bytes between two collections. */
+export const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+
+let collect: Collect | null | undefined;
+
+function collector(): Collect | null {
+  if (collect !== undefined) return collect;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    collect = typeof gc === 'function' ? (gc as Collect) : null;
+  } catch {
+    collect = null;
+  }
+  return collect;
+}
+
+/** Counts output bytes and collects the young generation every COLLECT_EVERY_BYTES. */
+export class GarbagePacer {
+  private since = 0;
+
+  add(bytes: number): void {
+    this.since += bytes;
+    if (this.since < COLLECT_EVERY_BYTES) return;
+    this.since = 0;
+    collector()?.({ type: 'minor' });
+  }
+}
