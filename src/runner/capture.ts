@@ -198,8 +198,12 @@ class CombinedLog {
     return this.switching;
   }
 
-  /** Called in arrival order, before the bytes go to the stream's own file. */
-  async write(stream: OutputChunk['stream'], bytes: Buffer): Promise<Promise<unknown> | undefined> {
+  /**
+   * Called in arrival order, before the bytes go to the stream's own file.
+   * Returns a promise only when the caller must wait: for the disk, or for
+   * the switch from one stream to both (the chunk is written after it).
+   */
+  write(stream: OutputChunk['stream'], bytes: Buffer): Promise<unknown> | undefined {
     if (this.failure) throw this.failure;
     if (this.file) return this.file.write(bytes);
     if (this.only === undefined || this.only === stream) {
@@ -207,9 +211,10 @@ class CombinedLog {
       return undefined;
     }
     this.switching ??= this.materialize(this.only);
-    await this.switching;
-    if (this.failure) throw this.failure;
-    return this.file!.write(bytes);
+    return this.switching.then(() => {
+      if (this.failure) throw this.failure;
+      return this.file!.write(bytes);
+    });
   }
 
   /** Never rejects: a failure is kept in `failure` and thrown by the writes waiting on it. */
@@ -329,19 +334,53 @@ export class Capture {
     return new Capture({ stdout: channel(stdout), stderr: channel(stderr) }, combined, options, files);
   }
 
-  /** Reads `source` to its end (or until stop()), then releases what the masker held back. */
+  /**
+   * Reads `source` to its end (or until stop()), then releases what the
+   * masker held back. Chunks are handled synchronously as they arrive; the
+   * source is paused only while a chunk waits for the disk (or for the
+   * combined view's switch), which keeps a flood of 64 KiB reads cheap.
+   */
   async pump(stream: OutputChunk['stream'], source: Readable): Promise<void> {
     const channel = this.channels[stream];
     channel.source = source;
-    try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        this.progress++;
-        this.garbage.add(chunk.length);
-        await this.deliver(stream, channel.masker.push(chunk));
+    let pending: Promise<void> | undefined;
+    let failure: { error: unknown } | undefined;
+    const fail = (error: unknown): void => {
+      failure ??= { error };
+      source.destroy();
+    };
+    const onData = (chunk: Buffer): void => {
+      if (failure) return;
+      this.progress++;
+      this.garbage.add(chunk.length);
+      try {
+        const wait = this.deliver(stream, channel.masker.push(chunk));
+        if (!wait) return;
+        source.pause();
+        pending = wait.then(
+          () => {
+            pending = undefined;
+            if (!failure) source.resume();
+          },
+          (error: unknown) => {
+            pending = undefined;
+            fail(error);
+          },
+        );
+      } catch (error) {
+        fail(error);
       }
+    };
+    source.on('data', onData);
+    try {
+      await finished(source);
     } catch (error) {
-      if (!this.stopped) throw error;
+      if (!this.stopped && !failure) failure = { error };
+    } finally {
+      source.off('data', onData);
     }
+    while (pending) await pending;
+    if (failure && !this.stopped) throw failure.error;
     await this.deliver(stream, channel.masker.flush());
     if (this.options.onOutput) this.show(stream, channel.view.end());
   }
@@ -419,23 +458,29 @@ export class Capture {
     this.tail.push(cut + view.push(raw) + view.end());
   }
 
-  private async deliver(stream: OutputChunk['stream'], bytes: Buffer): Promise<void> {
-    if (bytes.length === 0) return;
-    const channel = this.channels[stream];
+  /** Writes a chunk everywhere it goes; returns a promise only when the caller must wait for it. */
+  private deliver(stream: OutputChunk['stream'], bytes: Buffer): Promise<void> | undefined {
+    if (bytes.length === 0) return undefined;
     const switching = this.combined.ready();
-    if (switching) await switching;
+    if (switching) return switching.then(() => this.deliver(stream, bytes));
+    const channel = this.channels[stream];
     const combinedWait = this.combined.write(stream, bytes);
-    const waits = [channel.file.write(bytes), await combinedWait].filter((w): w is Promise<unknown> => w !== undefined);
+    const fileWait = channel.file.write(bytes);
     if (this.options.onOutput) this.show(stream, channel.view.push(bytes));
     else this.keepRaw(bytes);
-    if (waits.length === 0) return;
+    if (!combinedWait && !fileWait) return undefined;
     this.waitingForDisk++;
-    try {
-      await Promise.all(waits);
-    } finally {
-      this.waitingForDisk--;
-      this.progress++;
-    }
+    return Promise.all([combinedWait, fileWait]).then(
+      () => {
+        this.waitingForDisk--;
+        this.progress++;
+      },
+      (error: unknown) => {
+        this.waitingForDisk--;
+        this.progress++;
+        throw error;
+      },
+    );
   }
 
   private show(stream: OutputChunk['stream'], text: string): void {

@@ -159,6 +159,11 @@ const KILL_POINTS: [number, string][] = [
   [12, 'run.closed, before the summaries are written'],
 ];
 
+/** The hold file is complete: it exists from its creation, but is written in a second step (a read in between sees it empty). */
+function isHeld(held: string): boolean {
+  return existsSync(held) && readText(held).endsWith('\n');
+}
+
 describe('cutover killed with SIGKILL', () => {
   it('the kill points cover the whole journal of the crash runbook', async () => {
     const s = scratch(CRASH);
@@ -186,7 +191,7 @@ describe('cutover killed with SIGKILL', () => {
     const s = scratch(CRASH);
     const held = join(s.dir, 'held');
     const cli = startCli(runArgs(s), { cwd: s.dir, nodeArgs: ['--import', HOLD], env: { CUTOVER_TEST_HOLD_AT: String(n), CUTOVER_TEST_HOLD_FILE: held } });
-    await waitWhileRunning(cli, `cutover to hold after journal line ${n}`, () => existsSync(held));
+    await waitWhileRunning(cli, `cutover to hold after journal line ${n}`, () => isHeld(held));
     const bundle = bundleIn(s.evidence)!;
     const acknowledged = await kill9(cli, bundle);
     expect(acknowledged).toHaveLength(n);
@@ -200,7 +205,7 @@ describe('cutover killed with SIGKILL', () => {
     const s = scratch(CRASH);
     const held = join(s.dir, 'held');
     const cli = startCli(runArgs(s), { cwd: s.dir, nodeArgs: ['--import', HOLD], env: { CUTOVER_TEST_HOLD_TEMP: file, CUTOVER_TEST_HOLD_FILE: held } });
-    await waitWhileRunning(cli, `cutover to hold in the write of ${file}`, () => existsSync(held));
+    await waitWhileRunning(cli, `cutover to hold in the write of ${file}`, () => isHeld(held));
     const bundle = bundleIn(s.evidence)!;
     // The premise: the temp file is on disk, the file itself not (yet) in place.
     const temp = readText(held).trim();
