@@ -31,8 +31,17 @@ import type { CaptureFiles, OutputChunk, StreamDigest } from './types.js';
 /** Raw bytes kept for the tail of a run without a live listener. */
 const RAW_TAIL_BYTES = 256 * 1024;
 
-/** Big enough that the file write of one pipe read (64 KiB) rarely waits. */
-const FILE_HIGH_WATER_MARK = 256 * 1024;
+/**
+ * Chunks are gathered into one write of up to this many bytes, or whatever
+ * came within COALESCE_MS: a flood of 64 KiB pipe reads otherwise costs one
+ * thread-pool write each, ~100 ms of CPU per 200 MB that the command itself
+ * could have used.
+ */
+const COALESCE_BYTES = 1024 * 1024;
+const COALESCE_MS = 20;
+
+/** Above COALESCE_BYTES, so a gathered write never waits for itself; bounds what one file holds in memory. */
+const FILE_HIGH_WATER_MARK = 2 * COALESCE_BYTES;
 
 /**
  * While a command writes, its log is flushed to disk every this many bytes
@@ -40,7 +49,7 @@ const FILE_HIGH_WATER_MARK = 256 * 1024;
  * close only has the last few megabytes left to write instead of the whole
  * output: for 200 MB that final fsync alone cost ~100 ms.
  */
-const SYNC_EVERY_BYTES = 16 * 1024 * 1024;
+const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
 
 /** fsync of a file by path: its data and size are on disk when this resolves. */
 async function fsyncFile(path: string): Promise<void> {
@@ -57,6 +66,9 @@ class CaptureFile {
   private failure: EvidenceWriteError | undefined;
   private syncedUpTo = 0;
   private syncing: Promise<void> | undefined;
+  /** Bytes written while the stream is corked (gathered for one write), and the timer that uncorks it. */
+  private gathered = 0;
+  private gatherTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly path: string,
@@ -96,6 +108,7 @@ class CaptureFile {
   /** Resolves when every byte written so far is in the file. */
   flushed(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    this.release();
     return new Promise((resolve, reject) => this.stream.write(Buffer.alloc(0), (err) => (err ? reject(this.fail(err)) : resolve())));
   }
 
@@ -105,10 +118,27 @@ class CaptureFile {
     this.hash.update(bytes);
     this.bytes += bytes.length;
     if (this.bytes - this.syncedUpTo >= SYNC_EVERY_BYTES) this.syncInBackground();
-    if (this.stream.write(bytes)) return undefined;
+    if (this.gathered === 0) {
+      this.stream.cork();
+      this.gatherTimer = setTimeout(() => this.release(), COALESCE_MS);
+      this.gatherTimer.unref();
+    }
+    this.gathered += bytes.length;
+    const ok = this.stream.write(bytes);
+    if (this.gathered >= COALESCE_BYTES) this.release();
+    if (ok) return undefined;
     return once(this.stream, 'drain').catch((error: unknown) => {
       throw this.fail(error);
     });
+  }
+
+  /** Writes what was gathered (uncorks the stream). */
+  private release(): void {
+    clearTimeout(this.gatherTimer);
+    this.gatherTimer = undefined;
+    if (this.gathered === 0) return;
+    this.gathered = 0;
+    this.stream.uncork();
   }
 
   /**
@@ -132,6 +162,7 @@ class CaptureFile {
 
   /** Ends the file and fsyncs it; the digest is of durable bytes. */
   async close(): Promise<StreamDigest> {
+    this.release();
     // The background sync uses the stream's fd: it must be done before the stream closes it.
     if (this.syncing) await this.syncing;
     if (!this.failure) {
@@ -151,6 +182,7 @@ class CaptureFile {
   }
 
   destroy(): void {
+    clearTimeout(this.gatherTimer);
     this.stream.destroy();
   }
 }

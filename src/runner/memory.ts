@@ -31,6 +31,11 @@ function collector(): Collect | null {
   return collect;
 }
 
+/** Whether this Node lets the capture collect early (else only the memory figure suffers). */
+export function canCollectEarly(): boolean {
+  return collector() !== null;
+}
+
 /** Counts output bytes and collects the young generation every COLLECT_EVERY_BYTES. */
 export class GarbagePacer {
   private since = 0;

@@ -6,12 +6,19 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { canCollectEarly } from '../../src/runner/memory.js';
 import { useTempDirs } from './helpers.js';
 
 const run = promisify(execFile);
 const harness = fileURLToPath(new URL('./fixtures/large-output.ts', import.meta.url));
 const tempDir = useTempDirs();
 const MiB = 1024 * 1024;
+
+describe('early collection of output buffers', () => {
+  it('is available on this Node, so a flood of pipe reads does not pile up as garbage', () => {
+    expect(canCollectEarly()).toBe(true);
+  });
+});
 
 describe('large output', () => {
   it('captures 200 MiB with exact digests while RSS grows by less than 60 MB', async () => {

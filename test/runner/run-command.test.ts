@@ -76,6 +76,47 @@ describe('runCommand: byte-exact capture', () => {
     expect(result.tail.join('\n')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
   });
 
+  it('floods of both streams at once reach every file whole, in big gathered writes', async () => {
+    const dir = await tempDir();
+    const files = captureFiles(dir);
+    // 24 MiB in 256 KiB blocks, alternating streams: past the gathering size,
+    // the background sync interval and the write buffer, so every one of them
+    // is crossed while the other stream interleaves.
+    const script = `const fs = require('fs');
+      for (let i = 0; i < 96; i++) {
+        const block = Buffer.alloc(256 * 1024, 97 + (i % 26));
+        fs.writeSync(i % 3 === 2 ? 2 : 1, block);
+      }`;
+    const result = await runCommand({ argv: node(script), cwd: dir }, files, { secrets: [] });
+    const block = (i: number) => Buffer.alloc(256 * 1024, 97 + (i % 26));
+    const blocks = Array.from({ length: 96 }, (_, i) => i);
+    const out = Buffer.concat(blocks.filter((i) => i % 3 !== 2).map(block));
+    const err = Buffer.concat(blocks.filter((i) => i % 3 === 2).map(block));
+    const captured = await readCapture(files);
+    expect(captured.stdout.equals(out)).toBe(true);
+    expect(captured.stderr.equals(err)).toBe(true);
+    expect(result.stdout).toEqual({ bytes: out.length, sha256: sha256(out) });
+    expect(result.stderr).toEqual({ bytes: err.length, sha256: sha256(err) });
+    expect(captured.combined.length).toBe(out.length + err.length);
+    expect(result.combined).toEqual({ bytes: captured.combined.length, sha256: sha256(captured.combined) });
+  });
+
+  it('puts output in its log while the command still runs, not only at the end', async () => {
+    const dir = await tempDir();
+    const files = captureFiles(dir);
+    const script = `process.stdout.write('first line\\n'); setTimeout(() => {}, 1500);`;
+    const running = runCommand({ argv: node(script), cwd: dir }, files, { secrets: [] });
+    let seen = '';
+    for (let waited = 0; waited < 1200 && !seen.includes('first line'); waited += 25) {
+      await new Promise((r) => setTimeout(r, 25));
+      seen = await readFile(files.stdout, 'utf8').catch(() => '');
+    }
+    expect(seen).toBe('first line\n');
+    const result = await running;
+    expect(result.exitCode).toBe(0);
+    expect(result.durationMs).toBeGreaterThanOrEqual(1400); // it was read while the command was still running
+  });
+
   it('captures a 10 MB single line exactly and clips it in the tail', async () => {
     const dir = await tempDir();
     const files = captureFiles(dir);
