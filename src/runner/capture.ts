@@ -125,7 +125,8 @@ class CaptureFile {
     }
     this.gathered += bytes.length;
     const ok = this.stream.write(bytes);
-    if (this.gathered >= COALESCE_BYTES) this.release();
+    // When the producer must wait for the disk anyway, holding bytes back would only stall the drain.
+    if (!ok || this.gathered >= COALESCE_BYTES) this.release();
     if (ok) return undefined;
     return once(this.stream, 'drain').catch((error: unknown) => {
       throw this.fail(error);
