@@ -101,6 +101,17 @@ describe('runCommand: byte-exact capture', () => {
     expect(result.combined).toEqual({ bytes: captured.combined.length, sha256: sha256(captured.combined) });
   });
 
+  it('shows exactly the last lines of a long output in the tail', async () => {
+    const dir = await tempDir();
+    const files = captureFiles(dir);
+    // ~1 MB: past the raw bytes kept for the tail, so both cuts (bytes, then lines) happen.
+    const script = `for (let i = 0; i < 20000; i++) process.stdout.write('line ' + i + ' ' + 'x'.repeat(40) + '\\n')`;
+    const result = await runCommand({ argv: node(script), cwd: dir }, files, { secrets: [], tailLines: 50 });
+    expect(result.tail).toEqual(Array.from({ length: 50 }, (_, k) => `line ${19950 + k} ${'x'.repeat(40)}`));
+    const short = await runCommand({ argv: node(`process.stdout.write('a\\nb\\nc')`), cwd: dir }, captureFiles(dir, 'short'), { secrets: [], tailLines: 50 });
+    expect(short.tail).toEqual(['a', 'b', 'c']);
+  });
+
   it('puts output in its log while the command still runs, not only at the end', async () => {
     const dir = await tempDir();
     const files = captureFiles(dir);
