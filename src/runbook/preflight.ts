@@ -78,7 +78,9 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
     }
   }
   for (const name of runbook.secrets ?? []) {
-    if (!env[name]) warnings.push({ message: `secret ${name} is not set in the environment`, hint: `export ${name}=... before the run if a step needs it` });
+    // A secret may be a declared var as well (given with --var): then it has its value.
+    if (env[name] || values[name]) continue;
+    warnings.push({ message: `secret ${name} is not set in the environment`, hint: `export ${name}=... before the run if a step needs it` });
   }
 
   const steps: PlannedStep[] = [];

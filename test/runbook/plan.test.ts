@@ -212,6 +212,22 @@ describe('cutover plan', () => {
     ]));
   });
 
+  it('does not warn that a secret is unset when a var of that name gives it a value, and never shows the value', async () => {
+    const file = runbook('secret-var.yaml', 'vars:\n  DEPLOY_TOKEN: { type: string, description: the deploy token }\nsecrets: [DEPLOY_TOKEN]\n', `      - id: deploy
+        kind: command
+        title: Deploy
+        run: [fake-tool, "\${DEPLOY_TOKEN}"]
+`);
+    const given = await plan([file, '--json', '--var', 'DEPLOY_TOKEN=tok-0123456789']);
+    expectNoCrash(given);
+    expect(given.code).toBe(0);
+    expect(given.stdout).not.toContain('tok-0123456789');
+    expect(JSON.parse(given.stdout).preflight.warnings).toEqual([]);
+    const fromEnv = await plan([file, '--json'], { DEPLOY_TOKEN: 'tok-0123456789' });
+    expect(fromEnv.code).toBe(1); // the var itself has no value (it declares no env:), which the preflight names
+    expect(JSON.parse(fromEnv.stdout).preflight.warnings).toEqual([]);
+  });
+
   it('exits 2 with the lint diagnostics for an invalid runbook', async () => {
     const r = await plan([join(ROOT, 'test/fixtures/malformed/dangling-requires.yaml')]);
     expectNoCrash(r);
