@@ -66,7 +66,8 @@ class CaptureFile {
   private failure: EvidenceWriteError | undefined;
   private syncedUpTo = 0;
   private syncing: Promise<void> | undefined;
-  /** Bytes written while the stream is corked (gathered for one write), and the timer that uncorks it. */
+  /** Whether the stream is corked (gathering for one write), the bytes gathered, and the timer that uncorks it. */
+  private corked = false;
   private gathered = 0;
   private gatherTimer: NodeJS.Timeout | undefined;
 
@@ -118,12 +119,14 @@ class CaptureFile {
     this.hash.update(bytes);
     this.bytes += bytes.length;
     if (this.bytes - this.syncedUpTo >= SYNC_EVERY_BYTES) this.syncInBackground();
-    if (this.gathered === 0) {
+    // Never gather while a producer waits for 'drain': a corked stream cannot drain.
+    if (!this.corked && !this.stream.writableNeedDrain) {
+      this.corked = true;
       this.stream.cork();
+      // Not unref'd: gathered bytes must reach the file even if nothing else keeps the process alive.
       this.gatherTimer = setTimeout(() => this.release(), COALESCE_MS);
-      this.gatherTimer.unref();
     }
-    this.gathered += bytes.length;
+    if (this.corked) this.gathered += bytes.length;
     const ok = this.stream.write(bytes);
     // When the producer must wait for the disk anyway, holding bytes back would only stall the drain.
     if (!ok || this.gathered >= COALESCE_BYTES) this.release();
@@ -137,7 +140,8 @@ class CaptureFile {
   private release(): void {
     clearTimeout(this.gatherTimer);
     this.gatherTimer = undefined;
-    if (this.gathered === 0) return;
+    if (!this.corked) return;
+    this.corked = false;
     this.gathered = 0;
     this.stream.uncork();
   }
@@ -184,7 +188,9 @@ class CaptureFile {
 
   destroy(): void {
     clearTimeout(this.gatherTimer);
-    this.stream.destroy();
+    // A background sync still uses the fd: let it finish before the stream closes it.
+    if (this.syncing) void this.syncing.then(() => this.stream.destroy());
+    else this.stream.destroy();
   }
 }
 
@@ -487,10 +493,12 @@ export class Capture {
       if (nl !== -1) raw = raw.subarray(nl + 1);
       cut = '…\n';
     }
-    // Only the last tailLines lines are shown: make text of no more than those
-    // (sanitizing all 256 KiB cost ~7 ms at the end of every attempt).
+    // Only the last tailLines lines are shown: make text of little more than
+    // those (sanitizing all 256 KiB cost ~7 ms at the end of every attempt).
+    // Twice as many raw lines, because a newline inside an escape string
+    // (OSC, DCS) does not make a shown line; Tail keeps the last tailLines.
     let from = raw.length;
-    for (let n = 0; n <= this.options.tailLines && from !== -1; n++) from = from > 0 ? raw.lastIndexOf(0x0a, from - 1) : -1;
+    for (let n = 0; n <= 2 * this.options.tailLines && from !== -1; n++) from = from > 0 ? raw.lastIndexOf(0x0a, from - 1) : -1;
     if (from !== -1) {
       raw = raw.subarray(from + 1);
       cut = ''; // the lines cut here were beyond the tail anyway, and so would the marker be
@@ -506,7 +514,14 @@ export class Capture {
     if (switching) return switching.then(() => this.deliver(stream, bytes));
     const channel = this.channels[stream];
     const combinedWait = this.combined.write(stream, bytes);
-    const fileWait = channel.file.write(bytes);
+    let fileWait: Promise<unknown> | undefined;
+    try {
+      fileWait = channel.file.write(bytes);
+    } catch (error) {
+      // Nobody will wait on the combined file's promise now; its failure, if any, is kept and thrown by close().
+      combinedWait?.catch(() => undefined);
+      throw error;
+    }
     if (this.options.onOutput) this.show(stream, channel.view.push(bytes));
     else this.keepRaw(bytes);
     if (!combinedWait && !fileWait) return undefined;

@@ -84,11 +84,12 @@ describe('runCommand: byte-exact capture', () => {
     // is crossed while the other stream interleaves.
     const script = `const fs = require('fs');
       for (let i = 0; i < 96; i++) {
-        const block = Buffer.alloc(256 * 1024, 97 + (i % 26));
-        fs.writeSync(i % 3 === 2 ? 2 : 1, block);
+        const err = i % 3 === 2;
+        fs.writeSync(err ? 2 : 1, Buffer.alloc(256 * 1024, (err ? 97 : 65) + (i % 26)));
       }`;
     const result = await runCommand({ argv: node(script), cwd: dir }, files, { secrets: [] });
-    const block = (i: number) => Buffer.alloc(256 * 1024, 97 + (i % 26));
+    // stdout writes capitals, stderr small letters: each stream's bytes can be picked out of the combined view.
+    const block = (i: number) => Buffer.alloc(256 * 1024, (i % 3 === 2 ? 97 : 65) + (i % 26));
     const blocks = Array.from({ length: 96 }, (_, i) => i);
     const out = Buffer.concat(blocks.filter((i) => i % 3 !== 2).map(block));
     const err = Buffer.concat(blocks.filter((i) => i % 3 === 2).map(block));
@@ -98,6 +99,9 @@ describe('runCommand: byte-exact capture', () => {
     expect(result.stdout).toEqual({ bytes: out.length, sha256: sha256(out) });
     expect(result.stderr).toEqual({ bytes: err.length, sha256: sha256(err) });
     expect(captured.combined.length).toBe(out.length + err.length);
+    // Arrival order: each stream's bytes appear in the combined view whole and in their own order.
+    expect(Buffer.from(captured.combined.filter((b) => b < 97)).equals(out)).toBe(true);
+    expect(Buffer.from(captured.combined.filter((b) => b >= 97)).equals(err)).toBe(true);
     expect(result.combined).toEqual({ bytes: captured.combined.length, sha256: sha256(captured.combined) });
   });
 
