@@ -6,7 +6,7 @@
 // the result. The direct write is timed from spawning `sh -c 'command >
 // file'` to its exit. The command is a test runner's worth of output
 // (bench/fixtures/test-runner-output.mjs). Reported beside it: the whole run
-// (adding start-up, runbook loading and closing the bundle, a fixed ~140 ms
+// (adding start-up, runbook loading and closing the bundle, a fixed ~120 ms
 // the startup benchmark covers), the same with a secret to mask, the fastest
 // writer there is (`yes | head -c`), and the floor of any Node capture.
 // Also: peak RSS of a plain run writing 1 GB (goal ≤ 100 MB), and `cutover

@@ -66,8 +66,7 @@ class CaptureFile {
   private failure: EvidenceWriteError | undefined;
   private syncedUpTo = 0;
   private syncing: Promise<void> | undefined;
-  /** Whether the stream is corked (gathering for one write), the bytes gathered, and the timer that uncorks it. */
-  private corked = false;
+  /** Bytes gathered while the stream is corked (for one write), and the timer that uncorks it. */
   private gathered = 0;
   private gatherTimer: NodeJS.Timeout | undefined;
 
@@ -120,13 +119,12 @@ class CaptureFile {
     this.bytes += bytes.length;
     if (this.bytes - this.syncedUpTo >= SYNC_EVERY_BYTES) this.syncInBackground();
     // Never gather while a producer waits for 'drain': a corked stream cannot drain.
-    if (!this.corked && !this.stream.writableNeedDrain) {
-      this.corked = true;
+    if (!this.stream.writableCorked && !this.stream.writableNeedDrain) {
       this.stream.cork();
       // Not unref'd: gathered bytes must reach the file even if nothing else keeps the process alive.
       this.gatherTimer = setTimeout(() => this.release(), COALESCE_MS);
     }
-    if (this.corked) this.gathered += bytes.length;
+    if (this.stream.writableCorked) this.gathered += bytes.length;
     const ok = this.stream.write(bytes);
     // When the producer must wait for the disk anyway, holding bytes back would only stall the drain.
     if (!ok || this.gathered >= COALESCE_BYTES) this.release();
@@ -140,8 +138,7 @@ class CaptureFile {
   private release(): void {
     clearTimeout(this.gatherTimer);
     this.gatherTimer = undefined;
-    if (!this.corked) return;
-    this.corked = false;
+    if (!this.stream.writableCorked) return;
     this.gathered = 0;
     this.stream.uncork();
   }
@@ -526,17 +523,12 @@ export class Capture {
     else this.keepRaw(bytes);
     if (!combinedWait && !fileWait) return undefined;
     this.waitingForDisk++;
-    return Promise.all([combinedWait, fileWait]).then(
-      () => {
+    return Promise.all([combinedWait, fileWait])
+      .then(() => undefined)
+      .finally(() => {
         this.waitingForDisk--;
         this.progress++;
-      },
-      (error: unknown) => {
-        this.waitingForDisk--;
-        this.progress++;
-        throw error;
-      },
-    );
+      });
   }
 
   private show(stream: OutputChunk['stream'], text: string): void {

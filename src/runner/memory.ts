@@ -18,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 type Collect = (options: { type: 'minor' | 'major' }) => void;
 
 /** Output bytes between two collections. */
-export const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
 
 let collect: Collect | null | undefined;
 

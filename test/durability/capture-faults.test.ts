@@ -2,24 +2,18 @@
 // in-process sources in a child process (so a crash or a stall is seen as
 // one): test/fixtures/capture/capture-harness.ts with fault-streams.ts.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers.js';
 
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HARNESS = join(ROOT, 'test/fixtures/capture/capture-harness.ts');
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 async function harness(...args: string[]): Promise<{ code: number; report: Record<string, unknown>; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'cutover-capture-faults-'));
-  dirs.push(dir);
+  const dir = tempDir('cutover-capture-faults-');
   try {
     const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', HARNESS, args[0]!, dir, ...args.slice(1)], { cwd: ROOT, maxBuffer: 1024 * 1024 });
     return { code: 0, report: JSON.parse(stdout) as Record<string, unknown>, stderr };
