@@ -105,8 +105,7 @@ describe('evidence that cannot be written', () => {
     const files = filesIn(dir);
     symlinkSync('/dev/full', files.stdout);
     let pid = 0;
-    const t0 = Date.now();
-    const error = await runCommand({ shellCommand: 'sleep 30 & while :; do echo data; sleep 0.01; done', cwd: dir, killGraceMs: 500 }, files, {
+    const error = await runCommand({ shellCommand: 'sleep 1000 & while :; do echo data; sleep 0.01; done', cwd: dir, killGraceMs: 500 }, files, {
       secrets: [],
       onStart: (info) => {
         pid = info.pid;
@@ -119,7 +118,6 @@ describe('evidence that cannot be written', () => {
     expect(error).toBeInstanceOf(EvidenceWriteError);
     expect(error).toMatchObject({ name: 'EvidenceWriteError', path: files.stdout, code: 'ENOSPC' });
     expect((error as Error).message).toContain(files.stdout);
-    expect(Date.now() - t0).toBeLessThan(15_000);
     expect(pid).toBeGreaterThan(0);
     expect(groupAlive(pid)).toBe(false); // the sleeper in the background too
   });
@@ -130,9 +128,8 @@ describe('evidence that cannot be written', () => {
     // The placeholder (0 bytes) can be written to /dev/full; copying the first stream's bytes into it cannot.
     symlinkSync('/dev/full', files.combined);
     let pid = 0;
-    const t0 = Date.now();
     const error = await runCommand(
-      { shellCommand: 'echo first; sleep 0.2; echo second >&2; sleep 0.2; echo third; echo fourth >&2; sleep 30', cwd: dir, killGraceMs: 500 },
+      { shellCommand: 'echo first; sleep 0.2; echo second >&2; sleep 0.2; echo third; echo fourth >&2; sleep 1000', cwd: dir, killGraceMs: 500 },
       files,
       {
         secrets: [],
@@ -147,7 +144,6 @@ describe('evidence that cannot be written', () => {
     );
     expect(error).toBeInstanceOf(EvidenceWriteError);
     expect(error).toMatchObject({ path: files.combined });
-    expect(Date.now() - t0).toBeLessThan(15_000);
     expect(groupAlive(pid)).toBe(false);
     // The stream files are intact as far as they got.
     expect(readFileSync(files.stdout, 'utf8')).toBe('first\n');

@@ -2,7 +2,9 @@
 // few generated here: empty, binary, huge, alias bomb, deep nesting, a
 // directory, a missing path, ...) is linted by the real built CLI. Each must
 // exit 2 with a positioned, specific message and a hint, never a stack
-// trace, and quickly. The bad line of a fixture carries a `# <-` comment.
+// trace. A hang is caught by runCli's kill timeout (the signal is asserted
+// null); speed is measured by `npm run bench`, never here. The bad line of a
+// fixture carries a `# <-` comment.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -11,13 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRASH, ensureBuilt, mapLimit, ROOT, runCli, type CliResult } from './run-cli.js';
 
 const CORPUS = join(ROOT, 'test/fixtures/malformed');
-/**
- * Generous: this only guards against hangs (the benchmarks measure speed).
- * On a box busy with other test runs even a valid runbook's lint is slow,
- * so the bound grows with the time of that baseline, measured first.
- */
-const HANG_GUARD_MS = 1500;
-let hangGuardMs = HANG_GUARD_MS;
 /** Spawns in flight: one per core (the CI box has two), at most four. */
 const PARALLEL = Math.min(4, Math.max(1, availableParallelism()));
 
@@ -152,26 +147,14 @@ function markerLine(text: string, file: string): number {
   return marked[0]!;
 }
 
-const timings: { name: string; ms: number }[] = [];
-
 beforeAll(async () => {
   await ensureBuilt();
-  const baseline = await mapLimit(Array.from({ length: PARALLEL }), PARALLEL, () => runCli(['lint', join(ROOT, 'test/runbook/fixtures/ok.yaml')]));
-  expect(baseline.map((r) => r.code)).toEqual(baseline.map(() => 0));
-  hangGuardMs = Math.max(HANG_GUARD_MS, 5 * Math.max(...baseline.map((r) => r.ms)));
 }, 180_000);
 
-afterAll(() => {
-  const slowest = [...timings].sort((a, b) => b.ms - a.ms)[0];
-  if (slowest) console.log(`malformed corpus: ${timings.length} lint runs, slowest ${slowest.ms.toFixed(0)} ms (${slowest.name}); hang guard ${hangGuardMs.toFixed(0)} ms`);
-});
-
 function expectCleanFailure(r: CliResult, name: string) {
-  timings.push({ name, ms: r.ms });
   expect(r.signal, `${name} was killed`).toBeNull();
   expect(r.stderr, `${name} crashed`).not.toMatch(CRASH);
   expect(r.code, `${name}: exit code\n${r.stderr}`).toBe(2);
-  expect(r.ms, `${name} took ${r.ms.toFixed(0)} ms`).toBeLessThan(hangGuardMs);
 }
 
 describe('the malformed corpus', () => {
@@ -288,7 +271,7 @@ describe('hostile files generated at test time', () => {
     { name: 'dangling-symlink.yaml', make: (p) => symlinkSync(join(dir, 'nowhere.yaml'), p), message: 'no such file' },
   ];
 
-  it('rejects each with exit 2, the file named, a hint and no stack trace, quickly', async () => {
+  it('rejects each with exit 2, the file named, a hint and no stack trace', async () => {
     for (const h of HOSTILE) h.make?.(join(dir, h.name));
     const results = await mapLimit(HOSTILE, PARALLEL, (h) => runCli(['lint', join(dir, h.name)]));
     HOSTILE.forEach((h, i) => {

@@ -67,10 +67,9 @@ describe('findRefs and classifyRef', () => {
     expect(findRefs('a ${x} $${y} ${run.id}-${step.field}').map((r) => r.raw)).toEqual(['x', 'run.id', 'step.field']);
   });
   it('does not take long on a long run of unclosed ${ (it was quadratic)', () => {
+    // Quadratic, this would take minutes and hit the test timeout; bench measures speed.
     const text = '${'.repeat(200_000);
-    const started = performance.now();
     expect(findRefs(text)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
   it('classifies each kind of reference', () => {
     expect(classifyRef('root')).toEqual({ kind: 'var', name: 'root' });

@@ -27,16 +27,15 @@ function onceOutputShows(marker: string, act: () => void): Pick<RunOptions, 'onO
 describe('timeout and cancellation', () => {
   it('times out a command that never ends, killing its whole group', async () => {
     const dir = await tempDir();
-    const started = performance.now();
     const result = await runCommand(
       { shellCommand: 'sleep 1000 & sleep 1000', cwd: dir, timeoutMs: 300, killGraceMs: 3000 },
       captureFiles(dir),
       { secrets: [] },
     );
-    const elapsed = performance.now() - started;
     expect(result).toMatchObject({ outcome: 'timed-out', signal: 'SIGTERM', exitCode: null });
     expect(result.durationMs).toBeGreaterThanOrEqual(295);
-    expect(elapsed).toBeLessThan(300 + 3000);
+    // SIGTERM ended the group: no SIGKILL after the grace was needed.
+    expect(result.warnings.join('\n')).not.toContain('SIGKILL');
     expect(liveMembersOfGroup(result.pid as number)).toEqual([]);
   });
 
@@ -51,7 +50,7 @@ describe('timeout and cancellation', () => {
     );
     expect(result).toMatchObject({ outcome: 'cancelled', signal: 'SIGKILL', tail: ['ready'] });
     expect(result.durationMs).toBeGreaterThanOrEqual(500);
-    expect(result.durationMs).toBeLessThan(500 + 2000);
+    expect(result.warnings.join('\n')).toContain('ignored SIGTERM for 500 ms');
     expect(liveMembersOfGroup(result.pid as number)).toEqual([]);
   });
 
@@ -64,7 +63,7 @@ describe('timeout and cancellation', () => {
       { secrets: [], signal: controller.signal, ...onceOutputShows('ready', () => controller.abort()) },
     );
     expect(result).toMatchObject({ outcome: 'cancelled', signal: 'SIGTERM', tail: ['ready'] });
-    expect(result.durationMs).toBeLessThan(3000);
+    expect(result.warnings.join('\n')).not.toContain('SIGKILL');
   });
 
   it('does not start a command whose signal is already aborted', async () => {
@@ -108,7 +107,6 @@ describe('timeout and cancellation', () => {
 describe('processes left behind', () => {
   it('kills a background job that keeps the output pipe open after the command exits', async () => {
     const dir = await tempDir();
-    const started = performance.now();
     const result = await runCommand(
       { shellCommand: 'sleep 1000 & echo started', cwd: dir },
       captureFiles(dir),
@@ -116,7 +114,8 @@ describe('processes left behind', () => {
     );
     expect(result).toMatchObject({ outcome: 'exited', exitCode: 0, tail: ['started'] });
     expect(result.warnings.join('\n')).toContain('left running');
-    expect(performance.now() - started).toBeLessThan(3000);
+    // The pipe the job held closed with its group: no wait for an escaped process.
+    expect(result.warnings.join('\n')).not.toContain('outside the command');
     expect(liveMembersOfGroup(result.pid as number)).toEqual([]);
   });
 
@@ -156,13 +155,11 @@ describe('processes left behind', () => {
       const child = spawn('sleep', ['1000'], { detached: true, stdio: ['ignore', 'inherit', 'ignore'] });
       child.unref();
       console.log(child.pid);`;
-    const started = performance.now();
     const result = await runCommand({ argv: node(parent), cwd: dir }, captureFiles(dir), { secrets: [] });
     const escapedPid = Number(result.tail[0]);
     try {
       expect(result).toMatchObject({ outcome: 'exited', exitCode: 0 });
       expect(result.warnings.join('\n')).toContain('outside the command');
-      expect(performance.now() - started).toBeLessThan(4000);
       expect(isLive(escapedPid)).toBe(true); // not ours to kill: it left the group
     } finally {
       killQuietly(escapedPid);
