@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { readJsonFile } from './json.js';
 import { childPath, formatValue, isPlainObject, jsonTypeOf, type Violation } from './violation.js';
 

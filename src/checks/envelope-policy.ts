@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { readJsonFile } from './json.js';
 import { loadProducerManifest } from './manifest.js';
 import { isPlainObject, jsonTypeOf } from './violation.js';

@@ -2,7 +2,7 @@
 // into Violations. Compiled once per policy: the hot path for a valid
 // sample is a single generated function call with no allocation.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { buildEnvelopeSchema, type EnvelopeContractPolicy, type EnvelopePolicySet } from './envelope-policy.js';
 import { childPath, formatValue, jsonTypeOf, type Violation } from './violation.js';
 

@@ -1,6 +1,6 @@
 // The non-2xx envelope check: validates response samples (one JSON object,
 // a JSON array of objects, or NDJSON) against a contract's envelope policy.
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { duplicateKeysIn, mayHaveDuplicateKeys } from './duplicate-probe.js';
 import { loadEnvelopePolicies, type PolicySources } from './envelope-policy.js';
 import { compileEnvelopeValidator, type EnvelopeValidator } from './envelope-validator.js';

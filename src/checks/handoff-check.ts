@@ -1,6 +1,6 @@
 // The handoff check as the CLI and the runbook engine run it: read the
 // manifest and the payload, apply the rules, and render the report.
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { checkHandoff } from './handoff.js';
 import { readJsonFile, MiB } from './json.js';
 import { loadProducerManifest } from './manifest.js';

@@ -2,7 +2,7 @@
 // never throws for a problem with its inputs: a missing file or a bad
 // parameter is a failed outcome whose summary says what to fix, because a
 // runbook step must fail visibly, not crash the run.
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { formatArtifactReport, readArtifactPins, parseArtifactPins, summarizeArtifacts, verifyArtifactDigests, type ArtifactPin } from './artifact-digest.js';
 import { formatEnvelopeReport, runEnvelopeCheck, summarizeEnvelope } from './envelope.js';
 import { formatHandoffReport, runHandoffCheck, summarizeHandoff } from './handoff-check.js';

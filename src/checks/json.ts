@@ -4,7 +4,7 @@
 // because on cutover day the operator has no time to read a stack trace.
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { scanJson, type DuplicateKey } from './json-scan.js';
 
 export type { DuplicateKey } from './json-scan.js';

@@ -2,7 +2,7 @@
 // canonical pins a handoff payload and the error-code enum are checked
 // against. Loading refuses a file that is not a manifest, so a swapped
 // --manifest/--payload pair fails loudly instead of "expecting undefined".
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { readJsonFile, MiB, type JsonDocument } from './json.js';
 import { isPlainObject, jsonTypeOf } from './violation.js';
 

@@ -4,7 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import { scanJson } from './json-scan.js';
 import { MiB } from './json.js';
 

@@ -23,11 +23,6 @@ export function childPath(parent: string, key: string | number): string {
   return IDENTIFIER.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
 }
 
-/** A dotted policy path such as `error.code` as a JSON path under `root`. */
-export function dottedToJsonPath(dotted: string, root = '$'): string {
-  return dotted.split('.').reduce<string>((path, segment) => childPath(path, segment), root);
-}
-
 const MAX_VALUE_CHARS = 160;
 
 /** Renders a value for a one-line message; long values are cut so a report stays readable. */

@@ -6,28 +6,9 @@
 // run leaves it resumable (exit 3). Only anything else is an internal error.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { EvidenceWriteError, EXIT, InputError } from '../shared/errors.js';
 
-export const EXIT = {
-  ok: 0,
-  notOk: 1,
-  usage: 2,
-  paused: 3,
-  sigint: 130,
-} as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
-/** A bad flag, a missing or unreadable file, an invalid input: exit 2. */
-export class InputError extends Error {
-  readonly exitCode: ExitCode = EXIT.usage;
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-    this.name = 'InputError';
-  }
-}
+export { EXIT, InputError, type ExitCode } from '../shared/errors.js';
 
 /** File-system error codes that mean "that path cannot be used", not a bug in cutover. */
 const PATH_ERRORS: Record<string, { reason: string; hint: string }> = {
@@ -72,17 +53,9 @@ function errnoOf(err: unknown): ErrnoLike | undefined {
   return typeof e.code === 'string' ? (e as ErrnoLike) : undefined;
 }
 
-/**
- * The evidence could not be written (JournalWriteError from the journal,
- * EvidenceWriteError from the runner). Recognised by name, so that the entry
- * point does not load the journal or the runner to print an error.
- */
+/** The evidence could not be written (the journal or a log: an EvidenceWriteError). */
 function evidenceWriteFailure(err: unknown): { path: string; code: string; message: string } | undefined {
-  if (!(err instanceof Error) || (err.name !== 'JournalWriteError' && err.name !== 'EvidenceWriteError')) return undefined;
-  const e = err as Error & { file?: unknown; path?: unknown; code?: unknown };
-  const path = typeof e.file === 'string' ? e.file : typeof e.path === 'string' ? e.path : undefined;
-  if (!path) return undefined;
-  return { path, code: typeof e.code === 'string' ? e.code : 'EIO', message: err.message };
+  return err instanceof EvidenceWriteError ? { path: err.path, code: err.code, message: err.message } : undefined;
 }
 
 /** The bundle directory a file of it lives in: the nearest ancestor holding journal.ndjson. */

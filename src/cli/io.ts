@@ -6,7 +6,7 @@
 // 'error' event nobody listens to would crash cutover in the middle of a
 // step, so a listener is attached once; after a stream's first error every
 // write to it is dropped and never throws. The run goes on — the journal,
-// not the terminal, is the record — and `outputBroken()` tells whoever cares.
+// not the terminal, is the record.
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
@@ -30,11 +30,6 @@ export function guardOutputStreams(): void {
       broken[name] ??= error;
     });
   }
-}
-
-/** True once a write to stdout or stderr (or, with `stream`, to that one) has failed: its output is dropped from then on. */
-export function outputBroken(stream?: StreamName): boolean {
-  return stream ? broken[stream] !== undefined : broken.stdout !== undefined || broken.stderr !== undefined;
 }
 
 function write(name: StreamName, text: string): void {

@@ -10,7 +10,7 @@ import { devNull, tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 
 const run = promisify(execFile);
 

@@ -103,4 +103,3 @@ export interface EventMeta {
 
 export type JournalEvent = EventBody & EventMeta;
 
-export type EventOf<T extends EventType> = Extract<EventBody, { type: T }> & EventMeta;

@@ -10,7 +10,8 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventBody, JournalEvent } from '../engine/events.js';
-import { fsyncDir } from './bundle.js';
+import { fsyncDir } from '../shared/durable.js';
+import { EvidenceWriteError } from '../shared/errors.js';
 import { chainHash, GENESIS } from './canonical.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
@@ -20,15 +21,15 @@ export const JOURNAL_FILE = 'journal.ndjson';
  * file was cut back to its last complete event where possible; the run is
  * resumable once the cause is fixed. `code` is the OS error code.
  */
-export class JournalWriteError extends Error {
+export class JournalWriteError extends EvidenceWriteError {
   override readonly name = 'JournalWriteError';
-  constructor(
-    readonly file: string,
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(file: string, code: string, message: string, options?: { cause?: unknown }) {
+    super(file, code, message, options);
+  }
+
+  /** The journal file (the same as `path`). */
+  get file(): string {
+    return this.path;
   }
 }
 

@@ -1,14 +1,15 @@
 // The closing summaries of a bundle, both derived from the folded state:
 // manifest.json (machine-readable, schema-validated) and the human decision
 // record (decision-record.md, also printed by `cutover report`).
-import type { JournalEvent, StreamRecord } from '../engine/events.js';
+import type { JournalEvent, RunOutcome, StreamRecord } from '../engine/events.js';
 import { stepsInOrder, type Attempt, type RunState } from '../engine/fold.js';
 import { decisionStep, gateProblems } from '../engine/gates.js';
 import { deadlines } from '../engine/progress.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 
-export type ManifestOutcome = 'GO' | 'NO-GO' | 'DONE' | 'FAILED' | 'INCOMPLETE';
+/** The outcome of a run, as run.closed records it (one union with the journal's). */
+export type ManifestOutcome = RunOutcome;
 
 export interface Manifest {
   format: 'cutover-evidence/v1';

@@ -3,7 +3,7 @@
 // resumable — at the first step it cannot answer. Used by CI, scripts and
 // `cutover demo` without a TTY. Ctrl-C cancels the running command, records
 // it, and exits 130; SIGTERM/SIGHUP (a dropped SSH session) pause with 3.
-import { EXIT, InputError } from '../cli/errors.js';
+import { EXIT, InputError } from '../shared/errors.js';
 import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep } from '../engine/gates.js';
 import { nextStep } from '../engine/progress.js';

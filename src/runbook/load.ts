@@ -5,7 +5,7 @@ import { sortAndCap, type Diagnostic } from './diagnostics.js';
 import { schemaDiagnostics } from './schema.js';
 import { semanticDiagnostics } from './semantics.js';
 import { readRunbookSource } from './source.js';
-import type { Runbook, Step } from './types.js';
+import type { Runbook } from './types.js';
 
 export interface LoadedRunbook {
   file: string;
@@ -40,9 +40,4 @@ export function loadRunbook(file: string, options: LoadOptions = {}): LoadResult
   if (schemaProblems.length + semantic.length > 0) return { ok: false, diagnostics: sortAndCap(file, [...schemaProblems, ...semantic]) };
   const runbook = source.data as Runbook;
   return { ok: true, loaded: { file, text: source.text, sha256: createHash('sha256').update(source.text).digest('hex'), runbook } };
-}
-
-/** Every step of the runbook in document order. */
-export function allSteps(runbook: Runbook): Step[] {
-  return runbook.sections.flatMap((s) => s.steps);
 }

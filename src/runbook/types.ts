@@ -161,8 +161,6 @@ export type Step =
   | SignoffStep
   | DecisionStep;
 
-export type StepKind = Step['kind'];
-
 export interface Section {
   id: string;
   title: string;

@@ -21,8 +21,8 @@ import { copyFile, link, mkdir, open, rename, rm, writeFile } from 'node:fs/prom
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { fsyncDir } from '../evidence/bundle.js';
-import { EvidenceWriteError } from './evidence-error.js';
+import { fsyncDir } from '../shared/durable.js';
+import { EvidenceWriteError } from '../shared/errors.js';
 import { GarbagePacer } from './memory.js';
 import { SecretMasker } from './secret-mask.js';
 import { StreamView, Tail } from './output-view.js';

@@ -3,7 +3,7 @@
 // reported as file:line:col with a fix.
 import { readFileSync, statSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import { validateInput } from './inputs.js';
 import { stepsInOrder } from '../engine/fold.js';

@@ -2,7 +2,7 @@
 // built-in check. Produces the facts for the step.finished event; never
 // throws for the step's own failure.
 import { createReadStream } from 'node:fs';
-import { mkdirDurable, writeFileDurable } from '../evidence/bundle.js';
+import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { join, relative } from 'node:path';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
 import { sha256 } from '../evidence/canonical.js';

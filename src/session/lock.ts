@@ -11,8 +11,9 @@
 // narrows that window to the gap between the other's rename and read.
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../cli/errors.js';
-import { fsyncDir, LOCK } from '../evidence/bundle.js';
+import { InputError } from '../shared/errors.js';
+import { LOCK } from '../evidence/bundle.js';
+import { fsyncDir } from '../shared/durable.js';
 import { identityOf, isSameProcessAlive, parseIdentity, type ProcessIdentity } from '../runner/process-identity.js';
 
 /** The identity this process writes into a lock (computed once: it does not change). */

@@ -4,12 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../shared/errors.js';
 import type { EventBody, JournalEvent } from '../engine/events.js';
 import { evidenceDigest } from '../engine/digest.js';
 import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
 import { gateProblems, type DecisionAttempt } from '../engine/gates.js';
-import { attemptDir, createBundleDir, DECISION_RECORD, MANIFEST, mkdirDurable, RUNBOOK_COPY, SUMS, writeFileDurable, writeSums, isBundleDir, removeStaleTempFiles } from '../evidence/bundle.js';
+import { attemptDir, createBundleDir, DECISION_RECORD, MANIFEST, RUNBOOK_COPY, SUMS, writeSums, isBundleDir, removeStaleTempFiles } from '../evidence/bundle.js';
+import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { sha256 } from '../evidence/canonical.js';
 import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
@@ -21,7 +22,7 @@ import { render, resolveCheckParams, resolveCommand, resolveCwd, type RefContext
 import type { Mode, Runbook, Step } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 import { runStepAttempt, type OutputListener } from './attempt.js';
-import { EvidenceWriteError } from '../runner/index.js';
+import { EvidenceWriteError } from '../shared/errors.js';
 import { resolveOperator } from './identity.js';
 import { validateInput } from './inputs.js';
 import { killLeftoverGroup } from './leftovers.js';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileDurable } from '../../src/evidence/bundle.js';
+import { writeFileDurable } from '../../src/shared/durable.js';
 import { EvidenceWriteError } from '../../src/runner/index.js';
 import { logSteps } from './fixtures.js';
 import { cutoverArgv, run, tempDir } from './helpers.js';
