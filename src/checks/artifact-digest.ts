@@ -77,6 +77,8 @@ export interface ArtifactDigestRequest {
   from?: string;
   cwd?: string;
   rootFlag?: string;
+  /** Cancels the check: hashing stops and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export async function verifyArtifactDigests(req: ArtifactDigestRequest): Promise<ArtifactDigestResult> {
@@ -85,9 +87,11 @@ export async function verifyArtifactDigests(req: ArtifactDigestRequest): Promise
   const artifacts: ArtifactOutcome[] = [];
   const violations: Violation[] = [];
   for (const [i, pin] of req.pins.entries()) {
-    const outcome = await verifyOne(pin, root, realRoot, req.destination).catch(
-      (err: NodeJS.ErrnoException): ArtifactOutcome => ({ path: pin.path, expected: pin.sha256, status: 'unreadable', actual: err.code ?? err.message }),
-    );
+    req.signal?.throwIfAborted();
+    const outcome = await verifyOne(pin, root, realRoot, req.destination, req.signal).catch((err: NodeJS.ErrnoException): ArtifactOutcome => {
+      req.signal?.throwIfAborted(); // a cancel is not an unreadable file
+      return { path: pin.path, expected: pin.sha256, status: 'unreadable', actual: err.code ?? err.message };
+    });
     artifacts.push(outcome);
     const v = violationFor(outcome, childPath('$.artifacts', i), req.root);
     if (v) violations.push(v);
@@ -118,7 +122,7 @@ function inside(realRoot: string, candidate: string): boolean {
   return !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
-async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, destination?: string): Promise<ArtifactOutcome> {
+async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, destination?: string, signal?: AbortSignal): Promise<ArtifactOutcome> {
   const base = { path: pin.path, expected: pin.sha256 };
   const file = resolve(root, pin.path);
   if (isAbsolute(pin.path) || !inside(root, file)) return { ...base, status: 'escapes-root' };
@@ -133,7 +137,7 @@ async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, desti
   const info = await stat(real);
   if (!info.isFile()) return { ...base, status: 'not-a-file' };
   if (!destination) {
-    const actual = await sha256File(real);
+    const actual = await sha256File(real, signal);
     return { ...base, status: actual === pin.sha256 ? 'verified' : 'mismatch', actual, bytes: info.size };
   }
   // Hash the copy, not the source: the digest recorded is then the digest
@@ -142,7 +146,7 @@ async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, desti
   await mkdir(destination, { recursive: true });
   await copyFile(real, staging);
   try {
-    const actual = await sha256File(staging);
+    const actual = await sha256File(staging, signal);
     const status = actual === pin.sha256 ? 'verified' : 'mismatch';
     const copiedTo = join(status === 'verified' ? VERIFIED_DIR : MISMATCHED_DIR, ...pin.path.split(/[\\/]/));
     await mkdir(dirname(join(destination, copiedTo)), { recursive: true });
@@ -153,9 +157,9 @@ async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, desti
   }
 }
 
-export async function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
+  await pipeline(createReadStream(file), hash, signal ? { signal } : {});
   return hash.digest('hex');
 }
 

@@ -12,6 +12,8 @@ export interface CheckContext {
   cwd: string;
   /** Directory where the check may copy files into the evidence bundle. */
   artifactDir: string;
+  /** The operator cancelled the step: a check stops as soon as it can and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface CheckOutcome {
@@ -84,6 +86,7 @@ const handoffPayload: BuiltinCheck = {
   ],
   run: (params, ctx) =>
     outcomeOf(handoffPayload, params, async () => {
+      ctx.signal?.throwIfAborted();
       const strict = params.strict;
       if (strict !== undefined && typeof strict !== 'boolean') throw new InputError('check handoff-payload: parameter "strict" must be true or false', 'write strict: true');
       const result = await runHandoffCheck({
@@ -108,6 +111,7 @@ const envelope: BuiltinCheck = {
   ],
   run: (params, ctx) =>
     outcomeOf(envelope, params, async () => {
+      ctx.signal?.throwIfAborted();
       const result = await runEnvelopeCheck({
         contract: stringParam('envelope', params, 'contract', true),
         sample: stringParam('envelope', params, 'sample', true),
@@ -138,7 +142,7 @@ const artifactDigest: BuiltinCheck = {
       const pins: ArtifactPin[] = from !== undefined
         ? await readArtifactPins(from, ctx.cwd, 'with.from')
         : parseArtifactPins(params.artifacts, 'check artifact-digest: parameter', 'write with.artifacts as a list of {path, sha256}');
-      const result = await verifyArtifactDigests({ root, pins, from, destination: ctx.artifactDir, cwd: ctx.cwd, rootFlag: 'with.root' });
+      const result = await verifyArtifactDigests({ root, pins, from, destination: ctx.artifactDir, cwd: ctx.cwd, rootFlag: 'with.root', ...(ctx.signal ? { signal: ctx.signal } : {}) });
       return { passed: result.passed, summary: summarizeArtifacts(result), report: formatArtifactReport(result), data: result };
     }),
 };

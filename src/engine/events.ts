@@ -38,6 +38,8 @@ export interface AssertionResult {
 export interface CheckRecord {
   name: string;
   passed: boolean;
+  /** The operator cancelled the check before it had a verdict (never passed). */
+  cancelled?: boolean;
   summary: string;
   report: StreamRecord;
   data_file?: StreamRecord;

@@ -253,6 +253,11 @@ function voidSignatures(state: RunState, byId: Map<string, Step>, stepId: string
   }
 }
 
+/** The operator cancelled this attempt (Ctrl-C, `c`, a dropped session): it did not fail on its own. */
+export function isCancelled(attempt: Attempt | undefined): boolean {
+  return attempt?.result?.outcome === 'cancelled' || attempt?.check?.cancelled === true;
+}
+
 function complete(stepState: StepState, ev: JournalEvent): void {
   stepState.status = 'passed';
   stepState.completedSeq = ev.seq;
@@ -268,6 +273,7 @@ function isLatest(stepState: StepState, attempt: Attempt): boolean {
 function judgeAttempt(step: Step, ev: Extract<JournalEvent, { type: 'step.finished' }>, state: RunState): string | undefined {
   if (step.kind === 'check') {
     if (!ev.check) return 'no check result was recorded';
+    if (ev.check.cancelled) return 'cancelled by the operator';
     return ev.check.passed ? undefined : `check ${ev.check.name} failed: ${ev.check.summary}`;
   }
   if (step.kind !== 'command') return undefined;

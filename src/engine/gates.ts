@@ -1,5 +1,6 @@
-// The GO lock (DESIGN §6) as pure functions: for a decision option, every
-// unmet condition in words. An empty list means the option may be chosen.
+// The GO lock (DESIGN §6) as pure functions: for each option of a decision,
+// every unmet condition as data (rule, step, role, trigger) with its words.
+// An option without unmet conditions may be chosen.
 import type { DecisionOption, DecisionStep, Runbook, SignoffStep, Step } from '../runbook/types.js';
 import { parseDuration } from '../runbook/vars.js';
 import { isRequired, stepsInOrder, type RunState, type StepState } from './fold.js';
@@ -53,42 +54,74 @@ export function samePerson(a: string, b: string): boolean {
   return personKey(a) === personKey(b);
 }
 
-function stepProblem(step: Step, st: StepState | undefined): string | undefined {
-  if (!st) return `required step ${describeStep(step)} is unknown to this run`;
+/** Which GO-lock rule (DESIGN §6) a condition belongs to. */
+export type LockRule =
+  | 'decided' // the decision is already recorded
+  | 'closed' // the run is closed
+  | 'mode' // rule 1: runtime cutover never in a rehearsal; option modes
+  | 'step' // rules 2 and 6 (pin): a required step has not passed
+  | 'signoff' // rules 3 and 4: a role unsigned, void, the operator, the same person twice
+  | 'joint-signoff' // the runbook locks this GO behind no joint sign-off
+  | 'trigger' // rule 5: an open rollback trigger
+  | 'freshness'; // rule 6: evidence older than max_age
+
+/** One unmet condition of a decision option, as data; `message` is the words shown and journaled. */
+export interface LockCondition {
+  rule: LockRule;
+  message: string;
+  step?: string;
+  role?: string;
+  trigger?: string;
+}
+
+/** What the GO lock says about one option at one moment. */
+export interface OptionStatus {
+  option: DecisionOption;
+  /** True when no condition is unmet (the confirmation and a NO-GO's remediation are asked when choosing). */
+  selectable: boolean;
+  unmet: LockCondition[];
+  /** The option needs a remediation plan when chosen (NO-GO). */
+  needsRemediation: boolean;
+}
+
+function stepCondition(step: Step, st: StepState | undefined): LockCondition | undefined {
+  const at = (message: string): LockCondition => ({ rule: 'step', step: step.id, message });
+  if (!st) return at(`required step ${describeStep(step)} is unknown to this run`);
   const last = st.attempts[st.attempts.length - 1];
   switch (st.status) {
     case 'passed':
       return undefined;
     case 'skipped':
-      return `required step ${describeStep(step)} was skipped ("${st.skipReason}"); a waiver blocks a GO`;
+      return at(`required step ${describeStep(step)} was skipped ("${st.skipReason}"); a waiver blocks a GO`);
     case 'failed':
-      return `required step ${describeStep(step)} failed${last ? ` on attempt ${last.n}: ${last.failure}` : ''}`;
+      return at(`required step ${describeStep(step)} failed${last ? ` on attempt ${last.n}: ${last.failure}` : ''}`);
     case 'interrupted':
-      return `required step ${describeStep(step)} was interrupted${last ? ` on attempt ${last.n}` : ''} and has not passed since`;
+      return at(`required step ${describeStep(step)} was interrupted${last ? ` on attempt ${last.n}` : ''} and has not passed since`);
     case 'running':
-      return `required step ${describeStep(step)} is still running`;
+      return at(`required step ${describeStep(step)} is still running`);
     default:
-      return step.kind === 'signoff' ? undefined : `required step ${describeStep(step)} has not been done`;
+      return step.kind === 'signoff' ? undefined : at(`required step ${describeStep(step)} has not been done`);
   }
 }
 
-/** Unmet conditions of the sign-off step, in words (GO rules 3 and 4). */
-export function signoffProblems(runbook: Runbook, state: RunState, step: SignoffStep, forGo = false): string[] {
-  const out: string[] = [];
+/** Unmet conditions of the sign-off step (GO rules 3 and 4). */
+export function signoffConditions(runbook: Runbook, state: RunState, step: SignoffStep, forGo = false): LockCondition[] {
+  const out: LockCondition[] = [];
+  const unmet = (role: string, message: string) => out.push({ rule: 'signoff', step: step.id, role, message });
   const sigs = state.signatures.filter((s) => s.step === step.id);
   const roleTitle = (id: string) => runbook.roles.find((r) => r.id === id)?.title ?? id;
   for (const role of step.roles) {
     const sig = sigs.find((s) => s.role === role);
     if (!sig) {
-      out.push(`${roleTitle(role)} (${role}) has not signed "${step.title}"`);
+      unmet(role, `${roleTitle(role)} (${role}) has not signed "${step.title}"`);
       continue;
     }
     if (sig.voidedBy) {
-      out.push(`the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" ${sig.voidedBy.change} after it was signed; sign again`);
+      unmet(role, `the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" ${sig.voidedBy.change} after it was signed; sign again`);
     }
     const operator = step.exclude_operator !== false ? state.operators.find((op) => samePerson(sig.name, op)) : undefined;
     if (operator !== undefined) {
-      out.push(`${sig.name} is ${operator === state.operator ? 'the operator who started this run' : 'an operator who resumed this run'} and may not sign as ${roleTitle(role)}`);
+      unmet(role, `${sig.name} is ${operator === state.operator ? 'the operator who started this run' : 'an operator who resumed this run'} and may not sign as ${roleTitle(role)}`);
     }
   }
   // Two different people, always, for a sign-off that locks a GO (DESIGN §1).
@@ -98,7 +131,7 @@ export function signoffProblems(runbook: Runbook, state: RunState, step: Signoff
         const a = sigs.find((s) => s.role === step.roles[i]);
         const b = sigs.find((s) => s.role === step.roles[j]);
         if (a && b && samePerson(a.name, b.name)) {
-          out.push(`${a.name} signed as both ${roleTitle(a.role)} and ${roleTitle(b.role)}; each role needs a different person`);
+          unmet(b.role, `${a.name} signed as both ${roleTitle(a.role)} and ${roleTitle(b.role)}; each role needs a different person`);
         }
       }
     }
@@ -107,42 +140,36 @@ export function signoffProblems(runbook: Runbook, state: RunState, step: Signoff
 }
 
 /**
- * Every unmet condition for choosing `attempt.option` at time `now`.
- * Empty = allowed.
+ * Every unmet condition of `option` at time `now`, in the order they are
+ * reported: the run's own state first, then rules 1–6. Empty = selectable.
  */
-export function gateProblems(runbook: Runbook, state: RunState, decision: DecisionStep, attempt: DecisionAttempt, now: Date): string[] {
-  const option = decision.options.find((o) => o.id === attempt.option);
-  if (!option) return [`"${attempt.option}" is not an option of "${decision.title}"; the options are: ${decision.options.map((o) => o.id).join(', ')}`];
-  const out: string[] = [];
-  if (state.decision) out.push(`the decision was already recorded (${state.decision.label}) at ${state.decision.at}`);
-  if (state.closed) out.push('the run is closed');
-  if (attempt.confirmedText.trim() !== option.label) out.push(`the choice must be confirmed by typing "${option.label}" exactly`);
-  if (!option.go) {
-    if (option.remediation !== false && !attempt.remediation?.trim()) out.push(`${option.label} needs a remediation plan`);
-    return out;
-  }
+export function optionConditions(runbook: Runbook, state: RunState, decision: DecisionStep, option: DecisionOption, now: Date): LockCondition[] {
+  const out: LockCondition[] = [];
+  if (state.decision) out.push({ rule: 'decided', message: `the decision was already recorded (${state.decision.label}) at ${state.decision.at}` });
+  if (state.closed) out.push({ rule: 'closed', message: 'the run is closed' });
+  if (!option.go) return out;
   // Rule 1: mode.
   if (state.rehearsal && isRuntimeCutover(option)) {
-    out.push(`${option.label} is never available in a REHEARSAL; start a run with --mode cutover on cutover day`);
+    out.push({ rule: 'mode', message: `${option.label} is never available in a REHEARSAL; start a run with --mode cutover on cutover day` });
   } else if (option.modes && !option.modes.includes(state.mode)) {
-    out.push(`${option.label} is only available in ${option.modes.join('/')} mode; this run is a ${state.mode === 'rehearsal' ? 'REHEARSAL' : 'cutover'}`);
+    out.push({ rule: 'mode', message: `${option.label} is only available in ${option.modes.join('/')} mode; this run is a ${state.mode === 'rehearsal' ? 'REHEARSAL' : 'cutover'}` });
   }
   // Rule 2 (+6 pin, through the fold's verdict): required steps passed.
   const required = requiredStepsFor(runbook, decision, option);
   for (const step of required) {
-    const p = stepProblem(step, state.steps[step.id]);
-    if (p) out.push(p);
+    const c = stepCondition(step, state.steps[step.id]);
+    if (c) out.push(c);
   }
   // Rules 3 and 4: sign-offs. A GO always needs a joint sign-off.
   const signoffs = required.filter((s): s is SignoffStep => s.kind === 'signoff');
-  for (const step of signoffs) out.push(...signoffProblems(runbook, state, step, true));
+  for (const step of signoffs) out.push(...signoffConditions(runbook, state, step, true));
   if (!signoffs.some((s) => s.roles.length >= 2)) {
-    out.push(`${option.label} requires no joint sign-off (a signoff step with two roles); fix the runbook`);
+    out.push({ rule: 'joint-signoff', message: `${option.label} requires no joint sign-off (a signoff step with two roles); fix the runbook` });
   }
   // Rule 5: open rollback triggers.
   for (const t of state.triggers.filter((x) => x.open)) {
     const title = runbook.triggers?.find((x) => x.id === t.id)?.title ?? t.id;
-    out.push(`rollback trigger "${title}" (${t.severity}) declared at ${t.declaredAt} is open`);
+    out.push({ rule: 'trigger', trigger: t.id, message: `rollback trigger "${title}" (${t.severity}) declared at ${t.declaredAt} is open` });
   }
   // Rule 6: freshness of automated evidence.
   for (const step of required) {
@@ -154,10 +181,35 @@ export function gateProblems(runbook: Runbook, state: RunState, decision: Decisi
     const endedAt = Date.parse(last?.result?.ended_at ?? st.completedAt!);
     const ageMs = now.getTime() - endedAt;
     if (ageMs > parseDuration(maxAge)) {
-      out.push(`the evidence of ${describeStep(step)} is ${formatAge(ageMs)} old, older than the ${maxAge} this runbook allows; re-run it`);
+      out.push({ rule: 'freshness', step: step.id, message: `the evidence of ${describeStep(step)} is ${formatAge(ageMs)} old, older than the ${maxAge} this runbook allows; re-run it` });
     }
   }
   return out;
+}
+
+/** The GO lock for every option of the decision, at time `now`. */
+export function lockStatus(runbook: Runbook, state: RunState, decision: DecisionStep, now: Date): OptionStatus[] {
+  return decision.options.map((option) => {
+    const unmet = optionConditions(runbook, state, decision, option, now);
+    return { option, selectable: unmet.length === 0, unmet, needsRemediation: !option.go && option.remediation !== false };
+  });
+}
+
+/**
+ * Every unmet condition for choosing `attempt.option` at time `now`, in
+ * words (the refusal reasons journaled and replayed by verify). Empty =
+ * allowed. The attempt's own problems (confirmation, remediation) come
+ * after the run's state and before the rules.
+ */
+export function gateProblems(runbook: Runbook, state: RunState, decision: DecisionStep, attempt: DecisionAttempt, now: Date): string[] {
+  const option = decision.options.find((o) => o.id === attempt.option);
+  if (!option) return [`"${attempt.option}" is not an option of "${decision.title}"; the options are: ${decision.options.map((o) => o.id).join(', ')}`];
+  const conditions = optionConditions(runbook, state, decision, option, now);
+  const ofRun = conditions.filter((c) => c.rule === 'decided' || c.rule === 'closed');
+  const ofAttempt: string[] = [];
+  if (attempt.confirmedText.trim() !== option.label) ofAttempt.push(`the choice must be confirmed by typing "${option.label}" exactly`);
+  if (!option.go && option.remediation !== false && !attempt.remediation?.trim()) ofAttempt.push(`${option.label} needs a remediation plan`);
+  return [...ofRun.map((c) => c.message), ...ofAttempt, ...conditions.filter((c) => !ofRun.includes(c)).map((c) => c.message)];
 }
 
 export function formatAge(ms: number): string {

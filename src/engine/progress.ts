@@ -2,7 +2,7 @@
 // the runbook and the folded state only.
 import type { Runbook, Step } from '../runbook/types.js';
 import { parseDuration } from '../runbook/vars.js';
-import { stepsInOrder, type RunState } from './fold.js';
+import { isCancelled, stepsInOrder, type RunState } from './fold.js';
 
 /** A step is done when it passed or was skipped (the run may move past it). */
 export function isDone(state: RunState, id: string): boolean {
@@ -18,13 +18,16 @@ export function blockedBy(state: RunState, step: Step): string[] {
 /**
  * The next step to act on: the first one in document order that is neither
  * done nor failed, whose requires have passed. Failed steps are left for the
- * operator to retry or skip; they do not stop later independent steps.
+ * operator to retry or skip; they do not stop later independent steps. An
+ * attempt that was cancelled or interrupted did not fail on its own: its
+ * step comes up again, as if it had never run.
  */
 export function nextStep(runbook: Runbook, state: RunState): Step | undefined {
   if (state.decision || state.closed) return undefined;
   for (const step of stepsInOrder(runbook)) {
     const st = state.steps[step.id]!;
-    if (st.status === 'passed' || st.status === 'skipped' || st.status === 'failed') continue;
+    if (st.status === 'passed' || st.status === 'skipped') continue;
+    if (st.status === 'failed' && !isCancelled(st.attempts[st.attempts.length - 1])) continue;
     // A decision is always reachable: NO-GO must stay available, and its
     // `requires` are conditions of the GO options, checked by the GO lock.
     if (step.kind !== 'decision' && blockedBy(state, step).length > 0) continue;

@@ -3,7 +3,7 @@
 // record (decision-record.md, also printed by `cutover report`).
 import type { JournalEvent, RunOutcome, StreamRecord } from '../engine/events.js';
 import { stepsInOrder, type Attempt, type RunState } from '../engine/fold.js';
-import { decisionStep, gateProblems } from '../engine/gates.js';
+import { decisionStep, lockStatus } from '../engine/gates.js';
 import { deadlines } from '../engine/progress.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
@@ -131,13 +131,10 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   } else {
     L.push('- No decision has been recorded.');
     const decision = decisionStep(runbook);
-    const go = decision?.options.find((o) => o.go && (!o.modes || o.modes.includes(state.mode)));
-    if (decision && go) {
-      const unmet = gateProblems(runbook, state, decision, { option: go.id, confirmedText: go.label }, now);
-      if (unmet.length) {
-        L.push('', `${go.label} is locked:`);
-        for (const u of unmet) L.push(`- ${u}`);
-      }
+    const go = decision && lockStatus(runbook, state, decision, now).find((o) => o.option.go && (!o.option.modes || o.option.modes.includes(state.mode)));
+    if (go && !go.selectable) {
+      L.push('', `${go.option.label} is locked:`);
+      for (const u of go.unmet) L.push(`- ${u.message}`);
     }
   }
   for (const r of state.refusals) {

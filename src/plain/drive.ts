@@ -1,15 +1,15 @@
-// The plain (non-interactive) driver: walks the runbook in order, runs the
-// automated steps, answers manual ones from the answers file, and stops —
+// The plain (non-interactive) driver: asks the conductor what is next, runs
+// the automated steps, answers manual ones from the answers file, and stops —
 // resumable — at the first step it cannot answer. Used by CI, scripts and
 // `cutover demo` without a TTY. Ctrl-C cancels the running command, records
 // it, and exits 130; SIGTERM/SIGHUP (a dropped SSH session) pause with 3.
-import { EXIT, InputError } from '../shared/errors.js';
-import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep } from '../engine/gates.js';
-import { nextStep } from '../engine/progress.js';
 import type { Step } from '../runbook/types.js';
 import { killAllRunning } from '../runner/index.js';
+import { EXIT, InputError } from '../shared/errors.js';
 import type { Answer, Answers } from '../session/answers.js';
+import type { Conductor } from '../session/conductor.js';
+import type { IntentResult } from '../session/result.js';
 import type { Session } from '../session/session.js';
 import { LineReporter } from './reporter.js';
 
@@ -23,11 +23,11 @@ export interface DriveOptions {
   retry?: string[];
 }
 
-export async function drivePlain(session: Session, answers: Answers | undefined, reporter: LineReporter, options: DriveOptions = {}): Promise<DriveResult> {
+export async function drivePlain(conductor: Conductor, answers: Answers | undefined, reporter: LineReporter, options: DriveOptions = {}): Promise<DriveResult> {
+  const session = conductor.session;
   const retry = [...(options.retry ?? [])];
   const signedHere = new Set<string>();
   let interrupted: { signal: NodeJS.Signals; code: number } | undefined;
-  let controller: AbortController | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
       // A second signal: stop now. The journal already holds every acknowledged
@@ -37,7 +37,7 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
     }
     interrupted = { signal, code: signal === 'SIGINT' ? EXIT.sigint : EXIT.paused };
     reporter.line(`\n${signal} received: stopping after the current step (again to stop at once)`);
-    controller?.abort();
+    conductor.cancel(); // refused when nothing runs: then the loop pauses at once
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
@@ -52,26 +52,24 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
       }
       declareDueTriggers(session, answers, reporter);
       const retried = retry.shift();
-      const step = (retried !== undefined ? session.step(retried) : undefined) ?? cancelledStep(session) ?? nextStep(session.runbook, session.state);
+      const step = retried !== undefined ? session.step(retried) : conductor.next();
       if (!step) break;
       const answer = answers?.get(step.id);
       if (answer?.kind === 'skip') {
-        session.skip(step.id, answer.reason);
-        reporter.stepSkipped(step, answer.reason);
+        must(session.skip(step.id, answer.reason), answers!.where(step.id));
+        reporter.stepSkipped(step, session.state.steps[step.id]?.skipReason ?? answer.reason);
         continue;
       }
       if (step.kind === 'command' || step.kind === 'check') {
-        controller = new AbortController();
         // Shown once step.started is in the journal, with that attempt's command.
-        const unsubscribe = session.subscribe((_state, ev) => {
-          if (ev.type === 'step.started' && ev.step === step.id) reporter.stepStarted(session, step);
+        const unsubscribe = session.subscribe((n) => {
+          if (n.kind === 'snapshot' && n.snapshot.event.type === 'step.started' && n.snapshot.event.step === step.id) reporter.stepStarted(session, step);
         });
         try {
-          await session.runStep(step.id, { signal: controller.signal });
+          must(await conductor.run(step.id), retried !== undefined ? `--retry ${retried}` : `step "${step.id}"`);
         } finally {
           unsubscribe();
         }
-        controller = undefined;
         reporter.stepFinished(session, step);
         continue;
       }
@@ -111,6 +109,11 @@ export async function drivePlain(session: Session, answers: Answers | undefined,
   }
 }
 
+/** A refused intent from a scripted answer is the answers file's (or the flag's) input error. */
+function must(result: IntentResult, where: string): void {
+  if (!result.ok) throw new InputError(`${where}: ${result.reasons.join('; ')}`, result.hint);
+}
+
 /** Declares the answers file's triggers once their `after` step has run (whatever its result), once each. */
 function declareDueTriggers(session: Session, answers: Answers | undefined, reporter: LineReporter): void {
   if (session.state.closed || session.state.decision) return;
@@ -118,23 +121,9 @@ function declareDueTriggers(session: Session, answers: Answers | undefined, repo
     if (session.state.triggers.some((x) => x.id === t.id)) continue;
     const after = t.after ? session.state.steps[t.after]?.status : undefined;
     if (t.after && (after === 'pending' || after === 'running')) continue;
-    session.declareTrigger(t.id, t.note);
+    must(session.declareTrigger(t.id, t.note), answers!.file);
     reporter.triggerDeclared(session, t.id);
   }
-}
-
-/**
- * A command or check step whose latest attempt was cancelled (Ctrl-C, a
- * dropped session) did not fail on its own: continuing the run runs it
- * again, as resume does for an attempt cut off by a crash.
- */
-function cancelledStep(session: Session): Step | undefined {
-  const s = session.state;
-  if (s.decision || s.closed) return undefined;
-  return stepsInOrder(session.runbook).find((step) => {
-    const st = s.steps[step.id];
-    return st?.status === 'failed' && st.attempts[st.attempts.length - 1]?.result?.outcome === 'cancelled';
-  });
 }
 
 /**
@@ -155,18 +144,18 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
   switch (step.kind) {
     case 'confirm':
       if (answer.kind !== 'confirm') return mismatch();
-      session.confirm(step.id, answer);
+      must(session.confirm(step.id, answer), answers.where(step.id));
       // Printed from the journaled (masked) state, not from the raw answer.
       reporter.manual(step, `confirmed by ${session.operator}${session.state.steps[step.id]?.note ? ` — ${session.state.steps[step.id]!.note}` : ''}`);
       return 'ok';
     case 'input':
       if (answer.kind !== 'input') return mismatch();
-      session.recordInput(step.id, answer.values);
+      must(session.recordInput(step.id, answer.values), answers.where(step.id));
       reporter.manual(step, `recorded ${Object.keys(answer.values).length} field(s)`);
       return 'ok';
     case 'notice':
       if (answer.kind !== 'notice') return mismatch();
-      session.sendNotice(step.id, answer);
+      must(session.sendNotice(step.id, answer), answers.where(step.id));
       reporter.notice(session, step);
       return 'ok';
     case 'signoff': {
@@ -174,7 +163,7 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
       signedHere.add(step.id);
       for (const role of step.roles) {
         const name = answer.names[role];
-        if (name) session.sign(step.id, role, name);
+        if (name) must(session.sign(step.id, role, name), answers.where(step.id));
       }
       const signedBy = (r: string) => session.state.signatures.find((sig) => sig.step === step.id && sig.role === r)?.name ?? '(missing)';
       reporter.manual(step, `signed by ${step.roles.map((r) => `${r}: ${signedBy(r)}`).join(', ')}`);

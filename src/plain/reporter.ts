@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stepsInOrder } from '../engine/fold.js';
-import { decisionStep, gateProblems } from '../engine/gates.js';
+import { decisionStep, lockStatus } from '../engine/gates.js';
 import { deadlines } from '../engine/progress.js';
 import type { Step } from '../runbook/types.js';
 import { sanitizeForTerminal } from '../runner/index.js';
@@ -92,7 +92,7 @@ export class LineReporter {
     const declared = session.state.triggers.find((x) => x.id === id);
     this.write(`\n⚠ ROLLBACK TRIGGER: ${t?.title ?? id} (${t?.severity ?? declared?.severity}) — ${t?.action ?? ''}`);
     if (declared?.note) this.write(`  note: ${declared.note}`);
-    for (const d of deadlines(session.runbook, session.state, new Date()).filter((x) => x.anchor === 'trigger' && x.dueAt)) this.write(`  deadline: ${d.title} by ${d.dueAt} (within ${d.within})`);
+    for (const d of deadlines(session.runbook, session.state, session.clock()).filter((x) => x.anchor === 'trigger' && x.dueAt)) this.write(`  deadline: ${d.title} by ${d.dueAt} (within ${d.within})`);
     if (t?.rollback && session.runbook.rollback) this.write(`  rollback protocol: cutover run ${session.relative(resolve(session.runbookDir, session.runbook.rollback))} --mode ${session.state.mode}`);
   }
 
@@ -127,8 +127,8 @@ export class LineReporter {
     this.write(`\nOutcome: ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''} — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.other} not done`);
     const decision = decisionStep(session.runbook);
     if (!s.decision && decision) {
-      const go = decision.options.find((o) => o.go && (!o.modes || o.modes.includes(s.mode)));
-      if (go) for (const r of gateProblems(session.runbook, s, decision, { option: go.id, confirmedText: go.label }, new Date())) if (r !== 'the run is closed') this.write(`  - ${r}`);
+      const go = lockStatus(session.runbook, s, decision, session.clock()).find((o) => o.option.go && (!o.option.modes || o.option.modes.includes(s.mode)));
+      for (const c of go?.unmet ?? []) if (c.rule !== 'closed') this.write(`  - ${c.message}`);
     }
     const rollbackTrigger = s.triggers.find((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback);
     if (rollbackTrigger && session.runbook.rollback) {

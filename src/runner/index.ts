@@ -12,6 +12,7 @@ export type {
   StreamDigest,
 } from './types.js';
 export { runCommand, DEFAULT_KILL_GRACE_MS, DEFAULT_TAIL_LINES } from './run-command.js';
+export { RawTail } from './raw-tail.js';
 export { EvidenceWriteError } from '../shared/errors.js';
 export { killAllRunning } from './process-group.js';
 export { secretValuesFrom, SecretMasker } from './secret-mask.js';

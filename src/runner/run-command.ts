@@ -7,6 +7,7 @@
 // after the process group is gone — so the caller can record the attempt as
 // interrupted and the run stays resumable.
 
+import { systemClock, type Clock } from '../shared/clock.js';
 import { Capture } from './capture.js';
 import { readGitDirty, readGitHead } from './git-head.js';
 import { launch } from './launch.js';
@@ -25,18 +26,20 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
     secrets: opts.secrets,
     tailLines: opts.tailLines ?? DEFAULT_TAIL_LINES,
     ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+    ...(opts.liveTail ? { liveTail: opts.liveTail } : {}),
   });
+  const clock = opts.clock ?? systemClock;
   const env = { ...process.env, ...spec.env };
   const gitHead = await readGitHead(spec.cwd, env);
   // Only where a step pins a commit: a modified tree is not that commit.
   const gitDirty = spec.checkTreeClean && gitHead !== null ? await readGitDirty(spec.cwd, env) : undefined;
-  const startedAt = new Date();
+  const startedAt = clock();
   const t0 = performance.now();
   const base = { startedAt: startedAt.toISOString(), gitHead, ...(gitDirty !== undefined ? { gitDirty } : {}) };
 
-  if (opts.signal?.aborted) return notStarted(capture, base, 'cancelled');
+  if (opts.signal?.aborted) return notStarted(capture, base, clock, 'cancelled');
   const launched = await launch(spec, env);
-  if ('spawnError' in launched) return notStarted(capture, base, 'spawn-failed', launched.spawnError);
+  if ('spawnError' in launched) return notStarted(capture, base, clock, 'spawn-failed', launched.spawnError);
 
   const { child, pid } = launched;
   const group = new ProcessGroup(pid);
@@ -75,7 +78,7 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
   try {
     const [exitCode, signal] = await exit;
     exited = true;
-    const endedAt = new Date();
+    const endedAt = clock();
     const durationMs = Math.round(performance.now() - t0);
     clearTimeout(timer);
 
@@ -145,6 +148,7 @@ async function readUntilEnd(capture: Capture, pumped: Promise<unknown>): Promise
 async function notStarted(
   capture: Capture,
   base: { startedAt: string; gitHead: string | null; gitDirty?: boolean | null },
+  clock: Clock,
   outcome: 'cancelled' | 'spawn-failed',
   spawnError?: SpawnError,
 ): Promise<CommandResult> {
@@ -156,7 +160,7 @@ async function notStarted(
     ...(spawnError ? { spawnError } : {}),
     pid: null,
     ...base,
-    endedAt: new Date().toISOString(),
+    endedAt: clock().toISOString(),
     durationMs: 0,
     stdout: summary.stdout,
     stderr: summary.stderr,

@@ -1,5 +1,7 @@
 // The runner's public data shapes: what a command step asks for and what one
 // attempt leaves behind as evidence (digests, timings, exit status, tail).
+import type { Clock } from '../shared/clock.js';
+import type { RawTail } from './raw-tail.js';
 
 export interface CommandSpec {
   /** argv form (default): no shell, argv[0] resolved on PATH. */
@@ -76,8 +78,16 @@ export interface OutputChunk {
 export interface RunOptions {
   /** Literal values to mask as '***' in files and on screen. */
   secrets: string[];
-  /** Live tail: masked + sanitized text, called per chunk (the caller batches). */
+  /**
+   * Live output, masked + sanitized text per chunk. Every byte is decoded:
+   * on a flood this costs more than the capture itself — a live view should
+   * read `liveTail` a few times a second instead.
+   */
   onOutput?: (chunk: OutputChunk) => void;
+  /** Receives the masked raw bytes; a live view reads its last lines (cost bounded by the tail). */
+  liveTail?: RawTail;
+  /** The run's clock for startedAt/endedAt (default: the system clock). */
+  clock?: Clock;
   /** Abort = cancel: same group kill as a timeout, outcome 'cancelled'. */
   signal?: AbortSignal;
   /** Lines kept for `CommandResult.tail`, default 200. */

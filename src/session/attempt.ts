@@ -1,28 +1,43 @@
 // One attempt of an automated step: a command through the runner, or a
 // built-in check. Produces the facts for the step.finished event; never
-// throws for the step's own failure.
+// throws for the step's own failure. Its output goes to disk and to a
+// RawTail that a live view reads a few times a second.
 import { createReadStream } from 'node:fs';
-import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { join, relative } from 'node:path';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
 import { sha256 } from '../evidence/canonical.js';
 import type { ResolvedCommand } from '../runbook/resolve.js';
 import type { CheckStep, CommandStep } from '../runbook/types.js';
-import { runCommand, sanitizeForTerminal } from '../runner/index.js';
+import { runCommand, type RawTail } from '../runner/index.js';
+import type { Clock } from '../shared/clock.js';
+import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { removePidFile, writePidFile } from './leftovers.js';
 import { maskSecrets } from './secrets.js';
 
-export type OutputListener = (chunk: { stream: 'stdout' | 'stderr'; text: string }) => void;
+interface AttemptCommon {
+  dir: string;
+  bundleDir: string;
+  secrets: string[];
+  signal: AbortSignal;
+  tail: RawTail;
+  clock: Clock;
+}
 
 type AttemptInput =
-  | { kind: 'command'; step: CommandStep; cmd: ResolvedCommand; dir: string; bundleDir: string; secrets: string[]; onOutput?: OutputListener; signal?: AbortSignal }
-  | { kind: 'check'; step: CheckStep; params: Record<string, unknown>; cwd: string; dir: string; bundleDir: string; secrets: string[]; onOutput?: OutputListener; signal?: AbortSignal };
+  | (AttemptCommon & { kind: 'command'; step: CommandStep; cmd: ResolvedCommand })
+  | (AttemptCommon & { kind: 'check'; step: CheckStep; params: Record<string, unknown>; cwd: string });
 
-export async function runStepAttempt(input: AttemptInput): Promise<{ result?: AttemptResult; assertions?: AssertionResult[]; check?: CheckRecord }> {
+export interface AttemptFacts {
+  result?: AttemptResult;
+  assertions?: AssertionResult[];
+  check?: CheckRecord;
+}
+
+export async function runStepAttempt(input: AttemptInput): Promise<AttemptFacts> {
   return input.kind === 'command' ? runCommandAttempt(input) : runCheckAttempt(input);
 }
 
-async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' }>) {
+async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' }>): Promise<AttemptFacts> {
   const { cmd, dir, bundleDir } = input;
   const files = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log'), combined: join(dir, 'combined.log') };
   let r;
@@ -30,7 +45,8 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
     r = await runCommand(
       { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, checkTreeClean: cmd.pinCommit !== undefined },
       files,
-      { secrets: input.secrets, onOutput: input.onOutput, signal: input.signal, onStart: ({ pid }) => writePidFile(dir, pid) },
+      // The live view reads the tail; no text is made here that nobody shows.
+      { secrets: input.secrets, signal: input.signal, liveTail: input.tail, tailLines: 0, clock: input.clock, onStart: ({ pid }) => writePidFile(dir, pid) },
     );
   } finally {
     removePidFile(dir);
@@ -56,30 +72,35 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
   return { result, ...(assertions.length ? { assertions } : {}) };
 }
 
-async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>) {
-  const { step, dir, bundleDir } = input;
+async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>): Promise<AttemptFacts> {
+  const { step, dir, bundleDir, signal } = input;
   // Loaded on first use: the checks bring ajv, which a run of commands alone never needs.
   const { BUILTIN_CHECKS } = await import('../checks/index.js');
   const check = Object.hasOwn(BUILTIN_CHECKS, step.check) ? BUILTIN_CHECKS[step.check] : undefined;
-  let outcome: { passed: boolean; summary: string; report: string; data: unknown };
+  let outcome: { passed: boolean; summary: string; report: string; data: unknown; cancelled?: boolean };
   if (!check) {
     outcome = { passed: false, summary: `unknown check "${step.check}"`, report: `unknown check "${step.check}"\n`, data: null };
   } else {
     try {
+      signal.throwIfAborted();
       const artifactDir = join(dir, 'artifacts');
       mkdirDurable(artifactDir);
-      outcome = await check.run(input.params, { cwd: input.cwd, artifactDir });
+      outcome = await check.run(input.params, { cwd: input.cwd, artifactDir, signal });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      outcome = { passed: false, summary: message, report: `${message}\n`, data: null };
+      if (signal.aborted) {
+        outcome = { passed: false, cancelled: true, summary: 'cancelled by the operator', report: `check ${step.check} was cancelled by the operator before it had a verdict\n`, data: null };
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        outcome = { passed: false, summary: message, report: `${message}\n`, data: null };
+      }
     }
   }
   const report = maskSecrets(outcome.report.endsWith('\n') ? outcome.report : `${outcome.report}\n`, input.secrets);
-  input.onOutput?.({ stream: 'stdout', text: sanitizeForTerminal(report) });
+  input.tail.push(Buffer.from(report));
   const rel = (p: string) => relative(bundleDir, p).split('\\').join('/');
   const reportFile = join(dir, 'report.txt');
   writeFileDurable(reportFile, report);
-  const record: CheckRecord = { name: step.check, passed: outcome.passed, summary: maskSecrets(outcome.summary, input.secrets), report: fileRecord(rel(reportFile), report) };
+  const record: CheckRecord = { name: step.check, passed: outcome.passed, ...(outcome.cancelled ? { cancelled: true } : {}), summary: maskSecrets(outcome.summary, input.secrets), report: fileRecord(rel(reportFile), report) };
   if (outcome.data !== null && outcome.data !== undefined) {
     const dataFile = join(dir, 'data.json');
     const json = maskSecrets(`${JSON.stringify(outcome.data, null, 2)}\n`, input.secrets);

@@ -33,14 +33,19 @@ export function validateField(field: InputField, raw: string | undefined): strin
   return undefined;
 }
 
-export function validateInput(step: InputStep, values: Record<string, string>): string[] {
-  const problems: string[] = [];
+/** Every problem of the values, by field id (an unknown field under its own key). */
+export function validateFields(step: InputStep, values: Record<string, string>): Record<string, string> {
+  const problems: Record<string, string> = {};
   for (const f of step.fields) {
     const p = validateField(f, values[f.id]);
-    if (p) problems.push(p);
+    if (p) problems[f.id] = p;
   }
   for (const k of Object.keys(values)) {
-    if (!step.fields.some((f) => f.id === k)) problems.push(`"${k}" is not a field of "${step.title}" (fields: ${step.fields.map((f) => f.id).join(', ')})`);
+    if (!step.fields.some((f) => f.id === k)) problems[k] = `"${k}" is not a field of "${step.title}" (fields: ${step.fields.map((f) => f.id).join(', ')})`;
   }
   return problems;
+}
+
+export function validateInput(step: InputStep, values: Record<string, string>): string[] {
+  return Object.values(validateFields(step, values));
 }

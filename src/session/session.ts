@@ -1,267 +1,137 @@
 // The application service both front ends drive. Each operator intent is
-// validated, appended to the journal (fsync'd) and only then reflected in
-// the state that listeners see. The session owns the bundle on disk.
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { InputError } from '../shared/errors.js';
-import type { EventBody, JournalEvent } from '../engine/events.js';
+// checked against the run policy (policy.ts), appended to the journal
+// (fsync'd) and only then reflected in the snapshot listeners see. A
+// mistake of the operator is a refusal with its reasons, never an
+// exception; exceptions are for bugs and evidence that cannot be written.
+import { join, relative } from 'node:path';
 import { evidenceDigest } from '../engine/digest.js';
-import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
-import { gateProblems, type DecisionAttempt } from '../engine/gates.js';
-import { attemptDir, createBundleDir, DECISION_RECORD, MANIFEST, RUNBOOK_COPY, SUMS, writeSums, isBundleDir, removeStaleTempFiles } from '../evidence/bundle.js';
-import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
-import { acquireLock, releaseLock } from './lock.js';
+import { gateProblems, lockStatus, type DecisionAttempt, type OptionStatus } from '../engine/gates.js';
+import { attemptDir } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
-import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
-import { buildManifest, outcomeOf, renderDecisionRecord, type ManifestOutcome } from '../evidence/record.js';
-import { formatDiagnostic } from '../runbook/diagnostics.js';
-import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
-import { buildPlan, type PreflightProblem } from '../runbook/preflight.js';
-import { render, resolveCheckParams, resolveCommand, resolveCwd, type RefContext } from '../runbook/resolve.js';
-import type { Mode, Runbook, Step } from '../runbook/types.js';
-import { VERSION } from '../version.js';
-import { runStepAttempt, type OutputListener } from './attempt.js';
+import { render, resolveCheckParams, resolveCommand, resolveCwd } from '../runbook/resolve.js';
+import type { DecisionStep, Step } from '../runbook/types.js';
+import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { EvidenceWriteError } from '../shared/errors.js';
-import { resolveOperator } from './identity.js';
-import { validateInput } from './inputs.js';
+import { runStepAttempt, type AttemptFacts } from './attempt.js';
+import { validateFields } from './inputs.js';
 import { killLeftoverGroup } from './leftovers.js';
-import { secretNamesIn, maskSecrets, secretsFor } from './secrets.js';
+import type { Activity, RunningAttempt } from './notifications.js';
+import { openExistingRun, openNewRun, type ResumeOptions, type StartOptions } from './open.js';
+import { OutputHub } from './output-hub.js';
+import { actionsFor, describe, runSettled, type Permission, type StepActions } from './policy.js';
+import { OK, refuse, type IntentResult, type Refusal } from './result.js';
+import { RunRecord } from './run-record.js';
 
-export interface StartOptions {
-  runbookPath: string;
-  mode: Mode;
-  vars: Record<string, string>;
-  evidenceDir?: string;
-  operator?: string;
-  now?: () => Date;
-}
+export type { StartOptions, ResumeOptions } from './open.js';
 
-export type Listener = (state: RunState, event: JournalEvent) => void;
-
-export class Session {
-  readonly bundleDir: string;
-  readonly runbook: Runbook;
-  readonly runbookDir: string;
-  readonly operator: string;
-  readonly preflight: PreflightProblem[];
-  private readonly journal: Journal;
-  private readonly secrets: string[];
-  /** Var values as given, secrets included; the journal holds them masked. */
-  private readonly vars: Record<string, string>;
-  private readonly now: () => Date;
-  private current: RunState;
-  private listeners = new Set<Listener>();
-  private readonly stepsById: Map<string, Step>;
-  private released = false;
-
-  private constructor(args: { bundleDir: string; runbook: Runbook; runbookDir: string; operator: string; journal: Journal; secrets: string[]; vars: Record<string, string>; now: () => Date; preflight: PreflightProblem[] }) {
-    this.bundleDir = args.bundleDir;
-    this.runbook = args.runbook;
-    this.runbookDir = args.runbookDir;
-    this.operator = args.operator;
-    this.journal = args.journal;
-    this.secrets = args.secrets;
-    this.vars = args.vars;
-    this.now = args.now;
-    this.preflight = args.preflight;
-    this.stepsById = new Map(stepsInOrder(this.runbook).map((st) => [st.id, st]));
-    this.current = foldEvents(this.runbook, this.journal.events);
-  }
+export class Session extends RunRecord {
+  private running: { info: RunningAttempt; controller: AbortController } | undefined;
+  private readonly output = new OutputHub((output) => this.notifier.emit({ kind: 'output', output }));
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
-    const now = opts.now ?? (() => new Date());
-    const loaded = loadOrThrow(opts.runbookPath);
-    const rb = loaded.runbook;
-    if (!rb.modes.includes(opts.mode)) {
-      throw new InputError(`${opts.runbookPath}: this runbook may not run in ${opts.mode} mode (it allows: ${rb.modes.join(', ')})`, `run it with --mode ${rb.modes[0]}`);
-    }
-    const plan = buildPlan(loaded, opts.vars);
-    const varProblems = plan.problems.filter((p) => !p.step && /^(--)?var /.test(p.message));
-    if (varProblems.length) {
-      throw new InputError(`${opts.runbookPath}: ${varProblems.map((p) => p.message).join('; ')}`, varProblems.map((p) => p.hint).join('; '));
-    }
-    const operator = resolveOperator(opts.operator);
-    const secrets = secretsFor(rb, plan.vars);
-    const at = now();
-    const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
-    writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text);
-    acquireLock(bundleDir);
-    const journal = Journal.create(join(bundleDir, JOURNAL_FILE));
-    const secretVarNames = secretNamesIn(rb, Object.keys(plan.vars));
-    journal.append(
-      {
-        type: 'run.started',
-        run_id: `${rb.id}@${at.toISOString()}`,
-        rehearsal: opts.mode === 'rehearsal',
-        mode: opts.mode,
-        operator,
-        runbook: { id: rb.id, title: rb.title, version: rb.version, file: resolve(opts.runbookPath), sha256: loaded.sha256 },
-        baseline: plan.ctx.baseline,
-        target: plan.ctx.target,
-        vars: Object.fromEntries(Object.entries(plan.vars).map(([k, v]) => [k, secretVarNames.has(k) ? '***' : v])),
-        host: hostname(),
-        cutover_version: VERSION,
-      },
-      at,
-    );
-    return new Session({ bundleDir, runbook: rb, runbookDir: dirname(resolve(opts.runbookPath)), operator, journal, secrets, vars: plan.vars, now, preflight: plan.problems });
+    return new Session(openNewRun(opts));
   }
 
   /** Continues a run from its bundle: repairs a torn tail, marks interrupted attempts. */
-  static resume(bundleDir: string, opts: { operator?: string; vars?: Record<string, string>; now?: () => Date } = {}): Session {
-    const now = opts.now ?? (() => new Date());
-    if (!isBundleDir(bundleDir)) {
-      throw new InputError(`${bundleDir}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory that `cutover run` printed, e.g. evidence/20261121T140500Z_service-v3-cutover-day');
-    }
-    const onDisk = readJournal(join(bundleDir, JOURNAL_FILE)).events;
-    const closed = onDisk.find((e) => e.type === 'run.closed');
-    // A crash between run.closed and the closing summaries leaves them to write: only that is done then.
-    if (closed?.type === 'run.closed' && summariesComplete(bundleDir, onDisk[onDisk.length - 1]!.hash)) {
-      throw new InputError(`${bundleDir}: the run is closed (outcome ${closed.outcome} at ${closed.at}); there is nothing to resume`, 'start a new run; `cutover report` and `cutover verify` read this one');
-    }
-    acquireLock(bundleDir);
-    // Every refusal below leaves the bundle as it was, lock included.
-    try {
-      let journal: Journal;
+  static resume(bundleDir: string, opts: ResumeOptions = {}): Session {
+    const { closed, ...parts } = openExistingRun(bundleDir, opts);
+    const session = new Session(parts);
+    if (!closed) {
       try {
-        journal = Journal.open(join(bundleDir, JOURNAL_FILE));
+        session.markInterrupted();
+        session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: parts.journal.repairedTailBytes });
       } catch (err) {
-        if (err instanceof JournalCorruptError) {
-          throw new InputError(`${err.file}: the journal is damaged and cannot be resumed: ${err.problems.join('; ')}`, 'run `cutover verify` on the bundle to see every problem; start a new run if the evidence was tampered with');
-        }
+        session.release();
         throw err;
       }
-      const started = journal.events[0];
-      if (!started || started.type !== 'run.started') {
-        journal.close();
-        throw new InputError(`${bundleDir}/${JOURNAL_FILE}: the journal has no run.started event`, 'the bundle is not usable; start a new run');
-      }
-      const copy = join(bundleDir, RUNBOOK_COPY);
-      const loaded = loadOrThrow(copy, false);
-      if (loaded.sha256 !== started.runbook.sha256) {
-        journal.close();
-        throw new InputError(`${copy}: the runbook copy does not match the digest recorded when the run started`, 'the bundle was modified; run `cutover verify` on it');
-      }
-      removeStaleTempFiles(bundleDir);
-      const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {}, () => journal.close());
-      const secrets = secretsFor(loaded.runbook, vars);
-      const session = new Session({
-        bundleDir,
-        runbook: loaded.runbook,
-        runbookDir: dirname(started.runbook.file),
-        operator: resolveOperator(opts.operator ?? started.operator),
-        journal,
-        secrets,
-        vars,
-        now,
-        preflight: [],
-      });
-      if (!closed) {
-        session.markInterrupted();
-        session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: journal.repairedTailBytes });
-      }
-      return session;
-    } catch (err) {
-      releaseLock(bundleDir);
-      throw err;
     }
+    return session;
   }
 
-  get state(): RunState {
-    return this.current;
+  /** What is running now (not evidence: "starting…" and "cancelling…" come from here). */
+  get activity(): Activity {
+    return this.running ? { running: { ...this.running.info } } : {};
   }
 
-  get events(): readonly JournalEvent[] {
-    return this.journal.events;
-  }
-
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  step(id: string): Step {
-    const step = stepsInOrder(this.runbook).find((s) => s.id === id);
-    if (!step) throw new InputError(`unknown step "${id}" in runbook ${this.runbook.id}`, `the steps are: ${stepsInOrder(this.runbook).map((s) => s.id).join(', ')}`);
-    return step;
-  }
-
-  private append(body: EventBody, at: Date = this.now()): JournalEvent {
-    const ev = this.journal.append(body, at);
-    // The same fold as foldEvents, one event at a time (no quadratic re-fold).
-    applyEvent(this.current, this.stepsById, ev);
-    for (const l of this.listeners) l(this.current, ev);
-    return ev;
-  }
-
-  /** Text typed by people is masked like command output: a pasted token never reaches the journal. */
-  private mask(text: string): string {
-    return maskSecrets(text, this.secrets);
-  }
-
-  private refContext(): RefContext {
-    const s = this.current;
-    return {
-      vars: this.vars,
-      baseline: s.baseline,
-      target: s.target,
-      inputs: s.inputs,
-      run: { id: s.runId, mode: s.mode, operator: s.operator, started_at: s.startedAt, runbook: this.runbook.id, bundle: this.bundleDir },
-    };
+  /** What can be done with the step now, and why not. */
+  actionsFor(id: string): StepActions {
+    return actionsFor(this.runbook, this.state, this.step(id), this.running?.info);
   }
 
   private markInterrupted(): void {
-    for (const st of Object.values(this.current.steps)) {
+    for (const st of Object.values(this.state.steps)) {
       const last = st.attempts[st.attempts.length - 1];
       if (last?.status !== 'running') continue;
-      const dir = attemptDir(this.bundleDir, st.id, last.n);
-      const killed = killLeftoverGroup(dir);
+      const killed = killLeftoverGroup(attemptDir(this.bundleDir, st.id, last.n));
       this.append({ type: 'step.interrupted', step: st.id, attempt: last.n, reason: `cutover stopped while the attempt ran${killed ? '; its leftover processes were killed' : ''}` });
     }
   }
 
-  private ensureOpen(step: Step): void {
-    if (this.current.closed) throw new InputError(`the run is closed; step "${step.id}" cannot change`, 'start a new run');
-    if (this.current.decision) throw new InputError(`the decision is recorded; step "${step.id}" cannot change`, 'start a new run for a new decision');
+  private setActivity(running: RunningAttempt | undefined): void {
+    this.notifier.emit({ kind: 'activity', activity: running ? { running: { ...running } } : {} });
   }
 
-  /** A manual answer is given once; what was attested or entered is not silently replaced. */
-  private ensureUnanswered(step: Step): void {
-    const st = this.current.steps[step.id];
-    if (st?.status === 'passed') {
-      throw new InputError(`"${step.title}" (${step.id}) was already answered at ${st.completedAt}`, 'the journal keeps the first answer; if it was wrong, record a NO-GO with the correction as remediation and start a new run');
+  /**
+   * Runs one attempt of a command or check step (a retry when it ran
+   * before). One automated attempt at a time; its requires must have
+   * passed. `signal` (or `cancel()`) stops it: recorded as cancelled.
+   */
+  async runStep(id: string, opts: { signal?: AbortSignal } = {}): Promise<IntentResult> {
+    const step = this.findStep(id);
+    if (!step) return refuse(`unknown step "${id}"`);
+    const allowed = this.actionsFor(id).run;
+    if (!allowed.ok) return refused(allowed);
+    if (step.kind !== 'command' && step.kind !== 'check') return refuse(`${describe(step)} is not run`);
+    const n = (this.state.steps[id]?.attempts.length ?? 0) + 1;
+    const controller = new AbortController();
+    const onAbort = () => this.cancel();
+    opts.signal?.addEventListener('abort', onAbort);
+    this.running = { info: { step: id, attempt: n, startedAt: this.clock().toISOString(), cancelling: false }, controller };
+    this.setActivity(this.running.info);
+    try {
+      if (opts.signal?.aborted) controller.abort();
+      const dir = attemptDir(this.bundleDir, id, n);
+      mkdirDurable(dir);
+      const ctx = this.refContext();
+      const common = { dir, bundleDir: this.bundleDir, secrets: this.secrets, signal: controller.signal, clock: this.clock };
+      let attempt: () => Promise<AttemptFacts>;
+      if (step.kind === 'command') {
+        const cmd = resolveCommand(step, this.runbookDir, ctx);
+        this.append({
+          type: 'step.started',
+          step: id,
+          attempt: n,
+          by: this.operator,
+          command: { display: this.mask(cmd.display), ...(cmd.argv ? { argv: cmd.argv.map((a) => this.mask(a)) } : { shell: this.mask(cmd.shellCommand!) }), cwd: cmd.cwd, expect_exit: cmd.expectExit, ...(cmd.pinCommit ? { pin_commit: cmd.pinCommit } : {}) },
+        });
+        attempt = () => runStepAttempt({ ...common, kind: 'command', step, cmd, tail: this.output.open(id, n) });
+      } else {
+        const params = resolveCheckParams(step, ctx);
+        const cwd = resolveCwd(step.cwd, this.runbookDir, ctx);
+        this.append({ type: 'step.started', step: id, attempt: n, by: this.operator, check: { name: step.check, params, cwd } });
+        attempt = () => runStepAttempt({ ...common, kind: 'check', step, params, cwd, tail: this.output.open(id, n) });
+      }
+      const finished = await this.evidenceOrInterrupt(id, n, attempt);
+      this.append({ type: 'step.finished', step: id, attempt: n, ...finished });
+      return OK;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      this.output.end(id, n);
+      this.running = undefined;
+      this.setActivity(undefined);
     }
   }
 
-  /** Runs one attempt of a command or check step. */
-  async runStep(id: string, opts: { onOutput?: OutputListener; signal?: AbortSignal } = {}): Promise<void> {
-    const step = this.step(id);
-    this.ensureOpen(step);
-    if (step.kind !== 'command' && step.kind !== 'check') throw new InputError(`step "${id}" is a ${step.kind} step; it is not run but answered`, 'confirm, fill in or sign it instead');
-    const n = (this.current.steps[id]?.attempts.length ?? 0) + 1;
-    const dir = attemptDir(this.bundleDir, id, n);
-    mkdirDurable(dir);
-    const ctx = this.refContext();
-    if (step.kind === 'command') {
-      const cmd = resolveCommand(step, this.runbookDir, ctx);
-      this.append({
-        type: 'step.started',
-        step: id,
-        attempt: n,
-        by: this.operator,
-        command: { display: maskSecrets(cmd.display, this.secrets), ...(cmd.argv ? { argv: cmd.argv.map((a) => maskSecrets(a, this.secrets)) } : { shell: maskSecrets(cmd.shellCommand!, this.secrets) }), cwd: cmd.cwd, expect_exit: cmd.expectExit, ...(cmd.pinCommit ? { pin_commit: cmd.pinCommit } : {}) },
-      });
-      const finished = await this.evidenceOrInterrupt(id, n, () => runStepAttempt({ kind: 'command', step, cmd, dir, bundleDir: this.bundleDir, secrets: this.secrets, onOutput: opts.onOutput, signal: opts.signal }));
-      this.append({ type: 'step.finished', step: id, attempt: n, ...finished });
-    } else {
-      const params = resolveCheckParams(step, ctx);
-      const cwd = resolveCwd(step.cwd, this.runbookDir, ctx);
-      this.append({ type: 'step.started', step: id, attempt: n, by: this.operator, check: { name: step.check, params, cwd } });
-      const finished = await this.evidenceOrInterrupt(id, n, () => runStepAttempt({ kind: 'check', step, params, cwd, dir, bundleDir: this.bundleDir, secrets: this.secrets, onOutput: opts.onOutput, signal: opts.signal }));
-      this.append({ type: 'step.finished', step: id, attempt: n, ...finished });
-    }
+  /** Cancels the running attempt: its process group is stopped and it is recorded as cancelled. */
+  cancel(): IntentResult {
+    const running = this.running;
+    if (!running) return refuse('no step is running');
+    if (running.info.cancelling) return refuse(`"${running.info.step}" is already being cancelled`);
+    running.info.cancelling = true;
+    this.setActivity(running.info);
+    running.controller.abort();
+    return OK;
   }
 
   /**
@@ -269,105 +139,127 @@ export class Session {
    * attempt is recorded as interrupted — never as passed or failed — and the
    * error goes on to the CLI, which exits 3: free space, then resume.
    */
-  private async evidenceOrInterrupt<T>(id: string, n: number, attempt: () => Promise<T>): Promise<T> {
+  private async evidenceOrInterrupt(id: string, n: number, attempt: () => Promise<AttemptFacts>): Promise<AttemptFacts> {
     try {
       return await attempt();
     } catch (err) {
-      if (err instanceof EvidenceWriteError && !this.journal.failed) {
-        this.append({ type: 'step.interrupted', step: id, attempt: n, reason: `cannot write the evidence: ${err.code ?? 'error'} at ${relative(this.bundleDir, err.path) || err.path}` });
+      if (err instanceof EvidenceWriteError) {
+        this.setHealth({ ...this.health, journal: { failed: err.message, code: err.code } });
+        if (!this.journal.failed) this.append({ type: 'step.interrupted', step: id, attempt: n, reason: `cannot write the evidence: ${err.code ?? 'error'} at ${relative(this.bundleDir, err.path) || err.path}` });
       }
       throw err;
     }
   }
 
-  skip(id: string, reason: string): void {
-    const step = this.step(id);
-    this.ensureOpen(step);
-    if (step.kind === 'decision') throw new InputError(`the decision "${id}" cannot be skipped`, 'record NO-GO with a remediation plan instead; NO-GO is always available');
-    if (!reason.trim()) throw new InputError(`skipping "${id}" needs a reason`, 'say why the step is skipped; it is recorded as a waiver');
+  /** The step, if `kind` may be answered on it now; else the refusal. */
+  private answerable<K extends Step['kind']>(id: string, kind: K): Extract<Step, { kind: K }> | Refusal {
+    const step = this.findStep(id);
+    if (!step) return refuse(`unknown step "${id}" in runbook ${this.runbook.id}`);
+    if (step.kind !== kind) return refuse(`${describe(step)} is a ${step.kind} step, not a ${kind} step`, 'answer it with what its kind needs (see docs/runbook-format.md)');
+    const allowed = this.actionsFor(id).answer;
+    return allowed.ok ? (step as Extract<Step, { kind: K }>) : refused(allowed);
+  }
+
+  skip(id: string, reason: string): IntentResult {
+    const step = this.findStep(id);
+    if (!step) return refuse(`unknown step "${id}"`);
+    const allowed = this.actionsFor(id).skip;
+    if (!allowed.ok) return refused(allowed);
+    if (!reason.trim()) return refuse(`skipping "${id}" needs a reason`, 'say why the step is skipped; it is recorded as a waiver', { reason: 'a reason is required' });
     this.append({ type: 'step.skipped', step: id, reason: this.mask(reason.trim()), by: this.operator });
+    return OK;
   }
 
-  confirm(id: string, answer: { note?: string; link?: string } = {}): void {
-    const step = this.step(id);
-    this.ensureOpen(step);
-    this.ensureUnanswered(step);
-    if (step.kind !== 'confirm') throw new InputError(`step "${id}" is a ${step.kind} step, not a confirm step`, 'answer it with what its kind needs (see docs/runbook-format.md)');
-    if (step.note === 'required' && !answer.note?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a note`, 'add a note saying what was checked');
-    if (step.link === 'required' && !answer.link?.trim()) throw new InputError(`confirming "${step.title}" (${id}) needs a link`, 'add a link to the evidence (a URL)');
-    if (answer.link && !URL.canParse(answer.link)) throw new InputError(`the link for "${id}" is not a URL: ${answer.link}`, 'write a full URL such as https://…');
-    this.append({ type: 'step.confirmed', step: id, by: this.operator, statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), ...(answer.note ? { note: this.mask(answer.note) } : {}), ...(answer.link ? { link: this.mask(answer.link) } : {}) });
+  confirm(id: string, answer: { note?: string; link?: string } = {}): IntentResult {
+    const step = this.answerable(id, 'confirm');
+    if ('ok' in step) return step;
+    const fields: Record<string, string> = {};
+    if (step.note === 'required' && !answer.note?.trim()) fields.note = `confirming "${step.title}" (${id}) needs a note`;
+    if (step.link === 'required' && !answer.link?.trim()) fields.link = `confirming "${step.title}" (${id}) needs a link`;
+    else if (answer.link && !URL.canParse(answer.link)) fields.link = `the link for "${id}" is not a URL: ${this.mask(answer.link)}`;
+    if (Object.keys(fields).length) return refuse(Object.values(fields), fields.link ? 'write a full URL such as https://…' : 'add a note saying what was checked', fields);
+    this.append({ type: 'step.confirmed', step: id, by: this.operator, statement: this.mask(render(step.statement, this.refContext())), ...(answer.note ? { note: this.mask(answer.note) } : {}), ...(answer.link ? { link: this.mask(answer.link) } : {}) });
+    return OK;
   }
 
-  recordInput(id: string, values: Record<string, string>): void {
-    const step = this.step(id);
-    this.ensureOpen(step);
-    this.ensureUnanswered(step);
-    if (step.kind !== 'input') throw new InputError(`step "${id}" is a ${step.kind} step, not an input step`, 'answer it with what its kind needs (see docs/runbook-format.md)');
+  recordInput(id: string, values: Record<string, string>): IntentResult {
+    const step = this.answerable(id, 'input');
+    if ('ok' in step) return step;
     const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
-    const problems = validateInput(step, clean);
-    if (problems.length) throw new InputError(`"${step.title}" (${id}): ${problems.join('; ')}`, 'correct the values and enter them again');
+    const fields = validateFields(step, clean);
+    if (Object.keys(fields).length) return refuse(`"${step.title}" (${id}): ${Object.values(fields).join('; ')}`, 'correct the values and enter them again', fields);
     this.append({ type: 'input.recorded', step: id, by: this.operator, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.mask(v)])) });
+    return OK;
   }
 
-  /** Renders the notice over recorded inputs; the caller shows it before confirming it was sent. */
-  renderNotice(id: string): string {
-    const step = this.step(id);
-    if (step.kind !== 'notice') throw new InputError(`step "${id}" is not a notice`, 'use a notice step id');
-    return maskSecrets(render(step.template, this.refContext()), this.secrets);
+  /** The notice as it would be sent now, over the recorded inputs (masked); undefined if `id` is not a notice. */
+  renderNotice(id: string): string | undefined {
+    const step = this.findStep(id);
+    if (step?.kind !== 'notice') return undefined;
+    return this.mask(render(step.template, this.refContext()));
   }
 
-  sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): void {
-    const step = this.step(id);
-    this.ensureOpen(step);
-    this.ensureUnanswered(step);
-    if (step.kind !== 'notice') throw new InputError(`step "${id}" is a ${step.kind} step, not a notice`, 'answer it with what its kind needs');
-    const text = this.renderNotice(id);
+  sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): IntentResult {
+    const step = this.answerable(id, 'notice');
+    if ('ok' in step) return step;
+    const text = this.renderNotice(id)!;
     const unresolved = text.match(/\$\{[^}]+\}/g);
-    if (unresolved) throw new InputError(`notice "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
+    if (unresolved) return refuse(`notice "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
     const rel = `notices/${id}.md`;
     mkdirDurable(join(this.bundleDir, 'notices'));
     writeFileDurable(join(this.bundleDir, rel), text);
-    const channel = opts.channel ?? (step.channel ? this.mask(render(step.channel, this.refContext())) : undefined);
-    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: opts.sentAt ?? this.now().toISOString(), text: { file: rel, bytes: Buffer.byteLength(text), sha256: sha256(text) } });
+    const channel = opts.channel ? this.mask(opts.channel) : step.channel ? this.mask(render(step.channel, this.refContext())) : undefined;
+    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: opts.sentAt ?? this.clock().toISOString(), text: { file: rel, bytes: Buffer.byteLength(text), sha256: sha256(text) } });
+    return OK;
   }
 
-  sign(id: string, role: string, name: string): void {
-    const step = this.step(id);
-    this.ensureOpen(step);
-    if (step.kind !== 'signoff') throw new InputError(`step "${id}" is a ${step.kind} step, not a sign-off`, 'answer it with what its kind needs');
-    if (!step.roles.includes(role)) throw new InputError(`role "${role}" does not sign "${step.title}" (${id})`, `the roles are: ${step.roles.join(', ')}`);
-    if (!name.trim()) throw new InputError(`the sign-off of ${role} needs the approver's name`, 'enter the full name of the person signing');
-    this.append({ type: 'signoff.recorded', step: id, role, name: this.mask(name.trim()), statement: maskSecrets(render(step.statement, this.refContext()), this.secrets), evidence_digest: evidenceDigest(this.current), by: this.operator });
+  sign(id: string, role: string, name: string): IntentResult {
+    const step = this.answerable(id, 'signoff');
+    if ('ok' in step) return step;
+    if (!step.roles.includes(role)) return refuse(`role "${role}" does not sign "${step.title}" (${id})`, `the roles are: ${step.roles.join(', ')}`);
+    if (!name.trim()) return refuse(`the sign-off of ${role} needs the approver's name`, 'enter the full name of the person signing', { [role]: 'the signer\'s name is required' });
+    this.append({ type: 'signoff.recorded', step: id, role, name: this.mask(name.trim()), statement: this.mask(render(step.statement, this.refContext())), evidence_digest: evidenceDigest(this.state), by: this.operator });
+    return OK;
   }
 
-  declareTrigger(triggerId: string, note: string): void {
-    if (this.current.closed || this.current.decision) throw new InputError(`the run is ${this.current.closed ? 'closed' : 'decided'}; trigger "${triggerId}" cannot be declared in it`, 'declare it in the rollback runbook\'s run, or in a new run');
+  declareTrigger(triggerId: string, note: string): IntentResult {
+    const settled = runSettled(this.state);
+    if (!settled.ok) return refuse(`${settled.reason}; trigger "${triggerId}" cannot be declared in it`, 'declare it in the rollback runbook\'s run, or in a new run');
     const trigger = this.runbook.triggers?.find((t) => t.id === triggerId);
-    if (!trigger) throw new InputError(`unknown rollback trigger "${triggerId}"`, `the runbook's triggers are: ${(this.runbook.triggers ?? []).map((t) => t.id).join(', ') || 'none'}`);
+    if (!trigger) return refuse(`unknown rollback trigger "${triggerId}"`, `the runbook's triggers are: ${(this.runbook.triggers ?? []).map((t) => t.id).join(', ') || 'none'}`);
     this.append({ type: 'trigger.declared', trigger: triggerId, severity: trigger.severity, note: this.mask(note), by: this.operator });
+    return OK;
   }
 
-  clearTrigger(triggerId: string, note: string): void {
-    if (!this.current.triggers.some((t) => t.id === triggerId && t.open)) throw new InputError(`trigger "${triggerId}" is not open`, 'only an open trigger can be cleared');
-    if (!note.trim()) throw new InputError('clearing a trigger needs a note', 'say why the trigger no longer applies');
+  clearTrigger(triggerId: string, note: string): IntentResult {
+    const settled = runSettled(this.state);
+    if (!settled.ok) return refused(settled);
+    if (!this.state.triggers.some((t) => t.id === triggerId && t.open)) return refuse(`trigger "${triggerId}" is not open`, 'only an open trigger can be cleared');
+    if (!note.trim()) return refuse('clearing a trigger needs a note', 'say why the trigger no longer applies', { note: 'a reason is required' });
     this.append({ type: 'trigger.cleared', trigger: triggerId, note: this.mask(note), by: this.operator });
+    return OK;
   }
 
-  /** The unmet conditions for an option right now (empty = selectable). */
+  /** The GO lock for every option of the decision now (each selectable or not, with its unmet conditions). */
+  lockStatus(decisionId: string): OptionStatus[] {
+    const step = this.findStep(decisionId);
+    return step?.kind === 'decision' ? lockStatus(this.runbook, this.state, step, this.clock()) : [];
+  }
+
+  /** The unmet conditions for an option right now, in words (empty = selectable). */
   gate(decisionId: string, attempt: DecisionAttempt): string[] {
-    const step = this.step(decisionId);
-    if (step.kind !== 'decision') return [`step "${decisionId}" is not a decision`];
-    return gateProblems(this.runbook, this.current, step, attempt, this.now());
+    const step = this.findStep(decisionId);
+    if (step?.kind !== 'decision') return [`step "${decisionId}" is not a decision`];
+    return gateProblems(this.runbook, this.state, step, attempt, this.clock());
   }
 
-  /** Records the decision, or the refusal with every reason. */
-  decide(decisionId: string, attempt: DecisionAttempt): { ok: true } | { ok: false; reasons: string[] } {
-    const step = this.step(decisionId);
-    if (step.kind !== 'decision') throw new InputError(`step "${decisionId}" is a ${step.kind} step, not a decision`, 'use the decision step id');
+  /** Records the decision, or — when the GO lock holds — the journaled refusal with every reason. */
+  decide(decisionId: string, attempt: DecisionAttempt): { ok: true } | { ok: false; reasons: string[]; hint?: string } {
+    const step = this.answerable(decisionId, 'decision');
+    if ('ok' in step) return step;
     // One clock for the gate and the event: verify replays the gate at the event's time.
-    const at = this.now();
-    const reasons = gateProblems(this.runbook, this.current, step, attempt, at);
+    const at = this.clock();
+    const reasons = gateProblems(this.runbook, this.state, step as DecisionStep, attempt, at);
     if (reasons.length) {
       this.append({ type: 'decision.refused', step: decisionId, option: attempt.option, reasons, by: this.operator }, at);
       return { ok: false, reasons };
@@ -381,114 +273,25 @@ export class Session {
       go: option.go,
       confirmed_text: attempt.confirmedText,
       ...(attempt.remediation ? { remediation: this.mask(attempt.remediation) } : {}),
-      evidence_digest: evidenceDigest(this.current),
+      evidence_digest: evidenceDigest(this.state),
       by: this.operator,
     }, at);
     return { ok: true };
   }
 
-  pause(reason: string, waitingFor?: string): void {
+  /** Records that the run pauses here (resumable); refused once the run is closed. */
+  pause(reason: string, waitingFor?: string): IntentResult {
+    if (this.state.closed) return refuse('the run is closed; there is nothing to pause');
     this.append({ type: 'run.paused', reason, ...(waitingFor ? { waiting_for: waitingFor } : {}) });
+    return OK;
   }
 
-  /** Writes manifest.json, decision-record.md and SHA256SUMS for the bundle as it stands. */
-  async writeSummaries(): Promise<ManifestOutcome> {
-    const now = this.now();
-    const started = this.journal.events[0] as Extract<JournalEvent, { type: 'run.started' }>;
-    const manifest = buildManifest(this.runbook, this.current, this.journal.events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
-    writeFileDurable(join(this.bundleDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileDurable(join(this.bundleDir, DECISION_RECORD), renderDecisionRecord(this.runbook, this.current, manifest, now));
-    await writeSums(this.bundleDir, recordedDigests(this.journal.events));
-    return manifest.outcome;
-  }
-
-  /** Closes the run (no further changes) and writes the final summaries. */
-  async close(): Promise<ManifestOutcome> {
-    if (!this.current.closed) {
-      const outcome = outcomeOf(this.runbook, this.current);
-      this.append({ type: 'run.closed', outcome, summary: closingSummary(outcome, this.current) });
-    }
-    return this.writeSummaries();
-  }
-
-  /** Releases the bundle (the lock); the journal stays as written. */
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.journal.close();
-    releaseLock(this.bundleDir);
-  }
-
-  /** A path as the operator should see it: relative below the cwd, else absolute. */
-  relative(path: string): string {
-    const rel = relative(process.cwd(), path);
-    return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+  protected override onRelease(): void {
+    this.output.stop();
   }
 }
 
-/** Digests the journal already holds for log files, so closing does not re-read them. */
-function recordedDigests(events: readonly JournalEvent[]): Map<string, { bytes: number; sha256: string }> {
-  const known = new Map<string, { bytes: number; sha256: string }>();
-  for (const ev of events) {
-    if (ev.type !== 'step.finished' || !ev.result) continue;
-    for (const rec of [ev.result.stdout, ev.result.stderr, ev.result.combined]) known.set(rec.file, rec);
-  }
-  return known;
-}
-
-/**
- * Vars for a resumed run. The journal holds secret values masked, so those
- * come again from --var or the var's environment variable.
- */
-function resumeVars(runbook: Runbook, recorded: Record<string, string>, given: Record<string, string>, onError: () => void): Record<string, string> {
-  const vars = { ...recorded };
-  const notSecret = Object.keys(given).filter((k) => recorded[k] !== '***');
-  if (notSecret.length) {
-    onError();
-    throw new InputError(
-      `--var ${notSecret.join(', ')}: only secret vars are given again on resume; the others keep the values the run started with (${notSecret.map((k) => (k in recorded ? `${k}=${recorded[k]}` : `${k} is not a var of this run`)).join('; ')})`,
-      'remove those --var flags; to run with other values, start a new run',
-    );
-  }
-  const missing: string[] = [];
-  for (const [name, value] of Object.entries(recorded)) {
-    if (value !== '***') continue;
-    const decl = runbook.vars?.[name];
-    const fromEnv = decl?.env ? process.env[decl.env] : undefined;
-    const v = given[name] ?? fromEnv;
-    if (v === undefined) missing.push(name);
-    else vars[name] = v;
-  }
-  if (missing.length) {
-    onError();
-    throw new InputError(`the secret var(s) ${missing.join(', ')} are not stored in the bundle`, `pass them again: ${missing.map((m) => `--var ${m}=...`).join(' ')}`);
-  }
-  return vars;
-}
-
-function closingSummary(outcome: ManifestOutcome, state: RunState): string {
-  if (state.decision) return `${state.decision.label}${state.decision.remediation ? ` — remediation: ${state.decision.remediation}` : ''}`;
-  return outcome;
-}
-
-function loadOrThrow(file: string, checkRollbackPath = true): LoadedRunbook {
-  const r = loadRunbook(file, checkRollbackPath ? {} : { checkRollbackPath: false, bundleCopy: true });
-  if (!r.ok) {
-    const text = r.diagnostics.map(formatDiagnostic).join('\n');
-    throw new InputError(`${file} is not a valid runbook:\n${text}`, `fix it and check with \`cutover lint ${file}\``);
-  }
-  return r.loaded;
-}
-
-/** manifest.json describes the journal as it ends, and SHA256SUMS (written last) lists that manifest. */
-function summariesComplete(bundleDir: string, lastHash: string): boolean {
-  try {
-    const manifestText = readFileSync(join(bundleDir, MANIFEST));
-    const manifest = JSON.parse(manifestText.toString('utf8')) as { journal?: { last_hash?: string } };
-    const sums = readFileSync(join(bundleDir, SUMS), 'utf8');
-    return manifest.journal?.last_hash === lastHash && sums.split('\n').includes(`${sha256(manifestText)}  ${MANIFEST}`);
-  } catch {
-    return false;
-  }
+function refused(p: Permission): Refusal {
+  return p.ok ? refuse('refused') : refuse(p.reason, p.hint);
 }
 

@@ -112,8 +112,8 @@ describe('manual answers are given once', () => {
       session.confirm('rc');
       session.recordInput('meeting', { channel: '#one' });
       const events = session.events.length;
-      expect(() => session.confirm('rc')).toThrow(/was already answered/);
-      expect(() => session.recordInput('meeting', { channel: '#two' })).toThrow(/was already answered/);
+      expect(session.confirm('rc')).toMatchObject({ ok: false, reasons: [expect.stringMatching(/was already answered/)] });
+      expect(session.recordInput('meeting', { channel: '#two' })).toMatchObject({ ok: false, reasons: [expect.stringMatching(/was already answered/)] });
       expect(session.events.length).toBe(events);
       expect(session.state.inputs.meeting).toEqual({ channel: '#one' });
     } finally {

@@ -6,13 +6,14 @@ import { drivePlain } from '../../plain/drive.js';
 import { LineReporter } from '../../plain/reporter.js';
 import { loadAnswers, type Answers } from '../../session/answers.js';
 import { loadRunbook } from '../../runbook/load.js';
+import { Conductor } from '../../session/conductor.js';
 import type { Session } from '../../session/session.js';
 
 export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[] }): Promise<number> {
   try {
     const answers = opts.answers;
     const reporter = new LineReporter((t) => opts.io.out(t));
-    const result = await drivePlain(session, answers, reporter, { retry: opts.retry });
+    const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
     return result.exitCode;
   } finally {
     session.release();

@@ -1,0 +1,201 @@
+// Opening a run's bundle: a new run (validate runbook, mode and vars, create
+// the bundle, journal run.started) or an existing one to resume (lock,
+// repair a torn journal tail, check the runbook copy, vars again). Both
+// return the parts a Session is made of; every refusal is an InputError and
+// leaves nothing half-made.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { JournalEvent } from '../engine/events.js';
+import { createBundleDir, isBundleDir, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
+import { sha256 } from '../evidence/canonical.js';
+import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
+import { formatDiagnostic } from '../runbook/diagnostics.js';
+import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
+import { buildPlan, type PreflightProblem } from '../runbook/preflight.js';
+import type { Mode, Runbook } from '../runbook/types.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { writeFileDurable } from '../shared/durable.js';
+import { InputError } from '../shared/errors.js';
+import { VERSION } from '../version.js';
+import { resolveOperator } from './identity.js';
+import { acquireLock, releaseLock } from './lock.js';
+import { secretNamesIn, secretsFor } from './secrets.js';
+
+export interface StartOptions {
+  runbookPath: string;
+  mode: Mode;
+  vars: Record<string, string>;
+  evidenceDir?: string;
+  operator?: string;
+  /** The run's clock (tests move it); default the system clock. */
+  now?: Clock;
+}
+
+export interface ResumeOptions {
+  operator?: string;
+  vars?: Record<string, string>;
+  now?: Clock;
+}
+
+/** What a Session is made of. */
+export interface RunParts {
+  bundleDir: string;
+  runbook: Runbook;
+  runbookDir: string;
+  operator: string;
+  journal: Journal;
+  /** Secret values, masked wherever text is written or shown. */
+  secrets: string[];
+  /** Var values as given, secrets included; the journal holds them masked. */
+  vars: Record<string, string>;
+  clock: Clock;
+  preflight: PreflightProblem[];
+}
+
+export function openNewRun(opts: StartOptions): RunParts {
+  const clock = opts.now ?? systemClock;
+  const loaded = loadOrThrow(opts.runbookPath);
+  const rb = loaded.runbook;
+  if (!rb.modes.includes(opts.mode)) {
+    throw new InputError(`${opts.runbookPath}: this runbook may not run in ${opts.mode} mode (it allows: ${rb.modes.join(', ')})`, `run it with --mode ${rb.modes[0]}`);
+  }
+  const plan = buildPlan(loaded, opts.vars);
+  const varProblems = plan.problems.filter((p) => !p.step && /^(--)?var /.test(p.message));
+  if (varProblems.length) {
+    throw new InputError(`${opts.runbookPath}: ${varProblems.map((p) => p.message).join('; ')}`, varProblems.map((p) => p.hint).join('; '));
+  }
+  const operator = resolveOperator(opts.operator);
+  const secrets = secretsFor(rb, plan.vars);
+  const at = clock();
+  const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
+  writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text);
+  acquireLock(bundleDir);
+  const journal = Journal.create(join(bundleDir, JOURNAL_FILE));
+  const secretVarNames = secretNamesIn(rb, Object.keys(plan.vars));
+  journal.append(
+    {
+      type: 'run.started',
+      run_id: `${rb.id}@${at.toISOString()}`,
+      rehearsal: opts.mode === 'rehearsal',
+      mode: opts.mode,
+      operator,
+      runbook: { id: rb.id, title: rb.title, version: rb.version, file: resolve(opts.runbookPath), sha256: loaded.sha256 },
+      baseline: plan.ctx.baseline,
+      target: plan.ctx.target,
+      vars: Object.fromEntries(Object.entries(plan.vars).map(([k, v]) => [k, secretVarNames.has(k) ? '***' : v])),
+      host: hostname(),
+      cutover_version: VERSION,
+    },
+    at,
+  );
+  return { bundleDir, runbook: rb, runbookDir: dirname(resolve(opts.runbookPath)), operator, journal, secrets, vars: plan.vars, clock, preflight: plan.problems };
+}
+
+/** Opens a bundle to continue its run; `closed` says only the closing summaries are left to write. */
+export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunParts & { closed: boolean } {
+  const clock = opts.now ?? systemClock;
+  if (!isBundleDir(bundleDir)) {
+    throw new InputError(`${bundleDir}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory that `cutover run` printed, e.g. evidence/20261121T140500Z_service-v3-cutover-day');
+  }
+  const onDisk = readJournal(join(bundleDir, JOURNAL_FILE)).events;
+  const closed = onDisk.find((e) => e.type === 'run.closed');
+  // A crash between run.closed and the closing summaries leaves them to write: only that is done then.
+  if (closed?.type === 'run.closed' && summariesComplete(bundleDir, onDisk[onDisk.length - 1]!.hash)) {
+    throw new InputError(`${bundleDir}: the run is closed (outcome ${closed.outcome} at ${closed.at}); there is nothing to resume`, 'start a new run; `cutover report` and `cutover verify` read this one');
+  }
+  acquireLock(bundleDir);
+  // Every refusal below leaves the bundle as it was, lock included.
+  let journal: Journal | undefined;
+  try {
+    try {
+      journal = Journal.open(join(bundleDir, JOURNAL_FILE));
+    } catch (err) {
+      if (err instanceof JournalCorruptError) {
+        throw new InputError(`${err.file}: the journal is damaged and cannot be resumed: ${err.problems.join('; ')}`, 'run `cutover verify` on the bundle to see every problem; start a new run if the evidence was tampered with');
+      }
+      throw err;
+    }
+    const started = journal.events[0];
+    if (!started || started.type !== 'run.started') {
+      throw new InputError(`${bundleDir}/${JOURNAL_FILE}: the journal has no run.started event`, 'the bundle is not usable; start a new run');
+    }
+    const copy = join(bundleDir, RUNBOOK_COPY);
+    const loaded = loadOrThrow(copy, false);
+    if (loaded.sha256 !== started.runbook.sha256) {
+      throw new InputError(`${copy}: the runbook copy does not match the digest recorded when the run started`, 'the bundle was modified; run `cutover verify` on it');
+    }
+    removeStaleTempFiles(bundleDir);
+    const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {});
+    return {
+      bundleDir,
+      runbook: loaded.runbook,
+      runbookDir: dirname(started.runbook.file),
+      operator: resolveOperator(opts.operator ?? started.operator),
+      journal,
+      secrets: secretsFor(loaded.runbook, vars),
+      vars,
+      clock,
+      preflight: [],
+      closed: closed !== undefined,
+    };
+  } catch (err) {
+    journal?.close();
+    releaseLock(bundleDir);
+    throw err;
+  }
+}
+
+/**
+ * Vars for a resumed run. The journal holds secret values masked, so those
+ * come again from --var or the var's environment variable.
+ */
+function resumeVars(runbook: Runbook, recorded: Record<string, string>, given: Record<string, string>): Record<string, string> {
+  const vars = { ...recorded };
+  const notSecret = Object.keys(given).filter((k) => recorded[k] !== '***');
+  if (notSecret.length) {
+    throw new InputError(
+      `--var ${notSecret.join(', ')}: only secret vars are given again on resume; the others keep the values the run started with (${notSecret.map((k) => (k in recorded ? `${k}=${recorded[k]}` : `${k} is not a var of this run`)).join('; ')})`,
+      'remove those --var flags; to run with other values, start a new run',
+    );
+  }
+  const missing: string[] = [];
+  for (const [name, value] of Object.entries(recorded)) {
+    if (value !== '***') continue;
+    const decl = runbook.vars?.[name];
+    const fromEnv = decl?.env ? process.env[decl.env] : undefined;
+    const v = given[name] ?? fromEnv;
+    if (v === undefined) missing.push(name);
+    else vars[name] = v;
+  }
+  if (missing.length) {
+    throw new InputError(`the secret var(s) ${missing.join(', ')} are not stored in the bundle`, `pass them again: ${missing.map((m) => `--var ${m}=...`).join(' ')}`);
+  }
+  return vars;
+}
+
+function loadOrThrow(file: string, checkRollbackPath = true): LoadedRunbook {
+  const r = loadRunbook(file, checkRollbackPath ? {} : { checkRollbackPath: false, bundleCopy: true });
+  if (!r.ok) {
+    const text = r.diagnostics.map(formatDiagnostic).join('\n');
+    throw new InputError(`${file} is not a valid runbook:\n${text}`, `fix it and check with \`cutover lint ${file}\``);
+  }
+  return r.loaded;
+}
+
+/** manifest.json describes the journal as it ends, and SHA256SUMS (written last) lists that manifest. */
+function summariesComplete(bundleDir: string, lastHash: string): boolean {
+  try {
+    const manifestText = readFileSync(join(bundleDir, MANIFEST));
+    const manifest = JSON.parse(manifestText.toString('utf8')) as { journal?: { last_hash?: string } };
+    const sums = readFileSync(join(bundleDir, SUMS), 'utf8');
+    return manifest.journal?.last_hash === lastHash && sums.split('\n').includes(`${sha256(manifestText)}  ${MANIFEST}`);
+  } catch {
+    return false;
+  }
+}
+
+/** The last event of a journal (for a record just opened). */
+export function lastEvent(journal: Journal): JournalEvent {
+  return journal.events[journal.events.length - 1]!;
+}

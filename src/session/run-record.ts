@@ -1,0 +1,178 @@
+// The record of one run: its journal, the state folded from it, and the
+// notifications front ends listen to. Every event is appended (written and
+// fsync'd) first; only then is the state folded, an immutable snapshot made
+// and the listeners told. The closing summaries are written from here too.
+import { join, relative } from 'node:path';
+import type { EventBody, JournalEvent, RunOutcome } from '../engine/events.js';
+import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
+import { DECISION_RECORD, MANIFEST, writeSums } from '../evidence/bundle.js';
+import type { Journal } from '../evidence/journal.js';
+import { buildManifest, outcomeOf, renderDecisionRecord } from '../evidence/record.js';
+import type { RefContext } from '../runbook/resolve.js';
+import type { PreflightProblem } from '../runbook/preflight.js';
+import type { Runbook, Step } from '../runbook/types.js';
+import type { Clock } from '../shared/clock.js';
+import { writeFileDurable } from '../shared/durable.js';
+import { EvidenceWriteError, InputError } from '../shared/errors.js';
+import { releaseLock } from './lock.js';
+import { Notifier, snapshotOf, type Health, type Listener, type Snapshot } from './notifications.js';
+import type { RunParts } from './open.js';
+import { lastEvent } from './open.js';
+import { maskSecrets } from './secrets.js';
+
+export class RunRecord {
+  readonly bundleDir: string;
+  readonly runbook: Runbook;
+  readonly runbookDir: string;
+  readonly operator: string;
+  readonly preflight: PreflightProblem[];
+  /** The run's one clock (session, runner, deadlines, GO lock, reporters). */
+  readonly clock: Clock;
+  protected readonly journal: Journal;
+  protected readonly secrets: string[];
+  protected readonly vars: Record<string, string>;
+  protected readonly notifier = new Notifier();
+  /** The fold's working state; never handed out (listeners get snapshots). */
+  private readonly current: RunState;
+  private snap: Snapshot;
+  private healthNow: Health = { journal: 'ok' };
+  private readonly stepsById: Map<string, Step>;
+  private released = false;
+
+  protected constructor(parts: RunParts) {
+    this.bundleDir = parts.bundleDir;
+    this.runbook = parts.runbook;
+    this.runbookDir = parts.runbookDir;
+    this.operator = parts.operator;
+    this.journal = parts.journal;
+    this.secrets = parts.secrets;
+    this.vars = parts.vars;
+    this.clock = parts.clock;
+    this.preflight = parts.preflight;
+    this.stepsById = new Map(stepsInOrder(this.runbook).map((st) => [st.id, st]));
+    this.current = foldEvents(this.runbook, this.journal.events);
+    this.snap = snapshotOf(this.current, lastEvent(this.journal));
+    this.notifier.onListenerError((message) => this.setHealth({ ...this.healthNow, listener: message }));
+  }
+
+  /** The run state as of the last journaled event (immutable). */
+  get state(): RunState {
+    return this.snap.state;
+  }
+
+  get snapshot(): Snapshot {
+    return this.snap;
+  }
+
+  get events(): readonly JournalEvent[] {
+    return this.journal.events;
+  }
+
+  get health(): Health {
+    return this.healthNow;
+  }
+
+  subscribe(listener: Listener): () => void {
+    return this.notifier.subscribe(listener);
+  }
+
+  /** The step `id`; an unknown id is the caller's input error. */
+  step(id: string): Step {
+    const step = this.findStep(id);
+    if (!step) throw new InputError(`unknown step "${id}" in runbook ${this.runbook.id}`, `the steps are: ${[...this.stepsById.keys()].join(', ')}`);
+    return step;
+  }
+
+  findStep(id: string): Step | undefined {
+    return this.stepsById.get(id);
+  }
+
+  /** Appends an event (fsync'd), folds it, and only then tells the listeners. */
+  protected append(body: EventBody, at: Date = this.clock()): JournalEvent {
+    let ev: JournalEvent;
+    try {
+      ev = this.journal.append(body, at);
+    } catch (err) {
+      if (err instanceof EvidenceWriteError) this.setHealth({ ...this.healthNow, journal: { failed: err.message, code: err.code } });
+      throw err;
+    }
+    // The same fold as foldEvents, one event at a time (no quadratic re-fold).
+    applyEvent(this.current, this.stepsById, ev);
+    this.snap = snapshotOf(this.current, ev);
+    this.notifier.emit({ kind: 'snapshot', snapshot: this.snap });
+    return ev;
+  }
+
+  protected setHealth(health: Health): void {
+    this.healthNow = health;
+    this.notifier.emit({ kind: 'health', health });
+  }
+
+  /** Text typed by people is masked like command output: a pasted token never reaches the journal. */
+  protected mask(text: string): string {
+    return maskSecrets(text, this.secrets);
+  }
+
+  protected refContext(): RefContext {
+    const s = this.current;
+    return {
+      vars: this.vars,
+      baseline: s.baseline,
+      target: s.target,
+      inputs: s.inputs,
+      run: { id: s.runId, mode: s.mode, operator: s.operator, started_at: s.startedAt, runbook: this.runbook.id, bundle: this.bundleDir },
+    };
+  }
+
+  /** Writes manifest.json, decision-record.md and SHA256SUMS for the bundle as it stands. */
+  async writeSummaries(): Promise<RunOutcome> {
+    const now = this.clock();
+    const started = this.journal.events[0] as Extract<JournalEvent, { type: 'run.started' }>;
+    const manifest = buildManifest(this.runbook, this.current, this.journal.events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
+    writeFileDurable(join(this.bundleDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileDurable(join(this.bundleDir, DECISION_RECORD), renderDecisionRecord(this.runbook, this.current, manifest, now));
+    await writeSums(this.bundleDir, recordedDigests(this.journal.events));
+    return manifest.outcome;
+  }
+
+  /** Closes the run (no further changes) and writes the final summaries. */
+  async close(): Promise<RunOutcome> {
+    if (!this.current.closed) {
+      const outcome = outcomeOf(this.runbook, this.current);
+      this.append({ type: 'run.closed', outcome, summary: closingSummary(outcome, this.current) });
+    }
+    return this.writeSummaries();
+  }
+
+  /** Releases the bundle (the lock); the journal stays as written. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease();
+    this.journal.close();
+    releaseLock(this.bundleDir);
+  }
+
+  protected onRelease(): void {}
+
+  /** A path as the operator should see it: relative below the cwd, else absolute. */
+  relative(path: string): string {
+    const rel = relative(process.cwd(), path);
+    return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+  }
+}
+
+/** Digests the journal already holds for log files, so closing does not re-read them. */
+function recordedDigests(events: readonly JournalEvent[]): Map<string, { bytes: number; sha256: string }> {
+  const known = new Map<string, { bytes: number; sha256: string }>();
+  for (const ev of events) {
+    if (ev.type !== 'step.finished' || !ev.result) continue;
+    for (const rec of [ev.result.stdout, ev.result.stderr, ev.result.combined]) known.set(rec.file, rec);
+  }
+  return known;
+}
+
+function closingSummary(outcome: RunOutcome, state: RunState): string {
+  if (state.decision) return `${state.decision.label}${state.decision.remediation ? ` — remediation: ${state.decision.remediation}` : ''}`;
+  return outcome;
+}
