@@ -2,9 +2,8 @@
 // runbook and the events, it always computes the same state — the running
 // session, `resume` and `verify` all use it.
 import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
-import { substitute } from '../runbook/vars.js';
-import { refLookup } from '../runbook/resolve.js';
 import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, RunOutcome } from './events.js';
+import { judgeAttempt } from './verdict.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted';
 
@@ -267,39 +266,4 @@ function complete(stepState: StepState, ev: JournalEvent): void {
 
 function isLatest(stepState: StepState, attempt: Attempt): boolean {
   return stepState.attempts[stepState.attempts.length - 1] === attempt;
-}
-
-/** Decides pass/fail from the recorded facts; returns the failure in words, or undefined. */
-function judgeAttempt(step: Step, ev: Extract<JournalEvent, { type: 'step.finished' }>, state: RunState): string | undefined {
-  if (step.kind === 'check') {
-    if (!ev.check) return 'no check result was recorded';
-    if (ev.check.cancelled) return 'cancelled by the operator';
-    return ev.check.passed ? undefined : `check ${ev.check.name} failed: ${ev.check.summary}`;
-  }
-  if (step.kind !== 'command') return undefined;
-  const r = ev.result;
-  if (!r) return 'no command result was recorded';
-  switch (r.outcome) {
-    case 'spawn-failed':
-      return `could not start: ${r.error ?? 'unknown error'}`;
-    case 'timed-out':
-      return `timed out after ${step.timeout ?? `${r.duration_ms} ms`}`;
-    case 'cancelled':
-      return 'cancelled by the operator';
-    case 'signaled':
-      return `killed by signal ${r.signal}`;
-    default:
-      break;
-  }
-  const expected = step.expect_exit ?? [0];
-  if (r.exit_code === null || !expected.includes(r.exit_code)) return `exit code ${r.exit_code}, expected ${expected.join(' or ')}`;
-  const failedAssertion = ev.assertions?.find((a) => !a.ok);
-  if (failedAssertion) return `output assertion failed: ${failedAssertion.assertion}`;
-  if (step.pin_commit) {
-    const pin = substitute(step.pin_commit, refLookup({ vars: state.vars, baseline: state.baseline, target: state.target }));
-    if (r.git_head === null) return `the working directory is not a git checkout, so its HEAD cannot be compared with the pinned commit ${pin}`;
-    if (r.git_head !== pin) return `git HEAD ${r.git_head} is not the pinned commit ${pin}`;
-    if (r.git_dirty === true) return `the checkout at the pinned commit ${pin} has uncommitted changes to tracked files, so this is not evidence about that commit`;
-  }
-  return undefined;
 }

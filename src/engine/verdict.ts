@@ -1,0 +1,43 @@
+// Whether a finished attempt passed, decided from the facts the journal
+// recorded (exit code, assertions, check result, git HEAD) and never from
+// anything live, so that `verify` reaches the same verdict as the session.
+import type { Step } from '../runbook/types.js';
+import { substitute } from '../runbook/vars.js';
+import { refLookup } from '../runbook/resolve.js';
+import type { JournalEvent } from './events.js';
+import type { RunState } from './fold.js';
+
+/** Decides pass/fail from the recorded facts; returns the failure in words, or undefined. */
+export function judgeAttempt(step: Step, ev: Extract<JournalEvent, { type: 'step.finished' }>, state: RunState): string | undefined {
+  if (step.kind === 'check') {
+    if (!ev.check) return 'no check result was recorded';
+    if (ev.check.cancelled) return 'cancelled by the operator';
+    return ev.check.passed ? undefined : `check ${ev.check.name} failed: ${ev.check.summary}`;
+  }
+  if (step.kind !== 'command') return undefined;
+  const r = ev.result;
+  if (!r) return 'no command result was recorded';
+  switch (r.outcome) {
+    case 'spawn-failed':
+      return `could not start: ${r.error ?? 'unknown error'}`;
+    case 'timed-out':
+      return `timed out after ${step.timeout ?? `${r.duration_ms} ms`}`;
+    case 'cancelled':
+      return 'cancelled by the operator';
+    case 'signaled':
+      return `killed by signal ${r.signal}`;
+    default:
+      break;
+  }
+  const expected = step.expect_exit ?? [0];
+  if (r.exit_code === null || !expected.includes(r.exit_code)) return `exit code ${r.exit_code}, expected ${expected.join(' or ')}`;
+  const failedAssertion = ev.assertions?.find((a) => !a.ok);
+  if (failedAssertion) return `output assertion failed: ${failedAssertion.assertion}`;
+  if (step.pin_commit) {
+    const pin = substitute(step.pin_commit, refLookup({ vars: state.vars, baseline: state.baseline, target: state.target }));
+    if (r.git_head === null) return `the working directory is not a git checkout, so its HEAD cannot be compared with the pinned commit ${pin}`;
+    if (r.git_head !== pin) return `git HEAD ${r.git_head} is not the pinned commit ${pin}`;
+    if (r.git_dirty === true) return `the checkout at the pinned commit ${pin} has uncommitted changes to tracked files, so this is not evidence about that commit`;
+  }
+  return undefined;
+}
