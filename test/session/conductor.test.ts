@@ -320,3 +320,20 @@ describe('the GO-lock status', () => {
     }
   });
 });
+
+describe('the plain reporter', () => {
+  it('prints a skip reason masked: a secret typed in it never reaches the log', async () => {
+    const { runPlain } = await import('../fixtures/engine/scenario.js');
+    process.env.CUTOVER_SKIP_TEST_TOKEN = 'sk-live-0123456789abcdef';
+    try {
+      const run = await runPlain({
+        edit: (rb) => (rb.secrets = ['CUTOVER_SKIP_TEST_TOKEN']),
+        answers: (a) => (a['optional-lint'] = { skip: 'flaky, token sk-live-0123456789abcdef expired' }),
+      });
+      expect(run.result.stdout).toContain('⊘ optional-lint skipped: flaky, token *** expired');
+      expect(run.result.stdout).not.toContain('sk-live-0123456789abcdef');
+    } finally {
+      delete process.env.CUTOVER_SKIP_TEST_TOKEN;
+    }
+  });
+});
