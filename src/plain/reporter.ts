@@ -1,13 +1,12 @@
 // The plain line reporter: one line per fact, no colour, no cursor moves —
 // safe for CI logs, pipes and `tee`. A failed step shows the tail of its
 // output; the full output is in the bundle.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep, lockStatus } from '../engine/gates.js';
 import { deadlines } from '../engine/progress.js';
 import type { Step } from '../runbook/types.js';
-import { sanitizeForTerminal } from '../runner/index.js';
+import { tailOf } from '../runner/index.js';
 import type { Session } from '../session/session.js';
 import { VERSION } from '../version.js';
 
@@ -137,26 +136,4 @@ export class LineReporter {
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
     this.write(`Verify it with: cutover verify ${session.relative(session.bundleDir)}`);
   }
-}
-
-/** The last `n` lines of a log file, read from its end only, made safe for a terminal. */
-export function tailOf(path: string, n: number): string[] {
-  let text: string;
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const len = Math.min(size, 64 * 1024);
-      const buf = Buffer.alloc(len);
-      readSync(fd, buf, 0, len, size - len);
-      text = buf.toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return [];
-  }
-  const lines = sanitizeForTerminal(text).split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.slice(-n);
 }

@@ -17,3 +17,4 @@ export { EvidenceWriteError } from '../shared/errors.js';
 export { killAllRunning } from './process-group.js';
 export { secretValuesFrom, SecretMasker } from './secret-mask.js';
 export { sanitizeForTerminal, TerminalTextFilter, MAX_DISPLAY_LINE } from './terminal-text.js';
+export { tailOf } from './log-tail.js';

@@ -8,7 +8,7 @@ import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/f
 import { DECISION_RECORD, MANIFEST, writeSums } from '../evidence/bundle.js';
 import type { Journal } from '../evidence/journal.js';
 import { buildManifest, outcomeOf, renderDecisionRecord } from '../evidence/record.js';
-import type { RefContext } from '../runbook/resolve.js';
+import { render, resolveCheckParams, resolveCommand, resolveCwd, type RefContext } from '../runbook/resolve.js';
 import type { PreflightProblem } from '../runbook/preflight.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import type { Clock } from '../shared/clock.js';
@@ -122,6 +122,40 @@ export class RunRecord {
       inputs: s.inputs,
       run: { id: s.runId, mode: s.mode, operator: s.operator, started_at: s.startedAt, runbook: this.runbook.id, bundle: this.bundleDir },
     };
+  }
+
+  /** The command or check a step would run now (masked), for a preview; undefined if it cannot be resolved yet. */
+  preview(id: string): { display: string; cwd: string } | undefined {
+    const step = this.findStep(id);
+    try {
+      if (step?.kind === 'command') {
+        const cmd = resolveCommand(step, this.runbookDir, this.refContext());
+        return { display: this.mask(cmd.display), cwd: this.mask(cmd.cwd) };
+      }
+      if (step?.kind === 'check') return { display: `check ${step.check} ${this.mask(JSON.stringify(resolveCheckParams(step, this.refContext())))}`, cwd: this.mask(resolveCwd(step.cwd, this.runbookDir, this.refContext())) };
+    } catch {
+      // a var or input it refers to is not there yet
+    }
+    return undefined;
+  }
+
+  /** The notice as it would be sent now, over the recorded inputs (masked); undefined if `id` is not a notice. */
+  renderNotice(id: string): string | undefined {
+    const step = this.findStep(id);
+    if (step?.kind !== 'notice') return undefined;
+    return this.mask(render(step.template, this.refContext()));
+  }
+
+  /** The statement a confirm or sign-off step attests, rendered now (masked). */
+  statementOf(id: string): string | undefined {
+    const step = this.findStep(id);
+    return step?.kind === 'confirm' || step?.kind === 'signoff' ? this.mask(render(step.statement, this.refContext())) : undefined;
+  }
+
+  /** A notice step's channel as it would be recorded now (masked). */
+  channelOf(id: string): string | undefined {
+    const step = this.findStep(id);
+    return step?.kind === 'notice' && step.channel ? this.mask(render(step.channel, this.refContext())) : undefined;
   }
 
   /** Writes manifest.json, decision-record.md and SHA256SUMS for the bundle as it stands. */

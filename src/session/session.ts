@@ -192,13 +192,6 @@ export class Session extends RunRecord {
     return OK;
   }
 
-  /** The notice as it would be sent now, over the recorded inputs (masked); undefined if `id` is not a notice. */
-  renderNotice(id: string): string | undefined {
-    const step = this.findStep(id);
-    if (step?.kind !== 'notice') return undefined;
-    return this.mask(render(step.template, this.refContext()));
-  }
-
   sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): IntentResult {
     const step = this.answerable(id, 'notice');
     if ('ok' in step) return step;

@@ -65,5 +65,6 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     evidenceDir: values['evidence-dir'],
     operator: 'Demo Captain',
   });
-  return runFrontEnd(session, { plain: true, answers: loadAnswers(demo.answersPath, session.runbook), io });
+  // In a terminal the operator drives the demo, its answers prefilled as editable defaults; without one they answer it.
+  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io });
 }

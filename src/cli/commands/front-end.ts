@@ -1,6 +1,6 @@
-// Picks the front end for a session and releases the bundle afterwards.
-// The interactive screen is not built yet, so every run uses the plain
-// reporter; a terminal user is told so once.
+// Picks the front end for a session — the interactive screen in a
+// terminal, the plain line reporter otherwise or with --plain — and releases
+// the bundle afterwards.
 import type { CliIO } from '../io.js';
 import { drivePlain } from '../../plain/drive.js';
 import { LineReporter } from '../../plain/reporter.js';
@@ -9,9 +9,19 @@ import { loadRunbook } from '../../runbook/load.js';
 import { Conductor } from '../../session/conductor.js';
 import type { Session } from '../../session/session.js';
 
+/** The interactive screen when stdin and stdout are terminals and --plain is not given. */
+export function wantsScreen(plain: boolean): boolean {
+  return !plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
+}
+
 export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[] }): Promise<number> {
   try {
     const answers = opts.answers;
+    if (wantsScreen(opts.plain)) {
+      // Loaded only here: the plain path, lint, verify and check never load Ink or React.
+      const { runInteractive } = await import('../../ui/index.js');
+      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), out: (t) => opts.io.out(t) });
+    }
     const reporter = new LineReporter((t) => opts.io.out(t));
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
     return result.exitCode;

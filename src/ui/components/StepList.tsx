@@ -1,0 +1,58 @@
+// The steps by section: a status glyph and word per step, the selection
+// highlighted, a window that scrolls around the selection.
+import { Spinner } from '@inkjs/ui';
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { useIntents, useRunStore } from '../context.js';
+import { oneLine } from '../layout.js';
+import { stepRows, visibleRows, type Row } from '../store/selectors.js';
+import { NO_COLOR, STATUS, tint } from '../theme.js';
+
+export function StepList({ height }: { height: number }) {
+  const runbook = useIntents().session.runbook;
+  const { run, activity, now, selected, columns } = useRunStore((s) => ({ run: s.run, activity: s.activity, now: s.now, selected: s.ui.selected, columns: s.size.columns }));
+  const rows = useMemo(() => stepRows(runbook, run, activity, now), [runbook, run, activity, now]);
+  const view = visibleRows(rows, selected, height);
+  return (
+    <Box flexDirection="column" height={height} width={columns}>
+      {view.rows.map((row, i) => (
+        <StepRow key={`${row.kind}:${row.id}`} row={row} selected={row.kind === 'step' && row.id === selected} more={i === 0 && view.above > 0 ? '↑' : i === view.rows.length - 1 && view.below > 0 ? '↓' : ' '} columns={columns} />
+      ))}
+    </Box>
+  );
+}
+
+function StepRow({ row, selected, more, columns }: { row: Row; selected: boolean; more: string; columns: number }) {
+  if (row.kind === 'section') {
+    return (
+      <Box height={1}>
+        <Text dimColor>{more} </Text>
+        <Text bold underline={!NO_COLOR} wrap="truncate-end">
+          {row.title}
+        </Text>
+      </Box>
+    );
+  }
+  const detailWidth = Math.min(40, Math.floor(columns / 3));
+  // A pending step says what it waits for ("to confirm"); every other state says its word.
+  const detail = oneLine(row.look === STATUS.pending ? row.detail : `${row.look.word}${row.detail ? ` ${row.detail}` : ''}`, detailWidth);
+  return (
+    <Box height={1}>
+      <Text dimColor>{more}</Text>
+      <Text inverse={selected} bold={selected}>
+        {selected ? '›' : ' '}
+      </Text>
+      <Box width={2} flexShrink={0}>
+        {row.running && !NO_COLOR ? <Spinner /> : <Text color={tint(row.look.color)}>{row.look.glyph}</Text>}
+      </Box>
+      <Box flexGrow={1} flexShrink={1}>
+        <Text inverse={selected} wrap="truncate-end">
+          {row.title}
+        </Text>
+      </Box>
+      <Box flexShrink={0} marginLeft={1}>
+        <Text color={tint(row.look.color)}>{detail}</Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,112 @@
+// What the detail pane says about a step, as lines (pure, except reading the
+// last lines of a finished attempt's log from disk, which the pane caches).
+import { join } from 'node:path';
+import type { Attempt, RunState } from '../../engine/fold.js';
+import type { Step } from '../../runbook/types.js';
+import { tailOf } from '../../runner/index.js';
+import type { Session } from '../../session/session.js';
+import { bytes, oneLine } from '../layout.js';
+import { clockTime, type LockOptionView } from '../store/selectors.js';
+import type { TailView } from '../store/run-store.js';
+
+export interface Line {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  dim?: boolean;
+}
+
+const KIND: Record<Step['kind'], string> = { command: 'command', check: 'built-in check', confirm: 'confirmation', input: 'input', notice: 'notice', signoff: 'sign-off', decision: 'decision' };
+
+function resultLine(session: Session, a: Attempt): Line[] {
+  const out: Line[] = [];
+  const r = a.result;
+  if (r) {
+    const how = r.outcome === 'exited' ? `exit ${r.exit_code}` : r.outcome === 'signaled' ? `signal ${r.signal}` : r.outcome;
+    out.push({ text: `attempt ${a.n}: ${how} · ${(r.duration_ms / 1000).toFixed(1)}s · ${bytes(r.stdout.bytes + r.stderr.bytes)} · sha256 ${r.combined.sha256.slice(0, 12)} · HEAD ${r.git_head ? r.git_head.slice(0, 10) : 'none'}`, color: a.status === 'passed' ? 'green' : 'red' });
+    out.push({ text: `log: ${session.relative(join(session.bundleDir, r.combined.file))}`, dim: true });
+  } else if (a.check) {
+    out.push({ text: `attempt ${a.n}: ${a.check.cancelled ? 'cancelled' : a.check.passed ? 'passed' : 'FAILED'} — ${a.check.summary}`, color: a.status === 'passed' ? 'green' : 'red' });
+    out.push({ text: `report: ${session.relative(join(session.bundleDir, a.check.report.file))}`, dim: true });
+  }
+  if (a.failure) out.push({ text: a.failure, color: 'red' });
+  for (const w of r?.warnings ?? []) out.push({ text: `warning: ${w}`, color: 'yellow' });
+  return out;
+}
+
+/** The log of the step's latest finished attempt, to read its tail from disk. */
+export function logOf(session: Session, run: RunState, step: Step): { file: string; bytes: number } | undefined {
+  const a = run.steps[step.id]?.attempts.at(-1);
+  const rec = a?.result?.combined ?? a?.check?.report;
+  return rec ? { file: join(session.bundleDir, rec.file), bytes: rec.bytes } : undefined;
+}
+
+export function readTail(file: string, n: number): string[] {
+  return tailOf(file, n);
+}
+
+/**
+ * `head` says what the step is and how it went; `body` is output (its last
+ * lines matter most, so a short pane cuts it from the top).
+ */
+export function detailLines(session: Session, run: RunState, step: Step, opts: { tail?: TailView; diskTail?: string[]; running: boolean; now: number; width: number; lock: LockOptionView[] }): { head: Line[]; body: Line[] } {
+  const L: Line[] = [];
+  const body: Line[] = [];
+  const st = run.steps[step.id]!;
+  const owner = step.owner ? ` · owner ${session.runbook.roles.find((r) => r.id === step.owner)?.title ?? step.owner}` : '';
+  L.push({ text: `${KIND[step.kind]} \`${step.id}\`${owner}${step.required === false ? ' · optional' : ''}${step.requires?.length ? ` · requires ${step.requires.join(', ')}` : ''}`, dim: true });
+  if (step.description) L.push({ text: oneLine(step.description, opts.width * 2) });
+  const last = st.attempts.at(-1);
+  switch (step.kind) {
+    case 'command':
+    case 'check': {
+      const cmd = last?.display ? undefined : session.preview(step.id);
+      const display = last?.display ?? cmd?.display;
+      if (display) L.push({ text: `$ ${oneLine(display, opts.width * 2)}`, bold: true });
+      if (cmd?.cwd) L.push({ text: `in ${cmd.cwd}`, dim: true });
+      if (opts.running) {
+        const t = opts.tail;
+        L.push({ text: `running${t ? ` · ${bytes(t.bytes)} so far` : ''} — o opens the whole output (follows it), c cancels`, color: 'cyan' });
+        for (const l of t?.lines ?? []) body.push({ text: l });
+        break;
+      }
+      if (last) {
+        L.push(...resultLine(session, last));
+        const lines = opts.tail && opts.tail.attempt === last.n ? opts.tail.lines : opts.diskTail ?? [];
+        for (const l of lines) body.push({ text: l, dim: last.status === 'passed' });
+      } else L.push({ text: 'not run yet — Enter runs it, a runs the whole section', dim: true });
+      break;
+    }
+    case 'confirm':
+      L.push({ text: oneLine(session.statementOf(step.id) ?? '', opts.width * 3) });
+      if (st.status === 'passed') L.push({ text: `confirmed at ${st.completedAt}${st.note ? ` — ${oneLine(st.note, 200)}` : ''}${st.link ? ` — ${st.link}` : ''}`, color: 'green' });
+      break;
+    case 'input': {
+      const values = run.inputs[step.id];
+      for (const f of step.fields) L.push({ text: `${f.label}: ${values?.[f.id] !== undefined ? oneLine(values[f.id]!, opts.width) : '—'}`, ...(values ? {} : { dim: true }) });
+      break;
+    }
+    case 'notice': {
+      const sent = run.notices[step.id];
+      if (sent) L.push({ text: `sent ${sent.sentAt}${sent.channel ? ` to ${sent.channel}` : ''} — ${sent.file}`, color: 'green' });
+      for (const l of (session.renderNotice(step.id) ?? '').split('\n').slice(0, 12)) L.push({ text: l, dim: !sent });
+      break;
+    }
+    case 'signoff':
+      for (const role of step.roles) {
+        const sig = run.signatures.find((s) => s.step === step.id && s.role === role);
+        const title = session.runbook.roles.find((r) => r.id === role)?.title ?? role;
+        L.push(sig ? { text: `${title}: ${sig.name} at ${sig.at}${sig.voidedBy ? ` — VOID (${sig.voidedBy.step} ${sig.voidedBy.change})` : ''}`, color: sig.voidedBy ? 'red' : 'green' } : { text: `${title}: not signed`, color: 'yellow' });
+      }
+      break;
+    case 'decision':
+      if (run.decision) L.push({ text: `Decision: ${run.decision.label} at ${run.decision.at}${run.decision.remediation ? ` — remediation: ${run.decision.remediation}` : ''}`, bold: true, color: run.decision.go ? 'green' : 'yellow' });
+      for (const o of run.decision || run.closed ? [] : opts.lock) {
+        L.push({ text: `${o.selectable ? '✓' : '✗'} ${o.label}: ${o.selectable ? (o.needsRemediation ? 'available (needs a remediation plan)' : 'available') : 'LOCKED'}`, color: o.selectable ? 'green' : 'red', bold: true });
+        for (const u of o.unmet) L.push({ text: `   - ${u}` });
+      }
+      break;
+  }
+  if (st.attempts.length > 1 && !opts.running) L.push({ text: `${st.attempts.length} attempts; the first started ${clockTime(opts.now - Date.parse(st.attempts[0]!.startedAt))} ago`, dim: true });
+  return { head: L, body };
+}

@@ -1,0 +1,143 @@
+// A form of fields (text or a choice), with validation per field as you
+// type and the session's refusal shown by field after Enter. Tab or ↓ next
+// field, Shift-Tab or ↑ previous (in a choice ↑/↓ choose), Enter next or
+// submit, Esc cancels.
+import { Box, Text, useInput } from 'ink';
+import { useState, type ReactNode } from 'react';
+import type { IntentResult } from '../../../session/result.js';
+import { useIntents, useRunStore } from '../../context.js';
+import { tint } from '../../theme.js';
+import { TextField } from './TextField.js';
+
+export interface FieldSpec {
+  id: string;
+  label: string;
+  kind?: 'text' | 'choice';
+  /** For a choice: value and what is shown. */
+  options?: { value: string; label: string }[];
+  multiline?: boolean;
+  placeholder?: string;
+  /** What is wrong with the value now, if anything (shown as you type). */
+  validate?(value: string, values: Record<string, string>): string | undefined;
+  /** Hidden while this returns false (e.g. remediation only for NO-GO). */
+  when?(values: Record<string, string>): boolean;
+}
+
+export interface FieldsFormProps {
+  title: string;
+  /** What the operator should know before answering (statement, preview…). */
+  intro?: ReactNode;
+  fields: FieldSpec[];
+  initial: Record<string, string>;
+  submitLabel: string;
+  onSubmit(values: Record<string, string>): IntentResult;
+  height: number;
+}
+
+export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmit, height }: FieldsFormProps) {
+  const intents = useIntents();
+  const columns = useRunStore((s) => s.size.columns);
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.id, initial[f.id] ?? ''])));
+  const [focus, setFocus] = useState(0);
+  const [refusal, setRefusal] = useState<{ reasons: string[]; fields: Record<string, string> } | undefined>();
+  const [touched, setTouched] = useState<Set<string>>(() => new Set());
+  const shown = fields.filter((f) => f.when?.(values) ?? true);
+  const current = shown[Math.min(focus, shown.length - 1)];
+  const set = (id: string, v: string) => {
+    setValues((old) => ({ ...old, [id]: v }));
+    setTouched((t) => (t.has(id) ? t : new Set(t).add(id)));
+  };
+  const submit = () => {
+    const all = Object.fromEntries(shown.map((f) => [f.id, values[f.id] ?? '']));
+    const local = Object.fromEntries(shown.flatMap((f) => {
+      const p = f.validate?.(all[f.id]!, all);
+      return p ? [[f.id, p]] : [];
+    }));
+    if (Object.keys(local).length) {
+      setTouched(new Set(shown.map((f) => f.id)));
+      setRefusal({ reasons: ['correct the fields marked ✗'], fields: local });
+      setFocus(shown.findIndex((f) => f.id in local));
+      return;
+    }
+    const r = onSubmit(all);
+    if (!r.ok) setRefusal({ reasons: r.reasons, fields: r.fields ?? {} });
+  };
+  useInput((input, key) => {
+    if (key.escape) return intents.close();
+    if (key.tab && key.shift) return setFocus((f) => Math.max(0, f - 1));
+    if (key.tab) return setFocus((f) => Math.min(shown.length - 1, f + 1));
+    if (current?.kind === 'choice' && (key.upArrow || key.downArrow)) return; // the choice takes ↑/↓
+    if (key.upArrow) return setFocus((f) => Math.max(0, f - 1));
+    if (key.downArrow) return setFocus((f) => Math.min(shown.length - 1, f + 1));
+    if (key.return && !key.meta) {
+      if (focus < shown.length - 1) setFocus(focus + 1);
+      else submit();
+    }
+    void input;
+  });
+  const errorOf = (f: FieldSpec) => refusal?.fields[f.id] ?? (touched.has(f.id) ? f.validate?.(values[f.id] ?? '', values) : undefined);
+  return (
+    <Box flexDirection="column" height={height} width={columns} overflow="hidden">
+      <Text dimColor wrap="truncate-end">
+        {'─'.repeat(columns)}
+      </Text>
+      <Text bold color={tint('cyan')} wrap="truncate-end">
+        {title}
+      </Text>
+      {intro}
+      {shown.map((f, i) =>
+        f.kind === 'choice' ? (
+          <ChoiceField key={f.id} field={f} value={values[f.id] ?? ''} focused={i === focus} error={errorOf(f)} onChoose={(v) => set(f.id, v)} />
+        ) : (
+          <TextField key={f.id} label={f.label} value={values[f.id] ?? ''} onChange={(v) => set(f.id, v)} focused={i === focus} error={errorOf(f)} multiline={f.multiline} placeholder={f.placeholder} width={columns} />
+        ),
+      )}
+      {refusal
+        ? refusal.reasons.map((r, i) => (
+            <Text key={i} color={tint('red')} wrap="truncate-end">
+              ✗ {r}
+            </Text>
+          ))
+        : null}
+      <Text dimColor wrap="truncate-end">
+        {focus === shown.length - 1 ? `Enter ${submitLabel}` : 'Enter next field'} · Tab/↑↓ move · Esc cancel
+      </Text>
+    </Box>
+  );
+}
+
+/** A choice: ↑/↓ moves the choice (it is taken at once); Enter goes on. */
+function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldSpec; value: string; focused: boolean; error?: string | undefined; onChoose(v: string): void }) {
+  const options = field.options ?? [];
+  const at = options.findIndex((o) => o.value === value);
+  useInput(
+    (_input, key) => {
+      if (key.upArrow) onChoose(options[Math.max(0, at - 1)]!.value);
+      if (key.downArrow) onChoose(options[Math.min(options.length - 1, at + 1)]!.value);
+    },
+    { isActive: focused && options.length > 0 },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold={focused} color={focused ? tint('cyan') : undefined} wrap="truncate-end">
+        {focused ? '› ' : '  '}
+        {field.label}: {at >= 0 ? options[at]!.label : <Text dimColor>{focused ? '↑↓ choose' : '—'}</Text>}
+      </Text>
+      {focused
+        ? options.map((o, i) => (
+            <Text key={o.value} wrap="truncate-end" inverse={i === at}>
+              {'    '}
+              {i === at ? '(•) ' : '( ) '}
+              {o.label}
+            </Text>
+          ))
+        : null}
+      {error ? (
+        <Text color={tint('red')} wrap="truncate-end">
+          {'    ✗ '}
+          {error}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

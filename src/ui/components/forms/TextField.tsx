@@ -1,0 +1,93 @@
+// A controlled text field: the cursor moves with ←/→ (Home/End, Ctrl-A/E),
+// Backspace/Delete erase, Ctrl-U clears, a paste arrives whole. In a
+// multi-line field Alt-Enter or Ctrl-N starts a new line; elsewhere a pasted
+// newline becomes a space. Field navigation (Tab, Enter, Esc) is the form's.
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import { NO_COLOR, tint } from '../../theme.js';
+
+export interface TextFieldProps {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  focused: boolean;
+  error?: string;
+  multiline?: boolean;
+  placeholder?: string;
+  width: number;
+}
+
+export function TextField({ label, value, onChange, focused, error, multiline, placeholder, width }: TextFieldProps) {
+  const [cursor, setCursor] = useState(value.length);
+  const at = Math.min(cursor, value.length);
+  useInput(
+    (input, key) => {
+      if (key.tab || key.escape || key.upArrow || key.downArrow || (key.return && !(multiline && key.meta))) return;
+      if ((key.return && key.meta) || (key.ctrl && input === 'n')) {
+        if (!multiline) return;
+        onChange(value.slice(0, at) + '\n' + value.slice(at));
+        setCursor(at + 1);
+      } else if (key.leftArrow) setCursor(Math.max(0, at - 1));
+      else if (key.rightArrow) setCursor(Math.min(value.length, at + 1));
+      else if (key.home || (key.ctrl && input === 'a')) setCursor(0);
+      else if (key.end || (key.ctrl && input === 'e')) setCursor(value.length);
+      else if (key.ctrl && input === 'u') {
+        onChange('');
+        setCursor(0);
+      } else if (key.backspace) {
+        if (at === 0) return;
+        onChange(value.slice(0, at - 1) + value.slice(at));
+        setCursor(at - 1);
+      } else if (key.delete) {
+        // Most terminals send DEL (0x7f) for the Backspace key, which Ink reports as delete.
+        if (at === 0) return;
+        onChange(value.slice(0, at - 1) + value.slice(at));
+        setCursor(at - 1);
+      } else if (input && !key.ctrl && !key.meta) {
+        const text = multiline ? input.replace(/\r\n?/g, '\n') : input.replace(/[\r\n]+/g, ' ');
+        onChange(value.slice(0, at) + text + value.slice(at));
+        setCursor(at + text.length);
+      }
+    },
+    { isActive: focused },
+  );
+  const lines = value === '' ? [''] : value.split('\n');
+  // Where the cursor is: line and column.
+  let rest = at;
+  let cursorLine = 0;
+  while (cursorLine < lines.length - 1 && rest > lines[cursorLine]!.length) rest -= lines[cursorLine++]!.length + 1;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Box>
+        <Box flexShrink={0}>
+          <Text bold={focused} color={focused ? tint('cyan') : undefined}>
+            {focused ? '› ' : '  '}
+            {label}:{' '}
+          </Text>
+        </Box>
+        <Box flexDirection="column" flexGrow={1} flexShrink={1}>
+          {(focused ? lines : lines.slice(0, 1)).map((line, i) => {
+            if (value === '' && !focused) return <Text key={i} dimColor>{placeholder ?? '—'}</Text>;
+            if (!focused && lines.length > 1) return <Text key={i} wrap="truncate-end">{line} <Text dimColor>(+{lines.length - 1} lines)</Text></Text>;
+            // Unfocused: one row each; focused: the whole value, wrapped, with the cursor.
+            if (!focused || i !== cursorLine) return <Text key={i} wrap={focused ? 'wrap' : 'truncate-end'}>{line || ' '}</Text>;
+            return (
+              <Text key={i} wrap="wrap">
+                {line.slice(0, rest)}
+                <Text inverse>{line[rest] ?? (NO_COLOR ? '_' : ' ')}</Text>
+                {line.slice(rest + 1)}
+                {value === '' && placeholder ? <Text dimColor>{placeholder}</Text> : null}
+              </Text>
+            );
+          })}
+        </Box>
+      </Box>
+      {error ? (
+        <Text color={tint('red')} wrap="truncate-end">
+          {'    ✗ '}
+          {error}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

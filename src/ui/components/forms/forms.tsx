@@ -1,0 +1,202 @@
+// The form of each intent, built on FieldsForm: skip with a reason, confirm
+// (note, link), input (typed fields), notice (preview, then mark sent),
+// sign-off (per role: the signer's name and the target's short commit
+// typed), the decision (an option, remediation for NO-GO, its label typed),
+// a rollback trigger (from the matrix, with its severity and action).
+import { Text } from 'ink';
+import { refuse, type IntentResult } from '../../../session/result.js';
+import { validateField } from '../../../session/inputs.js';
+import type { Step } from '../../../runbook/types.js';
+import { useIntents, useRunStore } from '../../context.js';
+import { oneLine } from '../../layout.js';
+import { lockView } from '../../store/selectors.js';
+import { tint } from '../../theme.js';
+import { FieldsForm, type FieldSpec } from './FieldsForm.js';
+
+const required = (what: string) => (v: string) => (v.trim() ? undefined : `${what} is required`);
+const url = (v: string) => (v.trim() && !URL.canParse(v.trim()) ? 'not a URL: write a full URL such as https://…' : undefined);
+
+interface FormProps {
+  step: Step;
+  height: number;
+}
+
+function Intro({ lines }: { lines: string[] }) {
+  return (
+    <>
+      {lines.map((l, i) => (
+        <Text key={i} wrap="truncate-end">
+          {l || ' '}
+        </Text>
+      ))}
+    </>
+  );
+}
+
+export function SkipForm({ step, height }: FormProps) {
+  const intents = useIntents();
+  const given = intents.defaults?.get(step.id);
+  return (
+    <FieldsForm
+      title={`Skip "${step.title}" — a waiver, recorded with your reason; it blocks a GO`}
+      fields={[{ id: 'reason', label: 'Reason', validate: required('a reason') }]}
+      initial={{ reason: given?.kind === 'skip' ? given.reason : '' }}
+      submitLabel="skip the step"
+      height={height}
+      onSubmit={(v) => intents.submitted(step.id, intents.session.skip(step.id, v.reason!), `⊘ "${step.title}" skipped`)}
+    />
+  );
+}
+
+export function ConfirmForm({ step, height }: FormProps) {
+  const intents = useIntents();
+  if (step.kind !== 'confirm') return null;
+  const given = intents.defaults?.get(step.id);
+  const fields: FieldSpec[] = [];
+  if (step.note) fields.push({ id: 'note', label: `Note${step.note === 'required' ? '' : ' (optional)'}`, multiline: true, ...(step.note === 'required' ? { validate: required('a note') } : {}) });
+  if (step.link) fields.push({ id: 'link', label: `Evidence link${step.link === 'required' ? '' : ' (optional)'}`, placeholder: 'https://…', validate: (v) => (step.link === 'required' && !v.trim() ? 'a link is required' : url(v)) });
+  const statement = intents.session.statementOf(step.id) ?? '';
+  return (
+    <FieldsForm
+      title={`Confirm: ${step.title}`}
+      intro={<Intro lines={[oneLine(statement, 400), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
+      fields={fields}
+      initial={given?.kind === 'confirm' ? { note: given.note ?? '', link: given.link ?? '' } : {}}
+      submitLabel="confirm"
+      height={height}
+      onSubmit={(v) => intents.submitted(step.id, intents.session.confirm(step.id, { ...(v.note?.trim() ? { note: v.note } : {}), ...(v.link?.trim() ? { link: v.link.trim() } : {}) }), `✓ "${step.title}" confirmed`)}
+    />
+  );
+}
+
+export function InputForm({ step, height }: FormProps) {
+  const intents = useIntents();
+  if (step.kind !== 'input') return null;
+  const given = intents.defaults?.get(step.id);
+  const fields: FieldSpec[] = step.fields.map((f) => ({
+    id: f.id,
+    label: f.label,
+    ...(f.type === 'select' ? { kind: 'choice' as const, options: (f.options ?? []).map((o) => ({ value: o, label: o })) } : {}),
+    multiline: f.multiline === true,
+    placeholder: { sha: '40 hex characters', tag: 'v1.2.3', url: 'https://…', duration: '15m', timestamp: '2026-11-21T14:05:00Z', text: '', select: '' }[f.type] || undefined,
+    validate: (v: string) => validateField(f, v),
+  }));
+  return (
+    <FieldsForm
+      title={`Fill in: ${step.title}`}
+      fields={fields}
+      initial={given?.kind === 'input' ? given.values : {}}
+      submitLabel="record"
+      height={height}
+      onSubmit={(v) => intents.submitted(step.id, intents.session.recordInput(step.id, v), `✓ "${step.title}" recorded`)}
+    />
+  );
+}
+
+export function NoticeForm({ step, height }: FormProps) {
+  const intents = useIntents();
+  const text = intents.session.renderNotice(step.id) ?? '';
+  const lines = text.split('\n');
+  const room = Math.max(1, height - 6);
+  const preview = lines.length > room ? [...lines.slice(0, room - 1), `… (${lines.length - room + 1} more lines; the whole text goes into the bundle)`] : lines;
+  const given = intents.defaults?.get(step.id);
+  return (
+    <FieldsForm
+      title={`Notice: ${step.title} — send it, then mark it sent`}
+      intro={<Intro lines={preview} />}
+      fields={[{ id: 'channel', label: 'Sent to (channel)', placeholder: 'where you posted it' }]}
+      initial={{ channel: (given?.kind === 'notice' ? given.channel : undefined) ?? intents.session.channelOf(step.id) ?? '' }}
+      submitLabel="mark it sent now"
+      height={height}
+      onSubmit={(v) => intents.submitted(step.id, intents.session.sendNotice(step.id, v.channel?.trim() ? { channel: v.channel.trim() } : {}), `✓ "${step.title}" marked sent`)}
+    />
+  );
+}
+
+export function SignoffForm({ step, height }: FormProps) {
+  const intents = useIntents();
+  const target = useRunStore((s) => s.run.target.commit.slice(0, 7));
+  const signatures = useRunStore((s) => s.run.signatures);
+  if (step.kind !== 'signoff') return null;
+  const given = intents.defaults?.get(step.id);
+  const roleTitle = (id: string) => intents.session.runbook.roles.find((r) => r.id === id)?.title ?? id;
+  const open = step.roles.filter((r) => !signatures.some((s) => s.step === step.id && s.role === r && !s.voidedBy));
+  const fields: FieldSpec[] = open.flatMap((role) => [
+    { id: `name:${role}`, label: `${roleTitle(role)} — name`, validate: required("the signer's name") },
+    { id: `commit:${role}`, label: `  type ${target} to sign`, validate: (v: string) => (v.trim() === target ? undefined : `type the target's short commit ${target} exactly`) },
+  ]);
+  const initial = Object.fromEntries(open.flatMap((role) => (given?.kind === 'signoff' && given.names[role] ? [[`name:${role}`, given.names[role]!], [`commit:${role}`, target]] : [])));
+  const submit = (v: Record<string, string>): IntentResult => {
+    for (const role of open) {
+      const r = intents.session.sign(step.id, role, v[`name:${role}`]!);
+      if (!r.ok) return { ...r, fields: { [`name:${role}`]: r.reasons[0]! } };
+    }
+    return intents.submitted(step.id, { ok: true }, `✓ "${step.title}" signed by ${open.map((r) => `${roleTitle(r)}: ${v[`name:${r}`]}`).join(', ')}`);
+  };
+  return (
+    <FieldsForm
+      title={`Sign-off: ${step.title}`}
+      intro={<Intro lines={[oneLine(intents.session.statementOf(step.id) ?? '', 400), `Each approver signs in person; the operator may not sign. Signatures bind to the evidence as it is now.`]} />}
+      fields={fields}
+      initial={initial}
+      submitLabel="record the signatures"
+      height={height}
+      onSubmit={submit}
+    />
+  );
+}
+
+export function DecisionForm({ step, height }: FormProps) {
+  const intents = useIntents();
+  const { run, now } = useRunStore((s) => ({ run: s.run, now: s.now }));
+  const options = lockView(intents.session.runbook, run, now).options;
+  if (step.kind !== 'decision') return null;
+  const given = intents.defaults?.get(step.id);
+  const labelOf = (id: string) => step.options.find((o) => o.id === id)?.label ?? '';
+  const fields: FieldSpec[] = [
+    { id: 'option', label: 'Decision', kind: 'choice', options: options.map((o) => ({ value: o.id, label: `${o.label} — ${o.selectable ? 'open' : `LOCKED (${o.unmet.length} unmet)`}` })), validate: (v) => (v ? undefined : 'choose an option') },
+    { id: 'remediation', label: 'Remediation plan', multiline: true, when: (v) => options.find((o) => o.id === v.option)?.needsRemediation === true, validate: required('a remediation plan') },
+    { id: 'confirm', label: 'Type the decision to confirm', validate: (v, all) => (v.trim() === labelOf(all.option ?? '') ? undefined : `type "${labelOf(all.option ?? '')}" exactly`) },
+  ];
+  const initial: Record<string, string> = given?.kind === 'decision' ? { option: given.option, remediation: given.remediation ?? '', confirm: labelOf(given.option) } : {};
+  const submit = (v: Record<string, string>): IntentResult => {
+    const r = intents.session.decide(step.id, { option: v.option!, confirmedText: v.confirm!, ...(v.remediation?.trim() ? { remediation: v.remediation } : {}) });
+    if (!r.ok) {
+      intents.say(`${labelOf(v.option!)} — REFUSED, the GO lock holds (the refusal is recorded)`, 'error');
+      return refuse(r.reasons);
+    }
+    void intents.closeRun();
+    return intents.submitted(step.id, { ok: true }, `Decision: ${labelOf(v.option!)}`);
+  };
+  const locked = options.filter((o) => !o.selectable);
+  return (
+    <FieldsForm
+      title={`Decide: ${step.title}`}
+      intro={<Intro lines={locked.length ? locked.map((o) => `✗ ${o.label} is locked: ${o.unmet[0]}${o.unmet.length > 1 ? ` (+${o.unmet.length - 1})` : ''}`) : ['Every option is open.']} />}
+      fields={fields}
+      initial={initial}
+      submitLabel="record the decision"
+      height={height}
+      onSubmit={submit}
+    />
+  );
+}
+
+export function TriggerForm({ height }: { height: number }) {
+  const intents = useIntents();
+  const triggers = intents.session.runbook.triggers ?? [];
+  return (
+    <FieldsForm
+      title="Declare a rollback trigger — it locks GO until it is cleared"
+      intro={<Text color={tint('yellow')}>Choose from the runbook's trigger matrix; the severity and the action are the runbook's.</Text>}
+      fields={[
+        { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (${t.severity}) — ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
+        { id: 'note', label: 'What was observed', multiline: true, validate: required('a note') },
+      ]}
+      initial={{}}
+      submitLabel="declare it"
+      height={height}
+      onSubmit={(v) => intents.submitted(undefined, intents.session.declareTrigger(v.trigger!, v.note!), `⚠ rollback trigger declared: ${triggers.find((t) => t.id === v.trigger)?.title} — GO is locked`)}
+    />
+  );
+}

@@ -1,0 +1,96 @@
+// runInteractive: the full-screen front end. The ONLY place that renders,
+// unmounts and decides the exit: it enters the alternate screen, wires the
+// signals (SIGHUP/SIGTERM pause with 3, SIGINT with 130: a running step is
+// cancelled and recorded first), and on every path restores the normal
+// screen, the cursor and the terminal modes, then prints a short summary.
+import { render } from 'ink';
+import { Conductor } from '../session/conductor.js';
+import type { Answers } from '../session/answers.js';
+import type { Session } from '../session/session.js';
+import { EXIT } from '../shared/errors.js';
+import { App } from './components/App.js';
+import { ScreenProvider } from './context.js';
+import { Intents } from './intents.js';
+import { createRunStore } from './store/run-store.js';
+
+export interface InteractiveOptions {
+  /** Answers to prefill the forms with (editable defaults), e.g. the demo's. */
+  answers?: Answers;
+  /** Steps to select first (resume --retry). */
+  retry?: string[];
+  out(text: string): void;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+}
+
+const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
+const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+
+export async function runInteractive(session: Session, opts: InteractiveOptions): Promise<number> {
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  const conductor = new Conductor(session);
+  const first = opts.retry?.[0] ?? conductor.resumePoint()?.id ?? session.runbook.sections[0]!.steps[0]!.id;
+  const size = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const handle = createRunStore(session, { selected: first, size: size() });
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const intents = new Intents({ session, conductor, store: handle.store, ...(opts.answers ? { defaults: opts.answers } : {}), exit: (code) => finish(code) });
+  greet(session, intents, opts);
+
+  const onResize = () => handle.store.setState({ size: size() });
+  const onSignal = (signal: NodeJS.Signals) => void intents.leave(signal === 'SIGINT' ? EXIT.sigint : EXIT.paused, `interrupted by ${signal}`);
+  const onCrash = (error: unknown) => {
+    intents.crash ??= error;
+    finish(EXIT.paused);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  stdout.on('resize', onResize);
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  stdout.write(ENTER_ALT);
+  const ink = render(
+    <ScreenProvider store={handle.store} intents={intents}>
+      <App />
+    </ScreenProvider>,
+    { stdin, stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 30 },
+  );
+  // A render error ends the screen too (Ink rejects waitUntilExit with it).
+  ink.waitUntilExit().catch(onCrash);
+  let code: number;
+  try {
+    code = await done;
+  } finally {
+    ink.unmount();
+    ink.cleanup();
+    stdout.write(LEAVE_ALT);
+    handle.dispose();
+    stdout.off('resize', onResize);
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+  if (intents.crash) throw intents.crash;
+  summary(session, code, opts.out);
+  return code;
+}
+
+function greet(session: Session, intents: Intents, opts: InteractiveOptions): void {
+  const resumed = session.events.some((e) => e.type === 'run.resumed');
+  if (session.preflight.length) {
+    intents.say(`preflight: ${session.preflight.length} problem(s) — ${session.preflight[0]!.message}`, 'warn', session.preflight.slice(1).map((p) => `preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`));
+  } else if (opts.retry?.length) intents.say(`r runs "${opts.retry[0]}" again`, 'info');
+  else if (resumed) intents.say('resumed where the run stopped — Enter acts on the selected step, ? shows every key', 'info');
+  else intents.say('Enter acts on the selected step · a runs the section · ? shows every key', 'info');
+}
+
+function summary(session: Session, code: number, out: (text: string) => void): void {
+  const s = session.state;
+  const where = session.relative(session.bundleDir);
+  const outcome = s.closed ? s.closed.outcome : code === EXIT.sigint ? 'INTERRUPTED (resumable)' : 'PAUSED (resumable)';
+  out(`cutover: ${session.runbook.title} — ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''}${s.decision ? `: ${s.decision.label}` : ''}`);
+  out(`Evidence bundle: ${where}`);
+  if (!s.closed) out(`Resume with: cutover resume ${where}`);
+  out(`Verify with: cutover verify ${where}`);
+}

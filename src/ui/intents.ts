@@ -1,0 +1,244 @@
+// Commands of the screen × the selected step → intents of the conductor. A
+// refused intent becomes a message on screen, never an exception; a form
+// gets the refusal back to show it by its fields. Leaving the screen is
+// asked of index.ts (`exit`), the one place that unmounts.
+import type { StoreApi } from 'zustand/vanilla';
+import type { RunOutcome } from '../engine/events.js';
+import type { Step } from '../runbook/types.js';
+import type { Answers } from '../session/answers.js';
+import type { Conductor } from '../session/conductor.js';
+import { OK, type IntentResult, type Refusal } from '../session/result.js';
+import type { Session } from '../session/session.js';
+import { EXIT } from '../shared/errors.js';
+import type { Command } from './keys/bindings.js';
+import { moveSelection } from './store/selectors.js';
+import type { RunStore } from './store/run-store.js';
+import type { FormKind, Message } from './store/ui-reducer.js';
+
+export interface ScreenDeps {
+  session: Session;
+  conductor: Conductor;
+  store: StoreApi<RunStore>;
+  /** Prefilled answers (the demo's), as editable defaults. */
+  defaults?: Answers;
+  /** Leave the screen with this exit code (index.ts unmounts). */
+  exit(code: number): void;
+}
+
+const FORM_OF: Partial<Record<Step['kind'], FormKind>> = { confirm: 'confirm', input: 'input', notice: 'notice', signoff: 'signoff', decision: 'decision' };
+
+export function exitCodeFor(outcome: RunOutcome): number {
+  return outcome === 'GO' || outcome === 'DONE' ? EXIT.ok : outcome === 'INCOMPLETE' ? EXIT.paused : EXIT.notOk;
+}
+
+export class Intents {
+  private task: Promise<unknown> | undefined;
+  private leaving = false;
+
+  constructor(private readonly d: ScreenDeps) {}
+
+  get session(): Session {
+    return this.d.session;
+  }
+
+  get defaults(): Answers | undefined {
+    return this.d.defaults;
+  }
+
+  private get state(): RunStore {
+    return this.d.store.getState();
+  }
+
+  private selectedStep(): Step {
+    return this.d.session.step(this.state.ui.selected);
+  }
+
+  say(text: string, tone: Message['tone'] = 'info', details?: string[]): void {
+    this.state.dispatch({ type: 'message', message: { text, tone, ...(details?.length ? { details } : {}) } });
+  }
+
+  private refused(r: Refusal): void {
+    this.say(r.reasons[0] ?? 'refused', 'error', [...r.reasons.slice(1), ...(r.hint ? [`hint: ${r.hint}`] : [])]);
+  }
+
+  select(step: string): void {
+    this.state.dispatch({ type: 'select', step });
+  }
+
+  openForm(form: FormKind, step?: string): void {
+    this.state.dispatch({ type: 'open', modal: { kind: 'form', form, ...(step ? { step } : {}) } });
+  }
+
+  close(): void {
+    this.state.dispatch({ type: 'close' });
+  }
+
+  /** Moves the selection on to what comes next, when the selected step is done. */
+  private advanceFrom(id: string): void {
+    if (this.state.ui.selected !== id) return;
+    const next = this.d.conductor.next();
+    if (next) this.select(next.id);
+  }
+
+  /** A key pressed on the main screen (no form open). */
+  command(cmd: Command): void {
+    const runbook = this.d.session.runbook;
+    const sel = this.state.ui.selected;
+    switch (cmd) {
+      case 'up':
+      case 'down':
+      case 'pageUp':
+      case 'pageDown':
+      case 'first':
+      case 'last': {
+        const delta = { up: -1, down: 1, pageUp: -8, pageDown: 8, first: -1e6, last: 1e6 }[cmd];
+        this.select(moveSelection(runbook, sel, delta));
+        return;
+      }
+      case 'act':
+        return this.act();
+      case 'section':
+        return this.runSection();
+      case 'retry':
+        return this.run(sel, true);
+      case 'skip': {
+        const allowed = this.d.conductor.actionsFor(sel).skip;
+        if (!allowed.ok) return this.refused({ ok: false, reasons: [allowed.reason], ...(allowed.hint ? { hint: allowed.hint } : {}) });
+        return this.openForm('skip', sel);
+      }
+      case 'output':
+        return this.state.dispatch({ type: 'open', modal: { kind: 'output', step: sel } });
+      case 'cancel': {
+        const r = this.d.conductor.cancel();
+        if (r.ok) this.say('cancelling the running step…', 'warn');
+        else this.refused(r);
+        return;
+      }
+      case 'trigger':
+        if (!this.d.session.runbook.triggers?.length) return this.say('this runbook declares no rollback triggers', 'warn');
+        return this.openForm('trigger');
+      case 'help':
+        return this.state.dispatch({ type: 'open', modal: { kind: 'help' } });
+      case 'quit':
+        if (this.state.outcome) return this.d.exit(exitCodeFor(this.state.outcome));
+        return this.openForm('quit');
+      case 'interrupt':
+        void this.leave(EXIT.sigint, 'interrupted by Ctrl-C');
+        return;
+    }
+  }
+
+  /** Enter: run an automated step, open the form of a manual one. */
+  act(): void {
+    if (this.state.outcome) return this.say(`the run is closed (${this.state.outcome}); press q to leave`, 'info');
+    const step = this.selectedStep();
+    const actions = this.d.conductor.actionsFor(step.id);
+    if (step.kind === 'command' || step.kind === 'check') return this.run(step.id, false);
+    if (!actions.answer.ok) return this.refused({ ok: false, reasons: [actions.answer.reason], ...(actions.answer.hint ? { hint: actions.answer.hint } : {}) });
+    this.openForm(FORM_OF[step.kind]!, step.id);
+  }
+
+  /** Runs (or with `retry`, runs again) a command or check step in the background. */
+  run(id: string, retry: boolean): void {
+    const r = this.d.conductor.actionsFor(id);
+    if (!r.run.ok) return this.refused({ ok: false, reasons: [r.run.reason], ...(r.run.hint ? { hint: r.run.hint } : {}) });
+    if (retry && !r.isRetry) return this.say(`"${r.step.title}" has not run yet: press Enter to run it`, 'warn');
+    this.say(`running "${r.step.title}"…`);
+    this.track(
+      this.d.conductor.run(id).then((result) => {
+        if (!result.ok) return this.refused(result);
+        this.reportAttempt(id);
+      }),
+    );
+  }
+
+  /** `a`: the section's automated steps, until a manual step or a failure. */
+  runSection(): void {
+    const section = this.d.session.runbook.sections.find((s) => s.steps.some((st) => st.id === this.state.ui.selected))!;
+    if (this.state.activity.running) return this.say(`"${this.state.activity.running.step}" is running; one automated step runs at a time`, 'error');
+    this.say(`running the automated steps of "${section.title}"…`);
+    const follow = this.d.session.subscribe((n) => {
+      if (n.kind === 'activity' && n.activity.running) this.select(n.activity.running.step);
+    });
+    this.track(
+      this.d.conductor.runSection(section.id).then((r) => {
+        follow();
+        if (r.stopped) {
+          this.select(r.stopped.step);
+          this.say(r.stopped.reason, r.stopped.why === 'manual' ? 'info' : 'error');
+        } else {
+          this.say(`"${section.title}": ${r.ran.length} step(s) ran, all passed`, 'ok');
+          const next = this.d.conductor.next();
+          if (next) this.select(next.id);
+        }
+      }),
+    );
+  }
+
+  private reportAttempt(id: string): void {
+    const st = this.d.session.state.steps[id]!;
+    const step = this.d.session.step(id);
+    const last = st.attempts[st.attempts.length - 1];
+    if (st.status === 'passed') {
+      this.say(`✓ "${step.title}" passed`, 'ok');
+      this.advanceFrom(id);
+    } else if (last?.result?.outcome === 'cancelled' || last?.check?.cancelled) this.say(`■ "${step.title}" was cancelled; it runs again when you press Enter`, 'warn');
+    else this.say(`✗ "${step.title}" failed: ${last?.failure ?? st.status}`, 'error', ['o shows its whole output; r runs it again; s skips it with a reason']);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const t = p.catch((err: unknown) => this.fatal(err));
+    this.task = t;
+    void t.finally(() => {
+      if (this.task === t) this.task = undefined;
+    });
+  }
+
+  /** Evidence that cannot be written (disk full): the run stays resumable; the screen says so and leaves. */
+  private fatal(err: unknown): void {
+    this.crash = err;
+    void this.leave(EXIT.paused, 'the evidence could not be written');
+  }
+
+  /** The error that ended the screen, for index.ts to print. */
+  crash: unknown;
+
+  /** The result of a form: on success the form closes and the selection moves on. */
+  submitted(step: string | undefined, result: IntentResult, done: string): IntentResult {
+    if (!result.ok) return result;
+    this.close();
+    this.say(done, 'ok');
+    if (step) this.advanceFrom(step);
+    return OK;
+  }
+
+  /** Closes the run after its decision; q then leaves with the outcome's exit code. */
+  async closeRun(): Promise<void> {
+    const outcome = await this.d.session.close();
+    this.say(`Decision recorded — the run is closed: ${outcome}. Press q to leave (the bundle verifies with \`cutover verify\`).`, outcome === 'GO' ? 'ok' : 'warn');
+  }
+
+  /**
+   * Leaves the screen: a running step is cancelled (and recorded) first,
+   * then the run is paused — every acknowledged event is in the journal —
+   * and the screen exits with `code`. A second request leaves at once.
+   */
+  async leave(code: number, why: string): Promise<void> {
+    if (this.leaving) return this.d.exit(code);
+    this.leaving = true;
+    if (this.state.activity.running) {
+      this.say(`${why}: stopping "${this.state.activity.running.step}"…`, 'warn');
+      this.d.conductor.cancel();
+    }
+    await this.task;
+    if (!this.d.session.state.closed && this.d.session.health.journal === 'ok') {
+      try {
+        this.d.session.pause(why);
+        await this.d.session.writeSummaries();
+      } catch (err) {
+        this.crash ??= err;
+      }
+    }
+    this.d.exit(this.d.session.state.closed ? exitCodeFor(this.d.session.state.closed.outcome) : code);
+  }
+}

@@ -1,0 +1,40 @@
+// The rows of the screen (TUI.md's 80×24 budget): the frame is one row
+// shorter than the terminal (a taller frame flickers and wipes scrollback).
+// At 80×24: header 2 · steps 7 · detail 8 · GO lock 3 · message 1 · keys 1.
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 16;
+
+export interface Layout {
+  frame: number;
+  header: number;
+  list: number;
+  detail: number;
+  lock: number;
+  message: number;
+  footer: number;
+}
+
+export function layoutFor(rows: number, lockOptions: number): Layout {
+  const frame = rows - 1;
+  const header = 2;
+  const message = 1;
+  const footer = 1;
+  const lock = lockOptions ? 1 + Math.min(lockOptions, 3) : 0;
+  const rest = Math.max(4, frame - header - message - footer - lock);
+  const list = Math.max(3, Math.floor(rest * 0.45));
+  return { frame, header, list, detail: rest - list, lock, message, footer };
+}
+
+/** One line: whitespace and newlines collapsed, clipped to `max` characters with an ellipsis. */
+export function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
+}
+
+/** Human-readable byte count. */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}

@@ -1,0 +1,79 @@
+// The screen's store: a vanilla zustand store fed by the session's
+// notifications — a snapshot per journaled event (after fsync), activity,
+// health, a few output flushes a second — plus a 1 Hz tick for countdowns
+// and elapsed times. Plain data only; the session never sees it.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RunOutcome } from '../../engine/events.js';
+import type { RunState } from '../../engine/fold.js';
+import type { Activity, Health } from '../../session/notifications.js';
+import type { Session } from '../../session/session.js';
+import { uiReducer, type UiAction, type UiState } from './ui-reducer.js';
+
+export interface TailView {
+  attempt: number;
+  lines: string[];
+  bytes: number;
+  done: boolean;
+}
+
+export interface RunStore {
+  seq: number;
+  run: RunState;
+  tails: Record<string, TailView>;
+  activity: Activity;
+  health: Health;
+  /** The session clock, as of the last tick (ms). */
+  now: number;
+  size: { columns: number; rows: number };
+  ui: UiState;
+  /** Set once the run is closed. */
+  outcome?: RunOutcome;
+  dispatch(action: UiAction): void;
+}
+
+export interface RunStoreHandle {
+  store: StoreApi<RunStore>;
+  dispose(): void;
+}
+
+export function createRunStore(session: Session, opts: { selected: string; size: { columns: number; rows: number }; tickMs?: number }): RunStoreHandle {
+  const store = createStore<RunStore>()((set) => ({
+    seq: session.snapshot.seq,
+    run: session.state,
+    tails: {},
+    activity: session.activity,
+    health: session.health,
+    now: session.clock().getTime(),
+    size: opts.size,
+    ui: { selected: opts.selected },
+    ...(session.state.closed ? { outcome: session.state.closed.outcome } : {}),
+    dispatch: (action) => set((s) => ({ ui: uiReducer(s.ui, action) })),
+  }));
+  const off = session.subscribe((n) => {
+    switch (n.kind) {
+      case 'snapshot':
+        store.setState({ seq: n.snapshot.seq, run: n.snapshot.state, now: session.clock().getTime(), ...(n.snapshot.state.closed ? { outcome: n.snapshot.state.closed.outcome } : {}) });
+        return;
+      case 'activity':
+        store.setState({ activity: n.activity });
+        return;
+      case 'health':
+        store.setState({ health: n.health });
+        return;
+      case 'output': {
+        const { step, attempt, lines, bytes, done } = n.output;
+        store.setState((s) => ({ tails: { ...s.tails, [step]: { attempt, lines, bytes, done } } }));
+        return;
+      }
+    }
+  });
+  const tick = setInterval(() => store.setState({ now: session.clock().getTime() }), opts.tickMs ?? 1000);
+  tick.unref();
+  return {
+    store,
+    dispose: () => {
+      off();
+      clearInterval(tick);
+    },
+  };
+}

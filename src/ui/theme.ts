@@ -1,0 +1,38 @@
+// Glyphs, words and colours of the screen. Every state has a glyph and a
+// word, so a monochrome terminal or NO_COLOR (https://no-color.org) loses
+// nothing; colour only adds emphasis.
+import type { StepStatus } from '../engine/fold.js';
+
+export const NO_COLOR = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+
+/** A colour name Ink understands, or undefined under NO_COLOR. */
+export function tint(color: string): string | undefined {
+  return NO_COLOR ? undefined : color;
+}
+
+/** How a step row looks: its glyph, word and colour. */
+export interface StatusLook {
+  glyph: string;
+  word: string;
+  color: string;
+}
+
+export const STATUS: Record<StepStatus | 'blocked' | 'cancelled', StatusLook> = {
+  pending: { glyph: '·', word: 'pending', color: 'gray' },
+  running: { glyph: '▶', word: 'running', color: 'cyan' },
+  passed: { glyph: '✓', word: 'passed', color: 'green' },
+  failed: { glyph: '✗', word: 'FAILED', color: 'red' },
+  skipped: { glyph: '⊘', word: 'waived', color: 'yellow' },
+  interrupted: { glyph: '!', word: 'interrupted', color: 'magenta' },
+  cancelled: { glyph: '■', word: 'cancelled', color: 'magenta' },
+  blocked: { glyph: '◌', word: 'locked', color: 'gray' },
+};
+
+export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** The mode badge: impossible to miss, in colour or without. */
+export function badge(rehearsal: boolean): { text: string; color: string } {
+  return rehearsal ? { text: ' REHEARSAL ', color: 'yellow' } : { text: ' CUTOVER — LIVE ', color: 'red' };
+}
+
+export const TONE: Record<'info' | 'ok' | 'error' | 'warn', string> = { info: 'cyan', ok: 'green', error: 'red', warn: 'yellow' };
