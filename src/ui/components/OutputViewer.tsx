@@ -50,14 +50,22 @@ export function OutputViewer({ step }: { step: string }) {
       }
     });
   };
+  // Keys can arrive faster than renders: typing edits the latest search, not the last render's.
+  const typed = useRef(search);
+  typed.current = search;
+  const setTyped = (next: typeof search) => {
+    typed.current = next;
+    setSearch(next);
+  };
   useInput((input, key) => {
+    const search = typed.current;
     if (search.typing) {
-      if (key.escape) setSearch({ ...search, typing: false });
+      if (key.escape) setTyped({ ...search, typing: false });
       else if (key.return) {
-        setSearch({ ...search, typing: false });
+        setTyped({ ...search, typing: false });
         find(search.direction, search.term);
-      } else if (key.backspace || key.delete) setSearch({ ...search, term: search.term.slice(0, -1) });
-      else if (input && !key.ctrl && !key.meta) setSearch({ ...search, term: search.term + input });
+      } else if (key.backspace || key.delete) setTyped({ ...search, term: search.term.slice(0, -1) });
+      else if (input && !key.ctrl && !key.meta) setTyped({ ...search, term: search.term + input });
       return;
     }
     if (!pager) {
@@ -81,7 +89,7 @@ export function OutputViewer({ step }: { step: string }) {
     } else if (key.home || input === 'g') move(0);
     else if (key.end || input === 'G') setTop(pager.lastPage(height));
     else if (input === 'f') setFollow(!follow);
-    else if (input === '/' || input === '?') setSearch({ typing: true, term: '', direction: input === '/' ? 'forward' : 'backward' });
+    else if (input === '/' || input === '?') setTyped({ typing: true, term: '', direction: input === '/' ? 'forward' : 'backward' });
     else if (input === 'n') find(search.direction, search.term);
     else if (input === 'N') find(search.direction === 'forward' ? 'backward' : 'forward', search.term);
   });

@@ -3,7 +3,7 @@
 // multi-line field Alt-Enter or Ctrl-N starts a new line; elsewhere a pasted
 // newline becomes a space. Field navigation (Tab, Enter, Esc) is the form's.
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { NO_COLOR, tint } from '../../theme.js';
 
 export interface TextFieldProps {
@@ -18,34 +18,47 @@ export interface TextFieldProps {
 }
 
 export function TextField({ label, value, onChange, focused, error, multiline, placeholder, width }: TextFieldProps) {
-  const [cursor, setCursor] = useState(value.length);
+  const [cursor, setCursorState] = useState(value.length);
+  // Keys can arrive faster than renders: edit the latest value, not the one of the last render.
+  const live = useRef({ value, cursor: value.length });
+  live.current.value = value;
+  const setCursor = (c: number) => {
+    live.current.cursor = c;
+    setCursorState(c);
+  };
+  const change = (v: string) => {
+    live.current.value = v;
+    onChange(v);
+  };
   const at = Math.min(cursor, value.length);
   useInput(
     (input, key) => {
+      const value = live.current.value;
+      const at = Math.min(live.current.cursor, value.length);
       if (key.tab || key.escape || key.upArrow || key.downArrow || (key.return && !(multiline && key.meta))) return;
       if ((key.return && key.meta) || (key.ctrl && input === 'n')) {
         if (!multiline) return;
-        onChange(value.slice(0, at) + '\n' + value.slice(at));
+        change(value.slice(0, at) + '\n' + value.slice(at));
         setCursor(at + 1);
       } else if (key.leftArrow) setCursor(Math.max(0, at - 1));
       else if (key.rightArrow) setCursor(Math.min(value.length, at + 1));
       else if (key.home || (key.ctrl && input === 'a')) setCursor(0);
       else if (key.end || (key.ctrl && input === 'e')) setCursor(value.length);
       else if (key.ctrl && input === 'u') {
-        onChange('');
+        change('');
         setCursor(0);
       } else if (key.backspace) {
         if (at === 0) return;
-        onChange(value.slice(0, at - 1) + value.slice(at));
+        change(value.slice(0, at - 1) + value.slice(at));
         setCursor(at - 1);
       } else if (key.delete) {
         // Most terminals send DEL (0x7f) for the Backspace key, which Ink reports as delete.
         if (at === 0) return;
-        onChange(value.slice(0, at - 1) + value.slice(at));
+        change(value.slice(0, at - 1) + value.slice(at));
         setCursor(at - 1);
       } else if (input && !key.ctrl && !key.meta) {
         const text = multiline ? input.replace(/\r\n?/g, '\n') : input.replace(/[\r\n]+/g, ' ');
-        onChange(value.slice(0, at) + text + value.slice(at));
+        change(value.slice(0, at) + text + value.slice(at));
         setCursor(at + text.length);
       }
     },
