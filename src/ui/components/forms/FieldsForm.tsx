@@ -3,7 +3,7 @@
 // field, Shift-Tab or ↑ previous (in a choice ↑/↓ choose), Enter next or
 // submit, Esc cancels.
 import { Box, Text, useInput } from 'ink';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import type { IntentResult } from '../../../session/result.js';
 import { useIntents, useRunStore } from '../../context.js';
 import { tint } from '../../theme.js';
@@ -37,43 +37,56 @@ export interface FieldsFormProps {
 export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmit, height }: FieldsFormProps) {
   const intents = useIntents();
   const columns = useRunStore((s) => s.size.columns);
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.id, initial[f.id] ?? ''])));
-  const [focus, setFocus] = useState(0);
+  const [values, setValuesState] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.id, initial[f.id] ?? ''])));
+  const [focus, setFocusState] = useState(0);
   const [refusal, setRefusal] = useState<{ reasons: string[]; fields: Record<string, string> } | undefined>();
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
-  const shown = fields.filter((f) => f.when?.(values) ?? true);
-  const current = shown[Math.min(focus, shown.length - 1)];
+  // Keys can arrive faster than renders: navigate and submit from the latest state, not the last render's.
+  const live = useRef({ values, focus });
+  const setValues = (next: Record<string, string>) => {
+    live.current.values = next;
+    setValuesState(next);
+  };
+  const visible = (v: Record<string, string>) => fields.filter((f) => f.when?.(v) ?? true);
+  const setFocus = (to: (f: number) => number) => {
+    const n = Math.max(0, Math.min(visible(live.current.values).length - 1, to(live.current.focus)));
+    live.current.focus = n;
+    setFocusState(n);
+  };
+  const shown = visible(values);
   const set = (id: string, v: string) => {
-    setValues((old) => ({ ...old, [id]: v }));
+    setValues({ ...live.current.values, [id]: v });
     setTouched((t) => (t.has(id) ? t : new Set(t).add(id)));
   };
   const submit = () => {
-    const all = Object.fromEntries(shown.map((f) => [f.id, values[f.id] ?? '']));
-    const local = Object.fromEntries(shown.flatMap((f) => {
+    const now = visible(live.current.values);
+    const all = Object.fromEntries(now.map((f) => [f.id, live.current.values[f.id] ?? '']));
+    const local = Object.fromEntries(now.flatMap((f) => {
       const p = f.validate?.(all[f.id]!, all);
       return p ? [[f.id, p]] : [];
     }));
     if (Object.keys(local).length) {
-      setTouched(new Set(shown.map((f) => f.id)));
+      setTouched(new Set(now.map((f) => f.id)));
       setRefusal({ reasons: ['correct the fields marked ✗'], fields: local });
-      setFocus(shown.findIndex((f) => f.id in local));
+      setFocus(() => now.findIndex((f) => f.id in local));
       return;
     }
     const r = onSubmit(all);
     if (!r.ok) setRefusal({ reasons: r.reasons, fields: r.fields ?? {} });
   };
-  useInput((input, key) => {
+  useInput((_input, key) => {
+    const now = visible(live.current.values);
+    const current = now[live.current.focus];
     if (key.escape) return intents.close();
-    if (key.tab && key.shift) return setFocus((f) => Math.max(0, f - 1));
-    if (key.tab) return setFocus((f) => Math.min(shown.length - 1, f + 1));
+    if (key.tab && key.shift) return setFocus((f) => f - 1);
+    if (key.tab) return setFocus((f) => f + 1);
     if (current?.kind === 'choice' && (key.upArrow || key.downArrow)) return; // the choice takes ↑/↓
-    if (key.upArrow) return setFocus((f) => Math.max(0, f - 1));
-    if (key.downArrow) return setFocus((f) => Math.min(shown.length - 1, f + 1));
+    if (key.upArrow) return setFocus((f) => f - 1);
+    if (key.downArrow) return setFocus((f) => f + 1);
     if (key.return && !key.meta) {
-      if (focus < shown.length - 1) setFocus(focus + 1);
+      if (live.current.focus < now.length - 1) setFocus((f) => f + 1);
       else submit();
     }
-    void input;
   });
   const errorOf = (f: FieldSpec) => refusal?.fields[f.id] ?? (touched.has(f.id) ? f.validate?.(values[f.id] ?? '', values) : undefined);
   return (
@@ -110,10 +123,14 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
 function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldSpec; value: string; focused: boolean; error?: string | undefined; onChoose(v: string): void }) {
   const options = field.options ?? [];
   const at = options.findIndex((o) => o.value === value);
+  const live = useRef(at);
+  live.current = at;
   useInput(
     (_input, key) => {
-      if (key.upArrow) onChoose(options[Math.max(0, at - 1)]!.value);
-      if (key.downArrow) onChoose(options[Math.min(options.length - 1, at + 1)]!.value);
+      const next = key.upArrow ? Math.max(0, live.current - 1) : key.downArrow ? Math.min(options.length - 1, live.current + 1) : undefined;
+      if (next === undefined) return;
+      live.current = next;
+      onChoose(options[next]!.value);
     },
     { isActive: focused && options.length > 0 },
   );
