@@ -1,8 +1,10 @@
-// The fast paths (--version, --help, plain runs) must never load Ink or
-// React: importing Ink alone costs ~420 ms. A module hook in the child
-// records every module the CLI loads.
+// The fast paths (--version, --help, lint, plan, verify, check and plain
+// runs) must never load Ink or React: importing Ink alone costs ~420 ms.
+// The bundle keeps the screen (Ink, React, zustand) in its own chunk,
+// dist/ui-*.js, loaded only by the interactive path. A module hook in the
+// child records every module the CLI loads.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,11 +39,41 @@ function loadedModules(args: string[], cwd = root): string[] {
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
 
+/** The screen's chunk or Ink's own modules. */
+const SCREEN = /\/dist\/ui-[^/]*\.js$|\/node_modules\/(ink|react|zustand|yoga-layout|@inkjs)\//;
+
+/** Loaded bundle chunks that carry React (wherever esbuild put it). */
+function withReact(loaded: string[]): string[] {
+  return loaded.filter((u) => u.startsWith('file:') && u.includes('/dist/') && readFileSync(new URL(u), 'utf8').includes('Minified React error'));
+}
+
 describe('startup stays light', () => {
-  it.each([[['--version']], [['--help']], [['lint', 'checklists/demo/demo.yaml']], [['run', '--help']]])('%j loads neither ink nor react', (args) => {
+  it.each([
+    [['--version']],
+    [['--help']],
+    [['lint', 'checklists/demo/demo.yaml']],
+    [['plan', 'checklists/demo/demo.yaml']],
+    [['run', '--help']],
+    [['check', 'envelope', '--contract', 'v3', '--sample', 'checklists/demo/workspace/producer/contracts/integration/v1/samples/service-v3/400-validation-error.json']],
+  ])('%j loads neither the screen nor ink nor react', (args) => {
     const loaded = loadedModules(args);
     expect(loaded.some((u) => u.endsWith('/dist/cli.js'))).toBe(true);
-    expect(loaded.filter((u) => /\/node_modules\/(ink|react|yoga-layout)\//.test(u))).toEqual([]);
+    expect(loaded.filter((u) => SCREEN.test(u))).toEqual([]);
+    expect(withReact(loaded)).toEqual([]);
+  });
+
+  it('a plain demo run and the verify of its bundle never load the screen', () => {
+    const evidence = join(tmp, 'evidence');
+    const loaded = loadedModules(['demo', '--plain', '--evidence-dir', evidence]);
+    expect(loaded.some((u) => /\/dist\/demo-[^/]*\.js$/.test(u))).toBe(true);
+    expect(loaded.filter((u) => SCREEN.test(u))).toEqual([]);
+    expect(withReact(loaded)).toEqual([]);
+    const bundle = join(evidence, readdirSync(evidence)[0]!);
+    expect(loadedModules(['verify', bundle]).filter((u) => SCREEN.test(u))).toEqual([]);
+  });
+
+  it('the bundle has the screen chunk (so the checks above can fail)', () => {
+    expect(readdirSync(join(root, 'dist')).some((f) => /^ui-.*\.js$/.test(f))).toBe(true);
   });
 
   it('--version loads no dependency at all, only our own chunks and node built-ins', () => {
