@@ -3,6 +3,7 @@
 // store per test, keys written to stdin, frames read back. Wait for a frame
 // with `await vi.waitFor(() => expect(screen.frame()).toContain(...))`.
 import { render } from 'ink-testing-library';
+import { vi } from 'vitest';
 import { Conductor } from '../../src/session/conductor.js';
 import { loadAnswers } from '../../src/session/answers.js';
 import { Session } from '../../src/session/session.js';
@@ -11,6 +12,7 @@ import { ScreenProvider } from '../../src/ui/context.js';
 import { Intents } from '../../src/ui/intents.js';
 import { createRunStore, type RunStore } from '../../src/ui/store/run-store.js';
 import type { StoreApi } from 'zustand/vanilla';
+import type { Mode } from '../../src/runbook/types.js';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
@@ -105,4 +107,34 @@ export function mountScreen(opts: MountOptions = {}): Screen {
   };
   mounted.push(screen);
   return screen;
+}
+
+/**
+ * `vi.waitFor` with room for real child processes and fsyncs: its default
+ * (1 s) is shorter than a few steps of a run take on a busy machine.
+ */
+export function until<T>(check: () => T | Promise<T>, timeout = 15_000): Promise<T> {
+  return vi.waitFor(check, { timeout, interval: 20 });
+}
+
+/** Starts a Session on the (edited) fixture in a temp dir, for `mountScreen({ session })` (e.g. in cutover mode). */
+export function startSession(opts: { edit?: (rb: RunbookDoc) => void; mode?: Mode; now?: () => Date } = {}): Session {
+  const dir = tempDir();
+  return Session.start({ runbookPath: writeRunbook(dir, opts.edit), mode: opts.mode ?? 'rehearsal', vars: {}, evidenceDir: join(dir, 'evidence'), operator: OPERATOR, ...(opts.now ? { now: opts.now } : {}) });
+}
+
+/** A clock the test moves forward (for deadlines and elapsed times). */
+export function movableClock(start = Date.parse('2026-11-21T14:00:00Z')): { now: () => Date; advance(ms: number): void } {
+  let offset = 0;
+  return { now: () => new Date(start + offset), advance: (ms) => void (offset += ms) };
+}
+
+/**
+ * A step's `run` that prints `tick 1`, `tick 2`, … every `everyMs` and exits
+ * 0 once the file `release` exists (or after about 30 s, so that nothing
+ * outlives a failed test for long).
+ */
+export function ticking(release: string, everyMs = 50): string[] {
+  const script = `const fs = require('fs'); let i = 0; const t = setInterval(() => { console.log('tick ' + ++i); if (fs.existsSync(process.argv[1]) || i * ${everyMs} > 30000) clearInterval(t); }, ${everyMs});`;
+  return [process.execPath, '-e', script, release];
 }

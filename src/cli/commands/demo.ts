@@ -10,7 +10,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { listScenarios, prepareDemo } from '../../demo/prepare.js';
 import { Session } from '../../session/session.js';
-import { runFrontEnd } from './front-end.js';
+import { preloadScreen, runFrontEnd } from './front-end.js';
 import { loadAnswers } from '../../session/answers.js';
 
 export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--evidence-dir DIR]
@@ -18,15 +18,18 @@ export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--evidence
 Runs a self-contained rehearsal of the service.v3 cutover day: a sandbox
 producer and consumer workspace (real node programs checking real contract
 files) is copied to a temporary directory, optionally broken by a scenario,
-and the demo runbook runs against it with the demo's answers. The evidence
-bundle is written under ./evidence (or --evidence-dir).
+and the demo runbook runs against it. In a terminal you drive it on the
+interactive screen, the demo's answers prefilled in every form (Enter walks
+it); without a terminal, or with --plain, the answers are given by
+themselves and the plain log is printed. The evidence bundle is written
+under ./evidence (or --evidence-dir).
 
 Options:
   --scenario NAME     break something first to rehearse a NO-GO / rollback
                       (run \`cutover demo --list\` to see the scenarios)
   --list              list the scenarios
   --evidence-dir DIR  where the bundle is written (default ./evidence)
-  --plain             line output
+  --plain             the plain line log, answered by the demo's answers
   -h, --help`;
 
 export function packageRoot(): string {
@@ -55,6 +58,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     for (const s of listScenarios(root)) io.out(`${s.name.padEnd(14)} ${s.description}`);
     return EXIT.ok;
   }
+  preloadScreen(values.plain ?? false);
   const demo = await prepareDemo({ scenario: values.scenario, packageRoot: root });
   if (demo.scenario) io.out(`scenario ${demo.scenario.name}: ${demo.scenario.description}\n`);
   io.out(`sandbox: ${demo.workDir}`);
@@ -66,5 +70,6 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     operator: 'Demo Captain',
   });
   // In a terminal the operator drives the demo, its answers prefilled as editable defaults; without one they answer it.
-  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io });
+  const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form is prefilled with its answers — Enter walks it, ? shows every key';
+  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note });
 }

@@ -14,13 +14,23 @@ export function wantsScreen(plain: boolean): boolean {
   return !plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
 }
 
-export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[] }): Promise<number> {
+let screen: Promise<typeof import('../../ui/index.js')> | undefined;
+
+/**
+ * Starts loading the screen (Ink, React: the slowest part of start-up) while
+ * the command still prepares its run; only when the screen will be used.
+ */
+export function preloadScreen(plain: boolean): void {
+  if (wantsScreen(plain)) screen ??= import('../../ui/index.js');
+}
+
+export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string }): Promise<number> {
   try {
     const answers = opts.answers;
     if (wantsScreen(opts.plain)) {
       // Loaded only here: the plain path, lint, verify and check never load Ink or React.
-      const { runInteractive } = await import('../../ui/index.js');
-      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), out: (t) => opts.io.out(t) });
+      const { runInteractive } = await (screen ??= import('../../ui/index.js'));
+      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), out: (t) => opts.io.out(t) });
     }
     const reporter = new LineReporter((t) => opts.io.out(t));
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });

@@ -6,7 +6,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { Session } from '../../session/session.js';
 import { stepsInOrder } from '../../engine/fold.js';
-import { answersFor, runFrontEnd } from './front-end.js';
+import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { join } from 'node:path';
 
@@ -27,7 +27,7 @@ Options:
                     to refresh evidence older than max_age
   --retry-failed    run every failed or interrupted command and check step
                     again first
-  --plain           line output
+  --plain           the plain line log instead of the interactive screen
   -h, --help
 
 Exit codes as for \`cutover run\`; 2 when the run is already closed.`;
@@ -47,6 +47,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('resume: give exactly one bundle directory', 'run `cutover resume evidence/<bundle>`');
+  preloadScreen(values.plain ?? false);
   const dir = positionals[0]!;
   const answers = values.answers && isBundleDir(dir) ? answersFor(join(dir, RUNBOOK_COPY), values.answers, false) : undefined;
   const session = Session.resume(dir, { operator: values.operator, vars: parseVarFlags('resume', values.var) });

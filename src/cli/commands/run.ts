@@ -5,7 +5,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import type { Mode } from '../../runbook/types.js';
 import { Session } from '../../session/session.js';
-import { answersFor, runFrontEnd } from './front-end.js';
+import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
                    [--evidence-dir DIR] [--operator NAME] [--plain] [--answers FILE]
@@ -21,11 +21,13 @@ Options:
   --var KEY=VALUE     set a declared runbook var (repeatable)
   --evidence-dir DIR  where the bundle directory is created (default ./evidence)
   --operator NAME     who runs it (default: git user.name, else the login name)
-  --plain             line output (every run uses it for now: the interactive
-                      screen is not built yet)
+  --plain             the plain line log instead of the interactive screen
+                      (the screen opens only when stdin and stdout are
+                      terminals; CI, pipes and files always get the log)
   --answers FILE      YAML answers for manual steps, inputs, sign-offs and the
                       decision (see docs/runbook-format.md); without an answer
-                      the plain run pauses at that step and exits 3
+                      the plain run pauses at that step and exits 3; on the
+                      screen they prefill the forms as editable defaults
   -h, --help
 
 Exit codes: 0 GO (or all steps passed), 1 NO-GO / a failed gate / GO refused,
@@ -46,6 +48,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('run: give exactly one runbook', 'run `cutover run checklists/service-v3-cutover-day.yaml --mode rehearsal`');
+  preloadScreen(values.plain ?? false);
   const mode = (values.mode ?? 'rehearsal') as Mode;
   if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal for a dry run, --mode cutover on cutover day');
   // The answers file is checked before the bundle exists, so a typo in it

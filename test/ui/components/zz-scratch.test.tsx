@@ -1,14 +1,35 @@
-import { afterEach, expect, it, vi } from 'vitest';
-import { KEY, mountScreen, unmountAll } from '../screen.js';
+import { afterEach, expect, it } from 'vitest';
+import { stepOf } from '../../fixtures/engine/scenario.js';
+import { KEY, mountScreen, unmountAll, until } from '../screen.js';
 afterEach(unmountAll);
-it('times', async () => {
+it('trigger', async () => {
   const screen = mountScreen({});
-  await vi.waitFor(() => expect(screen.frame()).toContain('Release candidate immutable'));
-  console.log(screen.frame());
-  screen.press('j','j');
-  const t0 = Date.now();
+  await until(() => expect(screen.frame()).toContain('GO lock —'));
+  screen.press('R');
+  await until(() => expect(screen.frame()).toContain('Declare'));
+  screen.press(KEY.down);
+  await until(() => expect(screen.frame()).toContain('(•)'));
   screen.press(KEY.enter);
-  await vi.waitFor(() => expect(screen.session.state.steps['producer-suite']!.status).toBe('passed'), { timeout: 20000 });
-  console.log('took', Date.now() - t0);
+  await until(() => expect(screen.frame()).toContain('› What'));
+  await new Promise((r) => setTimeout(r, 300));
+  screen.press('x');
+  await new Promise((r) => setTimeout(r, 300));
+  console.log(screen.frame());
+});
+it('input', async () => {
+  const screen = mountScreen({ edit: (rb) => { stepOf(rb,'meeting').fields = [{ id: 'a', label: 'First', type: 'text' }, { id: 'channel', label: 'Incident channel', type: 'text' }]; } });
+  await until(() => expect(screen.frame()).toContain('GO lock —'));
+  screen.session.confirm('rc');
+  await until(() => expect(screen.store.getState().run.steps.rc!.status).toBe('passed'));
+  screen.press('j');
+  await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
+  screen.press(KEY.enter);
+  await until(() => expect(screen.frame()).toContain('Fill in'));
+  screen.press('x');
+  await until(() => expect(screen.frame()).toContain('First: x'));
+  screen.press(KEY.enter);
+  await until(() => expect(screen.frame()).toContain('› Incident'));
+  screen.press('y');
+  await new Promise((r) => setTimeout(r, 300));
   console.log(screen.frame());
 });

@@ -1,0 +1,197 @@
+// The interactive screen, measured in a real pseudo-terminal (node-pty +
+// @xterm/headless, as the end-to-end tests do):
+// - the first interactive frame of `cutover demo` against `node -e 0` (≤ 4.5×);
+// - while a step prints 100 MB of test-runner output: key press to changed
+//   screen (p95 ≤ 50 ms, max ≤ 150 ms), the capture of that output against the
+//   same command `> file` (≤ 1.3×, timed by the journal), and the peak RSS
+//   of the interactive run (≤ 150 MB);
+// - the output viewer opening a 1 GB log and jumping to its end (≤ 300 ms).
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import xterm from '@xterm/headless';
+import pty from 'node-pty';
+import { cli, median, root, timed } from './lib.mjs';
+
+const WRITER = join(root, 'bench', 'fixtures', 'test-runner-output.mjs');
+
+/** A pty running cutover, with its screen mirrored by xterm. */
+function open(args, cwd, columns = 100, rows = 30) {
+  const env = { ...process.env, TERM: 'xterm-256color' };
+  delete env.CI;
+  const term = new xterm.Terminal({ cols: columns, rows, allowProposedApi: true });
+  const p = pty.spawn(process.execPath, [cli, ...args], { name: 'xterm-256color', cols: columns, rows, cwd, env });
+  const watchers = new Set();
+  p.onData((d) => term.write(d, () => {
+    for (const w of watchers) w();
+  }));
+  const text = () => {
+    const b = term.buffer.active;
+    return Array.from({ length: term.rows }, (_, i) => b.getLine(b.viewportY + i)?.translateToString(true) ?? '').join('\n');
+  };
+  /** Resolves with the time (ms, hrtime) when `test(text)` first holds after now. */
+  const when = (test, timeoutMs = 60_000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        if (!test(text())) return;
+        watchers.delete(check);
+        clearTimeout(timer);
+        resolve(performance.now());
+      };
+      const timer = setTimeout(() => {
+        watchers.delete(check);
+        reject(new Error(`timed out; the screen shows:\n${text()}`));
+      }, timeoutMs);
+      watchers.add(check);
+      check();
+    });
+  const exited = new Promise((resolve) => p.onExit(resolve));
+  return { p, text, when, exited };
+}
+
+function peakRss(pid) {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function runbook(command) {
+  return `format: cutover-runbook/v1
+id: bench-tui
+title: Screen benchmark
+version: "1"
+modes: [rehearsal]
+baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
+target: { release_tag: v2, commit: ${'b'.repeat(40)} }
+roles: [{ id: captain, title: Captain, side: joint }]
+sections:
+  - id: s
+    title: Output
+    steps:
+      - { id: flood, kind: command, title: Print a flood, run: [sh, -c, ${JSON.stringify(command)}] }
+      - { id: after, kind: confirm, title: Look at it, statement: Seen }
+`;
+}
+
+async function firstFrame(dir) {
+  const base = [];
+  const frame = [];
+  for (let i = 0; i < 7; i++) {
+    base.push((await timed(process.execPath, ['-e', '0'])).ms);
+    const t0 = performance.now();
+    const s = open(['demo', '--evidence-dir', join(dir, `ev-${i}`)], dir, 100, 30);
+    const t1 = await s.when((t) => t.includes('GO lock') && t.includes('to confirm'));
+    frame.push(t1 - t0);
+    s.p.write('q');
+    await s.when((t) => t.includes('Quit?'));
+    s.p.write('y');
+    await s.exited;
+  }
+  return { frame: median(frame), base: median(base) };
+}
+
+/** One interactive run of a 100 MB flood: key latencies while it prints, the capture time, peak RSS. */
+async function flood(dir, round) {
+  const rb = join(dir, `rb-${round}.yaml`);
+  const command = `'${process.execPath}' '${WRITER}' 100000000`;
+  writeFileSync(rb, runbook(command));
+  const evidence = join(dir, `flood-${round}`);
+  const s = open(['run', rb, '--evidence-dir', evidence, '--operator', 'bench'], dir, 100, 30);
+  await s.when((t) => t.includes('GO lock') || t.includes('Print a flood'));
+  let peak = 0;
+  const rss = setInterval(() => (peak = Math.max(peak, peakRss(s.p.pid))), 20);
+  s.p.write('\r'); // run the flood
+  await s.when((t) => /running/.test(t));
+  const latencies = [];
+  // Alternate the selection between the two steps while the output floods in.
+  // Which step the marker is on (the row's elapsed time changes by itself).
+  const selectedRow = (t) => {
+    const row = t.split('\n').find((l) => l.includes('›')) ?? '';
+    return row.includes('Look at it') ? 'after' : row.includes('Print a flood') ? 'flood' : '';
+  };
+  const finished = () => /passed \d|FAILED/.test(s.text().split('\n').find((l) => l.includes('Print a flood')) ?? '');
+  for (let i = 0; i < 200 && !finished(); i++) {
+    const before = selectedRow(s.text());
+    const t0 = performance.now();
+    s.p.write(i % 2 === 0 ? 'j' : 'k');
+    // The changed screen: the selection marker on another row.
+    const t1 = await s.when((t) => selectedRow(t) !== before, 5000).catch(() => undefined);
+    if (t1 === undefined) break; // the step ended and the screen moved the selection itself
+    if (!finished()) latencies.push(t1 - t0);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  await s.when((t) => /passed \d/.test(t.split('\n').find((l) => l.includes('Print a flood')) ?? ''), 120_000);
+  clearInterval(rss);
+  peak = Math.max(peak, peakRss(s.p.pid));
+  s.p.write('q');
+  await s.when((t) => t.includes('Quit?'));
+  s.p.write('y');
+  await s.exited;
+  const bundle = join(evidence, readdirSync(evidence)[0]);
+  const events = readFileSync(join(bundle, 'journal.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const at = (type) => Date.parse(events.find((e) => e.type === type).at);
+  const out = join(dir, 'direct.out');
+  const direct = (await timed('sh', ['-c', `${command} > '${out}'`])).ms;
+  rmSync(out, { force: true });
+  rmSync(evidence, { recursive: true, force: true });
+  return { latencies, captureMs: at('step.finished') - at('step.started'), direct, peakKb: peak };
+}
+
+async function viewer(dir) {
+  const big = join(dir, 'big.log');
+  // 1 GB of numbered lines, made once; the step prints it (cat), then the viewer opens its log.
+  await timed('sh', ['-c', `seq -f 'line %012g of the big log' 1 30000000 | head -c 1000000000 > '${big}'; echo THE-LAST-LINE >> '${big}'`]);
+  const rb = join(dir, 'rb-view.yaml');
+  writeFileSync(rb, runbook(`cat '${big}'`));
+  const evidence = join(dir, 'view');
+  const s = open(['run', rb, '--evidence-dir', evidence, '--operator', 'bench'], dir, 100, 30);
+  await s.when((t) => t.includes('Print a flood'));
+  s.p.write('\r');
+  await s.when((t) => /passed \d/.test(t.split('\n').find((l) => l.includes('Print a flood')) ?? ''), 300_000);
+  s.p.write('k'); // back on the step whose log is 1 GB
+  await s.when((t) => t.split('\n').some((l) => l.includes('›') && l.includes('Print a flood')));
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    s.p.write('oG');
+    const t1 = await s.when((t) => t.includes('Output of flood') && t.includes('THE-LAST-LINE'), 30_000);
+    times.push(t1 - t0);
+    s.p.write('q');
+    await s.when((t) => !t.includes('Output of flood'));
+  }
+  s.p.write('q');
+  await s.when((t) => t.includes('Quit?'));
+  s.p.write('y');
+  await s.exited;
+  rmSync(evidence, { recursive: true, force: true });
+  rmSync(big, { force: true });
+  return median(times);
+}
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-tui-'));
+  try {
+    const ff = await firstFrame(dir);
+    const rounds = [];
+    for (let i = 0; i < 3; i++) rounds.push(await flood(dir, i));
+    const lat = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const p95 = lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))];
+    const max = lat[lat.length - 1];
+    const capture = median(rounds.map((r) => r.captureMs / r.direct));
+    const peakMb = Math.max(...rounds.map((r) => r.peakKb)) / 1024;
+    const view = await viewer(dir);
+    const ms = (x) => `${x.toFixed(0)} ms`;
+    return [
+      { name: 'first interactive frame of `cutover demo` in a pty vs node -e 0', ratio: ff.frame / ff.base, goal: 4.5, detail: `${ms(ff.frame)} vs ${ms(ff.base)} (median of 7; includes preparing the demo sandbox)` },
+      { name: 'key press to changed screen while a step prints 100 MB: p95', value: p95.toFixed(0), unit: 'ms', goalText: '≤ 50 ms', pass: p95 <= 50, detail: `${lat.length} key presses over 3 runs; median ${ms(median(lat))}` },
+      { name: 'key press to changed screen while a step prints 100 MB: max', value: max.toFixed(0), unit: 'ms', goalText: '≤ 150 ms', pass: max <= 150, detail: 'the slowest of those key presses' },
+      { name: 'capture of that 100 MB in the interactive run vs command > file', ratio: capture, goal: 1.3, detail: `median of 3; journal-timed ${rounds.map((r) => ms(r.captureMs)).join(', ')} vs ${rounds.map((r) => ms(r.direct)).join(', ')}` },
+      { name: 'peak RSS of the interactive run with 100 MB of output', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 150 MB', pass: peakMb <= 150, detail: 'VmHWM of the cutover process, worst of 3 runs' },
+      { name: 'output viewer: open a 1 GB log and jump to its end', value: view.toFixed(0), unit: 'ms', goalText: '≤ 300 ms', pass: view <= 300, detail: 'key press (o, G) to the last line on screen, median of 5' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
