@@ -18,6 +18,8 @@ export interface InteractiveOptions {
   answers?: Answers;
   /** Steps to select first (resume --retry). */
   retry?: string[];
+  /** The first message on the screen (the demo's scenario, say). */
+  note?: string;
   out(text: string): void;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
@@ -80,7 +82,8 @@ function greet(session: Session, intents: Intents, opts: InteractiveOptions): vo
   const resumed = session.events.some((e) => e.type === 'run.resumed');
   if (session.preflight.length) {
     intents.say(`preflight: ${session.preflight.length} problem(s) — ${session.preflight[0]!.message}`, 'warn', session.preflight.slice(1).map((p) => `preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`));
-  } else if (opts.retry?.length) intents.say(`r runs "${opts.retry[0]}" again`, 'info');
+  } else if (opts.note) intents.say(opts.note, 'info');
+  else if (opts.retry?.length) intents.say(`r runs "${opts.retry[0]}" again`, 'info');
   else if (resumed) intents.say('resumed where the run stopped — Enter acts on the selected step, ? shows every key', 'info');
   else intents.say('Enter acts on the selected step · a runs the section · ? shows every key', 'info');
 }

@@ -110,11 +110,21 @@ export function mountScreen(opts: MountOptions = {}): Screen {
 }
 
 /**
- * `vi.waitFor` with room for real child processes and fsyncs: its default
- * (1 s) is shorter than a few steps of a run take on a busy machine.
+ * `vi.waitFor` with room for real child processes and fsyncs (its default,
+ * 1 s, is shorter than a few steps of a run take on a busy machine); then
+ * lets React run the effects of the frame it saw. Ink attaches key handlers
+ * in effects, so a key pressed between a render and its effects (e.g. the
+ * first character for a field that just got the focus) would be lost.
  */
-export function until<T>(check: () => T | Promise<T>, timeout = 15_000): Promise<T> {
-  return vi.waitFor(check, { timeout, interval: 20 });
+export async function until<T>(check: () => T | Promise<T>, timeout = 15_000): Promise<T> {
+  const result = await vi.waitFor(check, { timeout, interval: 20 });
+  await settle();
+  return result;
+}
+
+/** Yields to the event loop until React's scheduled work (the effects of the last render) has run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Starts a Session on the (edited) fixture in a temp dir, for `mountScreen({ session })` (e.g. in cutover mode). */
