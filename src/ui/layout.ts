@@ -31,6 +31,22 @@ export function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
 }
 
+/** Words wrapped to rows of at most `width` characters (a word longer than a row is cut). */
+export function wrapLines(text: string, width: number, maxRows = Infinity): string[] {
+  const rows: string[] = [];
+  let row = '';
+  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
+    const w = word.length > width ? `${word.slice(0, width - 1)}…` : word;
+    if (row && row.length + 1 + w.length > width) {
+      rows.push(row);
+      row = w;
+    } else row = row ? `${row} ${w}` : w;
+  }
+  if (row) rows.push(row);
+  if (rows.length > maxRows) return [...rows.slice(0, maxRows - 1), oneLine(rows.slice(maxRows - 1).join(' '), width)];
+  return rows;
+}
+
 /** Human-readable byte count. */
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -5,7 +5,7 @@ import type { Attempt, RunState } from '../../engine/fold.js';
 import type { Step } from '../../runbook/types.js';
 import { tailOf } from '../../runner/index.js';
 import type { Session } from '../../session/session.js';
-import { bytes, oneLine } from '../layout.js';
+import { bytes, oneLine, wrapLines } from '../layout.js';
 import { clockTime, type LockOptionView } from '../store/selectors.js';
 import type { TailView } from '../store/run-store.js';
 
@@ -55,7 +55,7 @@ export function detailLines(session: Session, run: RunState, step: Step, opts: {
   const st = run.steps[step.id]!;
   const owner = step.owner ? ` · owner ${session.runbook.roles.find((r) => r.id === step.owner)?.title ?? step.owner}` : '';
   L.push({ text: `${KIND[step.kind]} \`${step.id}\`${owner}${step.required === false ? ' · optional' : ''}${step.requires?.length ? ` · requires ${step.requires.join(', ')}` : ''}`, dim: true });
-  if (step.description) L.push({ text: oneLine(step.description, opts.width * 2) });
+  if (step.description) for (const row of wrapLines(step.description, opts.width, 2)) L.push({ text: row });
   const last = st.attempts.at(-1);
   switch (step.kind) {
     case 'command':
@@ -78,7 +78,7 @@ export function detailLines(session: Session, run: RunState, step: Step, opts: {
       break;
     }
     case 'confirm':
-      L.push({ text: oneLine(session.statementOf(step.id) ?? '', opts.width * 3) });
+      for (const row of wrapLines(session.statementOf(step.id) ?? '', opts.width, 3)) L.push({ text: row });
       if (st.status === 'passed') L.push({ text: `confirmed at ${st.completedAt}${st.note ? ` — ${oneLine(st.note, 200)}` : ''}${st.link ? ` — ${st.link}` : ''}`, color: 'green' });
       break;
     case 'input': {
@@ -93,6 +93,7 @@ export function detailLines(session: Session, run: RunState, step: Step, opts: {
       break;
     }
     case 'signoff':
+      for (const row of wrapLines(session.statementOf(step.id) ?? '', opts.width, 2)) L.push({ text: row, dim: true });
       for (const role of step.roles) {
         const sig = run.signatures.find((s) => s.step === step.id && s.role === role);
         const title = session.runbook.roles.find((r) => r.id === role)?.title ?? role;

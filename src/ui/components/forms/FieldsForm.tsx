@@ -113,7 +113,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
           ))
         : null}
       <Text dimColor wrap="truncate-end">
-        {focus === shown.length - 1 ? `Enter ${submitLabel}` : 'Enter next field'} · Tab/↑↓ move · Esc cancel
+        {focus >= shown.length - 1 ? `Enter ${submitLabel}` : 'Enter next field'}{shown.length > 1 ? ' · Tab/↑↓ move' : ''} · Esc cancel
       </Text>
     </Box>
   );

@@ -21,11 +21,12 @@ interface FormProps {
   height: number;
 }
 
-function Intro({ lines }: { lines: string[] }) {
+/** Lines above the fields; `wrap` lets a statement run over several rows. */
+function Intro({ lines, wrap = false }: { lines: string[]; wrap?: boolean }) {
   return (
     <>
       {lines.map((l, i) => (
-        <Text key={i} wrap="truncate-end">
+        <Text key={i} wrap={wrap ? 'wrap' : 'truncate-end'}>
           {l || ' '}
         </Text>
       ))}
@@ -59,7 +60,7 @@ export function ConfirmForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Confirm: ${step.title}`}
-      intro={<Intro lines={[oneLine(statement, 400), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
+      intro={<Intro wrap lines={[oneLine(statement, 600), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
       fields={fields}
       initial={given?.kind === 'confirm' ? { note: given.note ?? '', link: given.link ?? '' } : {}}
       submitLabel="confirm"
@@ -136,7 +137,7 @@ export function SignoffForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Sign-off: ${step.title}`}
-      intro={<Intro lines={[oneLine(intents.session.statementOf(step.id) ?? '', 400), `Each approver signs in person; the operator may not sign. Signatures bind to the evidence as it is now.`]} />}
+      intro={<Intro wrap lines={[oneLine(intents.session.statementOf(step.id) ?? '', 600), `Each approver signs in person; the operator may not sign. Signatures bind to the evidence as it is now.`]} />}
       fields={fields}
       initial={initial}
       submitLabel="record the signatures"
