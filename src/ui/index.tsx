@@ -7,6 +7,7 @@ import { render } from 'ink';
 import { Conductor } from '../session/conductor.js';
 import type { Answers } from '../session/answers.js';
 import type { Session } from '../session/session.js';
+import { killAllRunning } from '../runner/index.js';
 import { EXIT } from '../shared/errors.js';
 import { App } from './components/App.js';
 import { ScreenProvider } from './context.js';
@@ -75,6 +76,13 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   }
   if (intents.crash) throw intents.crash;
   summary(session, code, opts.out);
+  if (intents.busy) {
+    // Asked twice to stop: stop now, as a second Ctrl-C does in a plain run. The
+    // journal holds every acknowledged event; resume records the attempt as interrupted.
+    opts.out('Stopped at once: the running step is recorded as interrupted when the run is resumed.');
+    killAllRunning();
+    process.exit(code);
+  }
   return code;
 }
 

@@ -37,6 +37,11 @@ export class Intents {
 
   constructor(private readonly d: ScreenDeps) {}
 
+  /** A step still runs in the background (its attempt is not recorded yet). */
+  get busy(): boolean {
+    return this.task !== undefined;
+  }
+
   get session(): Session {
     return this.d.session;
   }

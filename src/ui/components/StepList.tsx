@@ -45,13 +45,15 @@ function StepRow({ row, selected, more, columns }: { row: Row; selected: boolean
       <Box width={2} flexShrink={0}>
         {row.running && !NO_COLOR ? <Spinner /> : <Text color={tint(row.look.color)}>{row.look.glyph}</Text>}
       </Box>
-      <Box flexGrow={1} flexShrink={1}>
+      <Box width={Math.max(10, columns - 4 - detail.length - 1)} flexShrink={0}>
         <Text inverse={selected} wrap="truncate-end">
           {row.title}
         </Text>
       </Box>
       <Box flexShrink={0} marginLeft={1}>
-        <Text color={tint(row.look.color)}>{detail}</Text>
+        <Text color={tint(row.look.color)} wrap="truncate-end">
+          {detail}
+        </Text>
       </Box>
     </Box>
   );
