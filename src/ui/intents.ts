@@ -125,7 +125,8 @@ export class Intents {
       case 'help':
         return this.state.dispatch({ type: 'open', modal: { kind: 'help' } });
       case 'quit':
-        if (this.state.outcome) return this.d.exit(exitCodeFor(this.state.outcome));
+        // A closed run leaves once its summaries are written.
+        if (this.state.outcome) return void this.leave(exitCodeFor(this.state.outcome), 'the run is closed');
         return this.openForm('quit');
       case 'interrupt':
         void this.leave(EXIT.sigint, 'interrupted by Ctrl-C');
@@ -217,10 +218,13 @@ export class Intents {
     return OK;
   }
 
-  /** Closes the run after its decision; q then leaves with the outcome's exit code. */
-  async closeRun(): Promise<void> {
-    const outcome = await this.d.session.close();
-    this.say(`Decision recorded — the run is closed: ${outcome}. Press q to leave (the bundle verifies with \`cutover verify\`).`, outcome === 'GO' ? 'ok' : 'warn');
+  /** Closes the run after its decision (summaries written in the background); q then leaves with the outcome's exit code. */
+  closeRun(): void {
+    this.track(
+      this.d.session.close().then((outcome) => {
+        this.say(`Decision recorded — the run is closed: ${outcome}. Press q to leave (the bundle verifies with \`cutover verify\`).`, outcome === 'GO' ? 'ok' : 'warn');
+      }),
+    );
   }
 
   /**
@@ -231,12 +235,18 @@ export class Intents {
   async leave(code: number, why: string): Promise<void> {
     if (this.leaving) return this.d.exit(code);
     this.leaving = true;
+    if (this.d.session.state.closed) {
+      await this.task;
+      return this.d.exit(exitCodeFor(this.d.session.state.closed.outcome));
+    }
     if (this.state.activity.running) {
       this.say(`${why}: stopping "${this.state.activity.running.step}"…`, 'warn');
       this.d.conductor.cancel();
     }
     await this.task;
-    if (!this.d.session.state.closed && this.d.session.health.journal === 'ok') {
+    // (Closed meanwhile? The decision may have closed it while the step stopped.)
+    const closed = (): RunOutcome | undefined => this.d.session.state.closed?.outcome;
+    if (!closed() && this.d.session.health.journal === 'ok') {
       try {
         this.d.session.pause(why);
         await this.d.session.writeSummaries();
@@ -244,6 +254,7 @@ export class Intents {
         this.crash ??= err;
       }
     }
-    this.d.exit(this.d.session.state.closed ? exitCodeFor(this.d.session.state.closed.outcome) : code);
+    const outcome = closed();
+    this.d.exit(outcome ? exitCodeFor(outcome) : code);
   }
 }

@@ -13,6 +13,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { LockPanel } from './LockPanel.js';
 import { OutputViewer } from './OutputViewer.js';
 import { StepList } from './StepList.js';
+import { QuitForm } from './forms/QuitForm.js';
 
 export function App() {
   const intents = useIntents();
@@ -30,6 +31,7 @@ export function App() {
     { isActive: modal === undefined },
   );
   if (size.columns < MIN_COLUMNS || size.rows < MIN_ROWS) {
+    if (modal?.kind === 'form' && modal.form === 'quit') return <QuitForm height={Math.max(1, size.rows - 1)} />;
     return (
       <Box width={size.columns} height={Math.max(1, size.rows - 1)}>
         <Text wrap="wrap">

@@ -40,7 +40,6 @@ export function Footer() {
     show('down', 'move');
     if (act) show('act', act);
     show('section', 'section');
-    if (a.isRetry && a.run.ok && a.primary !== 'run') show('retry');
     if (a.skip.ok) show('skip');
     show('output');
     if (running) show('cancel');

@@ -26,13 +26,15 @@ export function Header() {
       </Box>
       <Box>
         <Text wrap="truncate-end">
-          {h.pins} · {h.operator} · elapsed {h.elapsed}
+          {/* The countdowns come first: they are what must not be cut off. */}
           {h.deadlines.map((d) => (
             <Text key={d.text} color={tint(d.overdue ? 'red' : 'yellow')} bold={d.overdue}>
-              {' · ⏱ '}
+              {'⏱ '}
               {d.text}
+              {' · '}
             </Text>
           ))}
+          {h.pins} · {h.operator} · elapsed {h.elapsed}
         </Text>
       </Box>
     </Box>

@@ -97,7 +97,7 @@ export function OutputViewer({ step }: { step: string }) {
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>
       <Text inverse wrap="truncate-end">
-        {` Output of ${step}${running ? ' (running)' : ''} — ${file ? session.relative(file) : 'no output yet'} · ${bytes(size)} · ${where}${follow ? ' · following' : ''} `.padEnd(columns)}
+        {` Output of ${step}${running ? ' (running)' : ''} · ${bytes(size)} · ${where}${follow ? ' · following' : ''} · ${file ? session.relative(file) : 'no output yet'} `.padEnd(columns)}
       </Text>
       <Box flexDirection="column" height={height}>
         {page.lines.map((l, i) => (

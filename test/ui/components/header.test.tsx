@@ -39,7 +39,7 @@ describe('Header', () => {
   it('counts a running deadline down, then shows it OVERDUE', async () => {
     const clock = movableClock();
     const screen = mountScreen({ now: clock.now, size: { columns: 140, rows: 30 }, edit: (rb) => (stepOf(rb, 'rc').due = { after: 'start', within: '1m' }) });
-    await until(() => expect(headerOf(screen.frame())[1]).toContain('elapsed 0:00 · ⏱ Release candidate immutable in 1:00'));
+    await until(() => expect(headerOf(screen.frame())[1]).toContain('⏱ Release candidate immutable in 1:00 · v0.3.2'));
     clock.advance(20_000);
     await until(() => expect(headerOf(screen.frame())[1]).toContain('⏱ Release candidate immutable in 0:40'));
     expect(screen.frame()).not.toContain('OVERDUE');
@@ -56,14 +56,11 @@ describe('Header', () => {
     await until(() => expect(headerOf(screen.frame())[1]).not.toContain('⏱'));
   });
 
-  // BUG: at 80 columns (the size the layout is budgeted for) the second row is
-  // cut before the countdown: "… · elapsed 1:30 · ⏱ Release cand…" — the
-  // time left, and the word OVERDUE itself, are never visible.
-  it.skip('keeps an OVERDUE deadline visible at 80×24', async () => {
+  it('keeps an OVERDUE deadline visible at 80×24', async () => {
     const clock = movableClock();
     const screen = mountScreen({ now: clock.now, size: { columns: 80, rows: 24 }, edit: (rb) => (stepOf(rb, 'rc').due = { after: 'start', within: '1m' }) });
     clock.advance(90_000);
-    await until(() => expect(headerOf(screen.frame())[1]).toContain('elapsed 1:30'));
-    expect(headerOf(screen.frame())[1]).toContain('OVERDUE 0:30');
+    // The countdown comes first on the row: at 80 columns it is the elapsed time that is cut.
+    await until(() => expect(headerOf(screen.frame())[1]).toContain('⏱ Release candidate immutable OVERDUE 0:30'));
   });
 });

@@ -14,9 +14,12 @@ import { KEY, mountScreen, startSession, ticking, unmountAll, until, type Screen
 afterEach(unmountAll);
 
 /** The frame's row of the step titled `title` (the step list comes first in the frame). */
-function row(screen: Screen, title: string): string {
-  return screen.frame().split('\n').find((l) => l.includes(title)) ?? '';
+function row(screen: Screen, title: string | RegExp): string {
+  return screen.frame().split('\n').find((l) => (typeof title === 'string' ? l.includes(title) : title.test(l))) ?? '';
 }
+
+/** The decision's row (not "Go/no-go meeting"). */
+const DECISION = /Go\/no-go(?! meeting)/;
 
 const TALL = { columns: 100, rows: 40 };
 
@@ -31,7 +34,7 @@ describe('StepList', () => {
     expect(row(screen, 'Consumer suite')).toMatch(/· Consumer suite\s+to run$/);
     expect(row(screen, 'Announce the decision meeting')).toMatch(/· Announce the decision meeting\s+to send$/);
     expect(row(screen, 'Joint sign-off')).toMatch(/· Joint sign-off\s+to sign$/);
-    expect(row(screen, 'Go/no-go ')).toMatch(/· Go\/no-go\s+to decide$/);
+    expect(row(screen, DECISION)).toMatch(/· Go\/no-go\s+to decide$/);
   });
 
   it('counts the signatures of a half-signed sign-off', async () => {
@@ -45,7 +48,7 @@ describe('StepList', () => {
     const screen = mountScreen({ size: TALL });
     await prepareToDecide(screen.session);
     expect(screen.session.decide('decide', { option: 'go-rehearsal', confirmedText: LABEL.rehearsal }).ok).toBe(true);
-    await until(() => expect(row(screen, 'Go/no-go ')).toMatch(/✓ Go\/no-go\s+GO \(rehearsal continuation\)$/));
+    await until(() => expect(row(screen, DECISION)).toMatch(/✓ Go\/no-go\s+GO \(rehearsal continuation\)$/));
     expect(row(screen, 'Release candidate immutable')).toMatch(/✓ Release candidate immutable\s+confirmed$/);
     expect(row(screen, 'Go/no-go meeting')).toMatch(/✓ Go\/no-go meeting\s+recorded$/);
     expect(row(screen, 'Producer suite')).toMatch(/✓ Producer suite\s+passed \d+\.\ds$/);
@@ -120,15 +123,19 @@ describe('StepList', () => {
     await until(() => expect(list()).toHaveLength(3));
     expect(list()[0]).toMatch(/^ {2}Preconditions/);
     expect(list()[2]).toMatch(/^↓/);
+    let both = false;
     for (let i = 0; i < steps.length; i++) {
       if (i > 0) screen.press(KEY.down);
       await until(() => expect(screen.store.getState().ui.selected).toBe(steps[i]));
       await until(() => expect(list().find((l) => l.includes('›'))).toContain(titles[i]));
       const rows = list();
       expect(rows).toHaveLength(3);
-      if (i >= 2) expect(rows[0]).toMatch(/^↑/);
-      if (i < steps.length - 1) expect(rows[2]).toMatch(/^↓/);
+      // ↑ exactly when the first row of the list is out of view, ↓ when the last one is.
+      expect(rows[0]!.startsWith('↑'), rows.join('\n')).toBe(!rows[0]!.includes('Preconditions'));
+      expect(rows[2]!.startsWith('↓'), rows.join('\n')).toBe(!DECISION.test(rows[2]!));
+      both ||= rows[0]!.startsWith('↑') && rows[2]!.startsWith('↓');
     }
+    expect(both).toBe(true);
     // At the end nothing is hidden below; at the top again nothing above.
     expect(list()[2]).toMatch(/^ /);
     screen.press('g');

@@ -1,7 +1,7 @@
 // The screen on the GO-lock fixture, driven by keys: a first walk to a GO.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APPROVERS } from '../../fixtures/engine/scenario.js';
-import { KEY, mountScreen, unmountAll } from '../screen.js';
+import { KEY, mountScreen, unmountAll, until } from '../screen.js';
 
 afterEach(unmountAll);
 
@@ -18,7 +18,7 @@ describe('the screen', () => {
     screen.press(KEY.enter);
     await vi.waitFor(() => expect(screen.session.state.inputs.meeting).toEqual({ channel: '#bridge' }));
     screen.press('a'); // the gates section
-    await vi.waitFor(() => expect(screen.session.state.steps['optional-lint']!.status).toBe('passed'));
+    await until(() => expect(screen.session.state.steps['optional-lint']!.status).toBe('passed'));
     await vi.waitFor(() => expect(screen.frame()).toContain('waits for you'));
     screen.press(KEY.enter);
     await vi.waitFor(() => expect(screen.frame()).toContain('Notice: Announce the decision meeting'));
@@ -32,7 +32,7 @@ describe('the screen', () => {
     await vi.waitFor(() => expect(screen.frame()).toContain('Decide: Go/no-go'));
     screen.press(KEY.enter, KEY.enter);
     await vi.waitFor(() => expect(screen.session.state.closed?.outcome).toBe('GO'));
-    await vi.waitFor(() => expect(screen.frame()).toContain('the run is closed: GO'));
+    await until(() => expect(screen.frame()).toContain('Decision recorded — the run is closed: GO'));
     screen.press('q');
     expect(await screen.exited).toBe(0);
   });

@@ -57,6 +57,13 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
   const set = (id: string, v: string) => {
     setValues({ ...live.current.values, [id]: v });
     setTouched((t) => (t.has(id) ? t : new Set(t).add(id)));
+    // The refusal spoke of the old value: from now on this field is checked as it is typed.
+    setRefusal((r) => {
+      if (!r || !(id in r.fields)) return r;
+      const fields = { ...r.fields };
+      delete fields[id];
+      return { ...r, fields };
+    });
   };
   const submit = () => {
     const now = visible(live.current.values);

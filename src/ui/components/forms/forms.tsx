@@ -132,7 +132,9 @@ export function SignoffForm({ step, height }: FormProps) {
       const r = intents.session.sign(step.id, role, v[`name:${role}`]!);
       if (!r.ok) return { ...r, fields: { [`name:${role}`]: r.reasons[0]! } };
     }
-    return intents.submitted(step.id, { ok: true }, `✓ "${step.title}" signed by ${open.map((r) => `${roleTitle(r)}: ${v[`name:${r}`]}`).join(', ')}`);
+    // Named as journaled (masked), never as typed.
+    const signed = (r: string) => intents.session.state.signatures.find((s) => s.step === step.id && s.role === r)?.name ?? '';
+    return intents.submitted(step.id, { ok: true }, `✓ "${step.title}" signed by ${open.map((r) => `${roleTitle(r)}: ${signed(r)}`).join(', ')}`);
   };
   return (
     <FieldsForm
@@ -155,7 +157,7 @@ export function DecisionForm({ step, height }: FormProps) {
   const given = intents.defaults?.get(step.id);
   const labelOf = (id: string) => step.options.find((o) => o.id === id)?.label ?? '';
   const fields: FieldSpec[] = [
-    { id: 'option', label: 'Decision', kind: 'choice', options: options.map((o) => ({ value: o.id, label: `${o.label} — ${o.selectable ? 'open' : `LOCKED (${o.unmet.length} unmet)`}` })), validate: (v) => (v ? undefined : 'choose an option') },
+    { id: 'option', label: 'Decision', kind: 'choice', options: options.map((o) => ({ value: o.id, label: `${o.label} — ${o.selectable ? 'open' : o.notInMode ? `not in a ${run.rehearsal ? 'rehearsal' : 'cutover run'}` : `LOCKED (${o.unmet.length} unmet)`}` })), validate: (v) => (v ? undefined : 'choose an option') },
     { id: 'remediation', label: 'Remediation plan', multiline: true, when: (v) => options.find((o) => o.id === v.option)?.needsRemediation === true, validate: required('a remediation plan') },
     { id: 'confirm', label: 'Type the decision to confirm', validate: (v, all) => (v.trim() === labelOf(all.option ?? '') ? undefined : `type "${labelOf(all.option ?? '')}" exactly`) },
   ];
@@ -166,7 +168,7 @@ export function DecisionForm({ step, height }: FormProps) {
       intents.say(`${labelOf(v.option!)} — REFUSED, the GO lock holds (the refusal is recorded)`, 'error');
       return refuse(r.reasons);
     }
-    void intents.closeRun();
+    intents.closeRun();
     return intents.submitted(step.id, { ok: true }, `Decision: ${labelOf(v.option!)}`);
   };
   const locked = options.filter((o) => !o.selectable);

@@ -1,0 +1,100 @@
+// Footer and MessageLine: the key hints follow the selected step (what Enter
+// does to it, retry and skip only when they apply, cancel only while a step
+// runs, the form's own keys while a form is open, leave once the run is
+// closed); the message line says what the last intent did, or why it was
+// refused (the refusal's further reasons and hint go above it).
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LABEL, prepareToDecide, stepOf, tempDir } from '../../fixtures/engine/scenario.js';
+import { KEY, mountScreen, ticking, unmountAll, until, type Screen } from '../screen.js';
+
+afterEach(unmountAll);
+
+const footer = (screen: Screen) => screen.frame().split('\n').at(-1)!.trimEnd();
+const message = (screen: Screen) => screen.frame().split('\n').at(-2)!;
+
+async function select(screen: Screen, step: string): Promise<void> {
+  screen.intents.select(step);
+  await until(() => expect(screen.frame()).toContain(`\`${step}\``));
+}
+
+const WIDE = { columns: 200, rows: 30 };
+
+describe('Footer', () => {
+  it('says what Enter does to the selected step', async () => {
+    const screen = mountScreen({ size: WIDE });
+    const act: [string, string][] = [['rc', '⏎ confirm'], ['meeting', '⏎ fill in'], ['producer-suite', '⏎ run'], ['notice', '⏎ send'], ['sign', '⏎ sign'], ['decide', '⏎ decide']];
+    for (const [step, hint] of act) {
+      await select(screen, step);
+      await until(() => expect(footer(screen)).toContain(`↓ move  ${hint}  a section`));
+    }
+    expect(footer(screen)).toBe(' ↓ move  ⏎ decide  a section  o output  R trigger  ? help  q quit');
+  });
+
+  it('offers skip only where it applies, and no Enter on a step whose requires are unmet', async () => {
+    const screen = mountScreen({ size: WIDE, edit: (rb) => (stepOf(rb, 'consumer-suite').requires = ['producer-suite']) });
+    await select(screen, 'rc');
+    expect(footer(screen)).toContain('  s skip  ');
+    await select(screen, 'decide');
+    expect(footer(screen)).not.toContain('skip');
+    await select(screen, 'consumer-suite');
+    expect(footer(screen)).toBe(' ↓ move  a section  s skip  o output  R trigger  ? help  q quit');
+    screen.session.confirm('rc');
+    await until(() => expect(screen.store.getState().run.steps.rc!.status).toBe('passed'));
+    await select(screen, 'rc');
+    expect(footer(screen)).not.toContain('⏎');
+    expect(footer(screen)).not.toContain('skip');
+  });
+
+  it('says "run again" once a step has run, and "c cancel" only while a step runs', async () => {
+    const release = join(tempDir(), 'release');
+    const screen = mountScreen({ size: WIDE, edit: (rb) => (stepOf(rb, 'producer-suite').run = ticking(release)) });
+    await select(screen, 'producer-suite');
+    expect(footer(screen)).toContain('⏎ run  ');
+    expect(footer(screen)).not.toContain('cancel');
+    screen.press(KEY.enter);
+    await until(() => expect(footer(screen)).toContain('  c cancel  '));
+    expect(footer(screen)).not.toContain('⏎');
+    // Any step selected: the cancel is for the running one.
+    await select(screen, 'rc');
+    expect(footer(screen)).toContain('  c cancel  ');
+    writeFileSync(release, '');
+    await until(() => expect(screen.session.state.steps['producer-suite']!.status).toBe('passed'));
+    await until(() => expect(footer(screen)).not.toContain('cancel'));
+    await select(screen, 'producer-suite');
+    expect(footer(screen)).toContain('⏎ run again  ');
+  });
+
+  it("shows the form's keys while a form is open, and how to leave once the run is closed", async () => {
+    const screen = mountScreen({ size: WIDE });
+    await select(screen, 'rc');
+    screen.press(KEY.enter);
+    await until(() => expect(footer(screen)).toBe(' Tab/↑↓ field  ⏎ next / submit  Esc cancel  Ctrl-C stop & pause'));
+    screen.press(KEY.escape);
+    await until(() => expect(footer(screen)).toContain('⏎ confirm'));
+    await prepareToDecide(screen.session);
+    screen.session.decide('decide', { option: 'no-go', confirmedText: LABEL.noGo, remediation: 'fix the envelope' });
+    await screen.session.close();
+    await until(() => expect(footer(screen)).toBe(' q leave (NO-GO)  ? help  ↑↓ move  o output'));
+  });
+});
+
+describe('MessageLine', () => {
+  it('shows why Enter was refused on a step whose requires are unmet, with the hint above', async () => {
+    const screen = mountScreen({ size: WIDE, edit: (rb) => (stepOf(rb, 'consumer-suite').requires = ['producer-suite']) });
+    await select(screen, 'consumer-suite');
+    expect(message(screen).trim()).toBe('');
+    screen.press(KEY.enter);
+    await until(() => expect(message(screen)).toContain('"Consumer suite" (consumer-suite) requires "Producer suite" (producer-suite) (not done yet) to pass first (+1 more above)'));
+    expect(screen.frame()).toContain('hint: do the required steps first, or skip this one with a reason');
+    expect(screen.session.state.steps['consumer-suite']!.attempts).toHaveLength(0);
+  });
+
+  it('says what an intent did', async () => {
+    const screen = mountScreen({ size: WIDE });
+    await select(screen, 'producer-suite');
+    screen.press(KEY.enter);
+    await until(() => expect(message(screen)).toMatch(/^✓ "Producer suite" passed\s*$/));
+  });
+});

@@ -1,0 +1,58 @@
+// LockPanel: the GO lock, always in view under the detail pane — each option
+// of the decision LOCKED with its count of unmet conditions and the first
+// one, n/a when the mode never allows it, open once everything holds; after
+// the decision, the decision itself and that the run is closed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { LABEL, prepareToDecide } from '../../fixtures/engine/scenario.js';
+import { mountScreen, startSession, unmountAll, until, type Screen } from '../screen.js';
+
+afterEach(unmountAll);
+
+/** The lock panel's rows: from its title to the message line. */
+function lock(screen: Screen): string[] {
+  const lines = screen.frame().split('\n');
+  const from = lines.findIndex((l) => l.startsWith('GO lock —'));
+  return from === -1 ? [] : lines.slice(from, lines.length - 2);
+}
+
+const WIDE = { columns: 240, rows: 30 };
+
+describe('LockPanel', () => {
+  it('shows each GO option LOCKED with its count of unmet conditions and the first one', async () => {
+    const screen = mountScreen({ size: WIDE });
+    await until(() => expect(lock(screen)[0]).toBe('GO lock — Go/no-go'));
+    const status = screen.session.lockStatus('decide');
+    const go = status.find((o) => o.option.id === 'go-rehearsal')!;
+    expect(lock(screen)[1]).toBe(`✗ LOCKED GO (rehearsal continuation) — ${go.unmet.length} unmet, first: ${go.unmet[0]!.message}`);
+    expect(lock(screen)[2]).toMatch(/^– n\/a {4}GO \(runtime cutover\) — \d+ unmet, first: GO \(runtime cutover\) is never available in a REHEARSAL/);
+    expect(lock(screen)[3]).toBe('✓ open   NO-GO — needs a remediation plan');
+    // Each step done takes one condition away.
+    screen.session.confirm('rc');
+    await until(() => expect(lock(screen)[1]).toContain(`— ${go.unmet.length - 1} unmet, first: `));
+    expect(lock(screen)[1]).not.toContain('Release candidate immutable');
+  });
+
+  it('locks the runtime GO of a cutover run like any other, not as n/a', async () => {
+    const screen = mountScreen({ size: WIDE, session: startSession({ mode: 'cutover' }) });
+    await until(() => expect(lock(screen)[2]).toMatch(/^✗ LOCKED GO \(runtime cutover\) — \d+ unmet, first: /));
+  });
+
+  it('opens the GO once every condition holds', async () => {
+    const screen = mountScreen({ size: WIDE });
+    await prepareToDecide(screen.session);
+    await until(() => expect(lock(screen)[1]).toBe('✓ open   GO (rehearsal continuation) — every condition holds'));
+    expect(lock(screen)[3]).toBe('✓ open   NO-GO — needs a remediation plan');
+    expect(lock(screen).join('\n')).not.toContain('LOCKED');
+  });
+
+  it('shows the decision and that the run is closed', async () => {
+    const screen = mountScreen({ size: WIDE });
+    await prepareToDecide(screen.session);
+    expect(screen.session.decide('decide', { option: 'go-rehearsal', confirmedText: LABEL.rehearsal }).ok).toBe(true);
+    await until(() => expect(lock(screen)[1]).toMatch(/^Decision: GO \(rehearsal continuation\) at \d{4}-\d\d-\d\dT[\d:.]+Z$/));
+    await screen.session.close();
+    const at = screen.session.state.decision!.at;
+    await until(() => expect(lock(screen)[1]).toBe(`Decision: GO (rehearsal continuation) at ${at} — the run is closed: GO`));
+    expect(lock(screen).join('\n')).not.toContain('open');
+  });
+});
