@@ -30,13 +30,16 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
   let interrupted: { signal: NodeJS.Signals; code: number } | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
-      // A second signal: stop now. The journal already holds every acknowledged
-      // event; the running attempt is marked interrupted on resume.
+      // A dropped SSH session delivers SIGHUP twice (the shell passes one on,
+      // the kernel sends another): only an operator's second Ctrl-C means "now".
+      if (signal !== 'SIGINT') return;
+      // Stop now. The journal already holds every acknowledged event; the
+      // running attempt is marked interrupted on resume.
       killAllRunning();
       process.exit(interrupted.code);
     }
     interrupted = { signal, code: signal === 'SIGINT' ? EXIT.sigint : EXIT.paused };
-    reporter.line(`\n${signal} received: stopping after the current step (again to stop at once)`);
+    reporter.line(`\n${signal} received: stopping after the current step${signal === 'SIGINT' ? ' (Ctrl-C again to stop at once)' : ''}`);
     conductor.cancel(); // refused when nothing runs: then the loop pauses at once
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

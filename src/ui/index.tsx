@@ -42,7 +42,7 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   greet(session, intents, opts);
 
   const onResize = () => handle.store.setState({ size: size() });
-  const onSignal = (signal: NodeJS.Signals) => void intents.leave(signal === 'SIGINT' ? EXIT.sigint : EXIT.paused, `interrupted by ${signal}`);
+  const onSignal = (signal: NodeJS.Signals) => void intents.leave(signal === 'SIGINT' ? EXIT.sigint : EXIT.paused, `interrupted by ${signal}`, signal === 'SIGINT');
   const onCrash = (error: unknown) => {
     intents.crash ??= error;
     finish(EXIT.paused);

@@ -129,7 +129,7 @@ export class Intents {
         if (this.state.outcome) return void this.leave(exitCodeFor(this.state.outcome), 'the run is closed');
         return this.openForm('quit');
       case 'interrupt':
-        void this.leave(EXIT.sigint, 'interrupted by Ctrl-C');
+        void this.leave(EXIT.sigint, 'interrupted by Ctrl-C', true);
         return;
     }
   }
@@ -230,10 +230,15 @@ export class Intents {
   /**
    * Leaves the screen: a running step is cancelled (and recorded) first,
    * then the run is paused — every acknowledged event is in the journal —
-   * and the screen exits with `code`. A second request leaves at once.
+   * and the screen exits with `code`. A second Ctrl-C (`urgent`) leaves at
+   * once; a repeated SIGHUP or SIGTERM (a dropped SSH session sends two)
+   * waits for the clean pause.
    */
-  async leave(code: number, why: string): Promise<void> {
-    if (this.leaving) return this.d.exit(code);
+  async leave(code: number, why: string, urgent = false): Promise<void> {
+    if (this.leaving) {
+      if (urgent) this.d.exit(code);
+      return;
+    }
     this.leaving = true;
     if (this.d.session.state.closed) {
       await this.task;

@@ -21,7 +21,11 @@ let screen: Promise<typeof import('../../ui/index.js')> | undefined;
  * the command still prepares its run; only when the screen will be used.
  */
 export function preloadScreen(plain: boolean): void {
-  if (wantsScreen(plain)) screen ??= import('../../ui/index.js');
+  if (!wantsScreen(plain)) return;
+  // Raw at once: a key typed while the run is prepared reaches the screen as
+  // typed (cooked, an Enter would arrive as a line feed, which Ink ignores).
+  process.stdin.setRawMode(true);
+  screen ??= import('../../ui/index.js');
 }
 
 export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string }): Promise<number> {

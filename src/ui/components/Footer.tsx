@@ -26,9 +26,10 @@ export function MessageLine() {
 
 export function Footer() {
   const intents = useIntents();
-  const { selected, running, outcome, columns, form } = useRunStore((s) => ({ selected: s.ui.selected, running: s.activity.running !== undefined, outcome: s.outcome, columns: s.size.columns, form: s.ui.modal?.kind === 'form' }));
+  const { selected, running, outcome, columns, form } = useRunStore((s) => ({ selected: s.ui.selected, running: s.activity.running !== undefined, outcome: s.outcome, columns: s.size.columns, form: s.ui.modal?.kind === 'form' ? s.ui.modal.form : undefined }));
   const hints: string[] = [];
-  if (form) hints.push('Tab/↑↓ field', '⏎ next / submit', 'Esc cancel', 'Ctrl-C stop & pause');
+  if (form === 'quit') hints.push('y / ⏎ pause and quit', 'n / Esc stay');
+  else if (form) hints.push('Tab/↑↓ field', '⏎ next / submit', 'Esc cancel', 'Ctrl-C stop & pause');
   else if (outcome) hints.push(`q leave (${outcome})`, '? help', '↑↓ move', 'o output');
   else {
     const a = intents.session.actionsFor(selected);

@@ -1,8 +1,12 @@
 // `?`: every key (from the key table) and what each glyph and colour means.
+// On a short terminal the keys go into two columns, so everything still fits.
 import { Box, Text, useInput } from 'ink';
 import { useIntents, useRunStore } from '../context.js';
-import { BINDINGS } from '../keys/bindings.js';
+import { BINDINGS, type Binding } from '../keys/bindings.js';
 import { STATUS, tint } from '../theme.js';
+
+/** Rows besides the key list: title, blank, states title, two rows of states, the forms note (two rows). */
+const OTHER_ROWS = 7;
 
 export function HelpOverlay() {
   const intents = useIntents();
@@ -11,27 +15,43 @@ export function HelpOverlay() {
     if (key.escape || input === '?' || input === 'q' || key.return) intents.close();
   });
   const glyphs = Object.values(STATUS);
+  const frame = rows - 1;
+  const twoColumns = BINDINGS.length + OTHER_ROWS > frame;
+  const half = Math.ceil(BINDINGS.length / 2);
+  const keyRows: Binding[][] = twoColumns ? Array.from({ length: half }, (_, i) => [BINDINGS[i]!, BINDINGS[i + half]].filter((b): b is Binding => b !== undefined)) : BINDINGS.map((b) => [b]);
+  const cell = twoColumns ? Math.floor(columns / 2) : columns;
   return (
-    <Box flexDirection="column" width={columns} height={rows - 1}>
-      <Text bold>Keys — cutover (Esc or ? closes this help)</Text>
-      {BINDINGS.map((b) => (
-        <Text key={b.command} wrap="truncate-end">
-          <Text bold>{b.keys.padEnd(8)}</Text> {b.help}
+    <Box flexDirection="column" width={columns} height={frame} overflow="hidden">
+      <Box flexDirection="column" flexShrink={0}>
+        <Text bold wrap="truncate-end">
+          Keys — cutover (Esc or ? closes this help)
         </Text>
-      ))}
-      <Text> </Text>
-      <Text bold>Step states</Text>
-      <Text wrap="wrap">
-        {glyphs.map((g) => (
-          <Text key={g.word}>
-            <Text color={tint(g.color)}>{g.glyph}</Text> {g.word}
-            {'   '}
+        {keyRows.map((row) => (
+          <Box key={row[0]!.command}>
+            {row.map((b) => (
+              <Box key={b.command} width={cell}>
+                <Text wrap="truncate-end">
+                  <Text bold>{b.keys.padEnd(8)}</Text> {b.help}
+                </Text>
+              </Box>
+            ))}
+          </Box>
+        ))}
+        <Text> </Text>
+        <Text bold>Step states</Text>
+        {[glyphs.slice(0, 4), glyphs.slice(4)].map((row, r) => (
+          <Text key={r} wrap="truncate-end">
+            {row.map((g) => (
+              <Text key={g.word}>
+                <Text color={tint(g.color)}>{g.glyph}</Text> {g.word.padEnd(13)}
+              </Text>
+            ))}
           </Text>
         ))}
-      </Text>
-      <Text wrap="wrap" dimColor>
-        In forms: Tab or ↓ next field, Shift-Tab or ↑ previous, Enter next / submit, Esc cancel, Alt-Enter or Ctrl-N a new line in a multi-line field.
-      </Text>
+        <Text wrap="wrap" dimColor>
+          In forms: Tab or ↓ next field, Shift-Tab or ↑ previous, Enter next / submit, Esc cancel, Alt-Enter or Ctrl-N a new line in a multi-line field.
+        </Text>
+      </Box>
     </Box>
   );
 }

@@ -18,8 +18,8 @@ export function LockPanel({ height }: { height: number }) {
           GO lock — {view.decision.title}
         </Text>
         <Text wrap="truncate-end" color={tint(run.decision?.go ? 'green' : 'yellow')} bold>
-          {run.decision ? `Decision: ${run.decision.label} at ${run.decision.at}` : 'No decision was recorded.'}
-          {run.closed ? ` — the run is closed: ${run.closed.outcome}` : ''}
+          {run.closed ? `Run closed: ${run.closed.outcome} — ` : ''}
+          {run.decision ? `${run.decision.label} recorded at ${run.decision.at}` : 'no decision was recorded'}
         </Text>
       </Box>
     );

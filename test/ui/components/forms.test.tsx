@@ -240,7 +240,7 @@ describe('the decision form', () => {
     // The screen closes the run in the background: wait for its summaries before the bundle goes.
     await until(() => expect(message(screen)).toMatch(/^Decision recorded — the run is closed: NO-GO\./));
     expect(screen.session.state.decision).toMatchObject({ label: 'NO-GO', go: false, remediation: 'fix the envelope, rehearse again Friday' });
-    await until(() => expect(screen.frame()).toContain('the run is closed: NO-GO'));
+    await until(() => expect(screen.frame()).toContain('Run closed: NO-GO'));
   });
 });
 

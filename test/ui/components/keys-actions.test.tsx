@@ -59,7 +59,7 @@ describe('Enter', () => {
     await prepareToDecide(screen.session);
     screen.session.decide('decide', { option: 'no-go', confirmedText: 'NO-GO', remediation: 'later' });
     await screen.session.close();
-    await until(() => expect(screen.frame()).toContain('the run is closed: NO-GO'));
+    await until(() => expect(screen.frame()).toContain('Run closed: NO-GO'));
     screen.press(KEY.enter);
     await until(() => expect(message(screen)).toBe('the run is closed (NO-GO); press q to leave'));
     expect(screen.store.getState().ui.modal).toBeUndefined();
@@ -229,7 +229,7 @@ describe('?', () => {
     screen.press('?');
     await until(() => expect(screen.frame()).toContain('Keys — cutover (Esc or ? closes this help)'));
     for (const b of BINDINGS) expect(screen.frame()).toContain(`${b.keys.padEnd(8)} ${b.help}`);
-    expect(screen.frame()).toContain('· pending   ▶ running   ✓ passed   ✗ FAILED   ⊘ waived   ! interrupted   ■ cancelled   ◌ locked');
+    for (const state of ['· pending', '▶ running', '✓ passed', '✗ FAILED', '⊘ waived', '! interrupted', '■ cancelled', '◌ locked']) expect(screen.frame()).toContain(state);
     screen.press(KEY.escape);
     await mainScreen(screen);
     screen.press('?');

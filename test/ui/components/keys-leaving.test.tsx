@@ -92,7 +92,7 @@ describe('q', () => {
     await prepareToDecide(screen.session);
     screen.session.decide('decide', { option: 'no-go', confirmedText: LABEL.noGo, remediation: 'fix the envelope first' });
     await screen.session.close();
-    await until(() => expect(screen.frame()).toContain('the run is closed: NO-GO'));
+    await until(() => expect(screen.frame()).toContain('Run closed: NO-GO'));
     screen.press('q');
     expect(await screen.exited).toBe(1);
     expect(screen.frame()).not.toContain('Quit?');
@@ -104,7 +104,7 @@ describe('q', () => {
     await prepareToDecide(screen.session);
     screen.session.decide('decide', { option: 'go-rehearsal', confirmedText: LABEL.rehearsal });
     await screen.session.close();
-    await until(() => expect(screen.frame()).toContain('the run is closed: GO'));
+    await until(() => expect(screen.frame()).toContain('Run closed: GO'));
     screen.press('q');
     expect(await screen.exited).toBe(0);
   });

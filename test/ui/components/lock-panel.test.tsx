@@ -49,10 +49,10 @@ describe('LockPanel', () => {
     const screen = mountScreen({ size: WIDE });
     await prepareToDecide(screen.session);
     expect(screen.session.decide('decide', { option: 'go-rehearsal', confirmedText: LABEL.rehearsal }).ok).toBe(true);
-    await until(() => expect(lock(screen)[1]).toMatch(/^Decision: GO \(rehearsal continuation\) at \d{4}-\d\d-\d\dT[\d:.]+Z$/));
+    await until(() => expect(lock(screen)[1]).toMatch(/^GO \(rehearsal continuation\) recorded at \d{4}-\d\d-\d\dT[\d:.]+Z$/));
     await screen.session.close();
     const at = screen.session.state.decision!.at;
-    await until(() => expect(lock(screen)[1]).toBe(`Decision: GO (rehearsal continuation) at ${at} — the run is closed: GO`));
+    await until(() => expect(lock(screen)[1]).toBe(`Run closed: GO — GO (rehearsal continuation) recorded at ${at}`));
     expect(lock(screen).join('\n')).not.toContain('open');
   });
 });

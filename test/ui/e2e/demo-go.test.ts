@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, REPO } from '../../helpers/cli.js';
 import { eventsOf, onlyBundle, readEvents, tempDir } from '../../fixtures/engine/scenario.js';
-import { exitOf, killAll, messageOf, rowOf, settled, start, WAIT, walk } from './helpers.js';
+import { exitOf, formOpen, killAll, messageOf, opened, rowOf, selectedRowOf, settled, start, WAIT, walk } from './helpers.js';
 
 afterEach(killAll);
 
@@ -16,7 +16,7 @@ describe('cutover demo walked to GO in a terminal', () => {
     const evidence = join(dir, 'evidence');
     // TMPDIR: the demo's sandbox goes into the test's temp dir, removed with it.
     const p = start(['demo', '--evidence-dir', evidence], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
-    await p.waitFor('GO lock', WAIT);
+    await opened(p);
 
     await walk(p);
     await p.waitFor((t) => messageOf(t.split('\n')).includes('the run is closed: GO'), WAIT);
@@ -42,4 +42,35 @@ describe('cutover demo walked to GO in a terminal', () => {
     expect(verify.stderr).toBe('');
     expect(verify.code).toBe(0);
   }, 180_000);
+
+  it('takes an Enter typed while the screen opens', async () => {
+    const dir = tempDir();
+    const p = start(['demo', '--evidence-dir', join(dir, 'evidence')], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
+    // Type Enter the moment the screen starts to open (the alternate screen is entered).
+    await new Promise<void>((resolve) => {
+      const sub = p.pty.onData(() => {
+        if (!p.raw().includes('\x1b[?1049h')) return;
+        sub.dispose();
+        p.write('\r');
+        resolve();
+      });
+    });
+    await opened(p);
+    await p.waitFor((t) => formOpen(t.split('\n')) && t.includes('Confirm: Release candidate is immutable'), WAIT);
+  }, 120_000);
+
+  it('keeps a j typed while the screen opens', async () => {
+    const dir = tempDir();
+    const p = start(['demo', '--evidence-dir', join(dir, 'evidence')], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
+    await new Promise<void>((resolve) => {
+      const sub = p.pty.onData(() => {
+        if (!p.raw().includes('\x1b[?1049h')) return;
+        sub.dispose();
+        p.write('j');
+        resolve();
+      });
+    });
+    await opened(p);
+    await p.waitFor((t) => selectedRowOf(t.split('\n'))?.includes('Consumer candidate validation is green') === true, WAIT);
+  }, 120_000);
 });

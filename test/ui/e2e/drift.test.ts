@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/cli.js';
 import { tempDir } from '../../fixtures/engine/scenario.js';
-import { exitOf, isRowOf, killAll, runSection, select, selectedRowOf, settled, start, WAIT } from './helpers.js';
+import { exitOf, isRowOf, killAll, opened, runSection, select, selectedRowOf, settled, start, WAIT } from './helpers.js';
 import type { Pty } from '../pty.js';
 
 afterEach(killAll);
@@ -25,7 +25,7 @@ describe('cutover demo --scenario drift in a terminal', () => {
   it('shows the failing gates as FAILED and their failing lines in the output viewer', async () => {
     const dir = tempDir();
     const p = start(['demo', '--scenario', 'drift', '--evidence-dir', join(dir, 'evidence')], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
-    await p.waitFor('GO lock', WAIT);
+    await opened(p);
 
     // The producer gates: the release evidence bundle fails (the payload is a pinned artifact).
     await select(p, 'Producer checkout has no local changes');
@@ -36,8 +36,8 @@ describe('cutover demo --scenario drift in a terminal', () => {
     expect(row).toMatch(/ FAILED exit code 1/);
     expect(screen.join('\n')).toContain('command `producer-release-evidence`');
     expect(screen).toContain('exit code 1, expected 0');
-    let out = await viewOutput(p, 'producer-release-evidence', /FAIL artifact docs\/implementation\/PRODUCER_RELEASE_HANDOFF_LATEST\.json: sha256/);
-    expect(out[0]).toMatch(/^ Output of producer-release-evidence — /);
+    let out = await viewOutput(p, 'producer-release-evidence', /FAIL artifact docs\/implementation\/PRODUCER_RELEASE_HANDOFF_LATEST\.json: sha/);
+    expect(out[0]).toMatch(/^ Output of producer-release-evidence /);
     expect(out).toContain('release evidence bundle failed: 1 problem(s)');
 
     // The handoff section: the published payload's verifier names the drift.
@@ -59,7 +59,7 @@ describe('cutover demo --scenario drift in a terminal', () => {
     p.write('drifted');
     await p.waitFor('/drifted█', WAIT);
     p.write('\r');
-    await p.waitFor(/"drifted" at byte \d+/.test.bind(/"drifted" at byte \d+/), WAIT);
+    await p.waitFor((t) => /"drifted" at byte \d+/.test(t), WAIT);
     expect((await settled(p))[1]).toMatch(/^ {2}FAIL published: commit_sha drifted/);
     p.write('q');
     await p.waitFor('GO lock', WAIT);

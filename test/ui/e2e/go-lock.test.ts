@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/cli.js';
 import { eventsOf, onlyBundle, readEvents, tempDir } from '../../fixtures/engine/scenario.js';
-import { exitOf, formOpen, isRowOf, killAll, messageOf, rowOf, selectedRowOf, settled, start, WAIT, walk } from './helpers.js';
+import { exitOf, formOpen, isRowOf, killAll, messageOf, opened, rowOf, selectedRowOf, settled, start, WAIT, walk } from './helpers.js';
 
 afterEach(killAll);
 
@@ -16,7 +16,7 @@ describe('the GO lock in a terminal', () => {
     const dir = tempDir();
     const evidence = join(dir, 'evidence');
     const p = start(['demo', '--evidence-dir', evidence], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
-    await p.waitFor('GO lock', WAIT);
+    await opened(p);
 
     // Everything before the sign-off, then move past it without signing.
     await walk(p, { stop: (row) => isRowOf(row, SIGNOFF) });

@@ -98,6 +98,8 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
   const errorOf = (f: FieldSpec) => refusal?.fields[f.id] ?? (touched.has(f.id) ? f.validate?.(values[f.id] ?? '', values) : undefined);
   return (
     <Box flexDirection="column" height={height} width={columns} overflow="hidden">
+      {/* Rows keep their height; what does not fit is cut at the bottom, never drawn over. */}
+      <Box flexDirection="column" flexShrink={0}>
       <Text dimColor wrap="truncate-end">
         {'─'.repeat(columns)}
       </Text>
@@ -122,8 +124,21 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
       <Text dimColor wrap="truncate-end">
         {focus >= shown.length - 1 ? `Enter ${submitLabel}` : 'Enter next field'}{shown.length > 1 ? ' · Tab/↑↓ move' : ''} · Esc cancel
       </Text>
+      </Box>
     </Box>
   );
+}
+
+/** Options shown at once; more scroll with the choice. */
+const CHOICE_ROWS = 4;
+
+function windowOf<T>(items: T[], at: number, rows: number): { option: T; index: number; more?: 'above' | 'below' }[] {
+  const top = Math.max(0, Math.min(Math.max(0, at) - 1, items.length - rows));
+  return items.slice(top, top + rows).map((option, i) => ({
+    option,
+    index: top + i,
+    ...(i === 0 && top > 0 ? { more: 'above' as const } : i === rows - 1 && top + rows < items.length ? { more: 'below' as const } : {}),
+  }));
 }
 
 /** A choice: ↑/↓ moves the choice (it is taken at once); Enter goes on. */
@@ -148,9 +163,9 @@ function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldS
         {field.label}: {at >= 0 ? options[at]!.label : <Text dimColor>{focused ? '↑↓ choose' : '—'}</Text>}
       </Text>
       {focused
-        ? options.map((o, i) => (
+        ? windowOf(options, at, CHOICE_ROWS).map(({ option: o, index: i, more }) => (
             <Text key={o.value} wrap="truncate-end" inverse={i === at}>
-              {'    '}
+              {more === 'above' ? '  ↑ ' : more === 'below' ? '  ↓ ' : '    '}
               {i === at ? '(•) ' : '( ) '}
               {o.label}
             </Text>

@@ -191,7 +191,7 @@ export function TriggerForm({ height }: { height: number }) {
   return (
     <FieldsForm
       title="Declare a rollback trigger — it locks GO until it is cleared"
-      intro={<Text color={tint('yellow')}>Choose from the runbook's trigger matrix; the severity and the action are the runbook's.</Text>}
+      intro={<Text color={tint('yellow')} wrap="truncate-end">From the runbook's matrix: severity and action are the runbook's.</Text>}
       fields={[
         { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (${t.severity}) — ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
         { id: 'note', label: 'What was observed', multiline: true, validate: required('a note') },

@@ -1,0 +1,155 @@
+// Captures every screen of the interactive front end at 80x24, as text, for
+// docs/tui.md: `node scripts/tui-captures.mjs OUTDIR` (needs a built dist/).
+// Runs the real CLI in a pseudo-terminal (node-pty + @xterm/headless) and
+// waits for each screen before it writes OUTDIR/<name>.txt.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import xterm from '@xterm/headless';
+import pty from 'node-pty';
+
+const out = process.argv[2];
+if (!out) throw new Error('usage: node scripts/tui-captures.mjs OUTDIR');
+mkdirSync(out, { recursive: true });
+const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+const work = mkdtempSync(join(tmpdir(), 'cutover-captures-'));
+
+function start(args, columns = 80, rows = 24) {
+  const env = { ...process.env, TERM: 'xterm-256color' };
+  delete env.CI;
+  const term = new xterm.Terminal({ cols: columns, rows, allowProposedApi: true });
+  const p = pty.spawn(process.execPath, [cli, ...args], { name: 'xterm-256color', cols: columns, rows, cwd: work, env });
+  p.onData((d) => term.write(d));
+  const text = () => new Promise((resolve) => term.write('', () => {
+    const b = term.buffer.active;
+    resolve(Array.from({ length: term.rows }, (_, i) => b.getLine(b.viewportY + i)?.translateToString(true) ?? '').join('\n'));
+  }));
+  const waitFor = async (what, ms = 30_000) => {
+    const until = Date.now() + ms;
+    for (;;) {
+      const t = await text();
+      if (typeof what === 'string' ? t.includes(what) : what(t)) return t;
+      if (Date.now() > until) throw new Error(`never showed ${what}:\n${t}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const keys = async (...ks) => {
+    for (const k of ks) {
+      p.write(k);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  const snap = async (name, what) => writeFileSync(join(out, `${name}.txt`), `${(await waitFor(what)).replace(/\s+$/, '')}\n`);
+  return { p, text, waitFor, keys, snap };
+}
+
+const ENTER = '\r';
+const ESC = '\x1b';
+const selected = (title) => (t) => t.split('\n').some((l) => l.includes('›') && l.includes(title));
+
+try {
+  const d = start(['demo', '--evidence-dir', 'ev']);
+  await d.snap('start', 'GO lock');
+  await d.keys(ENTER);
+  await d.snap('confirm-form', 'Confirm: Release candidate');
+  await d.keys(ENTER);
+  await d.waitFor(selected('Consumer candidate'));
+  await d.keys(ENTER, ENTER);
+  await d.waitFor(selected('Go/no-go meeting'));
+  await d.keys(ENTER);
+  await d.snap('input-form', 'Fill in: Go/no-go meeting');
+  await d.keys(ENTER, ENTER, ENTER);
+  await d.waitFor(selected('Rollback target'));
+  await d.keys('s');
+  await d.snap('skip-form', 'Skip "Rollback target');
+  await d.keys(ESC, ENTER, ENTER);
+  await d.waitFor(selected('Producer checkout'));
+  await d.keys('a');
+  await d.snap('section-done', 'all passed');
+  for (let i = 0; i < 40; i++) {
+    const t = await d.text();
+    if (selected('Publish the consumer impact')(t)) break;
+    await d.keys(t.includes('⏎ run') ? 'a' : ENTER);
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  await d.keys(ENTER);
+  await d.snap('notice-form', 'Notice: Publish');
+  await d.keys(ENTER);
+  for (let i = 0; i < 40; i++) {
+    const t = await d.text();
+    if (selected('Joint sign-off')(t)) break;
+    await d.keys(t.includes('⏎ run') ? 'a' : ENTER);
+    await new Promise((r) => setTimeout(r, 400));
+  }
+  await d.keys('j', ENTER);
+  await d.snap('decision-locked', 'Decide: Go/no-go');
+  await d.keys(ENTER, ENTER);
+  await d.snap('decision-refused', 'REFUSED');
+  await d.keys(ESC, 'k', ENTER);
+  await d.snap('signoff-form', 'Sign-off: Joint sign-off');
+  await d.keys(ENTER, ENTER, ENTER, ENTER);
+  await d.waitFor('every condition holds');
+  await d.snap('lock-open', 'every condition holds');
+  await d.keys('?');
+  await d.snap('help', 'Keys — cutover');
+  await d.keys(ESC, ENTER);
+  await d.snap('decision-form', 'Decide: Go/no-go');
+  await d.keys(ENTER, ENTER);
+  await d.snap('decided', 'Decision recorded');
+  await d.keys('q');
+  await d.waitFor('Verify with');
+  await d.snap('summary', 'Verify with');
+
+  const t = start(['demo', '--evidence-dir', 'ev2']);
+  await t.waitFor('GO lock');
+  await t.keys('R');
+  await t.snap('trigger-form', 'Declare a rollback trigger');
+  await t.keys(ESC, 'q');
+  await t.snap('quit-form', 'Quit?');
+  await t.keys('y');
+
+  const f = start(['demo', '--scenario', 'drift', '--evidence-dir', 'ev3']);
+  await f.waitFor('GO lock');
+  await f.keys('g', 'j', 'j', 'j', 'j', 'a');
+  await f.snap('drift-failed', 'FAILED');
+  await f.keys('o');
+  await f.snap('output-viewer', 'Output of producer-release-evidence');
+  await f.keys('/', ...'FAIL', ENTER);
+  await f.snap('output-search', 'at byte');
+  await f.keys('q', 'q', 'y');
+
+  writeFileSync(join(work, 'slow.yaml'), `format: cutover-runbook/v1
+id: slow
+title: Slow steps
+version: "1"
+modes: [rehearsal]
+baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
+target: { release_tag: v2, commit: ${'b'.repeat(40)} }
+roles: [{ id: captain, title: Captain, side: joint }]
+sections:
+  - id: s
+    title: Work
+    steps:
+      - { id: fast, kind: command, title: Fast step, run: [sh, -c, "echo fast"] }
+      - { id: slow, kind: command, title: Slow step printing lines, shell: true, run: "for i in $(seq 1 300); do echo line $i of the slow step; sleep 0.05; done" }
+`);
+  const s = start(['run', 'slow.yaml', '--evidence-dir', 'ev4', '--operator', 'Olga']);
+  await s.waitFor('Slow step');
+  await s.keys('a');
+  await s.snap('running', 'line 20 of');
+  await s.keys('o');
+  await s.snap('output-follow', 'following');
+  await s.keys('q', '\x03');
+  await s.snap('interrupted', 'Resume with');
+
+  const small = start(['demo', '--evidence-dir', 'ev5'], 50, 12);
+  await small.snap('too-small', 'needs at least');
+  small.p.kill();
+  console.log(`captured in ${out}`);
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  process.exit();
+}
