@@ -1,8 +1,11 @@
 // Captures every screen of the interactive front end at 80x24, as text, for
-// docs/tui.md: `node scripts/tui-captures.mjs OUTDIR` (needs a built dist/).
-// Runs the real CLI in a pseudo-terminal (node-pty + @xterm/headless) and
-// waits for each screen before it writes OUTDIR/<name>.txt.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// docs/tui.md: `node scripts/tui-captures.mjs OUTDIR [--docs docs/tui.md]`
+// (needs a built dist/). Runs the real CLI in a pseudo-terminal (node-pty +
+// @xterm/headless) and waits for each screen before it writes
+// OUTDIR/<name>.txt. With --docs, every block after a `<!-- capture:NAME -->`
+// line in that file is replaced by the new capture, so the docs show the
+// screens as they are.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xterm from '@xterm/headless';
@@ -146,6 +149,13 @@ sections:
   await small.snap('too-small', 'needs at least');
   small.p.kill();
   console.log(`captured in ${out}`);
+  const docs = process.argv.indexOf('--docs');
+  if (docs !== -1) {
+    const file = process.argv[docs + 1];
+    const text = readFileSync(file, 'utf8').replace(/<!-- capture:([\w-]+) -->\n```text\n[\s\S]*?\n```/g, (_m, name) => `<!-- capture:${name} -->\n\`\`\`text\n${readFileSync(join(out, `${name}.txt`), 'utf8').replace(/\n$/, '')}\n\`\`\``);
+    writeFileSync(file, text);
+    console.log(`updated ${file}`);
+  }
 } catch (error) {
   console.error(error);
   process.exitCode = 1;

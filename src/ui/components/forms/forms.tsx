@@ -8,7 +8,7 @@ import { refuse, type IntentResult } from '../../../session/result.js';
 import { validateField } from '../../../session/inputs.js';
 import type { Step } from '../../../runbook/types.js';
 import { useIntents, useRunStore } from '../../context.js';
-import { oneLine } from '../../layout.js';
+import { wrapLines } from '../../layout.js';
 import { lockView } from '../../store/selectors.js';
 import { tint } from '../../theme.js';
 import { FieldsForm, type FieldSpec } from './FieldsForm.js';
@@ -21,12 +21,12 @@ interface FormProps {
   height: number;
 }
 
-/** Lines above the fields; `wrap` lets a statement run over several rows. */
-function Intro({ lines, wrap = false }: { lines: string[]; wrap?: boolean }) {
+/** Lines above the fields, one row each (wrap them with wrapLines first). */
+function Intro({ lines }: { lines: string[] }) {
   return (
     <>
       {lines.map((l, i) => (
-        <Text key={i} wrap={wrap ? 'wrap' : 'truncate-end'}>
+        <Text key={i} wrap="truncate-end">
           {l || ' '}
         </Text>
       ))}
@@ -51,6 +51,7 @@ export function SkipForm({ step, height }: FormProps) {
 
 export function ConfirmForm({ step, height }: FormProps) {
   const intents = useIntents();
+  const columns = useRunStore((s) => s.size.columns);
   if (step.kind !== 'confirm') return null;
   const given = intents.defaults?.get(step.id);
   const fields: FieldSpec[] = [];
@@ -60,7 +61,7 @@ export function ConfirmForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Confirm: ${step.title}`}
-      intro={<Intro wrap lines={[oneLine(statement, 600), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
+      intro={<Intro lines={[...wrapLines(statement, columns, 4), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
       fields={fields}
       initial={given?.kind === 'confirm' ? { note: given.note ?? '', link: given.link ?? '' } : {}}
       submitLabel="confirm"
@@ -116,6 +117,7 @@ export function NoticeForm({ step, height }: FormProps) {
 
 export function SignoffForm({ step, height }: FormProps) {
   const intents = useIntents();
+  const columns = useRunStore((s) => s.size.columns);
   const target = useRunStore((s) => s.run.target.commit.slice(0, 7));
   const signatures = useRunStore((s) => s.run.signatures);
   if (step.kind !== 'signoff') return null;
@@ -139,7 +141,7 @@ export function SignoffForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Sign-off: ${step.title}`}
-      intro={<Intro wrap lines={[oneLine(intents.session.statementOf(step.id) ?? '', 600), `Each approver signs in person; the operator may not sign. Signatures bind to the evidence as it is now.`]} />}
+      intro={<Intro lines={[...wrapLines(intents.session.statementOf(step.id) ?? '', columns, 3), 'Each approver signs in person (never the operator); signing binds to this evidence.']} />}
       fields={fields}
       initial={initial}
       submitLabel="record the signatures"
