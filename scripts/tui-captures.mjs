@@ -152,7 +152,7 @@ sections:
   const docs = process.argv.indexOf('--docs');
   if (docs !== -1) {
     const file = process.argv[docs + 1];
-    const text = readFileSync(file, 'utf8').replace(/<!-- capture:([\w-]+) -->\n```text\n[\s\S]*?\n```/g, (_m, name) => `<!-- capture:${name} -->\n\`\`\`text\n${readFileSync(join(out, `${name}.txt`), 'utf8').replace(/\n$/, '')}\n\`\`\``);
+    const text = readFileSync(file, 'utf8').replace(/<!-- capture:([\w-]+) -->\n```text\n(?:[\s\S]*?\n)??```/g, (_m, name) => `<!-- capture:${name} -->\n\`\`\`text\n${readFileSync(join(out, `${name}.txt`), 'utf8').replace(/\n$/, '')}\n\`\`\``);
     writeFileSync(file, text);
     console.log(`updated ${file}`);
   }
