@@ -30,7 +30,7 @@ function open(args, cwd, columns = 100, rows = 30) {
     return Array.from({ length: term.rows }, (_, i) => b.getLine(b.viewportY + i)?.translateToString(true) ?? '').join('\n');
   };
   /** Resolves with the time (ms, hrtime) when `test(text)` first holds after now. */
-  const when = (test, timeoutMs = 60_000) =>
+  const when = (test, timeoutMs = 60_000, label = test.toString()) =>
     new Promise((resolve, reject) => {
       const check = () => {
         if (!test(text())) return;
@@ -40,7 +40,7 @@ function open(args, cwd, columns = 100, rows = 30) {
       };
       const timer = setTimeout(() => {
         watchers.delete(check);
-        reject(new Error(`timed out; the screen shows:\n${text()}`));
+        reject(new Error(`timed out waiting for ${label}; the screen shows:\n${text()}`));
       }, timeoutMs);
       watchers.add(check);
       check();
@@ -142,22 +142,27 @@ async function flood(dir, round) {
 async function viewer(dir) {
   const big = join(dir, 'big.log');
   // 1 GB of numbered lines, made once; the step prints it (cat), then the viewer opens its log.
-  await timed('sh', ['-c', `seq -f 'line %012g of the big log' 1 30000000 | head -c 1000000000 > '${big}'; echo THE-LAST-LINE >> '${big}'`]);
+  await timed('sh', ['-c', `seq -f 'line %012.0f of the big log' 1 30000000 | head -c 1000000000 > '${big}'; echo THE-LAST-LINE >> '${big}'`]);
   const rb = join(dir, 'rb-view.yaml');
   writeFileSync(rb, runbook(`cat '${big}'`));
   const evidence = join(dir, 'view');
   const s = open(['run', rb, '--evidence-dir', evidence, '--operator', 'bench'], dir, 100, 30);
   await s.when((t) => t.includes('Print a flood'));
   s.p.write('\r');
-  await s.when((t) => /passed \d/.test(t.split('\n').find((l) => l.includes('Print a flood')) ?? ''), 300_000);
+  // Once the screen has moved on to the next step (the message says it passed), go back to it.
+  await s.when((t) => t.includes('✓ "Print a flood" passed'), 300_000);
   s.p.write('k'); // back on the step whose log is 1 GB
   await s.when((t) => t.split('\n').some((l) => l.includes('›') && l.includes('Print a flood')));
   const times = [];
   for (let i = 0; i < 5; i++) {
+    // Two key presses, each timed to the screen that answers it: o (the first page), G (the end).
     const t0 = performance.now();
-    s.p.write('oG');
-    const t1 = await s.when((t) => t.includes('Output of flood') && t.includes('THE-LAST-LINE'), 30_000);
-    times.push(t1 - t0);
+    s.p.write('o');
+    const t1 = await s.when((t) => t.includes('Output of flood') && t.includes('line 000000000001 '), 30_000);
+    const t2 = performance.now();
+    s.p.write('G');
+    const t3 = await s.when((t) => t.includes('Output of flood') && t.includes('THE-LAST-LINE'), 30_000);
+    times.push(t1 - t0 + (t3 - t2));
     s.p.write('q');
     await s.when((t) => !t.includes('Output of flood'));
   }
@@ -189,7 +194,7 @@ export async function run() {
       { name: 'key press to changed screen while a step prints 100 MB: max', value: max.toFixed(0), unit: 'ms', goalText: '≤ 150 ms', pass: max <= 150, detail: 'the slowest of those key presses' },
       { name: 'capture of that 100 MB in the interactive run vs command > file', ratio: capture, goal: 1.3, detail: `median of 3; journal-timed ${rounds.map((r) => ms(r.captureMs)).join(', ')} vs ${rounds.map((r) => ms(r.direct)).join(', ')}` },
       { name: 'peak RSS of the interactive run with 100 MB of output', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 150 MB', pass: peakMb <= 150, detail: 'VmHWM of the cutover process, worst of 3 runs' },
-      { name: 'output viewer: open a 1 GB log and jump to its end', value: view.toFixed(0), unit: 'ms', goalText: '≤ 300 ms', pass: view <= 300, detail: 'key press (o, G) to the last line on screen, median of 5' },
+      { name: 'output viewer: open a 1 GB log and jump to its end', value: view.toFixed(0), unit: 'ms', goalText: '≤ 300 ms', pass: view <= 300, detail: 'key press o to the first page on screen, plus key press G to the last line on screen; median of 5' },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { StoreApi } from 'zustand/vanilla';
 import type { Intents } from './intents.js';
+import { KeyRouterProvider } from './keys/use-keys.js';
 import type { RunStore } from './store/run-store.js';
 
 interface Screen {
@@ -14,7 +15,11 @@ interface Screen {
 const ScreenContext = createContext<Screen | undefined>(undefined);
 
 export function ScreenProvider({ store, intents, children }: Screen & { children: ReactNode }) {
-  return <ScreenContext.Provider value={{ store, intents }}>{children}</ScreenContext.Provider>;
+  return (
+    <ScreenContext.Provider value={{ store, intents }}>
+      <KeyRouterProvider>{children}</KeyRouterProvider>
+    </ScreenContext.Provider>
+  );
 }
 
 function useScreen(): Screen {

@@ -1,6 +1,7 @@
 // The whole screen: too small, the help, the output viewer, or the main
 // layout (header, steps, detail or a form, GO lock, message, keys).
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../keys/use-keys.js';
 import { useIntents, useRunStore } from '../context.js';
 import { commandFor } from '../keys/bindings.js';
 import { layoutFor, MIN_COLUMNS, MIN_ROWS } from '../layout.js';
@@ -19,11 +20,11 @@ export function App() {
   const intents = useIntents();
   const { size, modal } = useRunStore((s) => ({ size: s.size, modal: s.ui.modal }));
   // Ctrl-C works everywhere, forms included: it stops the running step and pauses.
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.ctrl && input === 'c') intents.command('interrupt');
   });
   // The main screen's keys, only while no form or viewer has the keyboard.
-  useInput(
+  useKeys(
     (input, key) => {
       const command = commandFor(input, key);
       if (command && command !== 'interrupt') intents.command(command);

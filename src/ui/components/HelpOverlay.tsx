@@ -1,6 +1,7 @@
 // `?`: every key (from the key table) and what each glyph and colour means.
 // On a short terminal the keys go into two columns, so everything still fits.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../keys/use-keys.js';
 import { useIntents, useRunStore } from '../context.js';
 import { BINDINGS, type Binding } from '../keys/bindings.js';
 import { STATUS, tint } from '../theme.js';
@@ -11,7 +12,7 @@ const OTHER_ROWS = 7;
 export function HelpOverlay() {
   const intents = useIntents();
   const { columns, rows } = useRunStore((s) => s.size);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.escape || input === '?' || input === 'q' || key.return) intents.close();
   });
   const glyphs = Object.values(STATUS);

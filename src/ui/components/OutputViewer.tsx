@@ -1,7 +1,8 @@
 // `o`: a step's whole output, read from its log on disk by pages — scroll,
 // page, start/end, search forward (/) and back (?), n/N to repeat, follow
 // (f) while it runs. Usable on a 1 GB log: only what is shown is read.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../keys/use-keys.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useIntents, useRunStore } from '../context.js';
 import { bytes } from '../layout.js';
@@ -57,7 +58,7 @@ export function OutputViewer({ step }: { step: string }) {
     typed.current = next;
     setSearch(next);
   };
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const search = typed.current;
     if (search.typing) {
       if (key.escape) setTyped({ ...search, typing: false });

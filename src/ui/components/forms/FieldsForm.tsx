@@ -2,7 +2,8 @@
 // type and the session's refusal shown by field after Enter. Tab or ↓ next
 // field, Shift-Tab or ↑ previous (in a choice ↑/↓ choose), Enter next or
 // submit, Esc cancels.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../../keys/use-keys.js';
 import { useRef, useState, type ReactNode } from 'react';
 import type { IntentResult } from '../../../session/result.js';
 import { useIntents, useRunStore } from '../../context.js';
@@ -81,7 +82,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
     const r = onSubmit(all);
     if (!r.ok) setRefusal({ reasons: r.reasons, fields: r.fields ?? {} });
   };
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     const now = visible(live.current.values);
     const current = now[live.current.focus];
     if (key.escape) return intents.close();
@@ -147,7 +148,7 @@ function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldS
   const at = options.findIndex((o) => o.value === value);
   const live = useRef(at);
   live.current = at;
-  useInput(
+  useKeys(
     (_input, key) => {
       const next = key.upArrow ? Math.max(0, live.current - 1) : key.downArrow ? Math.min(options.length - 1, live.current + 1) : undefined;
       if (next === undefined) return;

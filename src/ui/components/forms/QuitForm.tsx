@@ -1,7 +1,8 @@
 // q: leave the screen? The run pauses (every acknowledged event is already
 // in the journal) and `cutover resume` continues it; a running step is
 // cancelled first and recorded as cancelled.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../../keys/use-keys.js';
 import { EXIT } from '../../../shared/errors.js';
 import { useIntents, useRunStore } from '../../context.js';
 import { tint } from '../../theme.js';
@@ -9,7 +10,7 @@ import { tint } from '../../theme.js';
 export function QuitForm({ height }: { height: number }) {
   const intents = useIntents();
   const { running, columns } = useRunStore((s) => ({ running: s.activity.running?.step, columns: s.size.columns }));
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (input === 'y' || input === 'Y' || key.return) void intents.leave(EXIT.paused, 'paused by the operator (q)');
     else if (input === 'n' || input === 'N' || key.escape || input === 'q') intents.close();
   });

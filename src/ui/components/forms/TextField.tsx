@@ -2,7 +2,8 @@
 // Backspace/Delete erase, Ctrl-U clears, a paste arrives whole. In a
 // multi-line field Alt-Enter or Ctrl-N starts a new line; elsewhere a pasted
 // newline becomes a space. Field navigation (Tab, Enter, Esc) is the form's.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../../keys/use-keys.js';
 import { useRef, useState } from 'react';
 import { NO_COLOR, tint } from '../../theme.js';
 
@@ -31,7 +32,7 @@ export function TextField({ label, value, onChange, focused, error, multiline, p
     onChange(v);
   };
   const at = Math.min(cursor, value.length);
-  useInput(
+  useKeys(
     (input, key) => {
       const value = live.current.value;
       const at = Math.min(live.current.cursor, value.length);
