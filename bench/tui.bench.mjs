@@ -92,8 +92,11 @@ async function firstFrame(dir) {
   return { frame: median(frame), base: median(base) };
 }
 
-/** One interactive run of a 100 MB flood: key latencies while it prints, the capture time, peak RSS. */
-async function flood(dir, round) {
+/**
+ * One interactive run of a 100 MB flood: the capture time and peak RSS, and,
+ * with `keys`, the latency of key presses made while it prints.
+ */
+async function flood(dir, round, keys = true) {
   const rb = join(dir, `rb-${round}.yaml`);
   const command = `'${process.execPath}' '${WRITER}' 100000000`;
   writeFileSync(rb, runbook(command));
@@ -112,7 +115,7 @@ async function flood(dir, round) {
     return row.includes('Look at it') ? 'after' : row.includes('Print a flood') ? 'flood' : '';
   };
   const finished = () => /passed \d|FAILED/.test(s.text().split('\n').find((l) => l.includes('Print a flood')) ?? '');
-  for (let i = 0; i < 200 && !finished(); i++) {
+  for (let i = 0; keys && i < 200 && !finished(); i++) {
     const before = selectedRow(s.text());
     const t0 = performance.now();
     s.p.write(i % 2 === 0 ? 'j' : 'k');
@@ -120,7 +123,8 @@ async function flood(dir, round) {
     const t1 = await s.when((t) => selectedRow(t) !== before, 5000).catch(() => undefined);
     if (t1 === undefined) break; // the step ended and the screen moved the selection itself
     if (!finished()) latencies.push(t1 - t0);
-    await new Promise((r) => setTimeout(r, 30));
+    // About ten keys a second: as fast as a person moves through the list.
+    await new Promise((r) => setTimeout(r, 100));
   }
   await s.when((t) => /passed \d/.test(t.split('\n').find((l) => l.includes('Print a flood')) ?? ''), 120_000);
   clearInterval(rss);
@@ -179,21 +183,29 @@ export async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-tui-'));
   try {
     const ff = await firstFrame(dir);
-    const rounds = [];
-    for (let i = 0; i < 3; i++) rounds.push(await flood(dir, i));
-    const lat = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    // The operator watching the step print (the live tail on screen), and the operator moving through the list meanwhile.
+    const watching = [];
+    const moving = [];
+    for (let i = 0; i < 3; i++) {
+      watching.push(await flood(dir, `w${i}`, false));
+      moving.push(await flood(dir, `m${i}`, true));
+    }
+    const lat = moving.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const p95 = lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))];
     const max = lat[lat.length - 1];
-    const capture = median(rounds.map((r) => r.captureMs / r.direct));
+    const capture = median(watching.map((r) => r.captureMs / r.direct));
+    const captureMoving = median(moving.map((r) => r.captureMs / r.direct));
+    const rounds = [...watching, ...moving];
     const peakMb = Math.max(...rounds.map((r) => r.peakKb)) / 1024;
     const view = await viewer(dir);
     const ms = (x) => `${x.toFixed(0)} ms`;
     return [
       { name: 'first interactive frame of `cutover demo` in a pty vs node -e 0', ratio: ff.frame / ff.base, goal: 4.5, detail: `${ms(ff.frame)} vs ${ms(ff.base)} (median of 7; includes preparing the demo sandbox)` },
-      { name: 'key press to changed screen while a step prints 100 MB: p95', value: p95.toFixed(0), unit: 'ms', goalText: '≤ 50 ms', pass: p95 <= 50, detail: `${lat.length} key presses over 3 runs; median ${ms(median(lat))}` },
+      { name: 'key press to changed screen while a step prints 100 MB: p95', value: p95.toFixed(0), unit: 'ms', goalText: '≤ 50 ms', pass: p95 <= 50, detail: `${lat.length} key presses (j/k, ~10 a second) over 3 runs; median ${ms(median(lat))}` },
       { name: 'key press to changed screen while a step prints 100 MB: max', value: max.toFixed(0), unit: 'ms', goalText: '≤ 150 ms', pass: max <= 150, detail: 'the slowest of those key presses' },
-      { name: 'capture of that 100 MB in the interactive run vs command > file', ratio: capture, goal: 1.3, detail: `median of 3; journal-timed ${rounds.map((r) => ms(r.captureMs)).join(', ')} vs ${rounds.map((r) => ms(r.direct)).join(', ')}` },
-      { name: 'peak RSS of the interactive run with 100 MB of output', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 150 MB', pass: peakMb <= 150, detail: 'VmHWM of the cutover process, worst of 3 runs' },
+      { name: 'capture of that 100 MB in the interactive run vs command > file (screen live, the operator watching)', ratio: capture, goal: 1.3, detail: `median of 3; journal-timed ${watching.map((r) => ms(r.captureMs)).join(', ')} vs ${watching.map((r) => ms(r.direct)).join(', ')}` },
+      { name: 'the same capture while keys are pressed ~10 times a second (the runs the key figures come from)', ratio: captureMoving, goal: 1.3, detail: `median of 3; journal-timed ${moving.map((r) => ms(r.captureMs)).join(', ')} vs ${moving.map((r) => ms(r.direct)).join(', ')}` },
+      { name: 'peak RSS of the interactive run with 100 MB of output', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 150 MB', pass: peakMb <= 150, detail: 'VmHWM of the cutover process, worst of 6 runs' },
       { name: 'output viewer: open a 1 GB log and jump to its end', value: view.toFixed(0), unit: 'ms', goalText: '≤ 300 ms', pass: view <= 300, detail: 'key press o to the first page on screen, plus key press G to the last line on screen; median of 5' },
     ];
   } finally {

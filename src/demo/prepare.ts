@@ -187,16 +187,20 @@ function validateScenario(file: string, name: string, doc: unknown): Scenario {
   };
 }
 
+/** Copies a tree, the entries of a directory at once (the demo's first screen waits for this). */
 async function copyTree(from: string, to: string, include: (rel: string) => boolean, base = from): Promise<void> {
   await mkdir(to, { recursive: true });
-  for (const entry of await readdir(from, { withFileTypes: true })) {
-    const src = join(from, entry.name);
-    const rel = relative(base, src).split(sep).join('/');
-    if (!include(rel)) continue;
-    const dst = join(to, entry.name);
-    if (entry.isDirectory()) await copyTree(src, dst, include, base);
-    else if (entry.isFile()) await copyFile(src, dst);
-  }
+  const entries = await readdir(from, { withFileTypes: true });
+  await Promise.all(
+    entries.map((entry) => {
+      const src = join(from, entry.name);
+      const rel = relative(base, src).split(sep).join('/');
+      if (!include(rel)) return undefined;
+      const dst = join(to, entry.name);
+      if (entry.isDirectory()) return copyTree(src, dst, include, base);
+      return entry.isFile() ? copyFile(src, dst) : undefined;
+    }),
+  );
 }
 
 /** Resolves a scenario's file inside the workspace copy; a path that escapes it is a broken scenario. */
@@ -267,6 +271,9 @@ async function commitProducer(dir: string): Promise<string> {
     await git('init', '-q');
     await git('add', '-A');
     await git('commit', '-q', '--no-verify', '-m', 'sandbox producer for the cutover demo');
+    // The new branch's ref, read instead of asking git once more (a process less before the first screen).
+    const head = (await readFile(join(dir, '.git', 'refs', 'heads', 'main'), 'utf8').catch(() => '')).trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
     const { stdout } = await git('rev-parse', 'HEAD');
     return stdout.trim();
   } catch (err) {

@@ -26,7 +26,7 @@ export interface OutputHubOptions {
   maxBytes: number;
 }
 
-export const OUTPUT_HUB_DEFAULTS: OutputHubOptions = { intervalMs: 100, lines: 200, maxBytes: 64 * 1024 };
+export const OUTPUT_HUB_DEFAULTS: OutputHubOptions = { intervalMs: 250, lines: 200, maxBytes: 64 * 1024 };
 
 interface Watched {
   step: string;

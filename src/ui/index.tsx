@@ -57,7 +57,7 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
     <ScreenProvider store={handle.store} intents={intents}>
       <App />
     </ScreenProvider>,
-    { stdin, stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 30 },
+    { stdin, stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 60 },
   );
   // A render error ends the screen too (Ink rejects waitUntilExit with it).
   ink.waitUntilExit().catch(onCrash);

@@ -1,28 +1,27 @@
 // The steps by section: a status glyph and word per step, the selection
 // highlighted, a window that scrolls around the selection.
-import { Spinner } from '@inkjs/ui';
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useIntents, useRunStore } from '../context.js';
 import { oneLine } from '../layout.js';
 import { stepRows, visibleRows, type Row } from '../store/selectors.js';
-import { NO_COLOR, STATUS, tint } from '../theme.js';
+import { NO_COLOR, SPINNER, STATUS, tint } from '../theme.js';
 
 export function StepList({ height }: { height: number }) {
   const runbook = useIntents().session.runbook;
-  const { run, activity, now, selected, columns } = useRunStore((s) => ({ run: s.run, activity: s.activity, now: s.now, selected: s.ui.selected, columns: s.size.columns }));
+  const { run, activity, now, selected, columns, spin } = useRunStore((s) => ({ run: s.run, activity: s.activity, now: s.now, selected: s.ui.selected, columns: s.size.columns, spin: s.spin }));
   const rows = useMemo(() => stepRows(runbook, run, activity, now), [runbook, run, activity, now]);
   const view = visibleRows(rows, selected, height);
   return (
     <Box flexDirection="column" height={height} width={columns}>
       {view.rows.map((row, i) => (
-        <StepRow key={`${row.kind}:${row.id}`} row={row} selected={row.kind === 'step' && row.id === selected} more={i === 0 && view.above > 0 ? '↑' : i === view.rows.length - 1 && view.below > 0 ? '↓' : ' '} columns={columns} />
+        <StepRow key={`${row.kind}:${row.id}`} row={row} selected={row.kind === 'step' && row.id === selected} more={i === 0 && view.above > 0 ? '↑' : i === view.rows.length - 1 && view.below > 0 ? '↓' : ' '} columns={columns} spin={spin} />
       ))}
     </Box>
   );
 }
 
-function StepRow({ row, selected, more, columns }: { row: Row; selected: boolean; more: string; columns: number }) {
+function StepRow({ row, selected, more, columns, spin }: { row: Row; selected: boolean; more: string; columns: number; spin: number }) {
   if (row.kind === 'section') {
     return (
       <Box height={1}>
@@ -43,7 +42,7 @@ function StepRow({ row, selected, more, columns }: { row: Row; selected: boolean
         {selected ? '›' : ' '}
       </Text>
       <Box width={2} flexShrink={0}>
-        {row.running && !NO_COLOR ? <Spinner /> : <Text color={tint(row.look.color)}>{row.look.glyph}</Text>}
+        <Text color={tint(row.look.color)}>{row.running && !NO_COLOR ? SPINNER[spin % SPINNER.length] : row.look.glyph}</Text>
       </Box>
       <Box width={Math.max(10, columns - 4 - detail.length - 1)} flexShrink={0}>
         <Text inverse={selected} wrap="truncate-end">

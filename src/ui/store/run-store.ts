@@ -9,6 +9,9 @@ import type { Activity, Health } from '../../session/notifications.js';
 import type { Session } from '../../session/session.js';
 import { uiReducer, type UiAction, type UiState } from './ui-reducer.js';
 
+/** The spinner's frame period. */
+const SPIN_MS = 500;
+
 export interface TailView {
   attempt: number;
   lines: string[];
@@ -24,6 +27,8 @@ export interface RunStore {
   health: Health;
   /** The session clock, as of the last tick (ms). */
   now: number;
+  /** Frame of the running step's spinner (advances a few times a second while a step runs). */
+  spin: number;
   size: { columns: number; rows: number };
   ui: UiState;
   /** Set once the run is closed. */
@@ -44,6 +49,7 @@ export function createRunStore(session: Session, opts: { selected: string; size:
     activity: session.activity,
     health: session.health,
     now: session.clock().getTime(),
+    spin: 0,
     size: opts.size,
     ui: { selected: opts.selected },
     ...(session.state.closed ? { outcome: session.state.closed.outcome } : {}),
@@ -56,6 +62,7 @@ export function createRunStore(session: Session, opts: { selected: string; size:
         return;
       case 'activity':
         store.setState({ activity: n.activity });
+        spinWhile(n.activity.running !== undefined);
         return;
       case 'health':
         store.setState({ health: n.health });
@@ -69,11 +76,24 @@ export function createRunStore(session: Session, opts: { selected: string; size:
   });
   const tick = setInterval(() => store.setState({ now: session.clock().getTime() }), opts.tickMs ?? 1000);
   tick.unref();
+  // The spinner turns only while a step runs: an idle screen is not redrawn for it.
+  let spinner: NodeJS.Timeout | undefined;
+  function spinWhile(running: boolean): void {
+    if (running && !spinner) {
+      spinner = setInterval(() => store.setState((s) => ({ spin: s.spin + 1 })), SPIN_MS);
+      spinner.unref();
+    } else if (!running && spinner) {
+      clearInterval(spinner);
+      spinner = undefined;
+    }
+  }
+  spinWhile(session.activity.running !== undefined);
   return {
     store,
     dispose: () => {
       off();
       clearInterval(tick);
+      spinWhile(false);
     },
   };
 }
