@@ -9,6 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
 import { cli, median, root, timed } from './lib.mjs';
