@@ -68,19 +68,32 @@ export function createRunStore(session: Session, opts: { selected: string; size:
         store.setState({ health: n.health });
         return;
       case 'output': {
+        // One redraw for all that moves: the tail, the clock and the spinner ride along with it.
         const { step, attempt, lines, bytes, done } = n.output;
-        store.setState((s) => ({ tails: { ...s.tails, [step]: { attempt, lines, bytes, done } } }));
+        lastSpin = Date.now();
+        store.setState((s) => ({ tails: { ...s.tails, [step]: { attempt, lines, bytes, done } }, now: session.clock().getTime(), spin: s.spin + 1 }));
         return;
       }
     }
   });
-  const tick = setInterval(() => store.setState({ now: session.clock().getTime() }), opts.tickMs ?? 1000);
+  // Every redraw costs the event loop (Ink composes the whole frame): the
+  // clock and the spinner redraw only when nothing else did lately.
+  const tickMs = opts.tickMs ?? 1000;
+  let lastSpin = 0;
+  const tick = setInterval(() => {
+    const now = session.clock().getTime();
+    if (now - store.getState().now >= tickMs * 0.9) store.setState({ now });
+  }, tickMs);
   tick.unref();
   // The spinner turns only while a step runs: an idle screen is not redrawn for it.
   let spinner: NodeJS.Timeout | undefined;
   function spinWhile(running: boolean): void {
     if (running && !spinner) {
-      spinner = setInterval(() => store.setState((s) => ({ spin: s.spin + 1 })), SPIN_MS);
+      spinner = setInterval(() => {
+        if (Date.now() - lastSpin < SPIN_MS * 0.9) return;
+        lastSpin = Date.now();
+        store.setState((s) => ({ spin: s.spin + 1 }));
+      }, SPIN_MS);
       spinner.unref();
     } else if (!running && spinner) {
       clearInterval(spinner);
