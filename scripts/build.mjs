@@ -35,7 +35,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: false,
-  minify: false,
+  minify: true,
   legalComments: 'none',
   // Ink loads React DevTools only when DEV=true; it is not a dependency.
   external: ['react-devtools-core'],
