@@ -5,6 +5,7 @@ import { isCancelled, type RunState, type StepStatus } from '../engine/fold.js';
 import { blockedBy } from '../engine/progress.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import type { RunningAttempt } from './notifications.js';
+import { refuse, type Refusal } from './result.js';
 
 export type Permission = { ok: true } | { ok: false; reason: string; hint?: string };
 
@@ -29,6 +30,11 @@ const YES: Permission = Object.freeze({ ok: true as const });
 
 function no(reason: string, hint?: string): Permission {
   return { ok: false, reason, ...(hint ? { hint } : {}) };
+}
+
+/** A refused permission as the refusal an intent returns. */
+export function refusalOf(p: Permission): Refusal {
+  return p.ok ? refuse('refused') : refuse(p.reason, p.hint);
 }
 
 export function describe(step: Step): string {

@@ -18,7 +18,7 @@ import { killLeftoverGroup } from './leftovers.js';
 import type { Activity, RunningAttempt } from './notifications.js';
 import { openExistingRun, openNewRun, type ResumeOptions, type StartOptions } from './open.js';
 import { OutputHub } from './output-hub.js';
-import { actionsFor, describe, runSettled, type Permission, type StepActions } from './policy.js';
+import { actionsFor, describe, refusalOf, runSettled, type StepActions } from './policy.js';
 import { OK, refuse, type IntentResult, type Refusal } from './result.js';
 import { RunRecord } from './run-record.js';
 
@@ -81,7 +81,7 @@ export class Session extends RunRecord {
     const step = this.findStep(id);
     if (!step) return refuse(`unknown step "${id}"`);
     const allowed = this.actionsFor(id).run;
-    if (!allowed.ok) return refused(allowed);
+    if (!allowed.ok) return refusalOf(allowed);
     if (step.kind !== 'command' && step.kind !== 'check') return refuse(`${describe(step)} is not run`);
     const n = (this.state.steps[id]?.attempts.length ?? 0) + 1;
     const controller = new AbortController();
@@ -157,14 +157,14 @@ export class Session extends RunRecord {
     if (!step) return refuse(`unknown step "${id}" in runbook ${this.runbook.id}`);
     if (step.kind !== kind) return refuse(`${describe(step)} is a ${step.kind} step, not a ${kind} step`, 'answer it with what its kind needs (see docs/runbook-format.md)');
     const allowed = this.actionsFor(id).answer;
-    return allowed.ok ? (step as Extract<Step, { kind: K }>) : refused(allowed);
+    return allowed.ok ? (step as Extract<Step, { kind: K }>) : refusalOf(allowed);
   }
 
   skip(id: string, reason: string): IntentResult {
     const step = this.findStep(id);
     if (!step) return refuse(`unknown step "${id}"`);
     const allowed = this.actionsFor(id).skip;
-    if (!allowed.ok) return refused(allowed);
+    if (!allowed.ok) return refusalOf(allowed);
     if (!reason.trim()) return refuse(`skipping "${id}" needs a reason`, 'say why the step is skipped; it is recorded as a waiver', { reason: 'a reason is required' });
     this.append({ type: 'step.skipped', step: id, reason: this.mask(reason.trim()), by: this.operator });
     return OK;
@@ -226,7 +226,7 @@ export class Session extends RunRecord {
 
   clearTrigger(triggerId: string, note: string): IntentResult {
     const settled = runSettled(this.state);
-    if (!settled.ok) return refused(settled);
+    if (!settled.ok) return refusalOf(settled);
     if (!this.state.triggers.some((t) => t.id === triggerId && t.open)) return refuse(`trigger "${triggerId}" is not open`, 'only an open trigger can be cleared');
     if (!note.trim()) return refuse('clearing a trigger needs a note', 'say why the trigger no longer applies', { note: 'a reason is required' });
     this.append({ type: 'trigger.cleared', trigger: triggerId, note: this.mask(note), by: this.operator });
@@ -284,7 +284,4 @@ export class Session extends RunRecord {
   }
 }
 
-function refused(p: Permission): Refusal {
-  return p.ok ? refuse('refused') : refuse(p.reason, p.hint);
-}
 

@@ -7,6 +7,7 @@ import type { RunOutcome } from '../engine/events.js';
 import type { Step } from '../runbook/types.js';
 import type { Answers } from '../session/answers.js';
 import type { Conductor } from '../session/conductor.js';
+import { refusalOf } from '../session/policy.js';
 import { OK, type IntentResult, type Refusal } from '../session/result.js';
 import type { Session } from '../session/session.js';
 import { EXIT } from '../shared/errors.js';
@@ -108,7 +109,7 @@ export class Intents {
         return this.run(sel, true);
       case 'skip': {
         const allowed = this.d.conductor.actionsFor(sel).skip;
-        if (!allowed.ok) return this.refused({ ok: false, reasons: [allowed.reason], ...(allowed.hint ? { hint: allowed.hint } : {}) });
+        if (!allowed.ok) return this.refused(refusalOf(allowed));
         return this.openForm('skip', sel);
       }
       case 'output':
@@ -140,14 +141,14 @@ export class Intents {
     const step = this.selectedStep();
     const actions = this.d.conductor.actionsFor(step.id);
     if (step.kind === 'command' || step.kind === 'check') return this.run(step.id, false);
-    if (!actions.answer.ok) return this.refused({ ok: false, reasons: [actions.answer.reason], ...(actions.answer.hint ? { hint: actions.answer.hint } : {}) });
+    if (!actions.answer.ok) return this.refused(refusalOf(actions.answer));
     this.openForm(FORM_OF[step.kind]!, step.id);
   }
 
   /** Runs (or with `retry`, runs again) a command or check step in the background. */
   run(id: string, retry: boolean): void {
     const r = this.d.conductor.actionsFor(id);
-    if (!r.run.ok) return this.refused({ ok: false, reasons: [r.run.reason], ...(r.run.hint ? { hint: r.run.hint } : {}) });
+    if (!r.run.ok) return this.refused(refusalOf(r.run));
     if (retry && !r.isRetry) return this.say(`"${r.step.title}" has not run yet: press Enter to run it`, 'warn');
     this.say(`running "${r.step.title}"…`);
     this.track(
