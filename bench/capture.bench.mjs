@@ -14,7 +14,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, median, root, timed } from './lib.mjs';
+import { benchRunbook, cli, median, root, timed } from './lib.mjs';
 
 const LINE = 'cutover capture benchmark: a line of command output text 0123456789';
 const WRITER = join(root, 'bench', 'fixtures', 'test-runner-output.mjs');
@@ -24,23 +24,7 @@ const firehose = (bytes) => `yes '${LINE}' | head -c ${bytes}`;
 const testRunner = (bytes) => `'${process.execPath}' '${WRITER}' ${bytes}`;
 
 function runbook(shellCommand) {
-  return `format: cutover-runbook/v1
-id: bench-capture
-title: Capture benchmark
-version: "1"
-modes: [rehearsal]
-baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
-target: { release_tag: v2, commit: ${'b'.repeat(40)} }
-roles: [{ id: captain, title: Captain, side: joint }]
-sections:
-  - id: s
-    title: Output
-    steps:
-      - id: write
-        kind: command
-        title: Write the output
-        run: [sh, -c, ${JSON.stringify(shellCommand)}]
-`;
+  return benchRunbook('bench-capture', 'Capture benchmark', [`{ id: write, kind: command, title: Write the output, run: [sh, -c, ${JSON.stringify(shellCommand)}] }`]);
 }
 
 let serial = 0;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { median, root, timed } from './lib.mjs';
+import { benchRunbook, median, root, timed } from './lib.mjs';
 
 const WRITER = join(root, 'bench', 'fixtures', 'test-runner-output.mjs');
 const SCRIPT = join(root, 'bench', 'fixtures', 'hub-capture.mts');
@@ -16,24 +16,8 @@ const LOADER = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 const BYTES = 200_000_000;
 const ROUNDS = 7;
 
-function runbook(command) {
-  return `format: cutover-runbook/v1
-id: bench-hub
-title: Output hub benchmark
-version: "1"
-modes: [rehearsal]
-baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
-target: { release_tag: v2, commit: ${'b'.repeat(40)} }
-roles: [{ id: captain, title: Captain, side: joint }]
-sections:
-  - id: s
-    title: Output
-    steps:
-      - id: write
-        kind: command
-        title: Write the output
-        run: [sh, -c, ${JSON.stringify(command)}]
-`;
+function runbook(shellCommand) {
+  return benchRunbook('bench-hub', 'Output hub benchmark', [`{ id: write, kind: command, title: Write the output, run: [sh, -c, ${JSON.stringify(shellCommand)}] }`]);
 }
 
 function hubRun(rb, evidence) {

@@ -41,3 +41,21 @@ export function timed(cmd, args, opts = {}) {
     });
   });
 }
+
+/** A rehearsal runbook of one section with the given steps (YAML flow mappings, one a line). */
+export function benchRunbook(id, title, steps) {
+  return `format: cutover-runbook/v1
+id: ${id}
+title: ${title}
+version: "1"
+modes: [rehearsal]
+baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
+target: { release_tag: v2, commit: ${'b'.repeat(40)} }
+roles: [{ id: captain, title: Captain, side: joint }]
+sections:
+  - id: s
+    title: Output
+    steps:
+${steps.map((step) => `      - ${step}`).join('\n')}
+`;
+}

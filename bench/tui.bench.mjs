@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
-import { cli, median, root, timed } from './lib.mjs';
+import { benchRunbook, cli, median, root, timed } from './lib.mjs';
 
 const WRITER = join(root, 'bench', 'fixtures', 'test-runner-output.mjs');
 
@@ -59,21 +59,7 @@ function peakRss(pid) {
 }
 
 function runbook(command) {
-  return `format: cutover-runbook/v1
-id: bench-tui
-title: Screen benchmark
-version: "1"
-modes: [rehearsal]
-baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
-target: { release_tag: v2, commit: ${'b'.repeat(40)} }
-roles: [{ id: captain, title: Captain, side: joint }]
-sections:
-  - id: s
-    title: Output
-    steps:
-      - { id: flood, kind: command, title: Print a flood, run: [sh, -c, ${JSON.stringify(command)}] }
-      - { id: after, kind: confirm, title: Look at it, statement: Seen }
-`;
+  return benchRunbook('bench-tui', 'Screen benchmark', [`{ id: flood, kind: command, title: Print a flood, run: [sh, -c, ${JSON.stringify(command)}] }`, '{ id: after, kind: confirm, title: Look at it, statement: Seen }']);
 }
 
 /** From spawning `cutover …args` in a pty to its first interactive frame (median), and `node -e 0` the same rounds. */

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
+import { benchRunbook } from '../bench/lib.mjs';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: node scripts/tui-captures.mjs OUTDIR');
@@ -121,21 +122,10 @@ try {
   await f.snap('output-search', 'at byte');
   await f.keys('q', 'q', 'y');
 
-  writeFileSync(join(work, 'slow.yaml'), `format: cutover-runbook/v1
-id: slow
-title: Slow steps
-version: "1"
-modes: [rehearsal]
-baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
-target: { release_tag: v2, commit: ${'b'.repeat(40)} }
-roles: [{ id: captain, title: Captain, side: joint }]
-sections:
-  - id: s
-    title: Work
-    steps:
-      - { id: fast, kind: command, title: Fast step, run: [sh, -c, "echo fast"] }
-      - { id: slow, kind: command, title: Slow step printing lines, shell: true, run: "for i in $(seq 1 300); do echo line $i of the slow step; sleep 0.05; done" }
-`);
+  writeFileSync(join(work, 'slow.yaml'), benchRunbook('slow', 'Slow steps', [
+    '{ id: fast, kind: command, title: Fast step, run: [sh, -c, "echo fast"] }',
+    '{ id: slow, kind: command, title: Slow step printing lines, shell: true, run: "for i in $(seq 1 300); do echo line $i of the slow step; sleep 0.05; done" }',
+  ]));
   const s = start(['run', 'slow.yaml', '--evidence-dir', 'ev4', '--operator', 'Olga']);
   await s.waitFor('Slow step');
   await s.keys('a');

@@ -8,7 +8,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import type { IntentResult } from '../../../session/result.js';
 import { useIntents, useRunStore } from '../../context.js';
 import { tint } from '../../theme.js';
-import { TextField } from './TextField.js';
+import { FieldError, TextField } from './TextField.js';
 
 export interface FieldSpec {
   id: string;
@@ -172,12 +172,7 @@ function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldS
             </Text>
           ))
         : null}
-      {error ? (
-        <Text color={tint('red')} wrap="truncate-end">
-          {'    ✗ '}
-          {error}
-        </Text>
-      ) : null}
+      <FieldError error={error} />
     </Box>
   );
 }

@@ -96,12 +96,17 @@ export function TextField({ label, value, onChange, focused, error, multiline, p
           })}
         </Box>
       </Box>
-      {error ? (
-        <Text color={tint('red')} wrap="truncate-end">
-          {'    ✗ '}
-          {error}
-        </Text>
-      ) : null}
+      <FieldError error={error} />
     </Box>
   );
+}
+
+/** What is wrong with a field, under it. */
+export function FieldError({ error }: { error?: string | undefined }) {
+  return error ? (
+    <Text color={tint('red')} wrap="truncate-end">
+      {'    ✗ '}
+      {error}
+    </Text>
+  ) : null;
 }
