@@ -18,6 +18,9 @@ export interface SectionRun {
 }
 
 export class Conductor {
+  /** Set by stop(): a section run goes no further than the step it is on. */
+  private stopping = false;
+
   constructor(readonly session: Session) {}
 
   actionsFor(id: string): StepActions {
@@ -51,9 +54,16 @@ export class Conductor {
     return this.session.runStep(id);
   }
 
-  /** Stops the running attempt; it is recorded as cancelled and runs again when the run goes on. */
+  /** Stops the running attempt (recorded as cancelled; it runs again when the run goes on) and any section run. */
   cancel(): IntentResult {
+    this.stopping = true;
     return this.session.cancel();
+  }
+
+  /** The run is being left: no further step starts, and a running one is cancelled. */
+  stop(): void {
+    this.stopping = true;
+    this.session.cancel();
   }
 
   /**
@@ -63,7 +73,9 @@ export class Conductor {
   async runSection(sectionId: string): Promise<SectionRun> {
     const section = this.session.runbook.sections.find((s) => s.id === sectionId);
     const ran: string[] = [];
+    this.stopping = false;
     for (const step of section?.steps ?? []) {
+      if (this.stopping) return { ran, stopped: { step: step.id, why: 'cancelled', reason: `stopped before ${describe(step)}` } };
       const st = this.session.state.steps[step.id]!;
       if (st.status === 'passed' || st.status === 'skipped') continue;
       if (st.status === 'failed' && !needsRerun(this.session.state, step)) {

@@ -85,7 +85,10 @@ export function actionsFor(runbook: Runbook, state: RunState, step: Step, runnin
   let answer: Permission;
   if (automated) answer = no(`${describe(step)} is a ${step.kind} step: it runs by itself`, 'run it, or skip it with a reason');
   else if (!settled.ok) answer = settled;
-  else if (step.kind === 'decision') answer = YES; // NO-GO is always available; the GO lock judges the rest
+  else if (step.kind === 'decision') {
+    // NO-GO is always available and the GO lock judges the rest — once no attempt is still writing its evidence.
+    answer = running ? no(`"${running.step}" is running; the decision waits until its attempt is recorded`, 'wait for it, or cancel it first') : YES;
+  }
   else if (st.status === 'passed' && step.kind !== 'signoff') {
     answer = no(`${describe(step)} was already answered at ${st.completedAt}`, 'the journal keeps the first answer; if it was wrong, record a NO-GO with the correction as remediation and start a new run');
   } else answer = requiresMet(runbook, state, step);

@@ -21,6 +21,11 @@ export interface InteractiveOptions {
   retry?: string[];
   /** The first message on the screen (the demo's scenario, say). */
   note?: string;
+  /**
+   * Prefill also what the operator must type to confirm (a decision's label,
+   * the short commit of a sign-off): the demo only, never a real run.
+   */
+  prefillConfirmations?: boolean;
   out(text: string): void;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
@@ -38,15 +43,14 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   const handle = createRunStore(session, { selected: first, size: size() });
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
-  const intents = new Intents({ session, conductor, store: handle.store, ...(opts.answers ? { defaults: opts.answers } : {}), exit: (code) => finish(code) });
+  const intents = new Intents({ session, conductor, store: handle.store, ...(opts.answers ? { defaults: opts.answers } : {}), prefillConfirmations: opts.prefillConfirmations === true, exit: (code) => finish(code) });
   greet(session, intents, opts);
+  intents.begin();
 
   const onResize = () => handle.store.setState({ size: size() });
   const onSignal = (signal: NodeJS.Signals) => void intents.leave(signal === 'SIGINT' ? EXIT.sigint : EXIT.paused, `interrupted by ${signal}`, signal === 'SIGINT');
-  const onCrash = (error: unknown) => {
-    intents.crash ??= error;
-    finish(EXIT.paused);
-  };
+  // An error (a bug, a render error): stop the running step and record it, then leave (the terminal is restored below).
+  const onCrash = (error: unknown) => intents.fatal(error);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   stdout.on('resize', onResize);
   for (const s of signals) process.on(s, onSignal);

@@ -20,8 +20,10 @@ export interface ScreenDeps {
   session: Session;
   conductor: Conductor;
   store: StoreApi<RunStore>;
-  /** Prefilled answers (the demo's), as editable defaults. */
+  /** Prefilled answers (the demo's, or --answers), as editable defaults. */
   defaults?: Answers;
+  /** Prefill the typed confirmations too (the demo only). */
+  prefillConfirmations?: boolean;
   /** Leave the screen with this exit code (index.ts unmounts). */
   exit(code: number): void;
 }
@@ -33,14 +35,19 @@ export function exitCodeFor(outcome: RunOutcome): number {
 }
 
 export class Intents {
-  private task: Promise<unknown> | undefined;
+  /** Work in the background (an attempt, a section, closing the run): leaving waits for all of it. */
+  private readonly tasks = new Set<Promise<unknown>>();
   private leaving = false;
 
   constructor(private readonly d: ScreenDeps) {}
 
   /** A step still runs in the background (its attempt is not recorded yet). */
   get busy(): boolean {
-    return this.task !== undefined;
+    return this.tasks.size > 0;
+  }
+
+  private async settled(): Promise<void> {
+    while (this.tasks.size) await Promise.all([...this.tasks]);
   }
 
   get session(): Session {
@@ -49,6 +56,11 @@ export class Intents {
 
   get defaults(): Answers | undefined {
     return this.d.defaults;
+  }
+
+  /** Whether what the operator types to confirm may be prefilled (the demo only). */
+  get prefillConfirmations(): boolean {
+    return this.d.prefillConfirmations === true;
   }
 
   private get state(): RunStore {
@@ -123,6 +135,9 @@ export class Intents {
       case 'trigger':
         if (!this.d.session.runbook.triggers?.length) return this.say('this runbook declares no rollback triggers', 'warn');
         return this.openForm('trigger');
+      case 'clearTrigger':
+        if (!this.d.session.state.triggers.some((t) => t.open)) return this.say('no rollback trigger is open', 'info');
+        return this.openForm('clear-trigger');
       case 'help':
         return this.state.dispatch({ type: 'open', modal: { kind: 'help' } });
       case 'quit':
@@ -195,16 +210,14 @@ export class Intents {
 
   private track(p: Promise<unknown>): void {
     const t = p.catch((err: unknown) => this.fatal(err));
-    this.task = t;
-    void t.finally(() => {
-      if (this.task === t) this.task = undefined;
-    });
+    this.tasks.add(t);
+    void t.finally(() => this.tasks.delete(t));
   }
 
-  /** Evidence that cannot be written (disk full): the run stays resumable; the screen says so and leaves. */
-  private fatal(err: unknown): void {
-    this.crash = err;
-    void this.leave(EXIT.paused, 'the evidence could not be written');
+  /** Evidence that cannot be written (disk full), or a bug: the running step is stopped, the screen says so and leaves. */
+  fatal(err: unknown): void {
+    this.crash ??= err;
+    void this.leave(EXIT.paused, 'cutover stopped on an error');
   }
 
   /** The error that ended the screen, for index.ts to print. */
@@ -217,6 +230,11 @@ export class Intents {
     this.say(done, 'ok');
     if (step) this.advanceFrom(step);
     return OK;
+  }
+
+  /** What the screen does as it opens: a closed run reopened only because its summaries were not all written (a crash while closing) gets them written. */
+  begin(): void {
+    if (this.d.session.state.closed) this.closeRun();
   }
 
   /** Closes the run after its decision (summaries written in the background); q then leaves with the outcome's exit code. */
@@ -242,14 +260,13 @@ export class Intents {
     }
     this.leaving = true;
     if (this.d.session.state.closed) {
-      await this.task;
+      await this.settled();
       return this.d.exit(exitCodeFor(this.d.session.state.closed.outcome));
     }
-    if (this.state.activity.running) {
-      this.say(`${why}: stopping "${this.state.activity.running.step}"…`, 'warn');
-      this.d.conductor.cancel();
-    }
-    await this.task;
+    if (this.state.activity.running) this.say(`${why}: stopping "${this.state.activity.running.step}"…`, 'warn');
+    // No further step starts (a section run stops too), and the running one is cancelled and recorded.
+    this.d.conductor.stop();
+    await this.settled();
     // (Closed meanwhile? The decision may have closed it while the step stopped.)
     const closed = (): RunOutcome | undefined => this.d.session.state.closed?.outcome;
     if (!closed() && this.d.session.health.journal === 'ok') {

@@ -58,6 +58,8 @@ export interface MountOptions {
   now?: () => Date;
   /** Start from an existing session instead of the fixture. */
   session?: Session;
+  /** Prefill the typed confirmations too, as the demo does (default: when answers are given). */
+  prefillConfirmations?: boolean;
 }
 
 const mounted: Screen[] = [];
@@ -83,7 +85,8 @@ export function mountScreen(opts: MountOptions = {}): Screen {
   const handle = createRunStore(session, { selected: conductor.resumePoint()?.id ?? session.runbook.sections[0]!.steps[0]!.id, size: opts.size ?? { columns: 100, rows: 30 } });
   let exit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (exit = resolve));
-  const intents = new Intents({ session, conductor, store: handle.store, ...(answers ? { defaults: answers } : {}), exit });
+  const intents = new Intents({ session, conductor, store: handle.store, ...(answers ? { defaults: answers } : {}), prefillConfirmations: opts.prefillConfirmations ?? answers !== undefined, exit });
+  intents.begin();
   const ink = render(
     <ScreenProvider store={handle.store} intents={intents}>
       <App />

@@ -71,5 +71,5 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   });
   // In a terminal the operator drives the demo, its answers prefilled as editable defaults; without one they answer it.
   const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form is prefilled with its answers — Enter walks it, ? shows every key';
-  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note });
+  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true });
 }

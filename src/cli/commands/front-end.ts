@@ -28,13 +28,13 @@ export function preloadScreen(plain: boolean): void {
   screen ??= import('../../ui/index.js');
 }
 
-export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string }): Promise<number> {
+export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean }): Promise<number> {
   try {
     const answers = opts.answers;
     if (wantsScreen(opts.plain)) {
       // Loaded only here: the plain path, lint, verify and check never load Ink or React.
       const { runInteractive } = await (screen ??= import('../../ui/index.js'));
-      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), out: (t) => opts.io.out(t) });
+      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out: (t) => opts.io.out(t) });
     }
     const reporter = new LineReporter((t) => opts.io.out(t));
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });

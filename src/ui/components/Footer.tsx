@@ -26,7 +26,7 @@ export function MessageLine() {
 
 export function Footer() {
   const intents = useIntents();
-  const { selected, running, outcome, columns, form } = useRunStore((s) => ({ selected: s.ui.selected, running: s.activity.running !== undefined, outcome: s.outcome, columns: s.size.columns, form: s.ui.modal?.kind === 'form' ? s.ui.modal.form : undefined }));
+  const { selected, running, outcome, columns, form, openTriggers } = useRunStore((s) => ({ selected: s.ui.selected, running: s.activity.running !== undefined, outcome: s.outcome, columns: s.size.columns, form: s.ui.modal?.kind === 'form' ? s.ui.modal.form : undefined, openTriggers: s.run.triggers.filter((t) => t.open).length }));
   const hints: string[] = [];
   if (form === 'quit') hints.push('y / ⏎ pause and quit', 'n / Esc stay');
   else if (form) hints.push('Tab/↑↓ field', '⏎ next / submit', 'Esc cancel', 'Ctrl-C stop & pause');
@@ -45,6 +45,7 @@ export function Footer() {
     show('output');
     if (running) show('cancel');
     show('trigger');
+    if (openTriggers) show('clearTrigger', 'clear trigger');
     show('help');
     show('quit');
   }

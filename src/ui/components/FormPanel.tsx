@@ -1,6 +1,6 @@
 // The open form, in place of the detail pane and the GO lock.
 import { useIntents, useRunStore } from '../context.js';
-import { ConfirmForm, DecisionForm, InputForm, NoticeForm, SignoffForm, SkipForm, TriggerForm } from './forms/forms.js';
+import { ClearTriggerForm, ConfirmForm, DecisionForm, InputForm, NoticeForm, SignoffForm, SkipForm, TriggerForm } from './forms/forms.js';
 import { QuitForm } from './forms/QuitForm.js';
 
 export function FormPanel({ height }: { height: number }) {
@@ -14,6 +14,8 @@ export function FormPanel({ height }: { height: number }) {
       return <QuitForm height={height} />;
     case 'trigger':
       return <TriggerForm key={key} height={height} />;
+    case 'clear-trigger':
+      return <ClearTriggerForm key={key} height={height} />;
     case 'skip':
       return step ? <SkipForm key={key} step={step} height={height} /> : null;
     case 'confirm':

@@ -6,8 +6,8 @@ import { useIntents, useRunStore } from '../context.js';
 import { BINDINGS, type Binding } from '../keys/bindings.js';
 import { STATUS, tint } from '../theme.js';
 
-/** Rows besides the key list: title, blank, states title, two rows of states, the forms note (two rows). */
-const OTHER_ROWS = 7;
+/** Rows besides the key list: title, states title, two rows of states, the forms note. */
+const OTHER_ROWS = 5;
 
 export function HelpOverlay() {
   const intents = useIntents();
@@ -38,7 +38,6 @@ export function HelpOverlay() {
             ))}
           </Box>
         ))}
-        <Text> </Text>
         <Text bold>Step states</Text>
         {[glyphs.slice(0, 4), glyphs.slice(4)].map((row, r) => (
           <Text key={r} wrap="truncate-end">
@@ -49,8 +48,8 @@ export function HelpOverlay() {
             ))}
           </Text>
         ))}
-        <Text wrap="wrap" dimColor>
-          In forms: Tab or ↓ next field, Shift-Tab or ↑ previous, Enter next / submit, Esc cancel, Alt-Enter or Ctrl-N a new line in a multi-line field.
+        <Text wrap="truncate-end" dimColor>
+          Forms: Tab/↓ next field · Shift-Tab/↑ back · Enter next/submit · Esc cancel · Alt-Enter new line
         </Text>
       </Box>
     </Box>

@@ -128,7 +128,8 @@ export function SignoffForm({ step, height }: FormProps) {
     { id: `name:${role}`, label: `${roleTitle(role)} — name`, validate: required("the signer's name") },
     { id: `commit:${role}`, label: `  type ${target} to sign`, validate: (v: string) => (v.trim() === target ? undefined : `type the target's short commit ${target} exactly`) },
   ]);
-  const initial = Object.fromEntries(open.flatMap((role) => (given?.kind === 'signoff' && given.names[role] ? [[`name:${role}`, given.names[role]!], [`commit:${role}`, target]] : [])));
+  // The names may be prefilled; the commit is typed by whoever signs (the demo excepted).
+  const initial = Object.fromEntries(open.flatMap((role) => (given?.kind === 'signoff' && given.names[role] ? [[`name:${role}`, given.names[role]!], ...(intents.prefillConfirmations ? [[`commit:${role}`, target]] : [])] : [])));
   const submit = (v: Record<string, string>): IntentResult => {
     for (const role of open) {
       const r = intents.session.sign(step.id, role, v[`name:${role}`]!);
@@ -163,12 +164,16 @@ export function DecisionForm({ step, height }: FormProps) {
     { id: 'remediation', label: 'Remediation plan', multiline: true, when: (v) => options.find((o) => o.id === v.option)?.needsRemediation === true, validate: required('a remediation plan') },
     { id: 'confirm', label: 'Type the decision to confirm', validate: (v, all) => (v.trim() === labelOf(all.option ?? '') ? undefined : `type "${labelOf(all.option ?? '')}" exactly`) },
   ];
-  const initial: Record<string, string> = given?.kind === 'decision' ? { option: given.option, remediation: given.remediation ?? '', confirm: labelOf(given.option) } : {};
+  // The option may be prefilled; its label is typed to confirm (the demo excepted).
+  const initial: Record<string, string> = given?.kind === 'decision' ? { option: given.option, remediation: given.remediation ?? '', ...(intents.prefillConfirmations ? { confirm: labelOf(given.option) } : {}) } : {};
   const submit = (v: Record<string, string>): IntentResult => {
+    const before = intents.session.events.length;
     const r = intents.session.decide(step.id, { option: v.option!, confirmedText: v.confirm!, ...(v.remediation?.trim() ? { remediation: v.remediation } : {}) });
     if (!r.ok) {
-      intents.say(`${labelOf(v.option!)} — REFUSED, the GO lock holds (the refusal is recorded)`, 'error');
-      return refuse(r.reasons);
+      // A refusal by the GO lock is journaled; a decision asked at the wrong moment (a step running) is not.
+      const journaled = intents.session.events.length > before;
+      intents.say(journaled ? `${labelOf(v.option!)} — REFUSED, the GO lock holds (the refusal is recorded)` : `${labelOf(v.option!)} — not now: ${r.reasons[0]}`, 'error');
+      return refuse(r.reasons, r.hint);
     }
     intents.closeRun();
     return intents.submitted(step.id, { ok: true }, `Decision: ${labelOf(v.option!)}`);
@@ -183,6 +188,25 @@ export function DecisionForm({ step, height }: FormProps) {
       submitLabel="record the decision"
       height={height}
       onSubmit={submit}
+    />
+  );
+}
+
+export function ClearTriggerForm({ height }: { height: number }) {
+  const intents = useIntents();
+  const open = useRunStore((s) => s.run.triggers.filter((t) => t.open));
+  const titleOf = (id: string) => intents.session.runbook.triggers?.find((t) => t.id === id)?.title ?? id;
+  return (
+    <FieldsForm
+      title="Clear a rollback trigger — recorded with your reason and name"
+      fields={[
+        { id: 'trigger', label: 'Trigger', kind: 'choice', options: open.map((t) => ({ value: t.id, label: `${titleOf(t.id)} (${t.severity}), declared ${t.declaredAt}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
+        { id: 'note', label: 'Why it no longer applies', multiline: true, validate: required('a reason') },
+      ]}
+      initial={open.length === 1 ? { trigger: open[0]!.id } : {}}
+      submitLabel="clear it"
+      height={height}
+      onSubmit={(v) => intents.submitted(undefined, intents.session.clearTrigger(v.trigger!, v.note!), `rollback trigger cleared: ${titleOf(v.trigger!)}`)}
     />
   );
 }
