@@ -49,7 +49,7 @@ export function HelpOverlay() {
           </Text>
         ))}
         <Text wrap="truncate-end" dimColor>
-          Forms: Tab/↓ next field · Shift-Tab/↑ back · Enter next/submit · Esc cancel · Alt-Enter new line
+          Forms: Tab/↓ next · ↑ back · ⏎ next/submit · Esc cancel · Alt-⏎ new line
         </Text>
       </Box>
     </Box>

@@ -32,7 +32,7 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'output', keys: 'o', help: "the step's full output, read from its log on disk", hint: 'output', match: ch('o') },
   { command: 'cancel', keys: 'c', help: 'cancel the running step (recorded as cancelled; it runs again later)', hint: 'cancel', match: ch('c') },
   { command: 'trigger', keys: 'R', help: "declare a rollback trigger from the runbook's matrix", hint: 'trigger', match: ch('R') },
-  { command: 'clearTrigger', keys: 'C', help: 'clear an open rollback trigger, with the reason (it never clears itself)', match: ch('C') },
+  { command: 'clearTrigger', keys: 'C', help: 'clear an open rollback trigger, with a reason', match: ch('C') },
   { command: 'help', keys: '?', help: 'this help', hint: 'help', match: ch('?') },
   { command: 'quit', keys: 'q', help: 'quit (asks first; the run pauses and can be resumed)', hint: 'quit', match: ch('q') },
   { command: 'interrupt', keys: 'Ctrl-C', help: 'stop the running step and pause the run (resumable)', match: (i, k) => k.ctrl && i === 'c' },

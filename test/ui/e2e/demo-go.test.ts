@@ -55,7 +55,7 @@ describe('cutover demo walked to GO in a terminal', () => {
         resolve();
       });
     });
-    await opened(p);
+    // The form may open before the first frame with the GO lock was ever drawn: wait for the form itself.
     await p.waitFor((t) => formOpen(t.split('\n')) && t.includes('Confirm: Release candidate is immutable'), WAIT);
   }, 120_000);
 
