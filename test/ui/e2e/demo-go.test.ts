@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cli, REPO } from '../../helpers/cli.js';
 import { eventsOf, onlyBundle, readEvents, tempDir } from '../../fixtures/engine/scenario.js';
 import { exitOf, formOpen, killAll, messageOf, opened, rowOf, selectedRowOf, settled, start, WAIT, walk } from './helpers.js';
+import type { Pty } from '../pty.js';
 
 afterEach(killAll);
 
@@ -46,15 +47,7 @@ describe('cutover demo walked to GO in a terminal', () => {
   it('takes an Enter typed while the screen opens', async () => {
     const dir = tempDir();
     const p = start(['demo', '--evidence-dir', join(dir, 'evidence')], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
-    // Type Enter the moment the screen starts to open (the alternate screen is entered).
-    await new Promise<void>((resolve) => {
-      const sub = p.pty.onData(() => {
-        if (!p.raw().includes('\x1b[?1049h')) return;
-        sub.dispose();
-        p.write('\r');
-        resolve();
-      });
-    });
+    await typeAsItOpens(p, '\r');
     // The form may open before the first frame with the GO lock was ever drawn: wait for the form itself.
     await p.waitFor((t) => formOpen(t.split('\n')) && t.includes('Confirm: Release candidate is immutable'), WAIT);
   }, 120_000);
@@ -62,15 +55,20 @@ describe('cutover demo walked to GO in a terminal', () => {
   it('keeps a j typed while the screen opens', async () => {
     const dir = tempDir();
     const p = start(['demo', '--evidence-dir', join(dir, 'evidence')], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
-    await new Promise<void>((resolve) => {
-      const sub = p.pty.onData(() => {
-        if (!p.raw().includes('\x1b[?1049h')) return;
-        sub.dispose();
-        p.write('j');
-        resolve();
-      });
-    });
+    await typeAsItOpens(p, 'j');
     await opened(p);
     await p.waitFor((t) => selectedRowOf(t.split('\n'))?.includes('Consumer candidate validation is green') === true, WAIT);
   }, 120_000);
 });
+
+/** Types `key` the moment the screen starts to open (the alternate screen is entered), before its first frame. */
+function typeAsItOpens(p: Pty, key: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sub = p.pty.onData(() => {
+      if (!p.raw().includes('\x1b[?1049h')) return;
+      sub.dispose();
+      p.write(key);
+      resolve();
+    });
+  });
+}
