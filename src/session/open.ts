@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { JournalEvent } from '../engine/events.js';
 import { createBundleDir, isBundleDir, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
 import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
@@ -193,9 +192,4 @@ function summariesComplete(bundleDir: string, lastHash: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The last event of a journal (for a record just opened). */
-export function lastEvent(journal: Journal): JournalEvent {
-  return journal.events[journal.events.length - 1]!;
 }

@@ -17,7 +17,6 @@ import { EvidenceWriteError, InputError } from '../shared/errors.js';
 import { releaseLock } from './lock.js';
 import { Notifier, snapshotOf, type Health, type Listener, type Snapshot } from './notifications.js';
 import type { RunParts } from './open.js';
-import { lastEvent } from './open.js';
 import { maskSecrets } from './secrets.js';
 
 export class RunRecord {
@@ -51,7 +50,7 @@ export class RunRecord {
     this.preflight = parts.preflight;
     this.stepsById = new Map(stepsInOrder(this.runbook).map((st) => [st.id, st]));
     this.current = foldEvents(this.runbook, this.journal.events);
-    this.snap = snapshotOf(this.current, lastEvent(this.journal));
+    this.snap = snapshotOf(this.current, this.journal.events[this.journal.events.length - 1]!);
     this.notifier.onListenerError((message) => this.setHealth({ ...this.healthNow, listener: message }));
   }
 

@@ -23,8 +23,7 @@ export type UiAction =
   | { type: 'select'; step: string }
   | { type: 'open'; modal: Modal }
   | { type: 'close' }
-  | { type: 'message'; message: Message }
-  | { type: 'clear-message' };
+  | { type: 'message'; message: Message };
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
@@ -36,8 +35,6 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return state.modal ? { ...state, modal: undefined } : state;
     case 'message':
       return { ...state, message: action.message };
-    case 'clear-message':
-      return state.message ? { ...state, message: undefined } : state;
     default:
       return state;
   }
