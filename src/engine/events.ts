@@ -24,6 +24,8 @@ export interface AttemptResult {
   git_head: string | null;
   /** Recorded for pinned steps: tracked files differ from HEAD (null: could not tell). */
   git_dirty?: boolean | null;
+  /** Why git_head or git_dirty could not be read (an unknown never passes a pinned step). */
+  git_error?: string;
   /** Process group id of the command, when it started. */
   pid?: number | null;
   /** Facts the evidence should carry that are not failures (e.g. leftover processes killed). */

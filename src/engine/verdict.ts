@@ -1,5 +1,5 @@
 // Whether a finished attempt passed, decided from the facts the journal
-// recorded (exit code, assertions, check result, git HEAD) and never from
+// recorded (exit code, assertions, check result, git HEAD and tree state) and never from
 // anything live, so that `verify` reaches the same verdict as the session.
 import type { Step } from '../runbook/types.js';
 import { substitute } from '../runbook/vars.js';
@@ -35,9 +35,16 @@ export function judgeAttempt(step: Step, ev: Extract<JournalEvent, { type: 'step
   if (failedAssertion) return `output assertion failed: ${failedAssertion.assertion}`;
   if (step.pin_commit) {
     const pin = substitute(step.pin_commit, refLookup({ vars: state.vars, baseline: state.baseline, target: state.target }));
-    if (r.git_head === null) return `the working directory is not a git checkout, so its HEAD cannot be compared with the pinned commit ${pin}`;
+    if (r.git_head === null) {
+      if (r.git_error) return `the git HEAD of the working directory could not be read (${r.git_error}), so it cannot be compared with the pinned commit ${pin}; fix git there and retry the step`;
+      return `the working directory is not a git checkout, so its HEAD cannot be compared with the pinned commit ${pin}`;
+    }
     if (r.git_head !== pin) return `git HEAD ${r.git_head} is not the pinned commit ${pin}`;
     if (r.git_dirty === true) return `the checkout at the pinned commit ${pin} has uncommitted changes to tracked files, so this is not evidence about that commit`;
+    // Fail closed: a tree state that could not be told (or was never recorded) is not a clean checkout.
+    if (r.git_dirty !== false) {
+      return `whether the checkout at the pinned commit ${pin} has uncommitted changes could not be told (${r.git_error ?? 'no git status was recorded'}), so this is not evidence about that commit; fix what stops \`git status\` in the step's working directory and retry the step`;
+    }
   }
   return undefined;
 }

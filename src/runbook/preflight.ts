@@ -143,7 +143,7 @@ function checkPin(cwd: string, pin: string, reported: Set<string>): { message: s
   const key = `${cwd}\0${pin}`;
   if (reported.has(key)) return undefined;
   reported.add(key);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }).trim();
   let head: string;
   try {
     head = git('rev-parse', '--verify', 'HEAD');
@@ -151,10 +151,15 @@ function checkPin(cwd: string, pin: string, reported: Set<string>): { message: s
     return { message: `${cwd} is not a git checkout, so it cannot be at the pinned commit ${pin}`, hint: 'run the step in the repository checkout (cwd) that the runbook pins' };
   }
   if (head !== pin) return { message: `${cwd} is at ${head}, not at the pinned commit ${pin}`, hint: `check out the pinned commit there: git -C ${cwd} checkout ${pin}` };
+  const dirty = { message: `${cwd} has uncommitted changes to tracked files`, hint: 'commit or stash them: a modified checkout is not evidence about the pinned commit' };
   try {
-    if (git('status', '--porcelain', '--untracked-files=no') !== '') return { message: `${cwd} has uncommitted changes to tracked files`, hint: 'commit or stash them: a modified checkout is not evidence about the pinned commit' };
-  } catch {
-    // status unreadable: the run records what it finds
+    if (git('--no-optional-locks', 'status', '--porcelain', '--untracked-files=no') !== '') return dirty;
+  } catch (err) {
+    // Fail closed, as the run does: unknown is a problem. More output than the buffer holds is a listing of changes.
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOBUFS') return dirty;
+    const why = e.code === 'ETIMEDOUT' ? 'git status did not finish within 10 s' : `git status failed: ${(String(e.stderr ?? '').split('\n')[0] ?? '').trim() || e.message}`;
+    return { message: `cannot tell whether ${cwd} has uncommitted changes to tracked files (${why})`, hint: `fix what stops \`git -C ${cwd} status\` there: a pinned step whose tree state is unknown does not pass` };
   }
   return undefined;
 }

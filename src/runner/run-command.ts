@@ -9,10 +9,12 @@
 
 import { systemClock, type Clock } from '../shared/clock.js';
 import { Capture } from './capture.js';
-import { readGitDirty, readGitHead } from './git-head.js';
+import { readGitState } from './git-head.js';
 import { launch } from './launch.js';
 import { ProcessGroup } from './process-group.js';
 import type { CaptureFiles, CommandResult, CommandSpec, RunOptions, SpawnError } from './types.js';
+
+type GitFacts = Pick<CommandResult, 'gitHead' | 'gitDirty' | 'gitError'>;
 
 export const DEFAULT_KILL_GRACE_MS = 3000;
 export const DEFAULT_TAIL_LINES = 200;
@@ -30,12 +32,16 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
   });
   const clock = opts.clock ?? systemClock;
   const env = { ...process.env, ...spec.env };
-  const gitHead = await readGitHead(spec.cwd, env);
-  // Only where a step pins a commit: a modified tree is not that commit.
-  const gitDirty = spec.checkTreeClean && gitHead !== null ? await readGitDirty(spec.cwd, env) : undefined;
+  // The tree state only where a step pins a commit: a modified tree is not that commit.
+  const git = await readGitState(spec.cwd, env, spec.checkTreeClean === true);
   const startedAt = clock();
   const t0 = performance.now();
-  const base = { startedAt: startedAt.toISOString(), gitHead, ...(gitDirty !== undefined ? { gitDirty } : {}) };
+  const base: GitFacts & { startedAt: string } = {
+    startedAt: startedAt.toISOString(),
+    gitHead: git.head,
+    ...(git.dirty !== undefined ? { gitDirty: git.dirty } : {}),
+    ...(git.error !== undefined ? { gitError: git.error } : {}),
+  };
 
   if (opts.signal?.aborted) return notStarted(capture, base, clock, 'cancelled');
   const launched = await launch(spec, env);
@@ -147,7 +153,7 @@ async function readUntilEnd(capture: Capture, pumped: Promise<unknown>): Promise
 
 async function notStarted(
   capture: Capture,
-  base: { startedAt: string; gitHead: string | null; gitDirty?: boolean | null },
+  base: GitFacts & { startedAt: string },
   clock: Clock,
   outcome: 'cancelled' | 'spawn-failed',
   spawnError?: SpawnError,

@@ -59,6 +59,8 @@ export interface CommandResult {
   gitHead: string | null;
   /** With `checkTreeClean`: whether tracked files differ from HEAD (null: unknown). */
   gitDirty?: boolean | null;
+  /** Why the HEAD or the tree state could not be read (git failed, timed out, is missing). */
+  gitError?: string;
   /** Last lines of the combined output, masked and sanitized for a terminal. */
   tail: string[];
   /**

@@ -65,6 +65,7 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
     combined: { file: rel(files.combined), ...r.combined },
     git_head: r.gitHead,
     ...(r.gitDirty !== undefined ? { git_dirty: r.gitDirty } : {}),
+    ...(r.gitError !== undefined ? { git_error: r.gitError } : {}),
     pid: r.pid,
     ...(r.warnings.length ? { warnings: r.warnings } : {}),
   };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { foldEvents } from '../../src/engine/fold.js';
 import { formatAge, gateProblems, type DecisionAttempt } from '../../src/engine/gates.js';
 import { deadlines, isDone, nextStep } from '../../src/engine/progress.js';
+import type { AttemptResult } from '../../src/engine/events.js';
 import type { DecisionStep, Runbook, Step } from '../../src/runbook/types.js';
 import { attempt, decide, iso, journal, MIN, optional, result, runbookWith, sign, signed, suite, T0, type Timed } from './build.js';
 
@@ -49,10 +50,28 @@ describe('fold: attempts', () => {
   it('judges a pinned commit from the recorded git HEAD, with ${target.commit} resolved', () => {
     const rb = runbookWith([{ ...suite, pin_commit: '${target.commit}' } as Step, decide]);
     const other = 'b'.repeat(40);
-    const st = (head: string | null) => foldEvents(rb, journal('rehearsal', ...attempt('suite', 1, result({ git_head: head })))).steps.suite!;
+    const st = (head: string | null) => foldEvents(rb, journal('rehearsal', ...attempt('suite', 1, result({ git_head: head, git_dirty: false })))).steps.suite!;
     expect(st('7e4806a34b98e6c06ee33fa9f11499a975e7b922').status).toBe('passed');
     expect(st(other).attempts[0]!.failure).toBe(`git HEAD ${other} is not the pinned commit 7e4806a34b98e6c06ee33fa9f11499a975e7b922`);
     expect(st(null).attempts[0]!.failure).toMatch(/^the working directory is not a git checkout/);
+  });
+
+  it('never passes a pinned step whose tree state is unknown: null, or not recorded at all (fail closed)', () => {
+    const rb = runbookWith([{ ...suite, pin_commit: '${target.commit}' } as Step, decide]);
+    const pin = '7e4806a34b98e6c06ee33fa9f11499a975e7b922';
+    const st = (over: Partial<AttemptResult>) => foldEvents(rb, journal('rehearsal', ...attempt('suite', 1, result({ git_head: pin, ...over })))).steps.suite!;
+    const unknown = st({ git_dirty: null, git_error: 'git status did not finish within 30 s' });
+    expect(unknown.status).toBe('failed');
+    expect(unknown.attempts[0]!.failure).toBe(
+      `whether the checkout at the pinned commit ${pin} has uncommitted changes could not be told (git status did not finish within 30 s), so this is not evidence about that commit; fix what stops \`git status\` in the step's working directory and retry the step`,
+    );
+    expect(st({}).attempts[0]!.failure).toContain('could not be told (no git status was recorded)');
+    expect(st({ git_dirty: true }).status).toBe('failed');
+    expect(st({ git_dirty: false }).status).toBe('passed');
+    // A HEAD that could not be read is named as such, not as "not a git checkout".
+    expect(st({ git_head: null, git_error: 'git is not installed (not on PATH)' }).attempts[0]!.failure).toBe(
+      `the git HEAD of the working directory could not be read (git is not installed (not on PATH)), so it cannot be compared with the pinned commit ${pin}; fix git there and retry the step`,
+    );
   });
 
   it('keeps every earlier attempt when a step is retried', () => {

@@ -79,6 +79,26 @@ describe('GO lock: pinned commit', () => {
     await expectRefusedGo({ ...run, option: 'go-rehearsal' }, `the checkout at the pinned commit ${head} has uncommitted changes to tracked files`);
   });
 
+  it('refuses a GO when `git status` fails on the pinned checkout: unknown blocks, with the reason', async () => {
+    const repo = tempDir();
+    const head = gitRepo(repo);
+    // A damaged index: `git rev-parse HEAD` still answers, `git status` cannot.
+    writeFileSync(join(repo, '.git', 'index'), 'not an index\n');
+    const run = await runPlain({
+      edit: (rb) => {
+        (rb.target as Record<string, unknown>).commit = head;
+        Object.assign(stepOf(rb, 'producer-suite'), { cwd: repo, pin_commit: '${target.commit}' });
+      },
+    });
+    const result = eventsOf(run.events, 'step.finished').find((e) => e.step === 'producer-suite')?.result;
+    expect(result).toMatchObject({ exit_code: 0, git_head: head, git_dirty: null });
+    expect(result?.git_error).toMatch(/^git status failed \(exit 128\): fatal: .*index/);
+    await expectRefusedGo(
+      { ...run, option: 'go-rehearsal' },
+      `required step "Producer suite" (producer-suite) failed on attempt 1: whether the checkout at the pinned commit ${head} has uncommitted changes could not be told (git status failed (exit 128)`,
+    );
+  });
+
   it('accepts the GO when the git HEAD is the pinned commit', async () => {
     const repo = tempDir();
     const head = gitRepo(repo);
@@ -88,7 +108,7 @@ describe('GO lock: pinned commit', () => {
         Object.assign(stepOf(rb, 'producer-suite'), { cwd: repo, pin_commit: '${target.commit}' });
       },
     });
-    expect(eventsOf(run.events, 'step.finished').find((e) => e.step === 'producer-suite')?.result?.git_head).toBe(head);
+    expect(eventsOf(run.events, 'step.finished').find((e) => e.step === 'producer-suite')?.result).toMatchObject({ git_head: head, git_dirty: false });
     await expectAcceptedGo(run.bundle, run.result, 'go-rehearsal');
   });
 });

@@ -1,7 +1,7 @@
 // `plan` checks a pinned step's checkout the day before: at the pinned
 // commit, and without uncommitted changes to tracked files.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,21 @@ describe('plan: pinned checkouts', () => {
       expect(r.stdout).toContain(`[suite] ${repo} has uncommitted changes to tracked files`);
     } finally {
       writeFileSync(join(repo, 'README'), 'v1\n');
+    }
+  });
+
+  it('names a checkout whose tree state cannot be told (git status fails): unknown is a problem, not a pass', async () => {
+    const index = join(repo, '.git', 'index');
+    const saved = readFileSync(index);
+    writeFileSync(index, 'not an index\n');
+    try {
+      const r = await runCli(['plan', runbook(head)]);
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stdout).toContain(`[suite] cannot tell whether ${repo} has uncommitted changes to tracked files (git status failed: fatal:`);
+      expect(r.stdout).toContain(`git -C ${repo} status`);
+      expect(r.stdout + r.stderr).not.toMatch(CRASH);
+    } finally {
+      writeFileSync(index, saved);
     }
   });
 });
