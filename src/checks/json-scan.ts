@@ -3,7 +3,10 @@
 // so a payload can say one thing to us and another to a different reader),
 // and it locates a syntax error as line:column (V8's messages on Node 20
 // often give no position at all). It is iterative so deep nesting cannot
-// overflow the stack, and it never builds the parsed value.
+// overflow the stack, and it never builds the parsed value. It also finds
+// where a document nests deeper than MAX_JSON_DEPTH: the checks refuse
+// such a file, because the code that reads a parsed value (the schema
+// validator, the reports) recurses and a 100,000-deep array overflows it.
 import { childPath } from './violation.js';
 
 export interface DuplicateKey {
@@ -22,9 +25,14 @@ export interface JsonSyntaxProblem {
   message: string;
 }
 
+/** Arrays and objects nested deeper than this are refused; real payloads are a few levels deep. */
+export const MAX_JSON_DEPTH = 64;
+
 export interface JsonScan {
   duplicates: DuplicateKey[];
   syntaxError?: JsonSyntaxProblem;
+  /** Where the first array or object deeper than MAX_JSON_DEPTH opens. */
+  tooDeep?: { line: number; column: number };
 }
 
 interface Frame {
@@ -43,8 +51,22 @@ const BACKSLASH = 0x5c;
 
 class ScanError extends Error {}
 
+/**
+ * Whether `text` could nest deeper than `depth`: only when it holds that
+ * many brackets and braces. Counted natively, so the exact (slower) scan
+ * runs only on the rare text that passes.
+ */
+export function mayNestDeeperThan(text: string, depth: number): boolean {
+  let n = 0;
+  for (const open of ['[', '{']) {
+    for (let at = text.indexOf(open); at >= 0; at = text.indexOf(open, at + 1)) if (++n > depth) return true;
+  }
+  return false;
+}
+
 export function scanJson(text: string): JsonScan {
   const duplicates: DuplicateKey[] = [];
+  let tooDeep: JsonScan['tooDeep'];
   let i = 0;
   let line = 1;
   let lineStart = 0;
@@ -143,6 +165,7 @@ export function scanJson(text: string): JsonScan {
         const path = stack.length === 0 ? '$' : stack[stack.length - 1]!.childPath;
         const c = text[i];
         if (c === '{' || c === '[') {
+          if (stack.length >= MAX_JSON_DEPTH) tooDeep ??= { line, column: i - lineStart + 1 };
           i++;
           const frame: Frame = { isObject: c === '{', path, keys: c === '{' ? new Map() : undefined, index: 0, childPath: childPath(path, 0) };
           stack.push(frame);
@@ -168,7 +191,7 @@ export function scanJson(text: string): JsonScan {
       const frame = stack[stack.length - 1];
       if (!frame) {
         if (i < text.length) fail(`unexpected content after the JSON value: ${describeHere()}`);
-        return { duplicates };
+        return tooDeep ? { duplicates, tooDeep } : { duplicates };
       }
       const close = frame.isObject ? '}' : ']';
       if (text[i] === ',') {
@@ -189,6 +212,6 @@ export function scanJson(text: string): JsonScan {
     }
   } catch (err) {
     if (!(err instanceof ScanError)) throw err;
-    return { duplicates, syntaxError: { line, column: i - lineStart + 1, message: err.message } };
+    return { duplicates, syntaxError: { line, column: i - lineStart + 1, message: err.message }, ...(tooDeep ? { tooDeep } : {}) };
   }
 }

@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
-import { scanJson, type DuplicateKey } from './json-scan.js';
+import { MAX_JSON_DEPTH, scanJson, type DuplicateKey } from './json-scan.js';
 
 export type { DuplicateKey } from './json-scan.js';
 
@@ -119,7 +119,17 @@ export function parseJsonText(text: string, file: string, opts: JsonReadOptions)
       'fix the syntax at that position (`jq . FILE` shows the same error), or regenerate the file',
     );
   }
-  return { value, duplicateKeys: scanJson(text).duplicates };
+  const scan = scanJson(text);
+  if (scan.tooDeep) throw tooDeepError(`${describe(opts, file)} nests arrays or objects`, scan.tooDeep);
+  return { value, duplicateKeys: scan.duplicates };
+}
+
+/** A document nested deeper than MAX_JSON_DEPTH is refused as input, where it opens the level too many. */
+export function tooDeepError(what: string, at: { line: number; column: number }, line = at.line): InputError {
+  return new InputError(
+    `${what} deeper than ${MAX_JSON_DEPTH} levels (line ${line}, column ${at.column})`,
+    'real payloads and samples are a few levels deep: check that this is the right file, or regenerate it',
+  );
 }
 
 /** Reads, decodes and parses one JSON file, refusing what cannot be a sane input. */

@@ -5,8 +5,8 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from '../shared/errors.js';
-import { scanJson } from './json-scan.js';
-import { MiB } from './json.js';
+import { MAX_JSON_DEPTH, mayNestDeeperThan, scanJson } from './json-scan.js';
+import { MiB, tooDeepError } from './json.js';
 
 export const MAX_NDJSON_LINE_BYTES = 16 * MiB;
 const CHUNK_BYTES = 1 * MiB;
@@ -63,6 +63,8 @@ export async function streamNdjson(absolutePath: string, file: string, label: st
       if (line.trim() === '') return;
       throw syntaxError(label, file, line, lineNo);
     }
+    const deep = mayNestDeeperThan(line, MAX_JSON_DEPTH) ? scanJson(line).tooDeep : undefined;
+    if (deep) throw tooDeepError(`${label} "${file}" nests arrays or objects`, deep, lineNo);
     records++;
     onRecord(value, line, lineNo);
   };

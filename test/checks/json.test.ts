@@ -45,7 +45,7 @@ describe('scanJson: duplicate keys', () => {
 
   it('survives nesting deeper than the call stack', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    expect(scanJson(deep)).toEqual({ duplicates: [] });
+    expect(scanJson(deep)).toEqual({ duplicates: [], tooDeep: { line: 1, column: 65 } });
   });
 });
 
