@@ -68,7 +68,8 @@ export type EventBody =
       step: string;
       attempt: number;
       by: string;
-      command?: { display: string; argv?: string[]; shell?: string; cwd: string; expect_exit: number[]; pin_commit?: string };
+      /** `env`: the variables the step sets (the journal masks secret values, like every string). */
+      command?: { display: string; argv?: string[]; shell?: string; cwd: string; env?: Record<string, string>; expect_exit: number[]; pin_commit?: string };
       check?: { name: string; params: Record<string, unknown>; cwd: string };
     }
   | { type: 'step.finished'; step: string; attempt: number; result?: AttemptResult; assertions?: AssertionResult[]; check?: CheckRecord }

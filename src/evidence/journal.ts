@@ -13,6 +13,7 @@ import type { EventBody, JournalEvent } from '../engine/events.js';
 import { fsyncDir } from '../shared/durable.js';
 import { EvidenceWriteError } from '../shared/errors.js';
 import { chainHash, GENESIS } from './canonical.js';
+import { maskEvent } from './mask-event.js';
 
 export const JOURNAL_FILE = 'journal.ndjson';
 
@@ -45,6 +46,8 @@ export class Journal {
   private lastSeq: number;
   /** Set by a failed append: every later append throws it. */
   private failure: JournalWriteError | undefined;
+  /** Values masked in every event before it is hashed and written (maskWith). */
+  private secrets: readonly string[] = [];
   readonly path: string;
   readonly events: JournalEvent[];
   /** Bytes of a torn, unacknowledged last line removed when opening. */
@@ -60,7 +63,7 @@ export class Journal {
     this.repairedTailBytes = repaired;
   }
 
-  static create(path: string): Journal {
+  static create(path: string, secrets: readonly string[] = []): Journal {
     if (existsSync(path)) throw new Error(`journal ${path} already exists`);
     const fd = openSync(path, 'wx'); // exclusive create; appends go to the end
     try {
@@ -69,7 +72,7 @@ export class Journal {
       closeSync(fd);
       throw err;
     }
-    return new Journal(path, fd, [], 0);
+    return new Journal(path, fd, [], 0).maskWith(secrets);
   }
 
   /** Opens an existing journal for appending, after validating its chain. */
@@ -94,8 +97,15 @@ export class Journal {
     return this.lastSeq;
   }
 
+  /** From now on every appended event is masked with these values (see mask-event.ts). */
+  maskWith(secrets: readonly string[]): this {
+    this.secrets = [...secrets];
+    return this;
+  }
+
+  /** Appends the event masked (secrets as `***`): what is hashed, written and returned is the same. */
   append(body: EventBody, now: Date = new Date()): JournalEvent {
-    const withMeta = { seq: this.lastSeq + 1, at: now.toISOString(), ...body, prev: this.lastHash } as Record<string, unknown>;
+    const withMeta = { seq: this.lastSeq + 1, at: now.toISOString(), ...maskEvent(body, this.secrets), prev: this.lastHash } as Record<string, unknown>;
     const hash = chainHash(this.lastHash, withMeta);
     const event = { ...withMeta, hash } as JournalEvent;
     const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');

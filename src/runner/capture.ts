@@ -23,13 +23,16 @@ import { EvidenceWriteError } from '../shared/errors.js';
 import { CaptureFile } from './capture-file.js';
 import { CombinedLog } from './combined-log.js';
 import { GarbagePacer } from './memory.js';
+import { NeedleScan } from './needle-scan.js';
 import { StreamView, Tail } from './output-view.js';
 import { RawTail } from './raw-tail.js';
-import { SecretMasker } from './secret-mask.js';
+import { SecretMasker } from '../shared/secret-mask.js';
 import type { CaptureFiles, OutputChunk, StreamDigest } from './types.js';
 
 interface Channel {
   file: CaptureFile;
+  /** Looks for the output assertions' strings in the raw bytes, before masking. */
+  scan: NeedleScan;
   masker: SecretMasker;
   view: StreamView;
   source?: Readable;
@@ -42,6 +45,8 @@ export interface CaptureOptions {
   onOutput?: (chunk: OutputChunk) => void;
   /** Where the masked raw bytes go for a live view that reads only the last lines (see RawTail). */
   liveTail?: RawTail;
+  /** Strings to look for in each stream's raw (unmasked) bytes. */
+  watch?: Partial<Record<OutputChunk['stream'], readonly string[]>>;
 }
 
 export interface CaptureSummary {
@@ -49,6 +54,8 @@ export interface CaptureSummary {
   stderr: StreamDigest;
   combined: StreamDigest;
   tail: string[];
+  /** Which of the watched strings each stream printed. */
+  seen: Record<OutputChunk['stream'], string[]>;
 }
 
 export class Capture {
@@ -94,12 +101,13 @@ export class Capture {
       throw EvidenceWriteError.from(files.combined, error);
     }
     const combined = new CombinedLog(files.combined, { stdout, stderr });
-    const channel = (file: CaptureFile): Channel => ({
+    const channel = (file: CaptureFile, stream: OutputChunk['stream']): Channel => ({
       file,
+      scan: new NeedleScan(options.watch?.[stream] ?? []),
       masker: new SecretMasker(options.secrets),
       view: new StreamView(),
     });
-    return new Capture({ stdout: channel(stdout), stderr: channel(stderr) }, combined, options, files);
+    return new Capture({ stdout: channel(stdout, 'stdout'), stderr: channel(stderr, 'stderr') }, combined, options, files);
   }
 
   /**
@@ -122,6 +130,7 @@ export class Capture {
       this.progress++;
       this.garbage.add(chunk.length);
       try {
+        channel.scan.push(chunk); // the raw bytes: assertions judge what was printed, not the masked log
         const wait = this.deliver(stream, channel.masker.push(chunk));
         if (!wait) return;
         source.pause();
@@ -197,7 +206,7 @@ export class Capture {
       }
     }
     const tail = this.options.onOutput ? this.tail.snapshot() : this.rawTail.lines(this.options.tailLines);
-    return { stdout, stderr, combined, tail };
+    return { stdout, stderr, combined, tail, seen: { stdout: this.channels.stdout.scan.seen(), stderr: this.channels.stderr.scan.seen() } };
   }
 
   /** Writes a chunk everywhere it goes; returns a promise only when the caller must wait for it. */

@@ -15,6 +15,6 @@ export { runCommand, DEFAULT_KILL_GRACE_MS, DEFAULT_TAIL_LINES } from './run-com
 export { RawTail } from './raw-tail.js';
 export { EvidenceWriteError } from '../shared/errors.js';
 export { killAllRunning } from './process-group.js';
-export { secretValuesFrom, SecretMasker } from './secret-mask.js';
+export { secretValuesFrom, SecretMasker } from '../shared/secret-mask.js';
 export { sanitizeForTerminal, TerminalTextFilter, MAX_DISPLAY_LINE } from './terminal-text.js';
 export { tailOf } from './log-tail.js';

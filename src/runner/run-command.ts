@@ -29,6 +29,7 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
     tailLines: opts.tailLines ?? DEFAULT_TAIL_LINES,
     ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
     ...(opts.liveTail ? { liveTail: opts.liveTail } : {}),
+    ...(opts.watch ? { watch: opts.watch } : {}),
   });
   const clock = opts.clock ?? systemClock;
   const env = { ...process.env, ...spec.env };
@@ -120,6 +121,7 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
       stderr: summary.stderr,
       combined: summary.combined,
       tail: summary.tail,
+      seen: summary.seen,
       warnings: [...warnings, ...capture.warnings],
     };
   } finally {
@@ -172,6 +174,7 @@ async function notStarted(
     stderr: summary.stderr,
     combined: summary.combined,
     tail: summary.tail,
+    seen: summary.seen,
     warnings: capture.warnings,
   };
 }

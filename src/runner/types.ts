@@ -63,6 +63,8 @@ export interface CommandResult {
   gitError?: string;
   /** Last lines of the combined output, masked and sanitized for a terminal. */
   tail: string[];
+  /** Which of `RunOptions.watch` each stream printed, found in its raw bytes (before masking). */
+  seen: { stdout: string[]; stderr: string[] };
   /**
    * Things the evidence reader should know that are not failures of the
    * command: processes it left behind that had to be killed, capture cut
@@ -88,6 +90,12 @@ export interface RunOptions {
   onOutput?: (chunk: OutputChunk) => void;
   /** Receives the masked raw bytes; a live view reads its last lines (cost bounded by the tail). */
   liveTail?: RawTail;
+  /**
+   * Strings to look for in each stream (output assertions). They are
+   * searched in the raw bytes, before secrets are masked: the logs on disk
+   * are masked, the verdict is on what the command printed.
+   */
+  watch?: { stdout?: readonly string[]; stderr?: readonly string[] };
   /** The run's clock for startedAt/endedAt (default: the system clock). */
   clock?: Clock;
   /** Abort = cancel: same group kill as a timeout, outcome 'cancelled'. */

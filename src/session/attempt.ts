@@ -2,7 +2,6 @@
 // built-in check. Produces the facts for the step.finished event; never
 // throws for the step's own failure. Its output goes to disk and to a
 // RawTail that a live view reads a few times a second.
-import { createReadStream } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
 import { sha256 } from '../evidence/canonical.js';
@@ -46,7 +45,7 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
       { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, checkTreeClean: cmd.pinCommit !== undefined },
       files,
       // The live view reads the tail; no text is made here that nobody shows.
-      { secrets: input.secrets, signal: input.signal, liveTail: input.tail, tailLines: 0, clock: input.clock, onStart: ({ pid }) => writePidFile(dir, pid) },
+      { secrets: input.secrets, watch: watchedBy(input.step), signal: input.signal, liveTail: input.tail, tailLines: 0, clock: input.clock, onStart: ({ pid }) => writePidFile(dir, pid) },
     );
   } finally {
     removePidFile(dir);
@@ -69,7 +68,7 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
     pid: r.pid,
     ...(r.warnings.length ? { warnings: r.warnings } : {}),
   };
-  const assertions = await checkAssertions(input.step, files);
+  const assertions = checkAssertions(input.step, r.seen);
   return { result, ...(assertions.length ? { assertions } : {}) };
 }
 
@@ -115,7 +114,19 @@ function fileRecord(file: string, text: string): StreamRecord {
   return { file, bytes: Buffer.byteLength(text), sha256: sha256(text) };
 }
 
-async function checkAssertions(step: CommandStep, files: { stdout: string; stderr: string }): Promise<AssertionResult[]> {
+/** The strings a step's output assertions look for in each stream. */
+function watchedBy(step: CommandStep): { stdout: string[]; stderr: string[] } {
+  const e = step.expect;
+  return { stdout: [...(e?.stdout_contains ?? []), ...(e?.stdout_not_contains ?? [])], stderr: [...(e?.stderr_contains ?? []), ...(e?.stderr_not_contains ?? [])] };
+}
+
+/**
+ * The output assertions, judged on what the command printed: the runner
+ * found the strings in the raw bytes, before secrets were masked (the logs
+ * on disk are masked, so a search there would miss a secret). The journal
+ * masks the assertion's text like every event.
+ */
+function checkAssertions(step: CommandStep, seen: { stdout: string[]; stderr: string[] }): AssertionResult[] {
   const e = step.expect;
   if (!e) return [];
   const out: AssertionResult[] = [];
@@ -126,26 +137,7 @@ async function checkAssertions(step: CommandStep, files: { stdout: string; stder
     ['stderr does not contain', e.stderr_not_contains, false, 'stderr'],
   ];
   for (const [label, needles, want, stream] of groups) {
-    if (!needles?.length) continue;
-    const found = await findInFile(files[stream], needles);
-    for (const n of needles) out.push({ assertion: `${label} ${JSON.stringify(n)}`, ok: found.has(n) === want });
+    for (const n of needles ?? []) out.push({ assertion: `${label} ${JSON.stringify(n)}`, ok: seen[stream].includes(n) === want });
   }
   return out;
-}
-
-/** Which needles occur in the file, streaming it with an overlap so a match across chunks is found. */
-async function findInFile(path: string, needles: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  const bufs = needles.map((n) => Buffer.from(n));
-  const overlap = Math.max(...bufs.map((b) => b.length)) - 1;
-  let carry = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-    const hay = Buffer.concat([carry, chunk as Buffer]);
-    bufs.forEach((b, i) => {
-      if (!found.has(needles[i]!) && hay.includes(b)) found.add(needles[i]!);
-    });
-    if (found.size === needles.length) break;
-    carry = overlap > 0 ? hay.subarray(Math.max(0, hay.length - overlap)) : Buffer.alloc(0);
-  }
-  return found;
 }

@@ -19,7 +19,7 @@ import { InputError } from '../shared/errors.js';
 import { VERSION } from '../version.js';
 import { resolveOperator } from './identity.js';
 import { acquireLock, releaseLock } from './lock.js';
-import { secretNamesIn, secretsFor } from './secrets.js';
+import { maskSecrets, secretsFor, shownVars } from './secrets.js';
 
 export interface StartOptions {
   runbookPath: string;
@@ -60,18 +60,19 @@ export function openNewRun(opts: StartOptions): RunParts {
     throw new InputError(`${opts.runbookPath}: this runbook may not run in ${opts.mode} mode (it allows: ${rb.modes.join(', ')})`, `run it with --mode ${rb.modes[0]}`);
   }
   const plan = buildPlan(loaded, opts.vars);
+  const secrets = secretsFor(rb, plan.vars);
   const varProblems = plan.problems.filter((p) => !p.step && /^(--)?var /.test(p.message));
   if (varProblems.length) {
-    throw new InputError(`${opts.runbookPath}: ${varProblems.map((p) => p.message).join('; ')}`, varProblems.map((p) => p.hint).join('; '));
+    // A problem may quote a value (`var url="…" is not a URL`): a secret one is masked.
+    throw new InputError(maskSecrets(`${opts.runbookPath}: ${varProblems.map((p) => p.message).join('; ')}`, secrets), maskSecrets(varProblems.map((p) => p.hint).join('; '), secrets));
   }
   const operator = resolveOperator(opts.operator);
-  const secrets = secretsFor(rb, plan.vars);
   const at = clock();
   const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
   writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text);
   acquireLock(bundleDir);
-  const journal = Journal.create(join(bundleDir, JOURNAL_FILE));
-  const secretVarNames = secretNamesIn(rb, Object.keys(plan.vars));
+  // Every event is masked before it is hashed and written (evidence/mask-event.ts).
+  const journal = Journal.create(join(bundleDir, JOURNAL_FILE), secrets);
   journal.append(
     {
       type: 'run.started',
@@ -82,7 +83,7 @@ export function openNewRun(opts: StartOptions): RunParts {
       runbook: { id: rb.id, title: rb.title, version: rb.version, file: resolve(opts.runbookPath), sha256: loaded.sha256 },
       baseline: plan.ctx.baseline,
       target: plan.ctx.target,
-      vars: Object.fromEntries(Object.entries(plan.vars).map(([k, v]) => [k, secretVarNames.has(k) ? '***' : v])),
+      vars: shownVars(rb, plan.vars, secrets),
       host: hostname(),
       cutover_version: VERSION,
     },
@@ -126,13 +127,16 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
     }
     removeStaleTempFiles(bundleDir);
     const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {});
+    // A var journaled as *** stays secret, even if what made it one is no longer in the environment.
+    const secrets = secretsFor(loaded.runbook, vars, process.env, Object.keys(started.vars).filter((k) => started.vars[k] === '***'));
+    journal.maskWith(secrets);
     return {
       bundleDir,
       runbook: loaded.runbook,
       runbookDir: dirname(started.runbook.file),
       operator: resolveOperator(opts.operator ?? started.operator),
       journal,
-      secrets: secretsFor(loaded.runbook, vars),
+      secrets,
       vars,
       clock,
       preflight: [],

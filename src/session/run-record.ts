@@ -107,8 +107,12 @@ export class RunRecord {
     this.notifier.emit({ kind: 'health', health });
   }
 
-  /** Text typed by people is masked like command output: a pasted token never reaches the journal. */
-  protected mask(text: string): string {
+  /**
+   * `text` with this run's secrets masked, as the journal and the logs mask
+   * them: the front ends pass what they print through it (the plain log, the
+   * screen's messages), and text typed by people is masked like output.
+   */
+  mask(text: string): string {
     return maskSecrets(text, this.secrets);
   }
 

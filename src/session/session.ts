@@ -103,7 +103,8 @@ export class Session extends RunRecord {
           step: id,
           attempt: n,
           by: this.operator,
-          command: { display: this.mask(cmd.display), ...(cmd.argv ? { argv: cmd.argv.map((a) => this.mask(a)) } : { shell: this.mask(cmd.shellCommand!) }), cwd: cmd.cwd, expect_exit: cmd.expectExit, ...(cmd.pinCommit ? { pin_commit: cmd.pinCommit } : {}) },
+          // Masked by the journal, cwd and env included (evidence/mask-event.ts).
+          command: { display: cmd.display, ...(cmd.argv ? { argv: cmd.argv } : { shell: cmd.shellCommand! }), cwd: cmd.cwd, ...(Object.keys(cmd.env).length ? { env: cmd.env } : {}), expect_exit: cmd.expectExit, ...(cmd.pinCommit ? { pin_commit: cmd.pinCommit } : {}) },
         });
         attempt = () => runStepAttempt({ ...common, kind: 'command', step, cmd, tail: this.output.open(id, n) });
       } else {

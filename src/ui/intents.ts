@@ -71,8 +71,10 @@ export class Intents {
     return this.d.session.step(this.state.ui.selected);
   }
 
+  /** Every message the screen shows passes the run's secret mask. */
   say(text: string, tone: Message['tone'] = 'info', details?: string[]): void {
-    this.state.dispatch({ type: 'message', message: { text, tone, ...(details?.length ? { details } : {}) } });
+    const mask = (t: string) => this.d.session.mask(t);
+    this.state.dispatch({ type: 'message', message: { text: mask(text), tone, ...(details?.length ? { details: details.map(mask) } : {}) } });
   }
 
   private refused(r: Refusal): void {

@@ -3,10 +3,17 @@
 // across two writes with a pause between, and in the output tail of a failed
 // step. The value must appear in no file of the bundle and not on cutover's
 // stdout or stderr — while the masked output is still there.
-import { readdirSync, readFileSync } from 'node:fs';
+//
+// Then every other way a secret reached the evidence or the terminal in
+// clear (issue 10): through a var fed by a secret environment variable, a
+// cwd, an argv, a shell command, a step's env, check parameters and a path
+// that cannot be started — and an output assertion that must judge what the
+// command printed, not the masked log.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleIn, journalEvents, runCli, scratch } from '../crash/helpers.js';
+import { cli } from '../helpers/cli.js';
 
 const TOKEN = 's3cr3t-value-123';
 
@@ -42,5 +49,100 @@ describe('secret masking', () => {
 
     const verified = await runCli(['verify', bundle], { cwd: s.dir });
     expect(verified.code, verified.stdout).toBe(0);
+  });
+});
+
+/** A quote of each kind: JSON and the shell write it escaped, which must not slip past the mask either. */
+const DEPLOY_TOKEN = `dpl-"quo'ted-7f3a9c`;
+/** Not declared, but named like a key; a runbook assertion looks for a part of it. */
+const SIGNING_KEY = 'sk-live-MARK-LEAK-5e6d';
+
+/** A secret as written, and as JSON or a shell command would quote it. */
+function forms(secret: string): string[] {
+  return [secret, JSON.stringify(secret).slice(1, -1), secret.replaceAll("'", `'\\''`), secret.replace(/[\\$`"]/g, '\\$&')];
+}
+
+/** Every form of either secret found in `text`. */
+function leaks(text: string | Buffer): string[] {
+  return [...new Set([DEPLOY_TOKEN, SIGNING_KEY].flatMap(forms))].filter((f) => text.includes(f));
+}
+
+type Ev = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('secrets are masked wherever they go, and assertions see the raw output', () => {
+  const env = { DEPLOY_TOKEN, SIGNING_KEY };
+
+  it('a run leaks neither secret into any file of the bundle, the plain log or an error, and the assertions judge the raw bytes', async () => {
+    const s = scratch({ runbook: 'hostile/secrets-everywhere.yaml' }, { NODE: process.execPath });
+    mkdirSync(join(s.dir, `work-${DEPLOY_TOKEN}`));
+    const run = await runCli(['run', s.runbook, '--plain', '--evidence-dir', s.evidence, '--operator', 'Olga Operator'], { cwd: s.dir, env });
+    expect(run.code, run.stdout + run.stderr).toBe(1); // steps failed on purpose
+    const bundle = bundleIn(s.evidence)!;
+
+    const files = filesUnder(bundle);
+    expect(files.filter((f) => leaks(readFileSync(f)).length).map((f) => `${relative(bundle, f)}: ${leaks(readFileSync(f)).join(', ')}`)).toEqual([]);
+    expect(leaks(run.stdout)).toEqual([]);
+    expect(leaks(run.stderr)).toEqual([]);
+
+    // What was masked is there, as *** — the checks above are not vacuous.
+    const events = journalEvents(bundle) as Ev[];
+    const started = (step: string) => events.find((e) => e.type === 'step.started' && e.step === step)!;
+    const finished = (step: string) => events.find((e) => e.type === 'step.finished' && e.step === step)!;
+    expect(events[0]!.vars).toEqual({ deploy_cred: '***' });
+    expect(started('in-secret-dir').command).toMatchObject({ cwd: join(s.dir, 'work-***'), env: { AUTH_HEADER: 'Bearer ***' } });
+    expect(started('in-secret-dir').command.argv.at(-1)).toBe('***');
+    expect(started('shell-quoted').command.shell).toBe(`test -n '***' && test -n "***"`);
+    expect(started('check-params').check.params).toEqual({ contract: 'v2', sample: 'samples/***.json' });
+    expect(finished('tool-missing').result).toMatchObject({ outcome: 'spawn-failed', error: 'cannot run "./bin-***/deploy": no such file (or the interpreter on its #! line is missing)' });
+    expect(finished('cwd-missing').result).toMatchObject({ outcome: 'spawn-failed', error: `working directory does not exist: ${join(s.dir, 'gone-***')}` });
+    expect(run.stdout).toMatch(/tool-missing FAILED in [\d.]+s: could not start: cannot run "\.\/bin-\*\*\*\/deploy"/);
+    expect(run.stdout).toContain(`preflight: [cwd-missing] working directory ${join(s.dir, 'gone-***')} does not exist`);
+
+    // The gates judge what the commands printed: the marker is inside the
+    // key, so the log shows *** — and yet the one step fails and the other passes.
+    expect(finished('key-gate').assertions).toEqual([{ assertion: 'stderr does not contain "MARK-LEAK"', ok: false }]);
+    expect(finished('key-proof').assertions).toEqual([{ assertion: 'stdout contains "MARK-LEAK"', ok: true }]);
+    expect(readFileSync(join(bundle, 'steps/key-gate/attempt-1/stderr.log'), 'utf8')).toBe('using ***\n');
+    expect(readFileSync(join(bundle, 'steps/key-proof/attempt-1/stdout.log'), 'utf8')).toBe('signed by ***\n');
+    const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { steps: { id: string; status: string }[] };
+    expect(Object.fromEntries(manifest.steps.map((st) => [st.id, st.status]))).toEqual({
+      'in-secret-dir': 'passed',
+      'shell-quoted': 'passed',
+      'tool-missing': 'failed',
+      'cwd-missing': 'failed',
+      'check-params': 'failed',
+      'key-gate': 'failed',
+      'key-proof': 'passed',
+    });
+
+    // Masked before hashing: the chain, the digests and the fold agree.
+    const verified = await runCli(['verify', bundle], { cwd: s.dir });
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+  });
+
+  it('`cutover plan` shows neither secret, as text or as JSON', async () => {
+    const s = scratch({ runbook: 'hostile/secrets-everywhere.yaml' }, { NODE: process.execPath });
+    const text = await cli(['plan', s.runbook], { cwd: s.dir, env });
+    expect(text.code, text.stderr).toBe(1); // the preflight names the missing tool and cwd
+    expect(text.stdout).toContain('deploy_cred = ***');
+    expect(text.stdout).toContain(`cwd ${join(s.dir, 'work-***')}`);
+    expect(leaks(text.stdout + text.stderr)).toEqual([]);
+
+    const json = await cli(['plan', s.runbook, '--json'], { cwd: s.dir, env });
+    expect(json.code, json.stderr).toBe(1);
+    expect(leaks(json.stdout + json.stderr)).toEqual([]);
+    const out = JSON.parse(json.stdout) as { vars: Record<string, string>; steps: { id: string; command: { argv: string[] } | null; check: { params: unknown } | null }[] };
+    expect(out.vars).toEqual({ deploy_cred: '***' });
+    expect(out.steps.find((st) => st.id === 'in-secret-dir')!.command!.argv.at(-1)).toBe('***');
+    expect(out.steps.find((st) => st.id === 'check-params')!.check!.params).toEqual({ contract: 'v2', sample: 'samples/***.json' });
+  });
+
+  it('a var that holds a secret and is refused (wrong type) is named without its value', async () => {
+    const s = scratch({ runbook: 'hostile/secrets-everywhere.yaml' }, { NODE: process.execPath });
+    writeFileSync(s.runbook, readFileSync(s.runbook, 'utf8').replace('deploy_cred: { type: string', 'deploy_cred: { type: url'));
+    const r = await runCli(['run', s.runbook, '--plain', '--evidence-dir', s.evidence], { cwd: s.dir, env });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain('var deploy_cred="***" is not a URL');
+    expect(leaks(r.stdout + r.stderr)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // Picks the front end for a session — the interactive screen in a
 // terminal, the plain line reporter otherwise or with --plain — and releases
 // the bundle afterwards.
+import { InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { drivePlain } from '../../plain/drive.js';
 import { LineReporter } from '../../plain/reporter.js';
@@ -29,16 +30,23 @@ export function preloadScreen(plain: boolean): void {
 }
 
 export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean }): Promise<number> {
+  // Every line either front end prints passes the run's secret mask.
+  const out = (t: string) => opts.io.out(session.mask(t));
   try {
     const answers = opts.answers;
     if (wantsScreen(opts.plain)) {
       // Loaded only here: the plain path, lint, verify and check never load Ink or React.
       const { runInteractive } = await (screen ??= import('../../ui/index.js'));
-      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out: (t) => opts.io.out(t) });
+      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out });
     }
-    const reporter = new LineReporter((t) => opts.io.out(t));
+    const reporter = new LineReporter(out);
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
     return result.exitCode;
+  } catch (err) {
+    // An error the run raises may quote a value (a path, an answer): masked like the rest.
+    const hint = err instanceof InputError && err.hint !== undefined ? session.mask(err.hint) : undefined;
+    if (err instanceof InputError && (session.mask(err.message) !== err.message || hint !== err.hint)) throw new InputError(session.mask(err.message), hint);
+    throw err;
   } finally {
     session.release();
   }

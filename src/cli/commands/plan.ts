@@ -8,7 +8,7 @@ import { formatDiagnostic } from '../../runbook/diagnostics.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { buildPlan, type Plan, type PlannedStep } from '../../runbook/preflight.js';
 import type { Runbook } from '../../runbook/types.js';
-import { maskSecrets, secretNamesIn } from '../../runbook/secret-names.js';
+import { maskText, maskValue, secretsFor, shownVars } from '../../runbook/secret-names.js';
 
 export const HELP = `Usage: cutover plan <runbook> [--var KEY=VALUE]... [--json]
 
@@ -44,20 +44,21 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   const plan = buildPlan(loaded.loaded, parseVarFlags('plan', values.var));
-  // Secret values never reach the screen, wherever a var was substituted.
+  // The values a run would mask (secret vars, declared secrets and secret-named
+  // environment variables) never reach the screen, wherever they appear:
+  // the JSON is masked before it is encoded, the text as a whole.
   const rb = loaded.loaded.runbook;
-  const secrets = [...secretNamesIn(rb, Object.keys(plan.vars))].map((k) => plan.vars[k]!).filter((v) => v.length >= 4);
-  const text = values.json ? JSON.stringify(planJson(rb, plan), null, 2) : renderPlan(rb, plan);
-  io.out(maskSecrets(text, secrets));
+  const secrets = secretsFor(rb, plan.vars);
+  io.out(values.json ? JSON.stringify(maskValue(planJson(rb, plan, secrets), secrets), null, 2) : maskText(renderPlan(rb, plan, secrets), secrets));
   return plan.problems.length ? EXIT.notOk : EXIT.ok;
 }
 
-function planJson(rb: Runbook, plan: Plan) {
+function planJson(rb: Runbook, plan: Plan, secrets: string[]) {
   return {
     runbook: { id: rb.id, title: rb.title, version: rb.version, modes: rb.modes },
     baseline: plan.ctx.baseline,
     target: plan.ctx.target,
-    vars: maskedVars(rb, plan.vars),
+    vars: shownVars(rb, plan.vars, secrets),
     steps: plan.steps.map((p) => ({
       section: p.section,
       id: p.step.id,
@@ -73,7 +74,7 @@ function planJson(rb: Runbook, plan: Plan) {
   };
 }
 
-function renderPlan(rb: Runbook, plan: Plan): string {
+function renderPlan(rb: Runbook, plan: Plan, secrets: string[]): string {
   const lines: string[] = [];
   const { baseline, target } = plan.ctx;
   lines.push(`${rb.title} (${rb.id} ${rb.version})`);
@@ -84,7 +85,7 @@ function renderPlan(rb: Runbook, plan: Plan): string {
   const varNames = Object.keys(plan.vars);
   if (varNames.length) {
     lines.push('vars:');
-    const shown = maskedVars(rb, plan.vars);
+    const shown = shownVars(rb, plan.vars, secrets);
     for (const name of varNames) lines.push(`  ${name} = ${shown[name] === '' ? '(unset)' : shown[name]}`);
   }
   let section = '';
@@ -121,10 +122,4 @@ function renderStep(n: number, p: PlannedStep): string[] {
   if (s.requires?.length) out.push(`       after: ${s.requires.join(', ')}`);
   if (s.due) out.push(`       due: within ${s.due.within} after ${s.due.after === 'start' ? 'the run starts' : s.due.after === 'trigger' ? 'the trigger is declared' : `"${s.due.after}" completes`}`);
   return out;
-}
-
-/** Secret vars (declared secrets, names with TOKEN, SECRET, PASSWORD, KEY) are never printed. */
-function maskedVars(rb: Runbook, vars: Record<string, string>): Record<string, string> {
-  const secret = secretNamesIn(rb, Object.keys(vars));
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, secret.has(k) && v ? '***' : v]));
 }

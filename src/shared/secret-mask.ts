@@ -1,4 +1,7 @@
-// Secret masking for command output. It works on bytes, not decoded text, so
+// Secret masking: the one place where secret values become '***', for
+// command output (SecretMasker, streamed), for text (maskText) and for
+// structured values such as journal events and `plan --json` (maskValue).
+// All three hide the same bytes. It works on bytes, not decoded text, so
 // output that is not valid UTF-8 still reaches the evidence files byte-exact.
 // Every byte that belongs to an occurrence of a secret is hidden (overlapping
 // and nested secrets included); each hidden run becomes one '***'. Across
@@ -6,10 +9,12 @@
 // already emitted) and holds back only a tail that could be the start of a
 // secret, so the live view is not delayed by more than that.
 
-const MASK = Buffer.from('***');
+export const MASKED = '***';
+const MASK = Buffer.from(MASKED);
 const EMPTY = Buffer.alloc(0);
 const MIN_SECRET_LENGTH = 4;
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY/i;
+/** Names of variables whose values are secret whatever the runbook says. */
+export const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY/i;
 /** Common non-secret values of variables that merely look secret by name (USE_KEYCHAIN=true). */
 const NOT_SECRET_VALUES = new Set(['true', 'false', 'null', 'none', 'unset', 'undefined']);
 
@@ -30,6 +35,16 @@ export function secretValuesFrom(env: Record<string, string | undefined>, declar
   return [...values].sort((a, b) => b.length - a.length);
 }
 
+/**
+ * A secret as given, and as it reads once quoted: inside a JSON string (an
+ * assertion's text, check parameters, `plan --json`) and in a shell command
+ * (the `'\''` of single quotes, backslashes inside double quotes). A value
+ * with a quote or a backslash in it is then masked in those forms too.
+ */
+function quotedForms(secret: string): string[] {
+  return [secret, JSON.stringify(secret).slice(1, -1), secret.replaceAll("'", `'\\''`), secret.replace(/[\\$`"]/g, '\\$&')];
+}
+
 export class SecretMasker {
   private readonly secrets: Buffer[];
   private readonly maxLength: number;
@@ -40,7 +55,7 @@ export class SecretMasker {
   private lastEmittedWasMask = false;
 
   constructor(secrets: readonly string[]) {
-    this.secrets = [...new Set(secrets)].filter((s) => s.length > 0).map((s) => Buffer.from(s, 'utf8'));
+    this.secrets = [...new Set(secrets.flatMap(quotedForms))].filter((s) => s.length > 0).map((s) => Buffer.from(s, 'utf8'));
     this.maxLength = Math.max(0, ...this.secrets.map((s) => s.length));
   }
 
@@ -111,4 +126,30 @@ export class SecretMasker {
     }
     return data.length;
   }
+}
+
+/** `text` with every occurrence of a secret hidden, exactly as SecretMasker hides it in output. */
+export function maskText(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0 || text.length === 0) return text;
+  const masker = new SecretMasker(secrets);
+  const data = Buffer.from(text, 'utf8');
+  const out = Buffer.concat([masker.push(data), masker.flush()]);
+  return out === data || out.equals(data) ? text : out.toString('utf8');
+}
+
+/**
+ * A copy of a JSON-like value with every string in it masked (object keys
+ * are names, not values, and stay). `keep(path)` names the strings to leave
+ * as they are — identifiers and digests a program reads back; `path` is the
+ * chain of object keys from the root, array positions left out.
+ */
+export function maskValue<T>(value: T, secrets: readonly string[], keep: (path: readonly string[]) => boolean = () => false): T {
+  if (secrets.length === 0) return value;
+  const walk = (v: unknown, path: string[]): unknown => {
+    if (typeof v === 'string') return keep(path) ? v : maskText(v, secrets);
+    if (Array.isArray(v)) return v.map((x) => walk(x, path));
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
+    return v;
+  };
+  return walk(value, []) as T;
 }

@@ -1,0 +1,41 @@
+// What of a journal event is masked: every string, before the event is
+// hashed and written, except the identifiers and digests a program reads
+// back — event type, step and option ids, the bundle's own file names and
+// their digests, git HEAD, and the runbook's path (resume finds the
+// runbook's directory by it). The fold and `cutover verify` then read the
+// very bytes that were hashed, and no secret reaches the journal, the
+// manifest, the decision record or a screen that shows the run state.
+import type { EventBody } from '../engine/events.js';
+import { maskValue } from '../shared/secret-mask.js';
+
+const KEEP = new Set([
+  'type',
+  'step',
+  'attempt',
+  'option',
+  'trigger',
+  'role',
+  'mode',
+  'run_id',
+  'outcome',
+  'sent_at',
+  'evidence_digest',
+  'runbook.id',
+  'runbook.file',
+  'runbook.sha256',
+  'result.outcome',
+  'result.signal',
+  'result.started_at',
+  'result.ended_at',
+  'result.git_head',
+]);
+/** Where an event holds a bundle file record ({file, bytes, sha256}); arrays of them included. */
+for (const record of ['result.stdout', 'result.stderr', 'result.combined', 'check.report', 'check.data_file', 'check.files', 'text']) {
+  KEEP.add(`${record}.file`);
+  KEEP.add(`${record}.sha256`);
+}
+
+/** The event as it may be journaled: every secret value in it is `***`. */
+export function maskEvent<T extends EventBody>(body: T, secrets: readonly string[]): T {
+  return maskValue(body, secrets, (path) => KEEP.has(path.join('.')));
+}
