@@ -135,6 +135,12 @@ describe('secrets are masked wherever they go, and assertions see the raw output
     expect(out.vars).toEqual({ deploy_cred: '***' });
     expect(out.steps.find((st) => st.id === 'in-secret-dir')!.command!.argv.at(-1)).toBe('***');
     expect(out.steps.find((st) => st.id === 'check-params')!.check!.params).toEqual({ contract: 'v2', sample: 'samples/***.json' });
+
+    // Given with --var instead: the var reads a secret env, so it is a secret whatever its name.
+    const given = await cli(['plan', s.runbook, '--json', '--var', `deploy_cred=${SIGNING_KEY}`], { cwd: s.dir, env: { DEPLOY_TOKEN: undefined, SIGNING_KEY: undefined } });
+    expect(given.code, given.stderr).toBe(1);
+    expect(leaks(given.stdout + given.stderr)).toEqual([]);
+    expect((JSON.parse(given.stdout) as { vars: unknown }).vars).toEqual({ deploy_cred: '***' });
   });
 
   it('a var that holds a secret and is refused (wrong type) is named without its value', async () => {
