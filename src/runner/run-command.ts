@@ -7,11 +7,14 @@
 // after the process group is gone — so the caller can record the attempt as
 // interrupted and the run stays resumable.
 
+import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { Capture } from './capture.js';
 import { readGitState } from './git-head.js';
+import { describeStragglers, MARKER_ENV, stopStragglers } from './escapees.js';
 import { launch } from './launch.js';
 import { ProcessGroup } from './process-group.js';
+import { identityOf } from './process-identity.js';
 import type { CaptureFiles, CommandResult, CommandSpec, RunOptions, SpawnError } from './types.js';
 
 type GitFacts = Pick<CommandResult, 'gitHead' | 'gitDirty' | 'gitError'>;
@@ -45,10 +48,13 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
   };
 
   if (opts.signal?.aborted) return notStarted(capture, base, clock, 'cancelled');
-  const launched = await launch(spec, env);
+  // Unique to this attempt and inherited by everything it starts: how what escaped its group is found.
+  const marker = `${opts.attemptLabel ?? 'cutover'}/${randomUUID()}`;
+  const launched = await launch(spec, { ...env, [MARKER_ENV]: marker });
   if ('spawnError' in launched) return notStarted(capture, base, clock, 'spawn-failed', launched.spawnError);
 
   const { child, pid } = launched;
+  const leaderStarted = identityOf(pid).started;
   const group = new ProcessGroup(pid);
   const graceMs = spec.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const warnings: string[] = [];
@@ -80,7 +86,7 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
   const onAbort = (): void => stop('cancelled');
   opts.signal?.addEventListener('abort', onAbort);
   if (opts.signal?.aborted) onAbort();
-  notify(warnings, 'onStart', () => opts.onStart?.({ pid }));
+  notify(warnings, 'onStart', () => opts.onStart?.({ pid, marker }));
 
   try {
     const [exitCode, signal] = await exit;
@@ -99,6 +105,10 @@ export async function runCommand(spec: CommandSpec, files: CaptureFiles, opts: R
       if (forced) warnings.push(`processes of group ${pid} ignored SIGTERM for ${graceMs} ms and were killed (SIGKILL)`);
       if (!gone) warnings.push(`processes of group ${pid} were still present after SIGKILL`);
     }
+    // What left the group (setsid, a double fork, a job of its own): found by session and marker, stopped, reported.
+    const stragglers = await stopStragglers({ marker, session: pid, ...(leaderStarted ? { notBefore: leaderStarted } : {}) }, graceMs);
+    const stragglerWarning = describeStragglers(stragglers, graceMs, (text) => maskText(text, opts.secrets));
+    if (stragglerWarning) warnings.push(stragglerWarning);
     if (await readUntilEnd(capture, pumped)) {
       warnings.push(
         `a process outside the command's process group kept its output open; capture stopped ${ESCAPED_PIPE_IDLE_MS} ms after the group had exited`,
@@ -177,6 +187,10 @@ async function notStarted(
     seen: summary.seen,
     warnings: capture.warnings,
   };
+}
+
+function maskText(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text);
 }
 
 function notify(warnings: string[], name: string, call: () => void): void {

@@ -102,5 +102,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Lines kept for `CommandResult.tail`, default 200. */
   tailLines?: number;
-  onStart?: (info: { pid: number }) => void;
+  /** `pid` leads the command's group and session; `marker` is its CUTOVER_ATTEMPT value. */
+  onStart?: (info: { pid: number; marker: string }) => void;
+  /** Prefix of the attempt's CUTOVER_ATTEMPT marker (a random id follows), e.g. its place in the bundle. */
+  attemptLabel?: string;
 }

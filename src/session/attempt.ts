@@ -10,7 +10,7 @@ import type { CheckStep, CommandStep } from '../runbook/types.js';
 import { runCommand, type RawTail } from '../runner/index.js';
 import type { Clock } from '../shared/clock.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
-import { removePidFile, writePidFile } from './leftovers.js';
+import { attemptMarkerLabel, removePidFile, writePidFile } from './leftovers.js';
 import { maskSecrets } from './secrets.js';
 
 interface AttemptCommon {
@@ -45,7 +45,7 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
       { ...(cmd.argv ? { argv: cmd.argv } : { shellCommand: cmd.shellCommand! }), cwd: cmd.cwd, env: cmd.env, timeoutMs: cmd.timeoutMs, checkTreeClean: cmd.pinCommit !== undefined },
       files,
       // The live view reads the tail; no text is made here that nobody shows.
-      { secrets: input.secrets, watch: watchedBy(input.step), signal: input.signal, liveTail: input.tail, tailLines: 0, clock: input.clock, onStart: ({ pid }) => writePidFile(dir, pid) },
+      { secrets: input.secrets, watch: watchedBy(input.step), signal: input.signal, liveTail: input.tail, tailLines: 0, clock: input.clock, attemptLabel: attemptMarkerLabel(dir), onStart: ({ pid, marker }) => writePidFile(dir, pid, marker) },
     );
   } finally {
     removePidFile(dir);

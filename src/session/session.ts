@@ -14,7 +14,7 @@ import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { EvidenceWriteError } from '../shared/errors.js';
 import { runStepAttempt, type AttemptFacts } from './attempt.js';
 import { validateFields } from './inputs.js';
-import { killLeftoverGroup } from './leftovers.js';
+import { killLeftovers } from './leftovers.js';
 import type { Activity, RunningAttempt } from './notifications.js';
 import { openExistingRun, openNewRun, type ResumeOptions, type StartOptions } from './open.js';
 import { OutputHub } from './output-hub.js';
@@ -63,8 +63,9 @@ export class Session extends RunRecord {
     for (const st of Object.values(this.state.steps)) {
       const last = st.attempts[st.attempts.length - 1];
       if (last?.status !== 'running') continue;
-      const killed = killLeftoverGroup(attemptDir(this.bundleDir, st.id, last.n));
-      this.append({ type: 'step.interrupted', step: st.id, attempt: last.n, reason: `cutover stopped while the attempt ran${killed ? '; its leftover processes were killed' : ''}` });
+      const left = killLeftovers(attemptDir(this.bundleDir, st.id, last.n));
+      const notes = left.notes.map((note) => `; ${note}`).join('');
+      this.append({ type: 'step.interrupted', step: st.id, attempt: last.n, reason: `cutover stopped while the attempt ran${left.killed ? '; its leftover processes were killed' : ''}${notes}` });
     }
   }
 
