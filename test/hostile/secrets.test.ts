@@ -120,6 +120,34 @@ describe('secrets are masked wherever they go, and assertions see the raw output
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   });
 
+  it('a resumed run masks as the run did: a var journaled as *** stays secret when it is given again', async () => {
+    const s = scratch({ runbook: 'hostile/secrets-everywhere.yaml' }, { NODE: process.execPath });
+    mkdirSync(join(s.dir, `work-${DEPLOY_TOKEN}`));
+    // A var that holds the token inside a URL, and a manual step at the end so the plain run pauses.
+    const text = readFileSync(s.runbook, 'utf8')
+      .replace('vars:\n', 'vars:\n  endpoint: { type: string, description: where to deploy }\n')
+      .concat(`      - { id: uses-endpoint, kind: command, title: Uses the endpoint, run: ["${process.execPath}", "-e", "0", "\${endpoint}"] }\n`)
+      .concat('      - { id: checked, kind: confirm, title: Checked, statement: "Deployed to ${endpoint}" }\n');
+    writeFileSync(s.runbook, text);
+    const endpoint = `https://deploy:${DEPLOY_TOKEN}@example.test/`;
+    const first = await runCli(['run', s.runbook, '--plain', '--evidence-dir', s.evidence, '--var', `endpoint=${endpoint}`], { cwd: s.dir, env });
+    expect(first.code, first.stdout + first.stderr).toBe(3);
+    const bundle = bundleIn(s.evidence)!;
+    expect((journalEvents(bundle) as Ev[])[0]!.vars).toEqual({ endpoint: '***', deploy_cred: '***' });
+
+    // The token is no longer in the environment; the vars are given again, the step runs again.
+    const again = await runCli(['resume', bundle, '--plain', '--var', `endpoint=${endpoint}`, '--var', 'deploy_cred=another-credential-42', '--retry', 'uses-endpoint'], {
+      cwd: s.dir,
+      env: { DEPLOY_TOKEN: undefined, SIGNING_KEY: undefined },
+    });
+    expect(again.code, again.stdout + again.stderr).toBe(3);
+    const retried = (journalEvents(bundle) as Ev[]).find((e) => e.type === 'step.started' && e.step === 'uses-endpoint' && e.attempt === 2)!;
+    expect(retried.command.argv.at(-1)).toBe('***'); // the whole var, as it was journaled
+    for (const f of filesUnder(bundle)) expect(leaks(readFileSync(f)), relative(bundle, f)).toEqual([]);
+    expect(leaks(first.stdout + first.stderr + again.stdout + again.stderr)).toEqual([]);
+    expect(readFileSync(join(bundle, 'journal.ndjson'), 'utf8')).not.toContain('another-credential-42');
+  });
+
   it('`cutover plan` shows neither secret, as text or as JSON', async () => {
     const s = scratch({ runbook: 'hostile/secrets-everywhere.yaml' }, { NODE: process.execPath });
     const text = await cli(['plan', s.runbook], { cwd: s.dir, env });
