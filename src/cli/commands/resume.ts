@@ -5,7 +5,7 @@ import { parseCommandArgs, parseVarFlags } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { Session } from '../../session/session.js';
-import { stepsInOrder } from '../../engine/fold.js';
+import { planRetries } from '../../session/retry-check.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { join } from 'node:path';
@@ -50,13 +50,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   preloadScreen(values.plain ?? false);
   const dir = positionals[0]!;
   const answers = values.answers && isBundleDir(dir) ? answersFor(join(dir, RUNBOOK_COPY), values.answers, false) : undefined;
-  const session = Session.resume(dir, { operator: values.operator, vars: parseVarFlags('resume', values.var) });
-  const retry = [...(values.retry ?? [])];
-  if (values['retry-failed']) {
-    for (const st of stepsInOrder(session.runbook)) {
-      const status = session.state.steps[st.id]?.status;
-      if ((st.kind === 'command' || st.kind === 'check') && (status === 'failed' || status === 'interrupted') && !retry.includes(st.id)) retry.push(st.id);
-    }
-  }
+  const vars = parseVarFlags('resume', values.var);
+  // Before the run is opened: a step that cannot run again is refused with nothing written.
+  const retry = planRetries(dir, values.retry ?? [], values['retry-failed'] ?? false);
+  const session = Session.resume(dir, { operator: values.operator, vars });
   return runFrontEnd(session, { plain: values.plain ?? false, answers, io, retry });
 }

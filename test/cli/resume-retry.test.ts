@@ -1,0 +1,75 @@
+// Issue 10 (14): `cutover resume --retry STEP` of a step that cannot run
+// again is refused before anything is written — no run.resumed, no
+// step.interrupted, no repaired journal tail, no lock left behind: the
+// bundle is byte for byte what it was. Real runs of the mini fixture.
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, REPO } from '../helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'cutover-resume-retry-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const STACK = /\n\s+at .+:\d+:\d+/;
+
+/** Every file of the bundle (dot files included) with the sha256 of its bytes. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out[relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let dir = '';
+let bundle = '';
+
+beforeAll(async () => {
+  // hello fails until ./fixed exists; shelly requires hello; the decision is left unanswered.
+  dir = join(tmp, 'run');
+  cpSync(join(REPO, 'test', 'fixtures', 'mini'), dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'runbook.yaml'),
+    readFileSync(join(dir, 'runbook.yaml'), 'utf8')
+      .replace('run: "echo hello ${run.operator}"', 'run: [sh, -c, "test -f fixed && echo fixed"]')
+      .replace('{ id: shelly, kind: command, title: Shell,', '{ id: shelly, kind: command, title: Shell, requires: [hello],'),
+  );
+  writeFileSync(join(dir, 'partial.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace(/^ {2}decide:.*$/m, ''));
+  const first = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+  expect(first.code, first.stdout + first.stderr).toBe(3);
+  bundle = join(dir, 'ev', readdirSync(join(dir, 'ev'))[0]!);
+  // A torn last line, as a crash mid-append leaves it: only a real resume cuts it off.
+  appendFileSync(join(bundle, 'journal.ndjson'), '{"seq":99,"type":"step.sta');
+}, 60_000);
+
+describe('resume --retry of a step that cannot run again', () => {
+  it.each([
+    [['--retry', 'nope'], '--retry nope: no step "nope" in runbook mini'],
+    [['--retry', 'rc'], '--retry rc: it is a confirm step; only command and check steps run again'],
+    [['--retry', 'shelly'], '--retry shelly: it requires "hello" (failed) to pass first'],
+    [['--retry', 'hello', '--retry', 'decide'], '--retry decide: it is a decision step'],
+  ])('resume %j is refused, names the step, and writes nothing', async (flags, message) => {
+    const before = snapshot(bundle);
+    const r = await cli(['resume', bundle, '--plain', '--answers', 'partial.yaml', ...flags], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain(`${bundle}: cannot resume with these retries (nothing was written)`);
+    expect(r.stderr).toContain('hint: ');
+    expect(r.stderr).not.toMatch(STACK);
+    expect(snapshot(bundle)).toEqual(before);
+  });
+
+  it('accepts a step whose requirement is retried before it, and runs both as new attempts', async () => {
+    writeFileSync(join(dir, 'fixed'), '');
+    const r = await cli(['resume', bundle, '--plain', '--answers', 'partial.yaml', '--retry', 'hello', '--retry', 'shelly'], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(3); // pauses again at the unanswered decision
+    expect(r.stdout).toContain('▶ hello: Say hello (attempt 2)');
+    expect(r.stdout).toMatch(/▶ shelly: Shell( \(attempt 1\))?\n/);
+  });
+});
