@@ -3,6 +3,7 @@
 // An option without unmet conditions may be chosen.
 import type { DecisionOption, DecisionStep, Runbook, SignoffStep, Step } from '../runbook/types.js';
 import { parseDuration } from '../runbook/vars.js';
+import { confirmsLabel, nameKey, nameProblem, samePerson } from '../shared/names.js';
 import { isRequired, stepsInOrder, type RunState, type StepState } from './fold.js';
 
 export interface DecisionAttempt {
@@ -31,27 +32,12 @@ export function requiredStepsFor(runbook: Runbook, decision: DecisionStep, optio
 /** The canonical label of DESIGN §2: whatever its `modes` say, never in a rehearsal. */
 export function isRuntimeCutover(option: DecisionOption): boolean {
   // However it is spelled: "runtime cutover", "Runtime Cut-over", "runtime_cutover"…
-  const squash = (s: string) => personKey(s).replace(/[^\p{L}\p{N}]/gu, '');
+  const squash = (s: string) => nameKey(s).replace(/[^\p{L}\p{N}]/gu, '');
   return option.go && (squash(option.label).includes('runtimecutover') || squash(option.id).includes('runtimecutover'));
 }
 
 function describeStep(step: Step): string {
   return `"${step.title}" (${step.id})`;
-}
-
-/** A name as a person: Unicode-normalized, invisible characters removed, case and spacing ignored. */
-export function personKey(name: string): string {
-  return name
-    .normalize('NFKC')
-    .replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}]/gu, '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
-}
-
-/** One person, however the name was typed. */
-export function samePerson(a: string, b: string): boolean {
-  return personKey(a) === personKey(b);
 }
 
 /** Which GO-lock rule (DESIGN §6) a condition belongs to. */
@@ -116,6 +102,9 @@ export function signoffConditions(runbook: Runbook, state: RunState, step: Signo
       unmet(role, `${roleTitle(role)} (${role}) has not signed "${step.title}"`);
       continue;
     }
+    // The session refuses such names; this catches a journal written some other way (verify replays it).
+    const bad = nameProblem(sig.name, `the name signed as ${roleTitle(role)}`);
+    if (bad) unmet(role, `${bad}; sign again with the approver's full name`);
     if (sig.voidedBy) {
       unmet(role, `the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" ${sig.voidedBy.change} after it was signed; sign again`);
     }
@@ -124,6 +113,8 @@ export function signoffConditions(runbook: Runbook, state: RunState, step: Signo
       unmet(role, `${sig.name} is ${operator === state.operator ? 'the operator who started this run' : 'an operator who resumed this run'} and may not sign as ${roleTitle(role)}`);
     }
   }
+  const anonymous = step.exclude_operator !== false ? state.operators.map((op) => nameProblem(op, 'the operator\'s name')).find(Boolean) : undefined;
+  if (anonymous) out.push({ rule: 'signoff', step: step.id, message: `${anonymous}, so no one can tell whether the operator signed "${step.title}"` });
   // Two different people, always, for a sign-off that locks a GO (DESIGN §1).
   if (step.distinct !== false || forGo) {
     for (let i = 0; i < step.roles.length; i++) {
@@ -207,7 +198,7 @@ export function gateProblems(runbook: Runbook, state: RunState, decision: Decisi
   const conditions = optionConditions(runbook, state, decision, option, now);
   const ofRun = conditions.filter((c) => c.rule === 'decided' || c.rule === 'closed');
   const ofAttempt: string[] = [];
-  if (attempt.confirmedText.trim() !== option.label) ofAttempt.push(`the choice must be confirmed by typing "${option.label}" exactly`);
+  if (!confirmsLabel(attempt.confirmedText, option.label)) ofAttempt.push(`the choice must be confirmed by typing "${option.label}" exactly`);
   if (!option.go && option.remediation !== false && !attempt.remediation?.trim()) ofAttempt.push(`${option.label} needs a remediation plan`);
   return [...ofRun.map((c) => c.message), ...ofAttempt, ...conditions.filter((c) => !ofRun.includes(c)).map((c) => c.message)];
 }

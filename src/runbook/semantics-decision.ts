@@ -3,11 +3,14 @@
 // behind a joint sign-off of two different people.
 import { asList, asObj, asStr, idsOfKind, type IndexedStep, type Obj, type Path, type Report, type StepIndex } from './semantic-data.js';
 import { didYouMean } from './suggest.js';
+import { nameKey, nameProblem, quoted, visibleText } from '../shared/names.js';
 
 export function checkDecision(rb: Obj, step: Obj, id: string, path: Path, steps: StepIndex, report: Report) {
   const modes = asList(rb.modes);
   const options = asList(step.options);
   const optionIds = new Set<string>();
+  // Option labels by comparison key: two labels that read the same are one label to the operator.
+  const labels = new Map<string, string>();
   // Several GO options may share one sign-off: report its `distinct: false` once.
   const reportedDistinct = new Set<string>();
   options.forEach((value, oi) => {
@@ -17,6 +20,8 @@ export function checkDecision(rb: Obj, step: Obj, id: string, path: Path, steps:
     const optId = asStr(opt.id) ?? `#${oi + 1}`;
     if (optionIds.has(optId)) report([...op, 'id'], `decision "${id}" has two options with id "${optId}"`, 'give every option a unique id');
     optionIds.add(optId);
+    const label = asStr(opt.label);
+    if (label !== undefined) checkLabel(label, optId, [...op, 'label'], labels, report);
     asList(opt.modes).forEach((m, mi) => {
       if (typeof m === 'string' && modes.length > 0 && !modes.includes(m)) report([...op, 'modes', mi], `option "${optId}" is for mode "${m}", which this runbook does not allow`, `add ${m} to the runbook's modes (${modes.join(', ')}) or remove it here`);
     });
@@ -58,7 +63,7 @@ export function checkDecision(rb: Obj, step: Obj, id: string, path: Path, steps:
 function checkGoOption(opt: Obj, optId: string, op: Path, decisionOrder: number | undefined, signoffs: unknown[], steps: StepIndex, report: Report, reportedDistinct: Set<string>) {
   const modes = asList(opt.modes);
   const label = asStr(opt.label) ?? '';
-  const squashed = `${label} ${optId}`.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+  const squashed = nameKey(`${label} ${optId}`).replace(/[^\p{L}\p{N}]/gu, '');
   if (squashed.includes('runtimecutover') && (modes.length !== 1 || modes[0] !== 'cutover')) {
     report([...op, 'modes'], `"${label}" must exist only in cutover mode, never in a rehearsal`, 'write `modes: [cutover]`');
   }
@@ -75,6 +80,25 @@ function checkGoOption(opt: Obj, optId: string, op: Path, decisionOrder: number 
       report([...st.path, 'distinct'], `sign-off "${st.id}" locks a GO, so its roles must be signed by different people`, 'remove `distinct: false`; the GO lock always requires two different people');
     }
   }
+}
+
+/**
+ * The label is what the operator reads and types: it has a visible letter,
+ * letters of one script (a Cyrillic "е" in "GO (runtimе cutover)" hides it
+ * from the runtime-cutover rule), nothing invisible, and it differs from
+ * every other option's label by more than case, spacing or Unicode form.
+ */
+function checkLabel(label: string, optId: string, path: Path, labels: Map<string, string>, report: Report) {
+  const problem = nameProblem(label, `the label of option "${optId}"`);
+  if (problem) {
+    report(path, problem, 'write the label in one script, with the letters the operator will type (e.g. "GO (runtime cutover)")');
+  } else if (visibleText(label) !== label) {
+    report(path, `the label of option "${optId}" ${quoted(label)} has invisible, control or compatibility characters`, 'write it with plain characters and single spaces: the operator types what they see');
+  }
+  const key = nameKey(label);
+  const other = labels.get(key);
+  if (other !== undefined) report(path, `option "${optId}" has the label of option "${other}" (labels are compared ignoring case, spacing and Unicode form)`, 'give every option a label of its own');
+  else if (key) labels.set(key, optId);
 }
 
 const asNum = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);

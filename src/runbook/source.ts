@@ -15,7 +15,7 @@ import { yamlDiagnostics } from './yaml-errors.js';
 
 /** Runbooks are hand-written; anything larger is a mistake, not a runbook. */
 export const MAX_RUNBOOK_BYTES = 1024 * 1024;
-const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = 100;
 export const MAX_DEPTH = 64;
 /** Keys in one mapping; duplicate-key checking is quadratic in this. */
 export const MAX_MAP_KEYS = 1000;
@@ -97,7 +97,7 @@ export function readRunbookSource(file: string): SourceResult {
   return { ok: true, source: { file, text, doc, lines, data } };
 }
 
-interface Shape {
+export interface Shape {
   /** Offset of the first token nested deeper than MAX_DEPTH. */
   tooDeep?: number;
   /** Offset of the first mapping with more than MAX_MAP_KEYS keys. */
@@ -105,8 +105,8 @@ interface Shape {
   nodes: number;
 }
 
-/** Depth, widest mapping and node count of the CST, without recursion. */
-function measureShape(tokens: CST.Token[]): Shape {
+/** Depth, widest mapping and node count of the CST, without recursion (the answers file is measured too). */
+export function measureShape(tokens: CST.Token[]): Shape {
   const shape: Shape = { nodes: 0 };
   const stack: { token: CST.Token; depth: number }[] = [];
   for (const token of tokens) if (token.type === 'document' && token.value) stack.push({ token: token.value, depth: 0 });
@@ -129,7 +129,7 @@ function measureShape(tokens: CST.Token[]): Shape {
 }
 
 /** What yaml's parseDocument does, on tokens we already have. */
-function composeFirstDocument(tokens: CST.Token[], length: number): Document {
+export function composeFirstDocument(tokens: CST.Token[], length: number): Document {
   const composer = new Composer({ uniqueKeys: true, strict: true, prettyErrors: false });
   let doc: Document | undefined;
   for (const next of composer.compose(tokens, true, length)) {

@@ -2,8 +2,10 @@
 // the decision, by step id, so a whole run can be scripted. Problems are
 // reported as file:line:col with a fix.
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import { InputError } from '../shared/errors.js';
+import { cleanText, nameProblem } from '../shared/names.js';
+import { composeFirstDocument, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_MAP_KEYS, MAX_NODES, measureShape } from '../runbook/source.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import { validateInput } from './inputs.js';
 import { stepsInOrder } from '../engine/fold.js';
@@ -30,29 +32,19 @@ export interface Answers {
   triggers: TriggerAnswer[];
 }
 
+/** Answers files are written by hand or by a small script; anything larger is a mistake. */
+export const MAX_ANSWERS_BYTES = 1024 * 1024;
+
 export function loadAnswers(file: string, runbook: Runbook): Answers {
-  let text: string;
-  try {
-    if (statSync(file).isDirectory()) throw new InputError(`${file}: is a directory, not an answers file`, 'pass the path of a YAML answers file');
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`${file}: cannot read the answers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the path given to --answers');
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const { doc, lines, data } = parseAnswers(file, readAnswersText(file));
   const at = (node: Node | null | undefined) => {
     const p = lines.linePos(node?.range?.[0] ?? 0);
     return `${file}:${p.line}:${p.col}`;
   };
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const p = lines.linePos(e.pos[0]);
-    throw new InputError(`${file}:${p.line}:${p.col}: YAML syntax error: ${e.message.split('\n')[0]}`, 'fix the YAML syntax of the answers file');
-  }
   const root = doc.contents;
   const answersNode = isMap(root) ? (root.get('answers', true) as Node | undefined) : undefined;
   if (!isMap(answersNode)) throw new InputError(`${at(root as Node)}: the answers file must have a mapping \`answers:\` of step id → answer`, 'see docs/runbook-format.md, section "Answers file"');
+  const values = (data as { answers: Record<string, unknown> }).answers;
   const steps = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
   const parsed = new Map<string, Answer>();
   const positions = new Map<string, string>();
@@ -61,14 +53,86 @@ export function loadAnswers(file: string, runbook: Runbook): Answers {
     const where = at(pair.key as Node);
     const step = steps.get(id);
     if (!step) throw new InputError(`${where}: "${id}" is not a step of runbook ${runbook.id}`, `answer one of: ${[...steps.keys()].join(', ')}`);
-    const value = (pair.value as Node | null)?.toJSON?.() ?? (isScalar(pair.value) ? pair.value.value : null);
-    positions.set(id, at(pair.value as Node));
-    const answer = toAnswer(step.kind, value, `${at(pair.value as Node)}`, id);
-    checkAgainstStep(step, answer, at(pair.value as Node));
+    const node = resolved(doc, pair.value as Node | null);
+    positions.set(id, at(node));
+    if (step.kind === 'signoff' && isMap(node)) checkNames(doc, node, id, at);
+    const answer = toAnswer(step.kind, values[id] ?? null, at(node), id);
+    checkAgainstStep(step, answer, at(node));
     parsed.set(id, answer);
   }
-  const triggers = triggerAnswers(isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined, runbook, steps, at);
+  const triggersNode = isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined;
+  const triggers = triggerAnswers(triggersNode, (data as { triggers?: unknown }).triggers, runbook, steps, at);
   return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file, triggers };
+}
+
+function readAnswersText(file: string): string {
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new InputError(`${file}: is a directory, not an answers file`, 'pass the path of a YAML answers file');
+    if (st.size > MAX_ANSWERS_BYTES) {
+      throw new InputError(`${file}: the answers file is ${st.size} bytes; an answers file may be at most ${MAX_ANSWERS_BYTES} bytes (1 MiB)`, 'check that this is the answers file you meant: it holds a few short answers per manual step');
+    }
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${file}: cannot read the answers file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'check the path given to --answers');
+  }
+}
+
+/**
+ * YAML as the runbook loader reads it (src/runbook/source.ts): the shape is
+ * measured before the recursive composer runs, aliases are bounded, and an
+ * unknown tag is an error, not a warning.
+ */
+function parseAnswers(file: string, text: string): { doc: Document; lines: LineCounter; data: unknown } {
+  const lines = new LineCounter();
+  const fail = (offset: number, message: string, hint: string): never => {
+    const p = lines.linePos(offset);
+    throw new InputError(`${file}:${p.line}:${p.col}: ${message}`, hint);
+  };
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const shape = measureShape(tokens);
+  if (shape.tooDeep !== undefined) fail(shape.tooDeep, `nesting deeper than ${MAX_DEPTH} levels`, 'an answers file is three or four levels deep; check for runaway brackets or indentation');
+  if (shape.tooWide !== undefined) fail(shape.tooWide, `a mapping with more than ${MAX_MAP_KEYS} keys`, 'an answers file has one key per manual step; check that this is the answers file you meant');
+  if (shape.nodes > MAX_NODES) fail(0, `the answers file has ${shape.nodes} YAML nodes; at most ${MAX_NODES} are read`, 'check that this is the answers file you meant');
+  const doc = composeFirstDocument(tokens, text.length);
+  const [problem] = [...doc.errors, ...doc.warnings];
+  if (problem) {
+    const what = doc.errors.length ? 'YAML syntax error' : 'YAML problem';
+    fail(problem.pos[0], `${what}: ${problem.message.split('\n')[0]}`, doc.errors.length ? 'fix the YAML syntax of the answers file' : 'write plain values: text, numbers, true; no tags such as !foo or !!binary');
+  }
+  try {
+    return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    return fail(0, `cannot be read as YAML data (${err instanceof Error ? err.message : String(err)})`, 'write the values out instead of nesting anchors and aliases');
+  }
+}
+
+/** The node an alias stands for (the node itself otherwise). */
+function resolved(doc: Document, node: Node | null | undefined): Node | null | undefined {
+  return isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
+}
+
+/**
+ * Every signer's name is YAML text with a visible letter (shared/names.ts):
+ * `.nan`, `1e3`, `true` or a tagged value is not a name, even though YAML
+ * would turn it into one ("NaN").
+ */
+function checkNames(doc: Document, node: Node & { items: { key: unknown; value: unknown }[] }, id: string, at: (n: Node | null | undefined) => string): void {
+  for (const pair of node.items) {
+    const role = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (role === 'skip') continue;
+    const value = resolved(doc, pair.value as Node | null);
+    const hint = `write the signer's full name after \`${role}:\`; quote it when YAML would read it as something else (a number, .nan, true, null)`;
+    if (value === null || value === undefined) continue; // an empty value is reported as such below
+    const tag = isScalar(value) ? value.tag : undefined;
+    if (!isScalar(value) || typeof value.value !== 'string' || (tag !== undefined && tag !== 'tag:yaml.org,2002:str')) {
+      const read = isScalar(value) ? (tag ? `a value tagged ${tag.replace('tag:yaml.org,2002:', '!!')}` : `${typeof value.value === 'number' ? 'the number' : `a ${typeof value.value}`} ${String(value.value)}`) : isMap(value) ? 'a mapping' : isSeq(value) ? 'a list' : 'not text';
+      throw new InputError(`${at(value)}: the name signing "${id}" as ${role} must be text; YAML reads it as ${read}`, hint);
+    }
+    const problem = nameProblem(value.value, `the name signing "${id}" as ${role}`);
+    if (problem) throw new InputError(`${at(value)}: ${problem}`, hint);
+  }
 }
 
 /**
@@ -111,13 +175,13 @@ function checkAgainstStep(step: Step, answer: Answer, where: string): void {
 }
 
 /** `triggers:` — the rollback triggers to declare during a scripted run. */
-function triggerAnswers(node: Node | undefined, runbook: Runbook, steps: Map<string, unknown>, at: (n: Node | null | undefined) => string): TriggerAnswer[] {
+function triggerAnswers(node: Node | undefined, data: unknown, runbook: Runbook, steps: Map<string, unknown>, at: (n: Node | null | undefined) => string): TriggerAnswer[] {
   if (node === undefined) return [];
   if (!isSeq(node)) throw new InputError(`${at(node)}: \`triggers:\` must be a list of {id, note, after}`, 'see docs/runbook-format.md, section "Answers file"');
   const known = (runbook.triggers ?? []).map((t) => t.id);
-  return node.items.map((item) => {
+  return node.items.map((item, i) => {
     const where = at(item as Node);
-    const v = (item as Node).toJSON() as Record<string, unknown> | null;
+    const v = (data as unknown[])[i] as Record<string, unknown> | null;
     if (!v || typeof v !== 'object' || typeof v.id !== 'string') throw new InputError(`${where}: a trigger needs an \`id\``, `use one of the runbook's triggers: ${known.join(', ') || '(none declared)'}`);
     if (!known.includes(v.id)) throw new InputError(`${where}: "${v.id}" is not a trigger of runbook ${runbook.id}`, `use one of: ${known.join(', ') || '(the runbook declares no triggers)'}`);
     if (typeof v.note !== 'string' || !v.note.trim()) throw new InputError(`${where}: trigger "${v.id}" needs a \`note\` saying what was observed`, 'write what triggered it, e.g. note: legacy_error seen in a 400 response');
@@ -150,7 +214,7 @@ function toAnswer(kind: string, value: unknown, where: string, id: string): Answ
       if (obj) return { kind: 'notice', ...('channel' in obj ? { channel: text('channel', obj.channel) } : {}) };
       throw bad('true or {channel}');
     case 'signoff':
-      if (obj) return { kind: 'signoff', names: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, text(k, v)])) };
+      if (obj) return { kind: 'signoff', names: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, cleanText(text(k, v))])) };
       throw bad('a mapping of role id → the signer\'s name');
     case 'decision': {
       if (!obj || typeof obj.option !== 'string') throw bad('{option: <option id>, remediation?: "..."}');

@@ -11,6 +11,7 @@ import { sha256 } from '../evidence/canonical.js';
 import { render, resolveCheckParams, resolveCommand, resolveCwd } from '../runbook/resolve.js';
 import type { DecisionStep, Step } from '../runbook/types.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
+import { cleanText, nameProblem } from '../shared/names.js';
 import { EvidenceWriteError } from '../shared/errors.js';
 import { runStepAttempt, type AttemptFacts } from './attempt.js';
 import { validateFields } from './inputs.js';
@@ -212,8 +213,9 @@ export class Session extends RunRecord {
     const step = this.answerable(id, 'signoff');
     if ('ok' in step) return step;
     if (!step.roles.includes(role)) return refuse(`role "${role}" does not sign "${step.title}" (${id})`, `the roles are: ${step.roles.join(', ')}`);
-    if (!name.trim()) return refuse(`the sign-off of ${role} needs the approver's name`, 'enter the full name of the person signing', { [role]: 'the signer\'s name is required' });
-    this.append({ type: 'signoff.recorded', step: id, role, name: this.mask(name.trim()), statement: this.mask(render(step.statement, this.refContext())), evidence_digest: evidenceDigest(this.state), by: this.operator });
+    const problem = nameProblem(name, 'the signer\'s name');
+    if (problem) return refuse(`the sign-off of ${role}: ${problem}`, 'enter the full name of the person signing', { [role]: problem });
+    this.append({ type: 'signoff.recorded', step: id, role, name: this.mask(cleanText(name)), statement: this.mask(render(step.statement, this.refContext())), evidence_digest: evidenceDigest(this.state), by: this.operator });
     return OK;
   }
 

@@ -7,6 +7,7 @@ import { Text } from 'ink';
 import { refuse, type IntentResult } from '../../../session/result.js';
 import { validateField } from '../../../session/inputs.js';
 import type { Step } from '../../../runbook/types.js';
+import { confirmsLabel, nameProblem } from '../../../shared/names.js';
 import { useIntents, useRunStore } from '../../context.js';
 import { wrapLines } from '../../layout.js';
 import { lockView } from '../../store/selectors.js';
@@ -125,7 +126,7 @@ export function SignoffForm({ step, height }: FormProps) {
   const roleTitle = (id: string) => intents.session.runbook.roles.find((r) => r.id === id)?.title ?? id;
   const open = step.roles.filter((r) => !signatures.some((s) => s.step === step.id && s.role === r && !s.voidedBy));
   const fields: FieldSpec[] = open.flatMap((role) => [
-    { id: `name:${role}`, label: `${roleTitle(role)} — name`, validate: required("the signer's name") },
+    { id: `name:${role}`, label: `${roleTitle(role)} — name`, validate: (v: string) => nameProblem(v, "the signer's name") },
     { id: `commit:${role}`, label: `  type ${target} to sign`, validate: (v: string) => (v.trim() === target ? undefined : `type the target's short commit ${target} exactly`) },
   ]);
   // The names may be prefilled; the commit is typed by whoever signs (the demo excepted).
@@ -162,7 +163,7 @@ export function DecisionForm({ step, height }: FormProps) {
   const fields: FieldSpec[] = [
     { id: 'option', label: 'Decision', kind: 'choice', options: options.map((o) => ({ value: o.id, label: `${o.label} — ${o.selectable ? 'open' : o.notInMode ? `not in a ${run.rehearsal ? 'rehearsal' : 'cutover run'}` : `LOCKED (${o.unmet.length} unmet)`}` })), validate: (v) => (v ? undefined : 'choose an option') },
     { id: 'remediation', label: 'Remediation plan', multiline: true, when: (v) => options.find((o) => o.id === v.option)?.needsRemediation === true, validate: required('a remediation plan') },
-    { id: 'confirm', label: 'Type the decision to confirm', validate: (v, all) => (v.trim() === labelOf(all.option ?? '') ? undefined : `type "${labelOf(all.option ?? '')}" exactly`) },
+    { id: 'confirm', label: 'Type the decision to confirm', validate: (v, all) => (confirmsLabel(v, labelOf(all.option ?? '')) ? undefined : `type "${labelOf(all.option ?? '')}" exactly`) },
   ];
   // The option may be prefilled; its label is typed to confirm (the demo excepted).
   const initial: Record<string, string> = given?.kind === 'decision' ? { option: given.option, remediation: given.remediation ?? '', ...(intents.prefillConfirmations ? { confirm: labelOf(given.option) } : {}) } : {};
