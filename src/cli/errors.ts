@@ -6,7 +6,7 @@
 // run leaves it resumable (exit 3). Only anything else is an internal error.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EvidenceWriteError, EXIT, InputError } from '../shared/errors.js';
+import { EvidenceWriteError, EXIT, InputError, RunNotStartedError } from '../shared/errors.js';
 
 export { EXIT, InputError, type ExitCode } from '../shared/errors.js';
 
@@ -93,6 +93,10 @@ export function exitCodeOf(err: unknown): number {
 export function formatError(err: unknown): string {
   if (err instanceof InputError) {
     return err.hint ? `cutover: ${err.message}\n  hint: ${err.hint}` : `cutover: ${err.message}`;
+  }
+  if (err instanceof RunNotStartedError) {
+    const { path, code } = err.failure;
+    return `cutover: the run could not start: cannot write ${path}: ${PATH_ERRORS[code]?.reason ?? code}\n  hint: nothing of it was kept (the new bundle ${err.bundleDir} was removed); ${PATH_ERRORS[code]?.hint ?? 'fix the cause'}, then run the same command again`;
   }
   const evidence = evidenceWriteFailure(err);
   const bundle = evidence && bundleOf(evidence.path);

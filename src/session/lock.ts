@@ -11,7 +11,7 @@
 // narrows that window to the gap between the other's rename and read.
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../shared/errors.js';
+import { EvidenceWriteError, InputError } from '../shared/errors.js';
 import { LOCK } from '../evidence/bundle.js';
 import { fsyncDir } from '../shared/durable.js';
 import { identityOf, isSameProcessAlive, parseIdentity, type ProcessIdentity } from '../runner/process-identity.js';
@@ -50,13 +50,16 @@ function readHolder(path: string): ProcessIdentity | 'unreadable' | undefined {
 function writeTemp(bundleDir: string): string {
   const tmp = join(bundleDir, `${LOCK}.tmp-${process.pid}`);
   const fd = openSync(tmp, 'w');
+  let written = false;
   try {
     const data = Buffer.from(`${JSON.stringify(selfIdentity())}\n`);
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off, null);
     fsyncSync(fd);
+    written = true;
   } finally {
     closeSync(fd);
+    if (!written) rmSync(tmp, { force: true }); // disk full: no half-written temp file is left
   }
   return tmp;
 }
@@ -79,7 +82,14 @@ const held = new Set<string>();
 export function acquireLock(bundleDir: string): void {
   const key = resolve(bundleDir);
   if (held.has(key)) throw new InputError(`${bundleDir}: the run is already open in this cutover process`, 'finish or release the open session before resuming the run again');
-  takeLock(bundleDir);
+  try {
+    takeLock(bundleDir);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    // Disk full, I/O error: a clear error naming the lock, and no lock of ours left behind.
+    releaseLock(bundleDir);
+    throw EvidenceWriteError.from(join(bundleDir, LOCK), error);
+  }
   held.add(key);
 }
 

@@ -3,7 +3,7 @@
 // repair a torn journal tail, check the runbook copy, vars again). Both
 // return the parts a Session is made of; every refusal is an InputError and
 // leaves nothing half-made.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createBundleDir, isBundleDir, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
@@ -15,7 +15,7 @@ import { buildPlan, type PreflightProblem } from '../runbook/preflight.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { writeFileDurable } from '../shared/durable.js';
-import { InputError } from '../shared/errors.js';
+import { EvidenceWriteError, InputError, RunNotStartedError } from '../shared/errors.js';
 import { VERSION } from '../version.js';
 import { resolveOperator } from './identity.js';
 import { acquireLock, releaseLock } from './lock.js';
@@ -69,27 +69,47 @@ export function openNewRun(opts: StartOptions): RunParts {
   const operator = resolveOperator(opts.operator);
   const at = clock();
   const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
-  writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text);
-  acquireLock(bundleDir);
-  // Every event is masked before it is hashed and written (evidence/mask-event.ts).
-  const journal = Journal.create(join(bundleDir, JOURNAL_FILE), secrets);
-  journal.append(
-    {
-      type: 'run.started',
-      run_id: `${rb.id}@${at.toISOString()}`,
-      rehearsal: opts.mode === 'rehearsal',
-      mode: opts.mode,
-      operator,
-      runbook: { id: rb.id, title: rb.title, version: rb.version, file: resolve(opts.runbookPath), sha256: loaded.sha256 },
-      baseline: plan.ctx.baseline,
-      target: plan.ctx.target,
-      vars: shownVars(rb, plan.vars, secrets),
-      host: hostname(),
-      cutover_version: VERSION,
-    },
-    at,
-  );
+  let journal: Journal | undefined;
+  try {
+    writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text);
+    acquireLock(bundleDir);
+    // Every event is masked before it is hashed and written (evidence/mask-event.ts).
+    journal = Journal.create(join(bundleDir, JOURNAL_FILE), secrets);
+    journal.append(
+      {
+        type: 'run.started',
+        run_id: `${rb.id}@${at.toISOString()}`,
+        rehearsal: opts.mode === 'rehearsal',
+        mode: opts.mode,
+        operator,
+        runbook: { id: rb.id, title: rb.title, version: rb.version, file: resolve(opts.runbookPath), sha256: loaded.sha256 },
+        baseline: plan.ctx.baseline,
+        target: plan.ctx.target,
+        vars: shownVars(rb, plan.vars, secrets),
+        host: hostname(),
+        cutover_version: VERSION,
+      },
+      at,
+    );
+  } catch (err) {
+    throw abandonNewRun(bundleDir, journal, err);
+  }
   return { bundleDir, runbook: rb, runbookDir: dirname(resolve(opts.runbookPath)), operator, journal, secrets, vars: plan.vars, clock, preflight: plan.problems };
+}
+
+/**
+ * A new run whose first writes failed (disk full while writing the runbook
+ * copy, the lock or run.started) leaves nothing half-made: its journal is
+ * closed, its lock released and its bundle directory removed. A failed
+ * write becomes a RunNotStartedError naming the file; any other error is
+ * returned as it was.
+ */
+function abandonNewRun(bundleDir: string, journal: Journal | undefined, err: unknown): unknown {
+  journal?.close();
+  releaseLock(bundleDir);
+  rmSync(bundleDir, { recursive: true, force: true });
+  const failure = err instanceof EvidenceWriteError ? err : typeof (err as NodeJS.ErrnoException)?.code === 'string' ? EvidenceWriteError.from((err as NodeJS.ErrnoException).path ?? join(bundleDir, JOURNAL_FILE), err) : undefined;
+  return failure ? new RunNotStartedError(bundleDir, failure) : err;
 }
 
 /** Opens a bundle to continue its run; `closed` says only the closing summaries are left to write. */

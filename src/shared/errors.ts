@@ -25,6 +25,24 @@ export class InputError extends Error {
 }
 
 /**
+ * A new run could not write its first evidence (the runbook copy, the lock
+ * or run.started: disk full, a file size limit…). Nothing of it was kept:
+ * its bundle directory was removed. Exit 2; run the command again.
+ */
+export class RunNotStartedError extends Error {
+  override readonly name = 'RunNotStartedError';
+  readonly exitCode: ExitCode = EXIT.usage;
+  constructor(
+    /** The bundle directory that was created and removed again. */
+    readonly bundleDir: string,
+    /** The write that failed. */
+    readonly failure: EvidenceWriteError,
+  ) {
+    super(`the run could not start: ${failure.message}`, { cause: failure });
+  }
+}
+
+/**
  * The evidence of a run could not be written — disk full, I/O error, a file
  * size limit. Thrown only where the run stays resumable (the journal holds
  * every acknowledged event), so the CLI exits 3 and names the file.
