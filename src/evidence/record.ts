@@ -7,6 +7,7 @@ import { decisionStep, lockStatus } from '../engine/gates.js';
 import { deadlines } from '../engine/progress.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
+import { mdCode, mdLink, mdText } from './markdown.js';
 
 /** The outcome of a run, as run.closed records it (one union with the journal's). */
 export type ManifestOutcome = RunOutcome;
@@ -107,87 +108,90 @@ function attemptLogs(a: Attempt): Record<string, StreamRecord> | undefined {
 const GLYPH: Record<string, string> = { passed: '✓', failed: '✗', skipped: '⊘', interrupted: '!', running: '…', pending: '·' };
 
 export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest: Manifest, now: Date): string {
+  // Every value below goes through mdText/mdCode/mdLink (markdown.ts): free text never becomes markup.
+  const t = mdText;
   const L: string[] = [];
   const banner = state.rehearsal ? 'REHEARSAL — not a runtime cutover' : 'CUTOVER';
-  L.push(`# Decision record — ${runbook.title}`, '');
+  const titleOf = (id: string) => t(stepsInOrder(runbook).find((st) => st.id === id)?.title ?? id);
+  L.push(`# Decision record — ${t(runbook.title)}`, '');
   L.push(`**${banner}**`, '');
   L.push(`| | |`, `|---|---|`);
-  L.push(`| Runbook | ${runbook.id} ${runbook.version} |`);
-  L.push(`| Runbook sha256 | \`${manifest.runbook.sha256}\` |`);
-  L.push(`| Run | ${state.runId} |`);
-  L.push(`| Mode | ${state.mode} |`);
-  L.push(`| Operator | ${state.operator} |`);
-  L.push(`| Started (UTC) | ${state.startedAt} |`);
-  L.push(`| Baseline | ${state.baseline.release_tag} ${state.baseline.commit} ${state.baseline.service_contract ?? ''} |`);
-  L.push(`| Target | ${state.target.release_tag} ${state.target.commit} ${state.target.service_contract ?? ''} |`);
-  L.push(`| Outcome | **${manifest.outcome}**${manifest.closed ? '' : ' (run not closed)'} |`);
+  L.push(`| Runbook | ${t(runbook.id)} ${t(runbook.version)} |`);
+  L.push(`| Runbook sha256 | ${mdCode(manifest.runbook.sha256)} |`);
+  L.push(`| Run | ${t(state.runId)} |`);
+  L.push(`| Mode | ${t(state.mode)} |`);
+  L.push(`| Operator | ${t(state.operator)} |`);
+  L.push(`| Started (UTC) | ${t(state.startedAt)} |`);
+  L.push(`| Baseline | ${t(state.baseline.release_tag)} ${t(state.baseline.commit)} ${t(state.baseline.service_contract)} |`);
+  L.push(`| Target | ${t(state.target.release_tag)} ${t(state.target.commit)} ${t(state.target.service_contract)} |`);
+  L.push(`| Outcome | **${t(manifest.outcome)}**${manifest.closed ? '' : ' (run not closed)'} |`);
   L.push('');
   L.push('## Decision', '');
   if (state.decision) {
-    L.push(`- Decision: **${state.decision.label}**`);
-    L.push(`- Recorded at (UTC): ${state.decision.at}`);
-    if (state.decision.remediation) L.push(`- Remediation plan: ${state.decision.remediation}`);
-    L.push(`- Rollback target: ${state.baseline.release_tag} ${state.baseline.commit}`);
+    L.push(`- Decision: **${t(state.decision.label)}**`);
+    L.push(`- Recorded at (UTC): ${t(state.decision.at)}`);
+    if (state.decision.remediation) L.push(`- Remediation plan: ${t(state.decision.remediation.trim())}`);
+    L.push(`- Rollback target: ${t(state.baseline.release_tag)} ${t(state.baseline.commit)}`);
   } else {
     L.push('- No decision has been recorded.');
     const decision = decisionStep(runbook);
     const go = decision && lockStatus(runbook, state, decision, now).find((o) => o.option.go && (!o.option.modes || o.option.modes.includes(state.mode)));
     if (go && !go.selectable) {
-      L.push('', `${go.option.label} is locked:`);
-      for (const u of go.unmet) L.push(`- ${u.message}`);
+      L.push('', `${t(go.option.label)} is locked:`);
+      for (const u of go.unmet) L.push(`- ${t(u.message)}`);
     }
   }
   for (const r of state.refusals) {
     const label = decisionStep(runbook)?.options.find((o) => o.id === r.option)?.label ?? r.option;
-    L.push('', `Refused: ${label} —`);
-    for (const reason of r.reasons) L.push(`  - ${reason}`);
+    L.push('', `Refused: ${t(label)} —`);
+    for (const reason of r.reasons) L.push(`  - ${t(reason)}`);
   }
   L.push('', '## Sign-offs', '');
   if (state.signatures.length === 0) L.push('- none');
   for (const s of state.signatures) {
     const role = runbook.roles.find((r) => r.id === s.role)?.title ?? s.role;
-    L.push(`- ${role}: ${s.name} at ${s.at}${s.voidedBy ? ` — VOID (step ${s.voidedBy.step} ${s.voidedBy.change} afterwards)` : ''}`);
+    L.push(`- ${t(role)}: ${t(s.name)} at ${t(s.at)}${s.voidedBy ? ` — VOID (step ${t(s.voidedBy.step)} ${t(s.voidedBy.change)} afterwards)` : ''}`);
   }
   const confirmed = stepsInOrder(runbook).filter((st) => st.kind === 'confirm' && state.steps[st.id]?.status === 'passed');
   if (confirmed.length) {
     L.push('', '## Confirmations', '');
     for (const st of confirmed) {
       const c = state.steps[st.id]!;
-      L.push(`- ${st.title} (\`${st.id}\`) at ${c.completedAt}${c.note ? ` — note: ${c.note.trim().replace(/\n/g, ' ')}` : ''}${c.link ? ` — ${c.link}` : ''}`);
+      L.push(`- ${t(st.title)} (${mdCode(st.id)}) at ${t(c.completedAt)}${c.note ? ` — note: ${t(c.note.trim())}` : ''}${c.link ? ` — ${t(c.link)}` : ''}`);
     }
   }
   const notices = Object.entries(state.notices);
   if (notices.length) {
     L.push('', '## Notices sent', '');
-    for (const [id, n] of notices) L.push(`- ${stepsInOrder(runbook).find((st) => st.id === id)?.title ?? id}: sent ${n.sentAt}${n.channel ? ` to ${n.channel}` : ''} — text in [${n.file}](${n.file})`);
+    for (const [id, n] of notices) L.push(`- ${titleOf(id)}: sent ${t(n.sentAt)}${n.channel ? ` to ${t(n.channel)}` : ''} — text in ${mdLink(n.file, n.file)}`);
   }
   const inputs = Object.entries(state.inputs);
   if (inputs.length) {
     L.push('', '## Recorded inputs', '');
     for (const [stepId, values] of inputs) {
-      L.push(`- ${stepId}:`);
-      // Multi-line values stay inside their list item.
-      for (const [k, v] of Object.entries(values)) L.push(`  - ${k}: ${v.trim().replace(/\n/g, '\n    ')}`);
+      L.push(`- ${t(stepId)}:`);
+      // A multi-line value stays inside its list item (its line breaks are <br>).
+      for (const [k, v] of Object.entries(values)) L.push(`  - ${t(k)}: ${t(v.trim())}`);
     }
   }
   if (state.triggers.length) {
     L.push('', '## Rollback triggers', '');
-    for (const t of state.triggers) L.push(`- ${t.id} (${t.severity}) at ${t.declaredAt}${t.open ? ' — OPEN' : ' — cleared'}: ${t.note}`);
+    for (const tr of state.triggers) L.push(`- ${t(tr.id)} (${t(tr.severity)}) at ${t(tr.declaredAt)}${tr.open ? ' — OPEN' : ' — cleared'}: ${t(tr.note)}`);
   }
   const dl = deadlines(runbook, state, now).filter((d) => d.status !== 'waiting');
   if (dl.length) {
     L.push('', '## Deadlines', '');
-    for (const d of dl) L.push(`- ${d.title}: within ${d.within} after ${d.anchor}, due ${d.dueAt} — ${d.status}${d.completedAt ? ` (done ${d.completedAt})` : ''}`);
+    for (const d of dl) L.push(`- ${t(d.title)}: within ${t(d.within)} after ${t(d.anchor)}, due ${t(d.dueAt)} — ${t(d.status)}${d.completedAt ? ` (done ${t(d.completedAt)})` : ''}`);
   }
   L.push('', '## Steps (evidence)', '');
   L.push('| | Step | Kind | Status | Attempts | Evidence |', '|---|---|---|---|---|---|');
   for (const s of manifest.steps) {
     const last = s.attempts[s.attempts.length - 1];
-    const logs = last?.logs ? Object.values(last.logs).map((l) => `[${l.file.split('/').pop()}](${l.file})`).join(' ') : '';
+    const logs = last?.logs ? Object.values(last.logs).map((l) => mdLink(l.file.split('/').pop() ?? l.file, l.file)).join(' ') : '';
     const status = s.status + (s.skip_reason ? ` (${s.skip_reason})` : last?.failure && s.status !== 'passed' ? ` — ${last.failure}` : '');
-    L.push(`| ${GLYPH[s.status] ?? ''} | ${s.title} (\`${s.id}\`)${s.required ? '' : ' _optional_'} | ${s.kind} | ${status.replace(/\|/g, '\\|')} | ${s.attempts.length || ''} | ${logs} |`);
+    L.push(`| ${GLYPH[s.status] ?? ''} | ${t(s.title)} (${mdCode(s.id)})${s.required ? '' : ' _optional_'} | ${t(s.kind)} | ${t(status)} | ${s.attempts.length || ''} | ${logs} |`);
   }
-  L.push('', `Journal: ${manifest.journal.events} events, last hash \`${manifest.journal.last_hash}\`.`);
+  L.push('', `Journal: ${manifest.journal.events} events, last hash ${mdCode(manifest.journal.last_hash)}.`);
   L.push(`Verify with \`cutover verify <this directory>\` or \`sha256sum -c SHA256SUMS\`.`, '');
   return L.join('\n');
 }
