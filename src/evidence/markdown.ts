@@ -8,8 +8,13 @@
 // deterministic: `cutover verify` renders the record again from the journal
 // and compares it byte for byte.
 
-/** Characters Markdown (CommonMark + GFM, GitHub's math) may read as markup anywhere in a line; `&` only where it starts an entity. */
-const INLINE = /[\\`*_[\]<>|~$]|&(?=#?\w+;)/g;
+/**
+ * Characters Markdown (CommonMark + GFM, GitHub's math) may read as markup
+ * anywhere in a line; `_` only next to a non-letter (between two letters or
+ * digits it never emphasises, and `started_at` or a URL stays as written),
+ * `&` only where it starts an entity.
+ */
+const INLINE = /[\\`*[\]<>|~$]|_(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])_|&(?=#?\w+;)/gu;
 /** A line break of any kind: it would end the list item or table row the text sits in. */
 const BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
 /** Controls (terminal escapes when `cutover report` prints the record) and bidi overrides: shown, never applied. */
