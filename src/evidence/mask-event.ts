@@ -2,9 +2,15 @@
 // hashed and written, except the identifiers and digests a program reads
 // back — event type, step and option ids, the bundle's own file names and
 // their digests, git HEAD, and the runbook's path (resume finds the
-// runbook's directory by it). The fold and `cutover verify` then read the
-// very bytes that were hashed, and no secret reaches the journal, the
-// manifest, the decision record or a screen that shows the run state.
+// runbook's directory by it) — and the text `cutover verify` holds against
+// the runbook itself: a decision's label (and the typed confirmation, which
+// equals it), a check's name, a trigger's severity, a refusal's reasons
+// (made of runbook text and of the already masked run state). That text is
+// in the bundle's runbook.yaml as it is; masking a word of it that happens
+// to be a secret's value would only make an honest bundle fail `verify`.
+// The fold and `cutover verify` read the very bytes that were hashed, and
+// no secret reaches the journal, the manifest, the decision record or a
+// screen that shows the run state.
 import type { EventBody } from '../engine/events.js';
 import { maskValue } from '../shared/secret-mask.js';
 
@@ -20,6 +26,11 @@ const KEEP = new Set([
   'outcome',
   'sent_at',
   'evidence_digest',
+  'label',
+  'confirmed_text',
+  'severity',
+  'reasons',
+  'check.name',
   'runbook.id',
   'runbook.file',
   'runbook.sha256',

@@ -52,6 +52,22 @@ describe('secret masking', () => {
   });
 });
 
+describe('masking leaves what the runbook itself says', () => {
+  it('an environment variable named like a key whose value is a word of the runbook (a label) does not break the decision or verify', async () => {
+    const s = scratch({ runbook: 'hostile/secrets.yaml', answers: 'hostile/secrets-answers.yaml' }, { NODE: process.execPath });
+    const run = await runCli(['run', s.runbook, '--plain', '--answers', s.answers, '--evidence-dir', s.evidence, '--operator', 'Olga Operator'], {
+      cwd: s.dir,
+      env: { DEPLOY_TOKEN: TOKEN, RELEASE_KEY_WORD: 'NO-GO' },
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const bundle = bundleIn(s.evidence)!;
+    const decided = journalEvents(bundle).find((e) => e.type === 'decision.recorded') as { label?: string; confirmed_text?: string } | undefined;
+    expect(decided).toMatchObject({ label: 'NO-GO', confirmed_text: 'NO-GO' });
+    const verified = await runCli(['verify', bundle], { cwd: s.dir });
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+  });
+});
+
 /** A quote of each kind: JSON and the shell write it escaped, which must not slip past the mask either. */
 const DEPLOY_TOKEN = `dpl-"quo'ted-7f3a9c`;
 /** Not declared, but named like a key; a runbook assertion looks for a part of it. */
