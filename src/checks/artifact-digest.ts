@@ -2,12 +2,18 @@
 // (the `artifacts` array of a release evidence bundle) under a root
 // directory and copies each artifact into the evidence bundle, verified and
 // mismatched ones apart, so the bundle holds the exact bytes that were judged.
+// A copy's path is built from the pinned path one `/`-separated name at a
+// time and proven inside the destination (shared/inside.ts): a name that
+// cannot be a file there ("..", a control character) is a violation, and a
+// backslash is part of a name, never a separator.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { constants as fsConstants, createReadStream } from 'node:fs';
 import { copyFile, mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../shared/errors.js';
+import { isInside as inside, resolveInside, UnsafePathError } from '../shared/inside.js';
+import { printableName } from '../shared/printable.js';
 import { readJsonFile } from './json.js';
 import { childPath, formatValue, isPlainObject, jsonTypeOf, type Violation } from './violation.js';
 
@@ -17,7 +23,7 @@ export interface ArtifactPin {
   sha256: string;
 }
 
-export type ArtifactStatus = 'verified' | 'mismatch' | 'missing' | 'escapes-root' | 'not-a-file' | 'unreadable';
+export type ArtifactStatus = 'verified' | 'mismatch' | 'missing' | 'escapes-root' | 'not-a-file' | 'unreadable' | 'unsafe-name';
 
 export interface ArtifactOutcome {
   path: string;
@@ -27,6 +33,8 @@ export interface ArtifactOutcome {
   bytes?: number;
   /** Where the copy went, relative to the destination directory. */
   copiedTo?: string;
+  /** (unsafe-name) why the artifact cannot be copied under that name, and how to fix it. */
+  reason?: string;
 }
 
 export interface ArtifactDigestResult {
@@ -74,6 +82,8 @@ export interface ArtifactDigestRequest {
   pins: ArtifactPin[];
   /** Copy destination (the step's artifact directory); nothing is copied without it. */
   destination?: string;
+  /** Where a copy is staged until its digest is known (the bundle's temp directory); the destination itself if not given. */
+  tempDir?: string;
   from?: string;
   cwd?: string;
   rootFlag?: string;
@@ -88,7 +98,7 @@ export async function verifyArtifactDigests(req: ArtifactDigestRequest): Promise
   const violations: Violation[] = [];
   for (const [i, pin] of req.pins.entries()) {
     req.signal?.throwIfAborted();
-    const outcome = await verifyOne(pin, root, realRoot, req.destination, req.signal).catch((err: NodeJS.ErrnoException): ArtifactOutcome => {
+    const outcome = await verifyOne(pin, root, realRoot, req.destination, req.tempDir, req.signal).catch((err: NodeJS.ErrnoException): ArtifactOutcome => {
       req.signal?.throwIfAborted(); // a cancel is not an unreadable file
       return { path: pin.path, expected: pin.sha256, status: 'unreadable', actual: err.code ?? err.message };
     });
@@ -116,13 +126,32 @@ async function rootDirectory(root: string, given: string, flag: string): Promise
   throw new InputError(`artifact root "${given}" is not a directory`, `pass the directory the artifact paths are relative to with ${flag}`);
 }
 
-/** True for the root itself and anything below it. */
-function inside(realRoot: string, candidate: string): boolean {
-  const rel = relative(realRoot, candidate);
-  return !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+/**
+ * The names of an artifact's copy below VERIFIED_DIR or MISMATCHED_DIR: its
+ * pinned path split on `/` only, empty and "." names dropped (`./a//b` is
+ * `a/b`). A backslash is an ordinary character of a name.
+ */
+export function copyNames(path: string): string[] {
+  return path.split('/').filter((n) => n !== '' && n !== '.');
 }
 
-async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, destination?: string, signal?: AbortSignal): Promise<ArtifactOutcome> {
+const UNSAFE_FIX = 'artifact paths are relative and /-separated, without ".." or control characters: fix the pin, or rename the artifact';
+
+/** Both places a copy may go, proven inside the destination, or why it cannot be copied. */
+function copyTargets(destination: string, path: string): { verified: string; mismatched: string } | { reason: string } {
+  const names = copyNames(path);
+  try {
+    return {
+      verified: resolveInside(destination, [VERIFIED_DIR, ...names], 'the copy', UNSAFE_FIX),
+      mismatched: resolveInside(destination, [MISMATCHED_DIR, ...names], 'the copy', UNSAFE_FIX),
+    };
+  } catch (err) {
+    if (err instanceof UnsafePathError) return { reason: `${err.message}; ${err.hint}` };
+    throw err;
+  }
+}
+
+async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, destination?: string, tempDir?: string, signal?: AbortSignal): Promise<ArtifactOutcome> {
   const base = { path: pin.path, expected: pin.sha256 };
   const file = resolve(root, pin.path);
   if (isAbsolute(pin.path) || !inside(root, file)) return { ...base, status: 'escapes-root' };
@@ -140,18 +169,22 @@ async function verifyOne(pin: ArtifactPin, root: string, realRoot: string, desti
     const actual = await sha256File(real, signal);
     return { ...base, status: actual === pin.sha256 ? 'verified' : 'mismatch', actual, bytes: info.size };
   }
+  const targets = copyTargets(destination, pin.path);
+  if ('reason' in targets) return { ...base, status: 'unsafe-name', reason: targets.reason };
   // Hash the copy, not the source: the digest recorded is then the digest
   // of the bytes in the bundle even if the source changes meanwhile.
-  const staging = join(destination, `.incoming-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const unique = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const staging = tempDir ? join(tempDir, `${unique}-incoming`) : join(destination, `.incoming-${unique}`);
   await mkdir(destination, { recursive: true });
-  await copyFile(real, staging);
+  await copyFile(real, staging, fsConstants.COPYFILE_EXCL);
   try {
     const actual = await sha256File(staging, signal);
     const status = actual === pin.sha256 ? 'verified' : 'mismatch';
-    const copiedTo = join(status === 'verified' ? VERIFIED_DIR : MISMATCHED_DIR, ...pin.path.split(/[\\/]/));
-    await mkdir(dirname(join(destination, copiedTo)), { recursive: true });
-    await rename(staging, join(destination, copiedTo));
-    return { ...base, status, actual, bytes: (await stat(join(destination, copiedTo))).size, copiedTo: copiedTo.split(sep).join('/') };
+    const target = status === 'verified' ? targets.verified : targets.mismatched;
+    await mkdir(dirname(target), { recursive: true });
+    await rename(staging, target);
+    const copiedTo = [status === 'verified' ? VERIFIED_DIR : MISMATCHED_DIR, ...copyNames(pin.path)].join('/');
+    return { ...base, status, actual, bytes: (await stat(target)).size, copiedTo };
   } finally {
     await rm(staging, { force: true });
   }
@@ -181,6 +214,8 @@ function violationFor(o: ArtifactOutcome, path: string, root: string): Violation
       return { rule: 'artifact-path-escape', path, actual: o.path, message: `${o.path} resolves outside the root ${root}; artifact paths must stay inside it` };
     case 'not-a-file':
       return { rule: 'artifact-not-file', path, actual: o.path, message: `${o.path} is not a regular file` };
+    case 'unsafe-name':
+      return { rule: 'artifact-name-unsafe', path, actual: o.path, message: `${printableName(o.path)} was not copied into the evidence: ${o.reason}` };
     case 'unreadable':
       return { rule: 'artifact-unreadable', path, actual: o.actual, message: `${o.path} could not be read or copied (${o.actual}); check its permissions and the free space of the evidence directory` };
   }

@@ -12,6 +12,8 @@ export interface CheckContext {
   cwd: string;
   /** Directory where the check may copy files into the evidence bundle. */
   artifactDir: string;
+  /** The bundle's temp directory: a copy is staged there until its digest is known. */
+  tempDir?: string;
   /** The operator cancelled the step: a check stops as soon as it can and rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -142,7 +144,7 @@ const artifactDigest: BuiltinCheck = {
       const pins: ArtifactPin[] = from !== undefined
         ? await readArtifactPins(from, ctx.cwd, 'with.from')
         : parseArtifactPins(params.artifacts, 'check artifact-digest: parameter', 'write with.artifacts as a list of {path, sha256}');
-      const result = await verifyArtifactDigests({ root, pins, from, destination: ctx.artifactDir, cwd: ctx.cwd, rootFlag: 'with.root', ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const result = await verifyArtifactDigests({ root, pins, from, destination: ctx.artifactDir, tempDir: ctx.tempDir, cwd: ctx.cwd, rootFlag: 'with.root', ...(ctx.signal ? { signal: ctx.signal } : {}) });
       return { passed: result.passed, summary: summarizeArtifacts(result), report: formatArtifactReport(result), data: result };
     }),
 };

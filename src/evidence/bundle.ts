@@ -2,9 +2,12 @@
 // per-attempt log paths, and the closing files (manifest.json,
 // decision-record.md, SHA256SUMS) written from the folded state.
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { createReadStream, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fsyncDir, mkdirDurable, writeFileDurable } from '../shared/durable.js';
+import { InputError } from '../shared/errors.js';
+import { isInside, resolveInside, TEMP_DIR } from '../shared/inside.js';
+import { entryKind, listBundleEntries, sha256Regular, sumsLine } from './bundle-files.js';
 
 export const RUNBOOK_COPY = 'runbook.yaml';
 export const MANIFEST = 'manifest.json';
@@ -12,8 +15,8 @@ export const DECISION_RECORD = 'decision-record.md';
 export const SUMS = 'SHA256SUMS';
 export const LOCK = '.lock';
 
-/** Files that are not evidence and are left out of SHA256SUMS. */
-export const NOT_EVIDENCE = new Set([SUMS, LOCK]);
+/** Top-level entries that are not evidence and are left out of SHA256SUMS (TEMP_DIR: temporary files). */
+export const NOT_EVIDENCE = new Set([SUMS, LOCK, TEMP_DIR]);
 
 export function bundleName(runbookId: string, at: Date): string {
   const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -37,31 +40,44 @@ export function createBundleDir(evidenceDir: string, runbookId: string, at: Date
 }
 
 export function attemptDir(bundleDir: string, stepId: string, attempt: number): string {
-  return join(bundleDir, 'steps', stepId, `attempt-${attempt}`);
+  return resolveInside(bundleDir, ['steps', stepId, `attempt-${attempt}`], 'the attempt directory', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
+}
+
+/** The file a notice's text is written to, `notices/<step-id>.md`, proven inside the bundle. */
+export function noticeFile(bundleDir: string, stepId: string): { rel: string; path: string } {
+  const path = resolveInside(bundleDir, ['notices', `${stepId}.md`], 'the notice text', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
+  return { rel: `notices/${stepId}.md`, path };
 }
 
 /**
- * Removes the temp files of durable writes that a crash cut short (written,
- * never renamed into place). Only for a bundle no live process is writing:
- * call it after the lock check, before the run continues.
+ * Empties the bundle's TEMP_DIR: the temp files of writes that a crash cut
+ * short (written, never renamed into place). Nothing else is a temp file,
+ * whatever its name. Only for a bundle no live process is writing: call it
+ * after the lock check, before the run continues. A link there is removed,
+ * never followed.
  */
 export function removeStaleTempFiles(bundleDir: string): string[] {
-  const stale = listBundleFiles(bundleDir).filter((f) => /\.tmp-\d+$/.test(f));
-  for (const f of stale) rmSync(join(bundleDir, f), { force: true });
-  return stale;
+  const dir = resolveInside(bundleDir, [TEMP_DIR], 'the temporary directory', `remove ${TEMP_DIR} from the bundle (cutover keeps only temporary files there)`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  for (const name of names) rmSync(join(dir, name), { recursive: true, force: true });
+  if (names.length) fsyncDir(dir);
+  return names.map((n) => `${TEMP_DIR}/${n}`);
 }
 
+/** A file of the bundle's TEMP_DIR (never evidence; removed on resume). */
+export function isTempFile(file: string): boolean {
+  return file.startsWith(`${TEMP_DIR}/`);
+}
+
+/** Every entry of the bundle but its directories (bundle-relative, `/`-separated, sorted); links and FIFOs too, never followed. */
 export function listBundleFiles(bundleDir: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out.push(relative(bundleDir, full).split(sep).join('/'));
-    }
-  };
-  walk(bundleDir);
-  return out.sort();
+  return listBundleEntries(bundleDir).map((e) => e.path);
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -71,26 +87,73 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Writes SHA256SUMS over every file but itself and the lock, in `sha256sum -c`
- * format. Logs whose digest the runner computed while writing them (`known`)
- * are not read again: if such a file changed since, its recorded digest no
- * longer matches and verify reports it, which is what SHA256SUMS is for.
+ * Writes SHA256SUMS over every regular file but itself, the lock and the
+ * temp files, in `sha256sum -c` format (GNU's escaped form for a name with
+ * a backslash or a line break). Logs whose digest the runner computed while
+ * writing them (`known`) are not read again: if such a file changed since,
+ * its recorded digest no longer matches and verify reports it, which is what
+ * SHA256SUMS is for. Anything that is not a regular file (a link, a FIFO:
+ * cutover writes none) is never opened nor listed; verify reports it.
  */
 export async function writeSums(bundleDir: string, known: ReadonlyMap<string, { bytes: number; sha256: string }> = new Map()): Promise<void> {
-  const files = listBundleFiles(bundleDir).filter((f) => !NOT_EVIDENCE.has(f) && !f.includes('.tmp-'));
+  const files = listBundleEntries(bundleDir).filter((e) => e.kind === 'file' && !e.badName && !NOT_EVIDENCE.has(e.path.split('/')[0]!));
   const lines: string[] = [];
-  for (const f of files) {
+  for (const { path: f } of files) {
     const k = known.get(f);
-    const digest = k && statSync(join(bundleDir, f)).size === k.bytes ? k.sha256 : await sha256File(join(bundleDir, f));
-    lines.push(`${digest}  ${f}`);
+    const digest = k && lstatSync(join(bundleDir, f)).size === k.bytes ? k.sha256 : await sha256Regular(join(bundleDir, f));
+    lines.push(sumsLine(digest, f));
   }
-  writeFileDurable(join(bundleDir, SUMS), `${lines.join('\n')}\n`);
+  writeFileDurable(join(bundleDir, SUMS), `${lines.join('\n')}\n`, bundleDir);
 }
 
+/** A directory with a journal.ndjson that is a regular file (a link or a FIFO there is not followed). */
 export function isBundleDir(dir: string): boolean {
   try {
-    return statSync(dir).isDirectory() && statSync(join(dir, 'journal.ndjson')).isFile();
+    return statSync(dir).isDirectory() && lstatSync(join(dir, 'journal.ndjson')).isFile();
   } catch {
     return false;
+  }
+}
+
+/** Where a write to `path` would land: links followed (a dangling one too), then the real path of the nearest existing directory. */
+function landingOf(path: string): string {
+  let p = resolve(path);
+  for (let i = 0; i < 40 && entryKind(p) === 'symbolic link'; i++) p = resolve(dirname(p), readlinkSync(p));
+  const rest: string[] = [];
+  for (let d = p; ; d = dirname(d)) {
+    try {
+      return join(realpathSync(d), ...rest.reverse());
+    } catch {
+      if (dirname(d) === d) return p;
+      rest.push(basename(d));
+    }
+  }
+}
+
+/**
+ * Refuses a write outside the bundle machinery (`report --out`, `check
+ * artifact-digest --copy-to`) that would land in an evidence bundle: in a
+ * directory holding a journal.ndjson or below one, or — for `bundle` — on a
+ * hard link to one of its files. `what` names the flag and the path.
+ */
+export function refuseBundleTarget(path: string, what: string, bundle?: string): void {
+  const landing = landingOf(path);
+  for (let d = landing; ; d = dirname(d)) {
+    if (entryKind(join(d, 'journal.ndjson')) !== undefined) {
+      throw new InputError(`${what}: ${landing} is ${d === landing ? 'an evidence bundle' : `inside the evidence bundle ${d}`}; writing there would change its evidence (verify would report it, or a file of the run would be overwritten)`, 'write it outside the bundle, e.g. next to it');
+    }
+    if (dirname(d) === d) break;
+  }
+  if (!bundle) return;
+  let info;
+  try {
+    info = statSync(landing);
+  } catch {
+    return; // a new file
+  }
+  const real = realpathSync(bundle);
+  const same = listBundleEntries(bundle).find((e) => e.kind === 'file' && !e.badName && lstatSync(join(real, e.path)).ino === info.ino && lstatSync(join(real, e.path)).dev === info.dev);
+  if (same || isInside(real, landing)) {
+    throw new InputError(`${what}: ${landing} is ${same ? `the bundle's ${same.path} (a hard link to it)` : 'inside the bundle'}; writing there would overwrite its evidence`, 'write it to a new file outside the bundle');
   }
 }

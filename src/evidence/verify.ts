@@ -12,9 +12,10 @@ import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/f
 import { gateProblems } from '../engine/gates.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { Runbook, Step } from '../runbook/types.js';
-import { LOCK, listBundleFiles, MANIFEST, RUNBOOK_COPY, sha256File, SUMS } from './bundle.js';
+import { MANIFEST, RUNBOOK_COPY } from './bundle.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
 import { outcomeOf } from './record.js';
+import { checkSums, scanBundle } from './verify-files.js';
 
 const addFormats = addFormatsModule.default;
 
@@ -46,6 +47,9 @@ export interface VerifyOptions {
 export async function verifyBundle(bundleDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const report = (file: string, message: string) => problems.push({ file, message });
+  // Every entry first, without following a link: what is not a regular file is reported and never opened.
+  const { files, digests, blocked } = await scanBundle(bundleDir, report);
+  if (blocked) return { bundle: bundleDir, ok: false, events: 0, files: files.length, problems };
   const journalPath = join(bundleDir, JOURNAL_FILE);
   const { events, problems: chain, validBytes, totalBytes } = readJournal(journalPath);
   for (const p of chain) report(JOURNAL_FILE, p);
@@ -60,11 +64,6 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     report(JOURNAL_FILE, 'seq 1: the run.started event does not record the runbook digest (runbook.sha256): it is malformed');
     return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems };
   }
-
-  // Digests of every file, computed once and shared by the checks below.
-  const digests = new Map<string, string>();
-  const files = listBundleFiles(bundleDir).filter((f) => f !== LOCK);
-  for (const f of files) if (f !== SUMS) digests.set(f, await sha256File(join(bundleDir, f)));
 
   checkSums(bundleDir, files, digests, report);
 
@@ -98,31 +97,6 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function checkSums(bundleDir: string, files: string[], digests: Map<string, string>, report: (f: string, m: string) => void): void {
-  const sumsPath = join(bundleDir, SUMS);
-  if (!existsSync(sumsPath)) {
-    report(SUMS, 'is missing: the bundle was never summarized (the run may have been killed); `cutover resume` writes it');
-    return;
-  }
-  const listed = new Map<string, string>();
-  readFileSync(sumsPath, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .forEach((line, i) => {
-      const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-      if (!m) report(SUMS, `line ${i + 1} is not "<sha256>  <file>"`);
-      else listed.set(m[2]!, m[1]!);
-    });
-  for (const [file, expected] of listed) {
-    const actual = digests.get(file);
-    if (actual === undefined) report(file, 'is listed in SHA256SUMS but missing from the bundle');
-    else if (actual !== expected) report(file, `sha256 ${actual} does not match SHA256SUMS (${expected}): the file was changed`);
-  }
-  for (const f of files) {
-    if (f !== SUMS && !listed.has(f)) report(f, 'is not listed in SHA256SUMS: it was added or renamed after the bundle was written');
-  }
 }
 
 function checkJournalDigests(bundleDir: string, events: JournalEvent[], digests: Map<string, string>, report: (f: string, m: string) => void): void {

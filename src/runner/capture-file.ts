@@ -7,7 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, fdatasync, type WriteStream } from 'node:fs';
 import { link, mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { EvidenceWriteError } from '../shared/errors.js';
 import type { StreamDigest } from './types.js';
@@ -172,13 +172,16 @@ export class CaptureFile {
   }
 }
 
+let links = 0;
+
 /**
  * Gives `path` the same inode as `source`, replacing what is at `path` (the
  * placeholder Capture.open created) in one rename: the name never goes
- * missing, and a failure leaves the placeholder as it was.
+ * missing, and a failure leaves the placeholder as it was. The link is
+ * staged in `tempDir` (the bundle's temp directory) when given.
  */
-export async function linkOver(source: string, path: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+export async function linkOver(source: string, path: string, tempDir?: string): Promise<void> {
+  const tmp = tempDir ? join(tempDir, `${process.pid}-link-${++links}-${basename(path)}`) : `${path}.tmp-${process.pid}`;
   await rm(tmp, { force: true });
   await link(source, tmp);
   try {

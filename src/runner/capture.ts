@@ -100,7 +100,7 @@ export class Capture {
       stderr.destroy();
       throw EvidenceWriteError.from(files.combined, error);
     }
-    const combined = new CombinedLog(files.combined, { stdout, stderr });
+    const combined = new CombinedLog(files.combined, { stdout, stderr }, files.tempDir);
     const channel = (file: CaptureFile, stream: OutputChunk['stream']): Channel => ({
       file,
       scan: new NeedleScan(options.watch?.[stream] ?? []),

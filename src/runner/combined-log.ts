@@ -24,6 +24,7 @@ export class CombinedLog {
   constructor(
     private readonly path: string,
     private readonly files: Record<OutputChunk['stream'], CaptureFile>,
+    private readonly tempDir?: string,
   ) {}
 
   /** Deliveries wait here while the view switches from one stream to both. */
@@ -73,7 +74,7 @@ export class CombinedLog {
       if (this.only) {
         const source = this.files[this.only];
         try {
-          await linkOver(source.path, this.path);
+          await linkOver(source.path, this.path, this.tempDir);
         } catch {
           await copyFile(source.path, this.path);
           await fsyncFile(this.path);

@@ -24,6 +24,8 @@ export interface CaptureFiles {
   stdout: string;
   stderr: string;
   combined: string;
+  /** Where a link is staged before it is renamed over combined.log (the bundle's temp directory); beside it if not given. */
+  tempDir?: string;
 }
 
 /** Size and sha256 (hex) of exactly the bytes written to a capture file. */

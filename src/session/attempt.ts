@@ -2,7 +2,7 @@
 // built-in check. Produces the facts for the step.finished event; never
 // throws for the step's own failure. Its output goes to disk and to a
 // RawTail that a live view reads a few times a second.
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
 import { sha256 } from '../evidence/canonical.js';
 import type { ResolvedCommand } from '../runbook/resolve.js';
@@ -10,6 +10,7 @@ import type { CheckStep, CommandStep } from '../runbook/types.js';
 import { runCommand, type RawTail } from '../runner/index.js';
 import type { Clock } from '../shared/clock.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
+import { tempDirOf } from '../shared/inside.js';
 import { attemptMarkerLabel, removePidFile, writePidFile } from './leftovers.js';
 import { maskSecrets } from './secrets.js';
 
@@ -38,7 +39,7 @@ export async function runStepAttempt(input: AttemptInput): Promise<AttemptFacts>
 
 async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' }>): Promise<AttemptFacts> {
   const { cmd, dir, bundleDir } = input;
-  const files = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log'), combined: join(dir, 'combined.log') };
+  const files = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log'), combined: join(dir, 'combined.log'), tempDir: tempDirOf(bundleDir) };
   let r;
   try {
     r = await runCommand(
@@ -50,7 +51,7 @@ async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' 
   } finally {
     removePidFile(dir);
   }
-  const rel = (p: string) => relative(bundleDir, p).split('\\').join('/');
+  const rel = (p: string) => bundleRelative(bundleDir, p);
   const result: AttemptResult = {
     outcome: r.outcome,
     exit_code: r.exitCode,
@@ -85,7 +86,7 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>):
       signal.throwIfAborted();
       const artifactDir = join(dir, 'artifacts');
       mkdirDurable(artifactDir);
-      outcome = await check.run(input.params, { cwd: input.cwd, artifactDir, signal });
+      outcome = await check.run(input.params, { cwd: input.cwd, artifactDir, tempDir: tempDirOf(bundleDir), signal });
     } catch (err) {
       if (signal.aborted) {
         outcome = { passed: false, cancelled: true, summary: 'cancelled by the operator', report: `check ${step.check} was cancelled by the operator before it had a verdict\n`, data: null };
@@ -97,17 +98,22 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>):
   }
   const report = maskSecrets(outcome.report.endsWith('\n') ? outcome.report : `${outcome.report}\n`, input.secrets);
   input.tail.push(Buffer.from(report));
-  const rel = (p: string) => relative(bundleDir, p).split('\\').join('/');
+  const rel = (p: string) => bundleRelative(bundleDir, p);
   const reportFile = join(dir, 'report.txt');
-  writeFileDurable(reportFile, report);
+  writeFileDurable(reportFile, report, bundleDir);
   const record: CheckRecord = { name: step.check, passed: outcome.passed, ...(outcome.cancelled ? { cancelled: true } : {}), summary: maskSecrets(outcome.summary, input.secrets), report: fileRecord(rel(reportFile), report) };
   if (outcome.data !== null && outcome.data !== undefined) {
     const dataFile = join(dir, 'data.json');
     const json = maskSecrets(`${JSON.stringify(outcome.data, null, 2)}\n`, input.secrets);
-    writeFileDurable(dataFile, json);
+    writeFileDurable(dataFile, json, bundleDir);
     record.data_file = fileRecord(rel(dataFile), json);
   }
   return { check: record };
+}
+
+/** A path as the journal records it: bundle-relative, `/`-separated (a backslash in a name on POSIX is part of it). */
+function bundleRelative(bundleDir: string, p: string): string {
+  return relative(bundleDir, p).split(sep).join('/');
 }
 
 function fileRecord(file: string, text: string): StreamRecord {

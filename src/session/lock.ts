@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { EvidenceWriteError, InputError } from '../shared/errors.js';
 import { LOCK } from '../evidence/bundle.js';
 import { fsyncDir } from '../shared/durable.js';
+import { tempPath } from '../shared/inside.js';
 import { identityOf, isSameProcessAlive, parseIdentity, type ProcessIdentity } from '../runner/process-identity.js';
 
 /** The identity this process writes into a lock (computed once: it does not change). */
@@ -48,8 +49,10 @@ function readHolder(path: string): ProcessIdentity | 'unreadable' | undefined {
 
 /** Writes the lock content to a temp file (fsync'd); the caller links or renames it into place. */
 function writeTemp(bundleDir: string): string {
-  const tmp = join(bundleDir, `${LOCK}.tmp-${process.pid}`);
-  const fd = openSync(tmp, 'w');
+  // In the bundle's temp directory, created afresh (never through a link left there).
+  const tmp = tempPath(bundleDir, 'lock');
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx');
   let written = false;
   try {
     const data = Buffer.from(`${JSON.stringify(selfIdentity())}\n`);
@@ -103,6 +106,8 @@ function takeLock(bundleDir: string): void {
         fsyncDir(bundleDir);
         return;
       } catch (error) {
+        // ENOENT: a resume that took the lock meanwhile emptied the temp directory; try again.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = readHolder(path);

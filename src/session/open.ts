@@ -71,7 +71,7 @@ export function openNewRun(opts: StartOptions): RunParts {
   const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
   let journal: Journal | undefined;
   try {
-    writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text);
+    writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text, bundleDir);
     acquireLock(bundleDir);
     // Every event is masked before it is hashed and written (evidence/mask-event.ts).
     journal = Journal.create(join(bundleDir, JOURNAL_FILE), secrets);

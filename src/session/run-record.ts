@@ -166,8 +166,8 @@ export class RunRecord {
     const now = this.clock();
     const started = this.journal.events[0] as Extract<JournalEvent, { type: 'run.started' }>;
     const manifest = buildManifest(this.runbook, this.current, this.journal.events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
-    writeFileDurable(join(this.bundleDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileDurable(join(this.bundleDir, DECISION_RECORD), renderDecisionRecord(this.runbook, this.current, manifest, now));
+    writeFileDurable(join(this.bundleDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, this.bundleDir);
+    writeFileDurable(join(this.bundleDir, DECISION_RECORD), renderDecisionRecord(this.runbook, this.current, manifest, now), this.bundleDir);
     await writeSums(this.bundleDir, recordedDigests(this.journal.events));
     return manifest.outcome;
   }

@@ -3,10 +3,10 @@
 // (fsync'd) and only then reflected in the snapshot listeners see. A
 // mistake of the operator is a refusal with its reasons, never an
 // exception; exceptions are for bugs and evidence that cannot be written.
-import { join, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { evidenceDigest } from '../engine/digest.js';
 import { gateProblems, lockStatus, type DecisionAttempt, type OptionStatus } from '../engine/gates.js';
-import { attemptDir } from '../evidence/bundle.js';
+import { attemptDir, noticeFile } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
 import { render, resolveCheckParams, resolveCommand, resolveCwd } from '../runbook/resolve.js';
 import type { DecisionStep, Step } from '../runbook/types.js';
@@ -201,9 +201,9 @@ export class Session extends RunRecord {
     const text = this.renderNotice(id)!;
     const unresolved = text.match(/\$\{[^}]+\}/g);
     if (unresolved) return refuse(`notice "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
-    const rel = `notices/${id}.md`;
-    mkdirDurable(join(this.bundleDir, 'notices'));
-    writeFileDurable(join(this.bundleDir, rel), text);
+    const { rel, path } = noticeFile(this.bundleDir, id);
+    mkdirDurable(dirname(path));
+    writeFileDurable(path, text, this.bundleDir);
     const channel = opts.channel ? this.mask(opts.channel) : step.channel ? this.mask(render(step.channel, this.refContext())) : undefined;
     this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: opts.sentAt ?? this.clock().toISOString(), text: { file: rel, bytes: Buffer.byteLength(text), sha256: sha256(text) } });
     return OK;

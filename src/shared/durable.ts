@@ -2,8 +2,9 @@
 // crash or a power loss (fsync of the file, then of the directory holding
 // its name). Neutral: the runner, the evidence layer and the session use it.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EvidenceWriteError } from './errors.js';
+import { proveInside, tempPath, UnsafePathError } from './inside.js';
 
 /** Errors of fsync on a directory from platforms that do not support it; anything else is real. */
 const DIR_FSYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EBADF', 'ENOTSUP', 'EOPNOTSUPP', 'EPERM']);
@@ -42,16 +43,21 @@ export function mkdirDurable(dir: string): void {
 }
 
 /**
- * Writes a file durably: temp file, fsync, rename, fsync of the directory —
- * a crash leaves old or new, never half, and the new name survives a power
- * loss. A failed write (disk full) removes its temp file and throws an
- * EvidenceWriteError naming `path` (with the OS code).
+ * Writes a file of the bundle `root` durably: temp file, fsync, rename,
+ * fsync of the directory — a crash leaves old or new, never half, and the
+ * new name survives a power loss. `path` is proven inside `root` first
+ * (UnsafePathError); the temp file lives in the root's TEMP_DIR, where no
+ * evidence can be named like it, and is created afresh (never written
+ * through a link left there). A failed write (disk full) removes its temp
+ * file and throws an EvidenceWriteError naming `path` (with the OS code).
  */
-export function writeFileDurable(path: string, data: string | Buffer): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+export function writeFileDurable(path: string, data: string | Buffer, root: string): void {
+  proveInside(root, path, 'the evidence file');
   try {
+    const tmp = tempPath(root, basename(path));
     try {
-      writeFileSync(tmp, data);
+      rmSync(tmp, { force: true });
+      writeFileSync(tmp, data, { flag: 'wx' });
       const fd = openSync(tmp, 'r');
       try {
         fsyncSync(fd);
@@ -65,6 +71,7 @@ export function writeFileDurable(path: string, data: string | Buffer): void {
     }
     fsyncDir(dirname(path));
   } catch (err) {
+    if (err instanceof UnsafePathError) throw err;
     throw EvidenceWriteError.from(path, err);
   }
 }

@@ -2,7 +2,7 @@
 // the real MemoryKernel files, whose sha256 pins in the real release
 // evidence bundle must verify; mismatches, missing files and escapes.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArtifactPins, verifyArtifactDigests } from '../../src/checks/artifact-digest.js';
@@ -103,6 +103,75 @@ describe('artifact-digest refuses paths outside the root', () => {
     mkdirSync(join(root, 'docs'));
     const result = await verifyArtifactDigests({ root, pins: [{ path: 'docs', sha256: sha256('') }, { path: '.', sha256: sha256('') }] });
     expect(result.violations.map((v) => v.rule)).toEqual(['artifact-not-file', 'artifact-not-file']);
+  });
+});
+
+describe('artifact-digest copies stay inside the destination (issue 10, class 1)', () => {
+  /** A root holding `name` (one legal Linux file name, or a path) with `text`, and its pin. */
+  function rootWith(name: string, text: string): { root: string; pin: { path: string; sha256: string } } {
+    const root = tempDir();
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), text);
+    return { root, pin: { path: name, sha256: sha256(text) } };
+  }
+
+  it('a name with backslashes and ".." is one file name: copied under it, inside the destination, nothing outside overwritten', async () => {
+    const name = '..\\..\\..\\victim.txt';
+    const { root, pin } = rootWith(name, 'attacker bytes');
+    const base = tempDir();
+    writeFileSync(join(base, 'victim.txt'), 'precious');
+    const dest = join(base, 'a', 'b');
+    const result = await verifyArtifactDigests({ root, pins: [pin], destination: dest });
+    expect(result.passed).toBe(true);
+    expect(result.artifacts[0]).toMatchObject({ status: 'verified', copiedTo: `verified/${name}` });
+    expect(readFileSync(join(base, 'victim.txt'), 'utf8')).toBe('precious');
+    expect(readdirSync(join(dest, 'verified'))).toEqual([name]);
+    expect(readdirSync(base).sort()).toEqual(['a', 'victim.txt']);
+  });
+
+  it.each([
+    ['a "..", even one that stays inside the root', 'sub/../x.txt', /"verified\/sub\/\.\.\/x\.txt" cannot be written under .*: it has a "\.\." in it/],
+    ['a newline', 'line\nbreak.txt', /"verified\/line\\nbreak\.txt" cannot be written under .*: it contains a control character/],
+    ['an escape sequence', 'x\u001b[2J.txt', /"verified\/x\\x1b\[2J\.txt" cannot be written under .*: it contains a control character/],
+  ])('a path with %s is not copied: an artifact-name-unsafe violation says why', async (_what, name, message) => {
+    const { root, pin } = rootWith(name, 'bytes');
+    const dest = tempDir();
+    const result = await verifyArtifactDigests({ root, pins: [pin], destination: dest });
+    expect(result.passed).toBe(false);
+    expect(result.violations).toEqual([expect.objectContaining({ rule: 'artifact-name-unsafe', path: '$.artifacts[0]' })]);
+    expect(result.violations[0]!.message).toMatch(message);
+    expect(result.violations[0]!.message).toContain('fix the pin, or rename the artifact');
+    expect(result.violations[0]!.message).not.toMatch(/[\n\u001b]/);
+    expect(readdirSync(dest)).toEqual([]);
+  });
+
+  it('"." and empty names are dropped: ./docs//a.txt is copied as verified/docs/a.txt', async () => {
+    const { root } = rootWith('docs/a.txt', 'A');
+    const dest = tempDir();
+    const result = await verifyArtifactDigests({ root, pins: [{ path: './docs//a.txt', sha256: sha256('A') }], destination: dest });
+    expect(result.artifacts[0]).toMatchObject({ status: 'verified', copiedTo: 'verified/docs/a.txt' });
+    expect(readFileSync(join(dest, 'verified/docs/a.txt'), 'utf8')).toBe('A');
+  });
+
+  it('a symbolic link in the destination is never written through', async () => {
+    const { root, pin } = rootWith('docs/a.txt', 'A');
+    const outside = tempDir();
+    const dest = tempDir();
+    symlinkSync(outside, join(dest, 'verified'));
+    const result = await verifyArtifactDigests({ root, pins: [pin], destination: dest });
+    expect(result.violations).toEqual([expect.objectContaining({ rule: 'artifact-name-unsafe' })]);
+    expect(result.violations[0]!.message).toMatch(/verified is a symbolic link; cutover never writes through a link/);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('a copy staged in tempDir leaves nothing there and nothing but the copies in the destination', async () => {
+    const { root, pin } = rootWith('a.txt', 'A');
+    const dest = tempDir();
+    const temp = tempDir();
+    const result = await verifyArtifactDigests({ root, pins: [pin, { path: 'a.txt', sha256: sha256('B') }], destination: dest, tempDir: temp });
+    expect(result.artifacts.map((a) => a.copiedTo)).toEqual(['verified/a.txt', 'mismatched/a.txt']);
+    expect(readdirSync(temp)).toEqual([]);
+    expect(readdirSync(dest).sort()).toEqual(['mismatched', 'verified']);
   });
 });
 

@@ -209,7 +209,7 @@ describe('cutover killed with SIGKILL', () => {
     const bundle = bundleIn(s.evidence)!;
     // The premise: the temp file is on disk, the file itself not (yet) in place.
     const temp = readText(held).trim();
-    expect(temp.startsWith(join(bundle, `${file}.tmp-`))).toBe(true);
+    expect(temp.startsWith(join(bundle, '.tmp/')) && temp.endsWith(`-${file.split('/').pop()}`), temp).toBe(true);
     expect(existsSync(temp)).toBe(true);
     const acknowledged = await kill9(cli, bundle);
     await resumeAndCheck(s, bundle, acknowledged);

@@ -3,15 +3,13 @@
 // is fsync'd, and so are the directories whose entries changed — the parent
 // of the bundle, the bundle after the journal is created and after each
 // rename, each attempt directory. And a durable write that fails (a real
-// ENOSPC from /dev/full) leaves no temp file behind.
+// EFBIG from `ulimit -f`) leaves no temp file behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileDurable } from '../../src/shared/durable.js';
-import { EvidenceWriteError } from '../../src/runner/index.js';
 import { logSteps } from './fixtures.js';
-import { cutoverArgv, run, tempDir } from './helpers.js';
+import { cutoverArgv, run, scriptArgv, sh, shell, tempDir } from './helpers.js';
 
 function straceWorks(): boolean {
   try {
@@ -42,8 +40,9 @@ describe('fsync, seen by strace', () => {
     // journal created + runbook.yaml, manifest.json, decision-record.md, SHA256SUMS renamed in
     expect(count(bundle), 'the bundle dir').toBeGreaterThanOrEqual(5);
     expect(count(join(bundle, 'journal.ndjson'))).toBeGreaterThanOrEqual(5);
+    // The temp file of a durable write is the bundle's .tmp/<pid>-<name>.
     for (const f of ['runbook.yaml', 'manifest.json', 'decision-record.md', 'SHA256SUMS']) {
-      expect([...synced.keys()].some((p) => p.startsWith(join(bundle, `${f}.tmp-`))), `${f} before its rename`).toBe(true);
+      expect([...synced.keys()].some((p) => p.startsWith(join(bundle, '.tmp/')) && p.endsWith(`-${f}`)), `${f} before its rename`).toBe(true);
     }
     for (const step of ['outonly', 'both']) {
       const attempt = join(bundle, 'steps', step, 'attempt-1');
@@ -58,21 +57,29 @@ describe('fsync, seen by strace', () => {
   });
 });
 
-describe('writeFileDurable on a full disk', () => {
-  it('throws EvidenceWriteError (ENOSPC, naming the file) and leaves neither the file nor its temp file', (ctx) => {
-    if (!existsSync('/dev/full')) ctx.skip();
+describe('writeFileDurable past a file size limit', () => {
+  const SCRIPT = `
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileDurable } from '@SRC@/shared/durable.ts';
+const dir = process.argv[2]!;
+const path = join(dir, 'manifest.json');
+let error: any;
+try {
+  writeFileDurable(path, 'x'.repeat(10_000), dir);
+} catch (err) {
+  error = err;
+}
+console.log(JSON.stringify({ name: error?.name, path: error?.path, code: error?.code, files: readdirSync(dir), temp: readdirSync(join(dir, '.tmp')) }));
+`;
+
+  it('throws EvidenceWriteError (EFBIG, naming the file) and leaves neither the file nor its temp file', async () => {
     const dir = tempDir();
-    const path = join(dir, 'manifest.json');
-    // The temp file is where the bytes go first: make that the full device.
-    symlinkSync('/dev/full', `${path}.tmp-${process.pid}`);
-    let error: unknown;
-    try {
-      writeFileDurable(path, 'x'.repeat(10_000));
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(EvidenceWriteError);
-    expect(error).toMatchObject({ path, code: 'ENOSPC' });
-    expect(readdirSync(dir)).toEqual([]);
+    const bundle = join(dir, 'bundle');
+    const argv = scriptArgv(dir, 'write', SCRIPT);
+    // 1 KiB in bash's 1024-byte blocks: the 10 000 bytes of the temp file cannot be written.
+    const r = await shell(`mkdir ${sh(bundle)} && ulimit -f 1 && exec ${[...argv, bundle].map(sh).join(' ')}`, { cwd: dir, env: { TSX_DISABLE_CACHE: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ name: 'EvidenceWriteError', path: join(bundle, 'manifest.json'), code: 'EFBIG', files: ['.tmp'], temp: [] });
   });
 });

@@ -40,7 +40,7 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export async function readCapture(files: CaptureFiles): Promise<Record<keyof CaptureFiles, Buffer>> {
+export async function readCapture(files: CaptureFiles): Promise<Record<'stdout' | 'stderr' | 'combined', Buffer>> {
   const [stdout, stderr, combined] = await Promise.all([
     readFile(files.stdout),
     readFile(files.stderr),

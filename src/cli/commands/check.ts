@@ -6,6 +6,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatArtifactReport, readArtifactPins, parseArtifactPins, verifyArtifactDigests, type ArtifactPin } from '../../checks/artifact-digest.js';
 import { formatEnvelopeReport, runEnvelopeCheck } from '../../checks/envelope.js';
+import { refuseBundleTarget } from '../../evidence/bundle.js';
 import { formatHandoffReport, runHandoffCheck } from '../../checks/handoff-check.js';
 import { toJsonViolation, type Violation } from '../../checks/violation.js';
 
@@ -55,6 +56,8 @@ Verifies the sha256 pins of release artifacts under DIR.
                          (RELEASE_EVIDENCE_BUNDLE_LATEST.json has one)
   --artifact PATH=SHA256 one pin; repeat for several
   --copy-to DIR          copy each artifact to DIR/verified/ or DIR/mismatched/
+                         (never inside an evidence bundle; a path that cannot
+                         be copied safely there is a violation)
   --json                 print a JSON object instead of the report`;
 
 interface Report {
@@ -163,6 +166,7 @@ const artifactDigest: KindRunner = async (args, io) => {
     throw new InputError('check artifact-digest: give either --from FILE or one or more --artifact PATH=SHA256', 'run `cutover check artifact-digest --help`');
   }
   const pins: ArtifactPin[] = values.from !== undefined ? await readArtifactPins(values.from, undefined, '--from') : parseArtifactFlags(values.artifact ?? []);
+  if (values['copy-to'] !== undefined) refuseBundleTarget(values['copy-to'], `check artifact-digest --copy-to ${values['copy-to']}`);
   const result = await verifyArtifactDigests({ root, pins, from: values.from, destination: values['copy-to'] });
   return { passed: result.passed, asJson: values.json ?? false, text: formatArtifactReport(result), json: stable(result) };
 };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseCommandArgs } from '../args.js';
 import { EXIT, InputError, pathInputError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
+import { isBundleDir, refuseBundleTarget, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
 import { buildManifest, renderDecisionRecord } from '../../evidence/record.js';
 import { foldEvents } from '../../engine/fold.js';
@@ -19,7 +19,8 @@ Prints the decision record of a run (markdown, the default) or its manifest
 
 Options:
   --format FORMAT   markdown (default) or json
-  --out FILE        write to FILE instead of standard output
+  --out FILE        write to FILE instead of standard output (never inside
+                    an evidence bundle)
   -h, --help`;
 
 export async function main(args: string[], io: CliIO): Promise<number> {
@@ -54,6 +55,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   if (problems.length) text = format === 'json' ? text : `> WARNING: the journal has integrity problems (${problems[0]}); run \`cutover verify\`.\n\n${text}`;
   if (values.out) {
+    // Never into a bundle: it overwrote journal.ndjson once.
+    refuseBundleTarget(values.out, `report --out ${values.out}`, dir);
     try {
       writeFileSync(values.out, text);
     } catch (err) {

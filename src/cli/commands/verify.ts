@@ -2,10 +2,13 @@
 import { parseCommandArgs } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { entryKind } from '../../evidence/bundle-files.js';
 import { isBundleDir } from '../../evidence/bundle.js';
+import { printable, printableJson, printableName } from '../../shared/printable.js';
 import { verifyBundle } from '../../evidence/verify.js';
 import { sha256 } from '../../evidence/canonical.js';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const HELP = `Usage: cutover verify <bundle-dir> [--runbook FILE] [--json]
 
@@ -35,7 +38,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length !== 1) throw new InputError('verify: give exactly one bundle directory', 'run `cutover verify evidence/<bundle>`');
   const dir = positionals[0]!;
-  if (!isBundleDir(dir)) throw new InputError(`${dir}: not an evidence bundle (no journal.ndjson in it)`, 'pass the bundle directory that `cutover run` printed');
+  // A journal.ndjson that is a link or a FIFO is a bundle tampered with: verify reports it (never opens it).
+  const journal = entryKind(join(dir, 'journal.ndjson'));
+  if (!isBundleDir(dir) && (journal === undefined || journal === 'directory')) throw new InputError(`${printableName(dir)}: not an evidence bundle (no journal.ndjson in it)`, 'pass the bundle directory that `cutover run` printed');
   let anchor: { file: string; sha256: string } | undefined;
   if (values.runbook) {
     try {
@@ -45,13 +50,15 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     }
   }
   const report = await verifyBundle(dir, { runbook: anchor });
+  // Names and messages come from the bundle: printed escaped, never as raw terminal sequences.
+  const shown = printableName(dir);
   if (values.json) {
-    io.out(JSON.stringify(report, null, 2));
+    io.out(printableJson(report));
   } else if (report.ok) {
-    io.out(`${dir}: OK — ${report.events} journal events, ${report.files} files, hash chain intact, every digest matches, GO lock replayed${report.rehearsal ? ' (REHEARSAL)' : ''}; outcome ${report.outcome}`);
+    io.out(`${shown}: OK — ${report.events} journal events, ${report.files} files, hash chain intact, every digest matches, GO lock replayed${report.rehearsal ? ' (REHEARSAL)' : ''}; outcome ${printable(String(report.outcome))}`);
   } else {
-    for (const p of report.problems) io.out(`${dir}/${p.file}: ${p.message}`);
-    io.out(`${dir}: ${report.problems.length} problem(s) found — this bundle cannot be trusted as it is`);
+    for (const p of report.problems) io.out(`${shown}/${printableName(p.file)}: ${printable(p.message)}`);
+    io.out(`${shown}: ${report.problems.length} problem(s) found — this bundle cannot be trusted as it is`);
   }
   return report.ok ? EXIT.ok : EXIT.notOk;
 }
