@@ -206,18 +206,18 @@ function violationFor(o: ArtifactOutcome, path: string, root: string): Violation
         path,
         expected: o.expected,
         actual: o.actual,
-        message: `${o.path}: sha256 expected ${o.expected}, got ${o.actual}${o.copiedTo ? ` (copied to ${o.copiedTo})` : ''}`,
+        message: `${printableName(o.path)}: sha256 expected ${o.expected}, got ${o.actual}${o.copiedTo ? ` (copied to ${printableName(o.copiedTo)})` : ''}`,
       };
     case 'missing':
-      return { rule: 'artifact-missing', path, expected: o.expected, message: `${o.path} does not exist under ${root}` };
+      return { rule: 'artifact-missing', path, expected: o.expected, message: `${printableName(o.path)} does not exist under ${root}` };
     case 'escapes-root':
-      return { rule: 'artifact-path-escape', path, actual: o.path, message: `${o.path} resolves outside the root ${root}; artifact paths must stay inside it` };
+      return { rule: 'artifact-path-escape', path, actual: o.path, message: `${printableName(o.path)} resolves outside the root ${root}; artifact paths must stay inside it` };
     case 'not-a-file':
-      return { rule: 'artifact-not-file', path, actual: o.path, message: `${o.path} is not a regular file` };
+      return { rule: 'artifact-not-file', path, actual: o.path, message: `${printableName(o.path)} is not a regular file` };
     case 'unsafe-name':
       return { rule: 'artifact-name-unsafe', path, actual: o.path, message: `${printableName(o.path)} was not copied into the evidence: ${o.reason}` };
     case 'unreadable':
-      return { rule: 'artifact-unreadable', path, actual: o.actual, message: `${o.path} could not be read or copied (${o.actual}); check its permissions and the free space of the evidence directory` };
+      return { rule: 'artifact-unreadable', path, actual: o.actual, message: `${printableName(o.path)} could not be read or copied (${o.actual}); check its permissions and the free space of the evidence directory` };
   }
 }
 
@@ -230,8 +230,9 @@ export function summarizeArtifacts(r: ArtifactDigestResult): string {
 
 export function formatArtifactReport(r: ArtifactDigestResult): string {
   const lines = r.artifacts.map((a) => {
-    const copy = a.copiedTo ? ` -> ${a.copiedTo}` : '';
-    return `${a.status.padEnd(12)} ${a.path}${copy}`;
+    // Pinned paths come from a file: printed escaped, never as raw terminal sequences.
+    const copy = a.copiedTo ? ` -> ${printableName(a.copiedTo)}` : '';
+    return `${a.status.padEnd(12)} ${printableName(a.path)}${copy}`;
   });
   for (const v of r.violations) lines.push(`${v.path}: ${v.message} [${v.rule}]`);
   lines.push(summarizeArtifacts(r));

@@ -199,6 +199,16 @@ describe('cutover check artifact-digest', () => {
     expect(run.stderr).not.toMatch(STACK_FRAME);
   });
 
+  it('pinned paths are printed escaped: no terminal escape sequence reaches the screen', async () => {
+    const root = tempDir();
+    const name = 'x\u001b]0;pwned\u0007\u001b[2J.txt';
+    const run = await runCheckCli(['artifact-digest', '--root', root, '--artifact', `${name}=${sha256('x')}`]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toMatch(/[\u0007\u001b]/);
+    expect(run.stdout).toContain('missing      x\\x1b]0;pwned\\x07\\x1b[2J.txt');
+    expect(run.stdout).toContain('x\\x1b]0;pwned\\x07\\x1b[2J.txt does not exist under');
+  });
+
   it('exit 2 when the root is missing', async () => {
     const run = await runCheckCli(['artifact-digest', '--root', '/nonexistent/producer', '--from', EVIDENCE]);
     expect(run.code).toBe(2);
