@@ -45,6 +45,8 @@ export interface CheckRecord {
   summary: string;
   report: StreamRecord;
   data_file?: StreamRecord;
+  /** Files the check left in the attempt (artifact copies), each with its digest. */
+  files?: StreamRecord[];
 }
 
 export type EventBody =

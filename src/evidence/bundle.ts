@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fsyncDir, mkdirDurable, writeFileDurable } from '../shared/durable.js';
-import { InputError } from '../shared/errors.js';
+import { EvidenceWriteError, InputError } from '../shared/errors.js';
 import { isInside, resolveInside, TEMP_DIR } from '../shared/inside.js';
 import { entryKind, listBundleEntries, sha256Regular, sumsLine } from './bundle-files.js';
 
@@ -47,6 +47,24 @@ export function attemptDir(bundleDir: string, stepId: string, attempt: number): 
 export function noticeFile(bundleDir: string, stepId: string): { rel: string; path: string } {
   const path = resolveInside(bundleDir, ['notices', `${stepId}.md`], 'the notice text', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
   return { rel: `notices/${stepId}.md`, path };
+}
+
+/**
+ * Creates an attempt's directory for a new attempt. An attempt directory is
+ * never reused: one that exists and holds anything is evidence the journal
+ * does not know about, and is refused (an empty one is what a crash between
+ * its creation and step.started leaves, and is taken).
+ */
+export function claimAttemptDir(dir: string): void {
+  mkdirDurable(dirname(dir));
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw EvidenceWriteError.from(dir, err);
+    if (readdirSync(dir).length === 0) return;
+    throw new InputError(`${dir} already holds evidence that the journal does not record; an attempt directory is never reused`, 'the journal may have been cut back or the bundle altered; run `cutover verify` on the bundle, and start a new run');
+  }
+  fsyncDir(dirname(dir));
 }
 
 /**

@@ -105,7 +105,12 @@ export class Journal {
 
   /** Appends the event masked (secrets as `***`): what is hashed, written and returned is the same. */
   append(body: EventBody, now: Date = new Date()): JournalEvent {
-    const withMeta = { seq: this.lastSeq + 1, at: now.toISOString(), ...maskEvent(body, this.secrets), prev: this.lastHash } as Record<string, unknown>;
+    // Time never goes before the previous event's (a clock stepped back, a
+    // resume on a machine whose clock is behind): verify holds a journal
+    // whose times go backwards to be forged.
+    const last = this.events[this.events.length - 1];
+    const at = last && now.toISOString() < last.at ? last.at : now.toISOString();
+    const withMeta = { seq: this.lastSeq + 1, at, ...maskEvent(body, this.secrets), prev: this.lastHash } as Record<string, unknown>;
     const hash = chainHash(this.lastHash, withMeta);
     const event = { ...withMeta, hash } as JournalEvent;
     const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');

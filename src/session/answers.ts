@@ -124,10 +124,10 @@ function checkNames(doc: Document, node: Node & { items: { key: unknown; value: 
     if (role === 'skip') continue;
     const value = resolved(doc, pair.value as Node | null);
     const hint = `write the signer's full name after \`${role}:\`; quote it when YAML would read it as something else (a number, .nan, true, null)`;
-    if (value === null || value === undefined) continue; // an empty value is reported as such below
+    if (value === null || value === undefined || (isScalar(value) && value.value === null && value.tag === undefined && String(value.source ?? '') === '')) continue; // an empty value is reported as such below
     const tag = isScalar(value) ? value.tag : undefined;
     if (!isScalar(value) || typeof value.value !== 'string' || (tag !== undefined && tag !== 'tag:yaml.org,2002:str')) {
-      const read = isScalar(value) ? (tag ? `a value tagged ${tag.replace('tag:yaml.org,2002:', '!!')}` : `${typeof value.value === 'number' ? 'the number' : `a ${typeof value.value}`} ${String(value.value)}`) : isMap(value) ? 'a mapping' : isSeq(value) ? 'a list' : 'not text';
+      const read = isScalar(value) ? (tag ? `a value tagged ${tag.replace('tag:yaml.org,2002:', '!!')}` : value.value === null ? `null (${String(value.source ?? 'null')}), no value` : `${typeof value.value === 'number' ? 'the number' : `a ${typeof value.value}`} ${String(value.value)}`) : isMap(value) ? 'a mapping' : isSeq(value) ? 'a list' : 'not text';
       throw new InputError(`${at(value)}: the name signing "${id}" as ${role} must be text; YAML reads it as ${read}`, hint);
     }
     const problem = nameProblem(value.value, `the name signing "${id}" as ${role}`);

@@ -2,8 +2,10 @@
 // built-in check. Produces the facts for the step.finished event; never
 // throws for the step's own failure. Its output goes to disk and to a
 // RawTail that a live view reads a few times a second.
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
+import { sha256File as sha256OfFile } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
 import type { ResolvedCommand } from '../runbook/resolve.js';
 import type { CheckStep, CommandStep } from '../runbook/types.js';
@@ -108,7 +110,31 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>):
     writeFileDurable(dataFile, json, bundleDir);
     record.data_file = fileRecord(rel(dataFile), json);
   }
+  // Every copy the check left in the bundle gets its digest in the journal:
+  // verify then accounts for every file, and a copy changed later is found.
+  const files = await filesUnder(join(dir, 'artifacts'), rel);
+  if (files.length) record.files = files;
   return { check: record };
+}
+
+/** Every regular file below `root` with its size and digest, in name order. */
+async function filesUnder(root: string, rel: (p: string) => string): Promise<StreamRecord[]> {
+  const names: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(join(dir, e.name));
+      else if (e.isFile()) names.push(join(dir, e.name));
+    }
+  };
+  try {
+    await walk(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: StreamRecord[] = [];
+  for (const file of names.sort()) out.push({ file: rel(file), bytes: (await stat(file)).size, sha256: await sha256OfFile(file) });
+  return out;
 }
 
 /** A path as the journal records it: bundle-relative, `/`-separated (a backslash in a name on POSIX is part of it). */

@@ -6,8 +6,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createBundleDir, isBundleDir, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
+import { summariesAhead, unaccountedFiles } from '../evidence/accounts.js';
+import { createBundleDir, isBundleDir, isTempFile, listBundleFiles, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
+import type { JournalEvent } from '../engine/events.js';
 import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
@@ -128,6 +130,7 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
   // Every refusal below leaves the bundle as it was, lock included.
   let journal: Journal | undefined;
   try {
+    refuseUnaccounted(bundleDir, onDisk);
     try {
       journal = Journal.open(join(bundleDir, JOURNAL_FILE));
     } catch (err) {
@@ -195,6 +198,32 @@ function resumeVars(runbook: Runbook, recorded: Record<string, string>, given: R
     throw new InputError(`the secret var(s) ${missing.join(', ')} are not stored in the bundle`, `pass them again: ${missing.map((m) => `--var ${m}=...`).join(' ')}`);
   }
   return vars;
+}
+
+/**
+ * A journal cut back to a prefix of itself is still a valid chain; what
+ * gives it away is the evidence the longer journal had recorded — closing
+ * summaries of later events, attempts it never started. Resuming such a
+ * bundle would reuse those attempts and could reach a GO the full journal
+ * refused, so it is refused before anything is written.
+ */
+function refuseUnaccounted(bundleDir: string, events: readonly JournalEvent[]): void {
+  let manifestText: string | undefined;
+  try {
+    manifestText = readFileSync(join(bundleDir, MANIFEST), 'utf8');
+  } catch {
+    manifestText = undefined;
+  }
+  const problems = [summariesAhead(manifestText, events)].filter((p): p is string => p !== undefined);
+  const files = listBundleFiles(bundleDir).filter((f) => !isTempFile(f));
+  for (const u of unaccountedFiles(files, events, { crashLeftovers: true })) problems.push(`${u.file} ${u.message}`);
+  if (problems.length === 0) return;
+  const shown = problems.slice(0, 5).map((p) => `  - ${p}`).join('\n');
+  const more = problems.length > 5 ? `\n  … and ${problems.length - 5} more` : '';
+  throw new InputError(
+    `${join(bundleDir, JOURNAL_FILE)}: the journal does not account for evidence already in the bundle, so it cannot be resumed:\n${shown}${more}`,
+    'the journal may have been cut back or the bundle altered; run `cutover verify` on it, and start a new run',
+  );
 }
 
 function loadOrThrow(file: string, checkRollbackPath = true): LoadedRunbook {

@@ -6,7 +6,7 @@
 import { dirname, relative } from 'node:path';
 import { evidenceDigest } from '../engine/digest.js';
 import { gateProblems, lockStatus, type DecisionAttempt, type OptionStatus } from '../engine/gates.js';
-import { attemptDir, noticeFile } from '../evidence/bundle.js';
+import { attemptDir, claimAttemptDir, noticeFile } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
 import { render, resolveCheckParams, resolveCommand, resolveCwd } from '../runbook/resolve.js';
 import type { DecisionStep, Step } from '../runbook/types.js';
@@ -94,7 +94,7 @@ export class Session extends RunRecord {
     try {
       if (opts.signal?.aborted) controller.abort();
       const dir = attemptDir(this.bundleDir, id, n);
-      mkdirDurable(dir);
+      claimAttemptDir(dir);
       const ctx = this.refContext();
       const common = { dir, bundleDir: this.bundleDir, secrets: this.secrets, signal: controller.signal, clock: this.clock };
       let attempt: () => Promise<AttemptFacts>;

@@ -1,0 +1,98 @@
+// The closing summaries held against the journal. manifest.json and
+// decision-record.md are derived from the journal alone (and the moment
+// they were written, which the manifest records), so `verify` renders both
+// again from the events they summarize and compares them byte for byte: an
+// edited summary is found even when SHA256SUMS was recomputed.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import manifestSchema from '../../schema/manifest.schema.json' with { type: 'json' };
+import type { JournalEvent } from '../engine/events.js';
+import { foldEvents } from '../engine/fold.js';
+import type { Runbook } from '../runbook/types.js';
+import { DECISION_RECORD, MANIFEST } from './bundle.js';
+import { buildManifest, renderDecisionRecord } from './record.js';
+
+const addFormats = addFormatsModule.default;
+type Report = (file: string, message: string) => void;
+
+let manifestValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
+
+export function checkSummaries(bundleDir: string, runbook: Runbook | undefined, events: readonly JournalEvent[], outcome: string | undefined, rehearsal: boolean, report: Report): void {
+  const path = join(bundleDir, MANIFEST);
+  if (!existsSync(path)) {
+    report(MANIFEST, 'is missing');
+    return;
+  }
+  const text = readFileSync(path, 'utf8');
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    report(MANIFEST, 'is not valid JSON');
+    return;
+  }
+  if (!manifestValidator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    manifestValidator = ajv.compile(manifestSchema);
+  }
+  if (!manifestValidator(manifest)) {
+    const errs = (manifestValidator.errors as { instancePath: string; message?: string }[]) ?? [];
+    for (const e of errs.slice(0, 10)) report(MANIFEST, `does not match its schema: ${e.instancePath || '/'} ${e.message}`);
+    return;
+  }
+  const journal = manifest.journal as { events: number; last_hash: string };
+  const summarizedAt = events.find((e) => e.hash === journal.last_hash);
+  if (!summarizedAt) report(MANIFEST, `refers to journal hash ${journal.last_hash.slice(0, 12)}…, which is not in the journal: the journal was cut back or replaced after the summaries were written`);
+  else if (summarizedAt.seq !== events.length) report(MANIFEST, `summarizes the journal up to seq ${summarizedAt.seq}, but it has ${events.length} events: the summaries are stale (resume the run to rewrite them)`);
+  else if (outcome !== undefined && manifest.outcome !== outcome) report(MANIFEST, `says outcome ${String(manifest.outcome)}, but the journal gives ${outcome}`);
+  if (manifest.rehearsal !== rehearsal) report(MANIFEST, `says rehearsal=${String(manifest.rehearsal)}, but the journal says ${rehearsal}`);
+  if (runbook && summarizedAt) rerender(bundleDir, runbook, events.slice(0, summarizedAt.seq), manifest, text, report);
+}
+
+/** Renders both summaries again from the events they cover, at the time the manifest says they were written. */
+function rerender(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], manifest: Record<string, unknown>, text: string, report: Report): void {
+  const writtenAt = new Date(String(manifest.written_at));
+  const last = events[events.length - 1]!;
+  if (Number.isNaN(writtenAt.getTime()) || writtenAt.getTime() < Date.parse(last.at)) {
+    report(MANIFEST, `says it was written at ${String(manifest.written_at)}, before the last event it summarizes (${last.at})`);
+    return;
+  }
+  const started = events[0] as Extract<JournalEvent, { type: 'run.started' }>;
+  let expected: string;
+  let record: string;
+  try {
+    const state = foldEvents(runbook, events);
+    const rebuilt = buildManifest(runbook, state, events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, writtenAt);
+    // Written by another version of cutover: its version is its own; everything else must agree.
+    rebuilt.cutover_version = String(manifest.cutover_version);
+    expected = `${JSON.stringify(rebuilt, null, 2)}\n`;
+    record = renderDecisionRecord(runbook, state, rebuilt, writtenAt);
+  } catch {
+    return; // the replay reports an event it cannot fold
+  }
+  if (expected !== text) report(MANIFEST, `differs from the manifest the journal gives (${firstDifference(text, expected)}): it was edited`);
+  const recordPath = join(bundleDir, DECISION_RECORD);
+  if (!existsSync(recordPath)) {
+    report(DECISION_RECORD, 'is missing');
+    return;
+  }
+  const onDisk = readFileSync(recordPath, 'utf8');
+  if (onDisk !== record) report(DECISION_RECORD, `differs from the decision record the journal gives (${firstDifference(onDisk, record)}): it was edited`);
+}
+
+/** Where two texts first differ, as "line N: found … expected …". */
+function firstDifference(actual: string, expected: string): string {
+  const a = actual.split('\n');
+  const e = expected.split('\n');
+  for (let i = 0; i < Math.max(a.length, e.length); i++) {
+    if (a[i] !== e[i]) return `line ${i + 1}: ${JSON.stringify(clip(a[i] ?? '(end of file)'))}, expected ${JSON.stringify(clip(e[i] ?? '(end of file)'))}`;
+  }
+  return 'same lines';
+}
+
+function clip(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}

@@ -1,0 +1,180 @@
+// Verdicts re-derived from the raw facts. The fold already judges an
+// attempt from its recorded exit code, assertions, check result and git
+// HEAD; here those recorded facts are held against each other and against
+// the bundle's own files, so that flipping one of them (a check's
+// `passed`, an assertion's `ok`, a deleted assertion) is found although the
+// hash chain was recomputed: the result must be one the runner writes, the
+// assertions exactly the runbook's, re-run on the logs; a check's verdict
+// must agree with its data.json, recomputed where its inputs are in the
+// bundle (artifact copies against their pins).
+import { createReadStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JournalEvent } from '../engine/events.js';
+import { stepsInOrder } from '../engine/fold.js';
+import type { CommandStep, Runbook, Step } from '../runbook/types.js';
+
+type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
+type Report = (file: string, message: string) => void;
+
+const OUTCOMES = new Set(['exited', 'signaled', 'timed-out', 'cancelled', 'spawn-failed']);
+
+export interface ExpectedAssertion {
+  assertion: string;
+  needle: string;
+  /** true: the stream must contain it; false: must not. */
+  want: boolean;
+  stream: 'stdout' | 'stderr';
+}
+
+/** The output assertions a command step's attempt records, in the order the runner records them. */
+export function expectedAssertions(step: CommandStep): ExpectedAssertion[] {
+  const e = step.expect;
+  if (!e) return [];
+  const groups: [string, string[] | undefined, boolean, 'stdout' | 'stderr'][] = [
+    ['stdout contains', e.stdout_contains, true, 'stdout'],
+    ['stdout does not contain', e.stdout_not_contains, false, 'stdout'],
+    ['stderr contains', e.stderr_contains, true, 'stderr'],
+    ['stderr does not contain', e.stderr_not_contains, false, 'stderr'],
+  ];
+  return groups.flatMap(([label, needles, want, stream]) => (needles ?? []).map((needle) => ({ assertion: `${label} ${JSON.stringify(needle)}`, needle, want, stream })));
+}
+
+/** A recorded text equals the expected one, where the journal may show a secret in it as `***`. */
+function sameMasked(recorded: string, expected: string): boolean {
+  if (recorded === expected) return true;
+  if (!recorded.includes('***')) return false;
+  const pattern = recorded.split('***').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^]+?');
+  return new RegExp(`^${pattern}$`).test(expected);
+}
+
+/** What is wrong with a step.finished the session could not have written this way (synchronous: facts only). */
+export function attemptProblems(step: Step, startedAt: string, ev: Finished): string[] {
+  const out: string[] = [];
+  const at = `attempt ${String(ev.attempt)} of "${step.id}"`;
+  if (step.kind === 'check') {
+    const c = ev.check;
+    if (!c || typeof c !== 'object') return [`${at} finished without its check result`];
+    if (c.name !== step.check) out.push(`${at} records check "${String(c.name)}", the runbook runs "${step.check}"`);
+    if (typeof c.passed !== 'boolean') out.push(`${at}: the check verdict is not true or false`);
+    if (c.cancelled && c.passed) out.push(`${at}: a cancelled check is recorded as passed`);
+    return out;
+  }
+  if (step.kind !== 'command') return [`${at}: a ${step.kind} step is not run`];
+  const r = ev.result;
+  if (!r || typeof r !== 'object') return [`${at} finished without its command result`];
+  if (!OUTCOMES.has(r.outcome)) out.push(`${at}: outcome "${String(r.outcome)}" is not one the runner records`);
+  if (r.outcome === 'exited' && (!Number.isInteger(r.exit_code) || r.signal !== null)) out.push(`${at}: an exited command must have an exit code and no signal`);
+  if (r.outcome !== 'exited' && r.exit_code !== null && r.outcome !== 'timed-out' && r.outcome !== 'cancelled') out.push(`${at}: a command that ${r.outcome === 'spawn-failed' ? 'never started' : 'was killed by a signal'} has no exit code`);
+  const started = Date.parse(r.started_at);
+  const ended = Date.parse(r.ended_at);
+  if (!(started <= ended) || !(ended <= Date.parse(ev.at)) || !(Date.parse(startedAt) <= ended)) {
+    out.push(`${at}: its times do not follow each other (step.started ${startedAt}, command ${String(r.started_at)} – ${String(r.ended_at)}, recorded ${ev.at})`);
+  }
+  const expected = expectedAssertions(step).map((a) => a.assertion);
+  const recorded = Array.isArray(ev.assertions) ? ev.assertions.map((a) => String(a?.assertion)) : [];
+  if (expected.length !== recorded.length || !expected.every((e, i) => sameMasked(recorded[i]!, e))) {
+    out.push(`${at}: the runbook asserts ${expected.length ? expected.join(', ') : 'nothing'} on its output, the journal recorded ${recorded.length ? recorded.join(', ') : 'no assertion'}`);
+  }
+  if (Array.isArray(ev.assertions) && ev.assertions.some((a) => typeof a?.ok !== 'boolean')) out.push(`${at}: an assertion result is not true or false`);
+  return out;
+}
+
+/**
+ * Holds the recorded verdicts against the files of the bundle: assertions
+ * re-run on the logs, check verdicts against data.json (and artifact copies
+ * re-hashed against their pins). `digests` holds the bundle's file digests.
+ */
+export async function checkVerdictsAgainstFiles(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, report: Report): Promise<void> {
+  const byId = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
+  for (const ev of events) {
+    if (ev.type !== 'step.finished') continue;
+    const step = byId.get(ev.step);
+    try {
+      if (step?.kind === 'command' && ev.result && Array.isArray(ev.assertions)) await rerunAssertions(bundleDir, step, ev, digests, report);
+      if (step?.kind === 'check' && ev.check) checkVerdict(bundleDir, ev, digests, report);
+    } catch (err) {
+      report('journal.ndjson', `seq ${ev.seq}: the verdict of this step.finished cannot be checked against its files (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+}
+
+/**
+ * The logs on disk are masked (secrets as `***`); the runner judged the raw
+ * bytes. A needle without `*` found in the masked log is in the raw output
+ * too; one not found in a log without any `***` is not in it either. Only
+ * those definite answers are held against the recorded ones.
+ */
+async function rerunAssertions(bundleDir: string, step: CommandStep, ev: Finished, digests: ReadonlyMap<string, string>, report: Report): Promise<void> {
+  const all = expectedAssertions(step);
+  // attemptProblems reports a list that is not the runbook's; only a matching one is re-run.
+  if (ev.assertions!.length !== all.length) return;
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const file = ev.result![stream]?.file;
+    const expected = all.map((a, i) => ({ ...a, recorded: ev.assertions![i]! })).filter((a) => a.stream === stream);
+    if (!expected.length || typeof file !== 'string' || !digests.has(file)) continue;
+    const found = await findInFile(join(bundleDir, file), [...expected.map((a) => a.needle), '***']);
+    for (const a of expected) {
+      if (a.needle.includes('*') || a.recorded.assertion !== a.assertion) continue; // a masked needle: its log is masked too
+      const inLog = found.has(a.needle);
+      if (!inLog && found.has('***')) continue; // may be hidden by masking
+      const ok = inLog === a.want;
+      if (a.recorded.ok !== ok) report(file, `the journal (seq ${ev.seq}) records "${a.assertion}" as ${a.recorded.ok ? 'met' : 'failed'}, but this log says it is ${ok ? 'met' : 'not met'}`);
+    }
+  }
+}
+
+function checkVerdict(bundleDir: string, ev: Finished, digests: ReadonlyMap<string, string>, report: Report): void {
+  const c = ev.check!;
+  const dataFile = c.data_file?.file;
+  if (c.passed && (typeof dataFile !== 'string' || !digests.has(dataFile))) {
+    report('journal.ndjson', `seq ${ev.seq}: check ${c.name} is recorded as passed without the data.json that shows it`);
+    return;
+  }
+  if (typeof dataFile !== 'string' || !digests.has(dataFile)) return;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(join(bundleDir, dataFile), 'utf8'));
+  } catch {
+    report(dataFile, 'is not valid JSON');
+    return;
+  }
+  const d = data as { passed?: unknown; check?: unknown; artifacts?: unknown; violations?: unknown } | null;
+  if (typeof d?.passed !== 'boolean') {
+    if (c.passed) report(dataFile, `does not say whether check ${c.name} passed, but the journal (seq ${ev.seq}) records it as passed`);
+    return;
+  }
+  if (!c.cancelled && d.passed !== c.passed) report(dataFile, `says check ${c.name} ${d.passed ? 'passed' : 'failed'}, but the journal (seq ${ev.seq}) records it as ${c.passed ? 'passed' : 'failed'}`);
+  if (d.check === 'artifact-digest') recomputeArtifacts(ev, dataFile, d, digests, report);
+}
+
+/** An artifact-digest verdict from the copies in the bundle: every pin verified by a copy with that digest. */
+function recomputeArtifacts(ev: Finished, dataFile: string, d: { passed?: unknown; artifacts?: unknown; violations?: unknown }, digests: ReadonlyMap<string, string>, report: Report): void {
+  const base = dataFile.replace(/data\.json$/, 'artifacts/');
+  const list = Array.isArray(d.artifacts) ? (d.artifacts as { path?: unknown; status?: unknown; expected?: unknown; copiedTo?: unknown }[]) : [];
+  let allVerified = list.length > 0;
+  for (const a of list) {
+    const copy = typeof a.copiedTo === 'string' ? `${base}${a.copiedTo}` : undefined;
+    const digest = copy ? digests.get(copy) : undefined;
+    const verified = a.status === 'verified' && digest !== undefined && digest === a.expected;
+    if (a.status === 'verified' && !verified) report(copy ?? dataFile, `artifact ${String(a.path)} is recorded as verified, but ${digest === undefined ? 'its copy is not in the bundle' : `its copy has sha256 ${digest}, not the pinned ${String(a.expected)}`}`);
+    if (!verified) allVerified = false;
+  }
+  if (ev.check!.passed && !allVerified) report(dataFile, `the artifact-digest check is recorded as passed (seq ${ev.seq}), but not every pinned artifact has a verified copy with its digest in the bundle`);
+}
+
+/** Which needles occur in the file, streaming it with an overlap so a match across chunks is found. */
+async function findInFile(path: string, needles: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  const bufs = needles.map((n) => Buffer.from(n));
+  const overlap = Math.max(...bufs.map((b) => b.length)) - 1;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    const hay = Buffer.concat([carry, chunk as Buffer]);
+    bufs.forEach((b, i) => {
+      if (!found.has(needles[i]!) && hay.includes(b)) found.add(needles[i]!);
+    });
+    if (found.size === needles.length) break;
+    carry = overlap > 0 ? hay.subarray(Math.max(0, hay.length - overlap)) : Buffer.alloc(0);
+  }
+  return found;
+}
