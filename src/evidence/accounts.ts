@@ -120,3 +120,17 @@ export function summariesAhead(manifestText: string | undefined, events: readonl
   }
   return undefined;
 }
+
+/**
+ * Notice texts on disk that the journal never recorded as sent: what a
+ * crash between writing a notice and its notice.sent event leaves. Resume
+ * removes them (the notice is written again when it is sent).
+ */
+export function unrecordedNotices(files: readonly string[], events: readonly JournalEvent[]): string[] {
+  const acc = journalAccounts(events);
+  return files.filter((f) => {
+    const m = NOTICE_FILE.exec(f);
+    return m !== null && !acc.sentNotices.has(m[1]!) && !acc.recorded.has(f);
+  });
+}
+

@@ -7,7 +7,7 @@
 // back to its size before the append, so it never holds half an event, and
 // the journal refuses every later append (JournalWriteError) — the run is
 // resumable from what is on disk once the cause is fixed.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventBody, JournalEvent } from '../engine/events.js';
 import { fsyncDir } from '../shared/durable.js';
@@ -191,6 +191,8 @@ export interface JournalRead {
 export function readJournal(path: string): JournalRead {
   let buf: Buffer;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_JOURNAL_BYTES) return { events: [], validBytes: 0, totalBytes: size, problems: [`the journal is ${size} bytes; cutover never writes one that large (at most ${MAX_JOURNAL_BYTES})`] };
     buf = readFileSync(path);
   } catch (err) {
     // read() errors (EISDIR, EIO) carry no path: name the file for the message.
@@ -222,6 +224,10 @@ export function readJournal(path: string): JournalRead {
       continue;
     }
     const ev = parsed as JournalEvent;
+    if (nestsDeeperThan(ev, MAX_EVENT_DEPTH)) {
+      problems.push(`line ${lineNo}: not an event (it nests deeper than ${MAX_EVENT_DEPTH} levels; cutover never writes that)`);
+      continue;
+    }
     const unsafe = unsafeField(ev);
     if (unsafe) {
       problems.push(`line ${lineNo}: invalid event (its ${unsafe} is a reserved name)`);
@@ -241,6 +247,23 @@ export function readJournal(path: string): JournalRead {
     validBytes = pos;
   }
   return { events, validBytes, totalBytes: buf.length, problems };
+}
+
+/** Events are a few levels deep; a deeper one would overflow the recursion of canonical(). */
+const MAX_EVENT_DEPTH = 32;
+/** Far above a real journal (a million events), below what one read can hold. */
+const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
+
+/** Whether a parsed value nests arrays/objects deeper than `max` (iterative: no recursion to overflow). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const x of Object.values(v as object)) if (x !== null && typeof x === 'object') stack.push([x, depth + 1]);
+  }
+  return false;
 }
 
 /**

@@ -159,7 +159,7 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
       const attempt = st.attempts.find((a) => a.n === ev.attempt);
       if (!attempt) bad(`attempt ${String(ev.attempt)} of "${step.id}" ${ev.type === 'step.finished' ? 'finished' : 'was interrupted'} without having started`);
       else if (attempt.status !== 'running') bad(`attempt ${String(ev.attempt)} of "${step.id}" ${ev.type === 'step.finished' ? 'finished' : 'was interrupted'} although it was no longer running (${attempt.status})`);
-      else if (ev.type === 'step.finished') for (const p of attemptProblems(step, attempt.startedAt, ev)) bad(p);
+      else if (ev.type === 'step.finished') for (const p of attemptProblems(step, ev)) bad(p);
       return;
     }
     case 'step.skipped':
@@ -177,6 +177,7 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
     default:
       if (!wanted) return;
       if (!actions.answer.ok) bad(`"${step.id}" was answered (${ev.type}), which the run did not allow: ${actions.answer.reason}`);
+      if (ev.type === 'notice.sent' && ev.text?.file !== `notices/${step.id}.md`) bad(`the text of notice "${step.id}" is recorded as ${JSON.stringify(ev.text?.file)}, not notices/${step.id}.md`);
       if (ev.type === 'signoff.recorded') {
         if (step.kind === 'signoff' && !step.roles.includes(ev.role)) bad(`"${String(ev.role)}" is not a role that signs "${step.id}" (${step.roles.join(', ')})`);
         if (typeof ev.name !== 'string' || !ev.name.trim()) bad(`the sign-off of ${String(ev.role)} has no signer's name`);

@@ -3,7 +3,7 @@
 // they were written, which the manifest records), so `verify` renders both
 // again from the events they summarize and compares them byte for byte: an
 // edited summary is found even when SHA256SUMS was recomputed.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -12,10 +12,14 @@ import type { JournalEvent } from '../engine/events.js';
 import { foldEvents } from '../engine/fold.js';
 import type { Runbook } from '../runbook/types.js';
 import { DECISION_RECORD, MANIFEST } from './bundle.js';
+import { VERSION } from '../version.js';
 import { buildManifest, renderDecisionRecord } from './record.js';
 
 const addFormats = addFormatsModule.default;
 type Report = (file: string, message: string) => void;
+
+/** Far above any real summary (a few hundred kB for a thousand attempts), far below what reading it as a string can take. */
+const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 
 let manifestValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
 
@@ -23,6 +27,10 @@ export function checkSummaries(bundleDir: string, runbook: Runbook | undefined, 
   const path = join(bundleDir, MANIFEST);
   if (!existsSync(path)) {
     report(MANIFEST, 'is missing');
+    return;
+  }
+  if (statSync(path).size > MAX_SUMMARY_BYTES) {
+    report(MANIFEST, `is ${statSync(path).size} bytes; cutover never writes a summary that large (at most ${MAX_SUMMARY_BYTES})`);
     return;
   }
   const text = readFileSync(path, 'utf8');
@@ -73,14 +81,20 @@ function rerender(bundleDir: string, runbook: Runbook, events: readonly JournalE
   } catch {
     return; // the replay reports an event it cannot fold
   }
-  if (expected !== text) report(MANIFEST, `differs from the manifest the journal gives (${firstDifference(text, expected)}): it was edited`);
+  // Another version renders the summaries its own way: say so rather than accuse the bundle (the replay above is version-independent).
+  const other = manifest.cutover_version !== VERSION ? ` — or it was written by cutover ${String(manifest.cutover_version)}, which renders it differently than this cutover ${VERSION}; verify it with that version` : '';
+  if (expected !== text) report(MANIFEST, `differs from the manifest the journal gives (${firstDifference(text, expected)}): it was edited${other}`);
   const recordPath = join(bundleDir, DECISION_RECORD);
   if (!existsSync(recordPath)) {
     report(DECISION_RECORD, 'is missing');
     return;
   }
+  if (statSync(recordPath).size > MAX_SUMMARY_BYTES) {
+    report(DECISION_RECORD, `is ${statSync(recordPath).size} bytes; cutover never writes a summary that large (at most ${MAX_SUMMARY_BYTES})`);
+    return;
+  }
   const onDisk = readFileSync(recordPath, 'utf8');
-  if (onDisk !== record) report(DECISION_RECORD, `differs from the decision record the journal gives (${firstDifference(onDisk, record)}): it was edited`);
+  if (onDisk !== record) report(DECISION_RECORD, `differs from the decision record the journal gives (${firstDifference(onDisk, record)}): it was edited${other}`);
 }
 
 /** Where two texts first differ, as "line N: found … expected …". */

@@ -11,7 +11,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import { stepsInOrder } from '../engine/fold.js';
-import type { CommandStep, Runbook, Step } from '../runbook/types.js';
+import type { CheckStep, CommandStep, Runbook, Step } from '../runbook/types.js';
 
 type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
 type Report = (file: string, message: string) => void;
@@ -39,24 +39,26 @@ export function expectedAssertions(step: CommandStep): ExpectedAssertion[] {
   return groups.flatMap(([label, needles, want, stream]) => (needles ?? []).map((needle) => ({ assertion: `${label} ${JSON.stringify(needle)}`, needle, want, stream })));
 }
 
-/** A recorded text equals the expected one, where the journal may show a secret in it as `***`. */
-function sameMasked(recorded: string, expected: string): boolean {
-  if (recorded === expected) return true;
-  if (!recorded.includes('***')) return false;
-  const pattern = recorded.split('***').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^]+?');
-  return new RegExp(`^${pattern}$`).test(expected);
+/** Each recorded file must be the attempt's own file of that name: a log record cannot point at another file of the bundle. */
+function misplaced(at: string, dir: string, records: readonly (readonly [{ file?: unknown } | undefined, string])[]): string[] {
+  return records.filter(([rec, name]) => rec?.file !== `${dir}${name}`).map(([rec, name]) => `${at} records its ${name} as ${JSON.stringify(rec?.file)}, not ${dir}${name}`);
 }
 
 /** What is wrong with a step.finished the session could not have written this way (synchronous: facts only). */
-export function attemptProblems(step: Step, startedAt: string, ev: Finished): string[] {
+export function attemptProblems(step: Step, ev: Finished): string[] {
   const out: string[] = [];
   const at = `attempt ${String(ev.attempt)} of "${step.id}"`;
+  const dir = `steps/${step.id}/attempt-${String(ev.attempt)}/`;
   if (step.kind === 'check') {
     const c = ev.check;
     if (!c || typeof c !== 'object') return [`${at} finished without its check result`];
     if (c.name !== step.check) out.push(`${at} records check "${String(c.name)}", the runbook runs "${step.check}"`);
     if (typeof c.passed !== 'boolean') out.push(`${at}: the check verdict is not true or false`);
     if (c.cancelled && c.passed) out.push(`${at}: a cancelled check is recorded as passed`);
+    out.push(...misplaced(at, dir, [[c.report, 'report.txt'], ...(c.data_file ? [[c.data_file, 'data.json'] as const] : [])]));
+    for (const f of Array.isArray(c.files) ? c.files : []) {
+      if (typeof f?.file !== 'string' || !f.file.startsWith(`${dir}artifacts/`)) out.push(`${at}: a copy it records (${String(f?.file)}) is not in its own artifacts/ directory`);
+    }
     return out;
   }
   if (step.kind !== 'command') return [`${at}: a ${step.kind} step is not run`];
@@ -65,14 +67,11 @@ export function attemptProblems(step: Step, startedAt: string, ev: Finished): st
   if (!OUTCOMES.has(r.outcome)) out.push(`${at}: outcome "${String(r.outcome)}" is not one the runner records`);
   if (r.outcome === 'exited' && (!Number.isInteger(r.exit_code) || r.signal !== null)) out.push(`${at}: an exited command must have an exit code and no signal`);
   if (r.outcome !== 'exited' && r.exit_code !== null && r.outcome !== 'timed-out' && r.outcome !== 'cancelled') out.push(`${at}: a command that ${r.outcome === 'spawn-failed' ? 'never started' : 'was killed by a signal'} has no exit code`);
-  const started = Date.parse(r.started_at);
-  const ended = Date.parse(r.ended_at);
-  if (!(started <= ended) || !(ended <= Date.parse(ev.at)) || !(Date.parse(startedAt) <= ended)) {
-    out.push(`${at}: its times do not follow each other (step.started ${startedAt}, command ${String(r.started_at)} – ${String(r.ended_at)}, recorded ${ev.at})`);
-  }
+  // The command's own times are the clock's as it was (one stepped back is no forgery): they are not judged.
+  out.push(...misplaced(at, dir, [[r.stdout, 'stdout.log'], [r.stderr, 'stderr.log'], [r.combined, 'combined.log']]));
   const expected = expectedAssertions(step).map((a) => a.assertion);
   const recorded = Array.isArray(ev.assertions) ? ev.assertions.map((a) => String(a?.assertion)) : [];
-  if (expected.length !== recorded.length || !expected.every((e, i) => sameMasked(recorded[i]!, e))) {
+  if (expected.length !== recorded.length || !expected.every((e, i) => recorded[i] === e)) {
     out.push(`${at}: the runbook asserts ${expected.length ? expected.join(', ') : 'nothing'} on its output, the journal recorded ${recorded.length ? recorded.join(', ') : 'no assertion'}`);
   }
   if (Array.isArray(ev.assertions) && ev.assertions.some((a) => typeof a?.ok !== 'boolean')) out.push(`${at}: an assertion result is not true or false`);
@@ -91,7 +90,7 @@ export async function checkVerdictsAgainstFiles(bundleDir: string, runbook: Runb
     const step = byId.get(ev.step);
     try {
       if (step?.kind === 'command' && ev.result && Array.isArray(ev.assertions)) await rerunAssertions(bundleDir, step, ev, digests, report);
-      if (step?.kind === 'check' && ev.check) checkVerdict(bundleDir, ev, digests, report);
+      if (step?.kind === 'check' && ev.check) checkVerdict(bundleDir, step, ev, digests, report);
     } catch (err) {
       report('journal.ndjson', `seq ${ev.seq}: the verdict of this step.finished cannot be checked against its files (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -114,7 +113,7 @@ async function rerunAssertions(bundleDir: string, step: CommandStep, ev: Finishe
     if (!expected.length || typeof file !== 'string' || !digests.has(file)) continue;
     const found = await findInFile(join(bundleDir, file), [...expected.map((a) => a.needle), '***']);
     for (const a of expected) {
-      if (a.needle.includes('*') || a.recorded.assertion !== a.assertion) continue; // a masked needle: its log is masked too
+      if (a.needle.includes('*') || a.recorded.assertion !== a.assertion) continue; // a `*` in the needle could be masking's
       const inLog = found.has(a.needle);
       if (!inLog && found.has('***')) continue; // may be hidden by masking
       const ok = inLog === a.want;
@@ -123,7 +122,7 @@ async function rerunAssertions(bundleDir: string, step: CommandStep, ev: Finishe
   }
 }
 
-function checkVerdict(bundleDir: string, ev: Finished, digests: ReadonlyMap<string, string>, report: Report): void {
+function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, digests: ReadonlyMap<string, string>, report: Report): void {
   const c = ev.check!;
   const dataFile = c.data_file?.file;
   if (c.passed && (typeof dataFile !== 'string' || !digests.has(dataFile))) {
@@ -138,17 +137,30 @@ function checkVerdict(bundleDir: string, ev: Finished, digests: ReadonlyMap<stri
     report(dataFile, 'is not valid JSON');
     return;
   }
-  const d = data as { passed?: unknown; check?: unknown; artifacts?: unknown; violations?: unknown } | null;
+  const d = data as { passed?: unknown; check?: unknown; artifacts?: unknown; violations?: unknown; failedSamples?: unknown } | null;
   if (typeof d?.passed !== 'boolean') {
     if (c.passed) report(dataFile, `does not say whether check ${c.name} passed, but the journal (seq ${ev.seq}) records it as passed`);
     return;
   }
   if (!c.cancelled && d.passed !== c.passed) report(dataFile, `says check ${c.name} ${d.passed ? 'passed' : 'failed'}, but the journal (seq ${ev.seq}) records it as ${c.passed ? 'passed' : 'failed'}`);
-  if (d.check === 'artifact-digest') recomputeArtifacts(ev, dataFile, d, digests, report);
+  if (c.passed) {
+    // A pass shows nowhere as a failure: not in the data's own findings, its summary or its report.
+    const found = Array.isArray(d.violations) ? d.violations.length : 0;
+    if (found > 0 || (typeof d.failedSamples === 'number' && d.failedSamples > 0)) report(dataFile, `lists ${found || String(d.failedSamples)} finding(s) of check ${c.name}, which the journal (seq ${ev.seq}) records as passed`);
+    if (/FAILED/.test(String(c.summary))) report('journal.ndjson', `seq ${ev.seq}: check ${c.name} is recorded as passed with the summary "${String(c.summary)}"`);
+    const reportFile = c.report?.file;
+    if (typeof reportFile === 'string' && digests.has(reportFile) && /FAILED/.test(readFileSync(join(bundleDir, reportFile), 'utf8'))) report(reportFile, `says check ${c.name} FAILED, but the journal (seq ${ev.seq}) records it as passed`);
+  }
+  if (d.check === 'artifact-digest' && step.kind === 'check') recomputeArtifacts(ev, step, dataFile, d, digests, report);
 }
 
-/** An artifact-digest verdict from the copies in the bundle: every pin verified by a copy with that digest. */
-function recomputeArtifacts(ev: Finished, dataFile: string, d: { passed?: unknown; artifacts?: unknown; violations?: unknown }, digests: ReadonlyMap<string, string>, report: Report): void {
+/**
+ * An artifact-digest verdict from the copies in the bundle: every pin
+ * verified by a copy with that digest, and no copy kept as mismatched. The
+ * pins are the runbook's own (`with.artifacts`) where it lists them, so a
+ * pin left out of data.json is still counted.
+ */
+function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: { artifacts?: unknown }, digests: ReadonlyMap<string, string>, report: Report): void {
   const base = dataFile.replace(/data\.json$/, 'artifacts/');
   const list = Array.isArray(d.artifacts) ? (d.artifacts as { path?: unknown; status?: unknown; expected?: unknown; copiedTo?: unknown }[]) : [];
   let allVerified = list.length > 0;
@@ -159,7 +171,18 @@ function recomputeArtifacts(ev: Finished, dataFile: string, d: { passed?: unknow
     if (a.status === 'verified' && !verified) report(copy ?? dataFile, `artifact ${String(a.path)} is recorded as verified, but ${digest === undefined ? 'its copy is not in the bundle' : `its copy has sha256 ${digest}, not the pinned ${String(a.expected)}`}`);
     if (!verified) allVerified = false;
   }
-  if (ev.check!.passed && !allVerified) report(dataFile, `the artifact-digest check is recorded as passed (seq ${ev.seq}), but not every pinned artifact has a verified copy with its digest in the bundle`);
+  const pins = Array.isArray(step.with.artifacts) ? (step.with.artifacts as { path?: unknown; sha256?: unknown }[]) : [];
+  for (const pin of pins) {
+    if (typeof pin?.path !== 'string' || typeof pin.sha256 !== 'string' || /\$\{/.test(pin.path + pin.sha256)) continue;
+    const entry = list.find((a) => a.path === pin.path && String(a.expected).toLowerCase() === String(pin.sha256).toLowerCase());
+    if (!entry) {
+      allVerified = false;
+      report(dataFile, `does not account for the runbook's pin of ${pin.path} (sha256 ${pin.sha256})`);
+    }
+  }
+  const mismatched = [...digests.keys()].filter((f) => f.startsWith(`${base}mismatched/`));
+  if (mismatched.length) allVerified = false;
+  if (ev.check!.passed && !allVerified) report(dataFile, `the artifact-digest check is recorded as passed (seq ${ev.seq}), but ${mismatched.length ? `${mismatched.length} copy(ies) were kept as mismatched` : 'not every pinned artifact has a verified copy with its digest in the bundle'}`);
 }
 
 /** Which needles occur in the file, streaming it with an overlap so a match across chunks is found. */

@@ -6,7 +6,8 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import { loadRunbook } from '../runbook/load.js';
-import type { Runbook } from '../runbook/types.js';
+import { resolvePins } from '../runbook/resolve.js';
+import type { Pin, Runbook } from '../runbook/types.js';
 import { recordedFiles, unaccountedFiles } from './accounts.js';
 import { RUNBOOK_COPY } from './bundle.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
@@ -85,6 +86,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     if (!runbook.modes.includes(started.mode) || started.rehearsal !== (started.mode === 'rehearsal')) {
       report(JOURNAL_FILE, `seq 1: run.started says mode ${String(started.mode)} with rehearsal=${String(started.rehearsal)}, which ${runbook.modes.includes(started.mode) ? 'contradict each other' : `is not a mode of the runbook (${runbook.modes.join(', ')})`}`);
     }
+    checkPins(runbook, started, report);
     outcome = replay(runbook, events, report).outcome;
     await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report);
   }
@@ -128,3 +130,26 @@ function checkJournalDigests(bundleDir: string, events: JournalEvent[], digests:
     }
   }
 }
+
+/**
+ * The baseline and target the run recorded are the runbook's, resolved with
+ * the run's vars: the pinned-commit rule and the rollback target are judged
+ * from them, so a forged pin would move a gate. (A pin made of a secret var
+ * is journaled masked and cannot be compared.)
+ */
+function checkPins(runbook: Runbook, started: Extract<JournalEvent, { type: 'run.started' }>, report: (f: string, m: string) => void): void {
+  let expected: { baseline: Pin; target: Pin };
+  try {
+    expected = resolvePins(runbook, started.vars && typeof started.vars === 'object' ? started.vars : {});
+  } catch {
+    return; // an unresolvable pin is reported by the replay of the steps that use it
+  }
+  for (const which of ['baseline', 'target'] as const) {
+    for (const [field, value] of Object.entries(expected[which])) {
+      const recorded = (started[which] as unknown as Record<string, unknown> | undefined)?.[field];
+      if (value.includes('***') || recorded === value) continue;
+      report(JOURNAL_FILE, `seq 1: run.started records ${which}.${field} ${JSON.stringify(recorded)}, but the runbook gives ${JSON.stringify(value)}`);
+    }
+  }
+}
+

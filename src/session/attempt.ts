@@ -106,7 +106,7 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>):
   const record: CheckRecord = { name: step.check, passed: outcome.passed, ...(outcome.cancelled ? { cancelled: true } : {}), summary: maskSecrets(outcome.summary, input.secrets), report: fileRecord(rel(reportFile), report) };
   if (outcome.data !== null && outcome.data !== undefined) {
     const dataFile = join(dir, 'data.json');
-    const json = maskSecrets(`${JSON.stringify(outcome.data, null, 2)}\n`, input.secrets);
+    const json = maskKeepingDigests(`${JSON.stringify(outcome.data, null, 2)}\n`, input.secrets);
     writeFileDurable(dataFile, json, bundleDir);
     record.data_file = fileRecord(rel(dataFile), json);
   }
@@ -140,6 +140,18 @@ async function filesUnder(root: string, rel: (p: string) => string): Promise<Str
 /** A path as the journal records it: bundle-relative, `/`-separated (a backslash in a name on POSIX is part of it). */
 function bundleRelative(bundleDir: string, p: string): string {
   return relative(bundleDir, p).split(sep).join('/');
+}
+
+/**
+ * Masks a check's data, leaving its sha256 digests whole: a short secret
+ * that happens to occur inside a digest would otherwise turn the digest into
+ * `b6a9…***…`, which `cutover verify` could no longer hold against the copy.
+ */
+function maskKeepingDigests(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0) return text;
+  const digests: string[] = [];
+  const held = text.replace(/\b[0-9a-f]{64}\b/gi, (d) => `\u0000${digests.push(d) - 1}\u0000`);
+  return maskSecrets(held, [...secrets]).replace(/\u0000(\d+)\u0000/g, (_m, i: string) => digests[Number(i)]!);
 }
 
 function fileRecord(file: string, text: string): StreamRecord {

@@ -3,10 +3,11 @@
 // repair a torn journal tail, check the runbook copy, vars again). Both
 // return the parts a Session is made of; every refusal is an InputError and
 // leaves nothing half-made.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { summariesAhead, unaccountedFiles } from '../evidence/accounts.js';
+import { summariesAhead, unaccountedFiles, unrecordedNotices } from '../evidence/accounts.js';
+import { listBundleEntries } from '../evidence/bundle-files.js';
 import { createBundleDir, isBundleDir, isTempFile, listBundleFiles, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
 import type { JournalEvent } from '../engine/events.js';
@@ -18,6 +19,7 @@ import type { Mode, Runbook } from '../runbook/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { writeFileDurable } from '../shared/durable.js';
 import { EvidenceWriteError, InputError, RunNotStartedError } from '../shared/errors.js';
+import { printableName } from '../shared/printable.js';
 import { VERSION } from '../version.js';
 import { resolveOperator } from './identity.js';
 import { acquireLock, releaseLock } from './lock.js';
@@ -120,6 +122,7 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
   if (!isBundleDir(bundleDir)) {
     throw new InputError(`${bundleDir}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory that `cutover run` printed, e.g. evidence/20261121T140500Z_service-v3-cutover-day');
   }
+  refuseNotRegular(bundleDir);
   const onDisk = readJournal(join(bundleDir, JOURNAL_FILE)).events;
   const closed = onDisk.find((e) => e.type === 'run.closed');
   // A crash between run.closed and the closing summaries leaves them to write: only that is done then.
@@ -148,7 +151,9 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
     if (loaded.sha256 !== started.runbook.sha256) {
       throw new InputError(`${copy}: the runbook copy does not match the digest recorded when the run started`, 'the bundle was modified; run `cutover verify` on it');
     }
+    refuseChangedOrigin(started.runbook.file, started.runbook.sha256, copy);
     removeStaleTempFiles(bundleDir);
+    for (const f of unrecordedNotices(listBundleFiles(bundleDir), journal.events)) rmSync(join(bundleDir, f), { force: true });
     const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {});
     // A var journaled as *** stays secret, even if what made it one is no longer in the environment.
     const secrets = secretsFor(loaded.runbook, vars, process.env, Object.keys(started.vars).filter((k) => started.vars[k] === '***'));
@@ -216,13 +221,52 @@ function refuseUnaccounted(bundleDir: string, events: readonly JournalEvent[]): 
   }
   const problems = [summariesAhead(manifestText, events)].filter((p): p is string => p !== undefined);
   const files = listBundleFiles(bundleDir).filter((f) => !isTempFile(f));
-  for (const u of unaccountedFiles(files, events, { crashLeftovers: true })) problems.push(`${u.file} ${u.message}`);
+  const unaccounted = unaccountedFiles(files, events, { crashLeftovers: true });
+  for (const u of unaccounted) problems.push(`${printableName(u.file)} ${u.message}`);
   if (problems.length === 0) return;
   const shown = problems.slice(0, 5).map((p) => `  - ${p}`).join('\n');
   const more = problems.length > 5 ? `\n  … and ${problems.length - 5} more` : '';
+  // A file dropped in by hand (a desktop's .DS_Store, a note) is not a cut journal: say how to tell.
+  const stray = problems.length === unaccounted.length && unaccounted.every((u) => u.message.startsWith('is not part of the bundle layout'));
   throw new InputError(
-    `${join(bundleDir, JOURNAL_FILE)}: the journal does not account for evidence already in the bundle, so it cannot be resumed:\n${shown}${more}`,
-    'the journal may have been cut back or the bundle altered; run `cutover verify` on it, and start a new run',
+    `${printableName(join(bundleDir, JOURNAL_FILE))}: the journal does not account for evidence already in the bundle, so it cannot be resumed:\n${shown}${more}`,
+    stray
+      ? 'these files are not cutover\'s; if you put them there, move them out of the bundle and resume again'
+      : 'the journal may have been cut back or the bundle altered; run `cutover verify` on it, and start a new run',
+  );
+}
+
+/**
+ * Resume runs the bundle's copy of the runbook. Someone who can write the
+ * bundle could put other commands in that copy (and its digest in the
+ * journal); the runbook the run started from, where it is still at hand,
+ * says otherwise. A runbook changed since the start is refused either way:
+ * the run goes on only with the runbook it started with.
+ */
+function refuseChangedOrigin(origin: string, recorded: string, copy: string): void {
+  let text: Buffer;
+  try {
+    if (!statSync(origin).isFile()) return;
+    text = readFileSync(origin);
+  } catch {
+    return; // another machine, or moved: the copy is all there is
+  }
+  const now = sha256(text);
+  if (now === recorded) return;
+  throw new InputError(
+    `${printableName(origin)}: the runbook this run started from has changed since (sha256 ${now}, the run started with ${recorded}); the bundle's copy ${printableName(copy)} is not resumed against it`,
+    'restore the runbook to the version the run started with (e.g. `git stash` or check out that commit) and resume, or start a new run with the changed runbook',
+  );
+}
+
+/** Anything in the bundle that is not a regular file or a directory (a link, a FIFO, a device) is refused before anything is opened. */
+function refuseNotRegular(bundleDir: string): void {
+  const odd = listBundleEntries(bundleDir).filter((e) => e.kind !== 'file' || e.badName);
+  if (odd.length === 0) return;
+  const shown = odd.slice(0, 5).map((e) => `  - ${printableName(e.path)} is ${e.badName ? 'named with bytes that are not UTF-8' : `a ${e.kind}`}`).join('\n');
+  throw new InputError(
+    `${printableName(bundleDir)}: the bundle holds what cutover never writes, so it is not opened:\n${shown}${odd.length > 5 ? `\n  … and ${odd.length - 5} more` : ''}`,
+    'run `cutover verify` on it; a bundle with links, FIFOs or devices in it was altered',
   );
 }
 

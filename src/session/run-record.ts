@@ -163,13 +163,24 @@ export class RunRecord {
 
   /** Writes manifest.json, decision-record.md and SHA256SUMS for the bundle as it stands. */
   async writeSummaries(): Promise<RunOutcome> {
-    const now = this.clock();
+    const now = this.eventTime();
     const started = this.journal.events[0] as Extract<JournalEvent, { type: 'run.started' }>;
     const manifest = buildManifest(this.runbook, this.current, this.journal.events, { id: started.runbook.id, title: started.runbook.title, version: started.runbook.version, sha256: started.runbook.sha256 }, now);
     writeFileDurable(join(this.bundleDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, this.bundleDir);
     writeFileDurable(join(this.bundleDir, DECISION_RECORD), renderDecisionRecord(this.runbook, this.current, manifest, now), this.bundleDir);
     await writeSums(this.bundleDir, recordedDigests(this.journal.events));
     return manifest.outcome;
+  }
+
+  /**
+   * Now, as the journal will record it: never before the last event (the
+   * journal keeps its times in order when the clock steps back), so what is
+   * judged at a time and the event recording it agree.
+   */
+  protected eventTime(): Date {
+    const now = this.clock();
+    const last = this.journal.events[this.journal.events.length - 1];
+    return last && now.toISOString() < last.at ? new Date(last.at) : now;
   }
 
   /** Closes the run (no further changes) and writes the final summaries. */

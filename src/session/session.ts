@@ -254,8 +254,8 @@ export class Session extends RunRecord {
   decide(decisionId: string, attempt: DecisionAttempt): { ok: true } | { ok: false; reasons: string[]; hint?: string } {
     const step = this.answerable(decisionId, 'decision');
     if ('ok' in step) return step;
-    // One clock for the gate and the event: verify replays the gate at the event's time.
-    const at = this.clock();
+    // One time for the gate and the event: verify replays the gate at the event's time.
+    const at = this.eventTime();
     const reasons = gateProblems(this.runbook, this.state, step as DecisionStep, attempt, at);
     if (reasons.length) {
       this.append({ type: 'decision.refused', step: decisionId, option: attempt.option, reasons, by: this.operator }, at);

@@ -1,7 +1,7 @@
 // `cutover report <bundle-dir>`: the decision record (markdown) or the
 // manifest (json), computed afresh from the journal.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseCommandArgs } from '../args.js';
 import { EXIT, InputError, pathInputError } from '../errors.js';
 import type { CliIO } from '../io.js';
@@ -57,9 +57,13 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   if (values.out) {
     // Never into a bundle: it overwrote journal.ndjson once.
     refuseBundleTarget(values.out, `report --out ${values.out}`, dir);
+    // A new file renamed into place: an existing name (a hard link into another bundle) is replaced, never written through.
+    const tmp = join(dirname(resolve(values.out)), `.${basename(values.out)}.tmp-${process.pid}`);
     try {
-      writeFileSync(values.out, text);
+      writeFileSync(tmp, text, { flag: 'wx' });
+      renameSync(tmp, values.out);
     } catch (err) {
+      rmSync(tmp, { force: true });
       throw pathInputError(err, 'write', values.out, 'report --out') ?? err;
     }
     io.err(`report written to ${values.out}`);
