@@ -81,8 +81,8 @@ export class NotRegularError extends Error {
 
 const NO_FOLLOW = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-/** sha256 of a regular file, opened without following a link or blocking (a FIFO or device is refused, never read). */
-export async function sha256Regular(path: string): Promise<string> {
+/** sha256 of a regular file, opened without following a link or blocking (a FIFO or device is refused, never read); `seen` shares digests between hard links. */
+export async function sha256Regular(path: string, seen?: Map<string, string>): Promise<string> {
   let handle;
   try {
     handle = await open(path, constants.O_RDONLY | NO_FOLLOW);
@@ -93,9 +93,15 @@ export async function sha256Regular(path: string): Promise<string> {
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new NotRegularError(path, kindOf(info));
+    // Hard links to one file (combined.log and the one stream that wrote) are read once.
+    const key = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+    const known = seen?.get(key);
+    if (known) return known;
     const hash = createHash('sha256');
     for await (const chunk of handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false })) hash.update(chunk as Buffer);
-    return hash.digest('hex');
+    const digest = hash.digest('hex');
+    seen?.set(key, digest);
+    return digest;
   } finally {
     await handle.close();
   }

@@ -42,6 +42,7 @@ export async function scanBundle(bundleDir: string, report: Report): Promise<Bun
   const files: string[] = [];
   const digests = new Map<string, string>();
   let blocked = false;
+  const seen = new Map<string, string>();
   for (const entry of listBundleEntries(bundleDir)) {
     const { path, kind } = entry;
     if (entry.badName) {
@@ -61,7 +62,7 @@ export async function scanBundle(bundleDir: string, report: Report): Promise<Bun
     files.push(path);
     if (path === SUMS) continue;
     try {
-      digests.set(path, await sha256Regular(join(bundleDir, path)));
+      digests.set(path, await sha256Regular(join(bundleDir, path), seen));
     } catch (err) {
       // Replaced between the listing and the open: reported, never read.
       if (!(err instanceof NotRegularError)) throw err;
