@@ -24,16 +24,8 @@ const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 let manifestValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
 
 export function checkSummaries(bundleDir: string, runbook: Runbook | undefined, events: readonly JournalEvent[], outcome: string | undefined, rehearsal: boolean, report: Report): void {
-  const path = join(bundleDir, MANIFEST);
-  if (!existsSync(path)) {
-    report(MANIFEST, 'is missing');
-    return;
-  }
-  if (statSync(path).size > MAX_SUMMARY_BYTES) {
-    report(MANIFEST, `is ${statSync(path).size} bytes; cutover never writes a summary that large (at most ${MAX_SUMMARY_BYTES})`);
-    return;
-  }
-  const text = readFileSync(path, 'utf8');
+  const text = readSummary(bundleDir, MANIFEST, report);
+  if (text === undefined) return;
   let manifest: Record<string, unknown>;
   try {
     manifest = JSON.parse(text) as Record<string, unknown>;
@@ -84,17 +76,23 @@ function rerender(bundleDir: string, runbook: Runbook, events: readonly JournalE
   // Another version renders the summaries its own way: say so rather than accuse the bundle (the replay above is version-independent).
   const other = manifest.cutover_version !== VERSION ? ` — or it was written by cutover ${String(manifest.cutover_version)}, which renders it differently than this cutover ${VERSION}; verify it with that version` : '';
   if (expected !== text) report(MANIFEST, `differs from the manifest the journal gives (${firstDifference(text, expected)}): it was edited${other}`);
-  const recordPath = join(bundleDir, DECISION_RECORD);
-  if (!existsSync(recordPath)) {
-    report(DECISION_RECORD, 'is missing');
-    return;
+  const onDisk = readSummary(bundleDir, DECISION_RECORD, report);
+  if (onDisk !== undefined && onDisk !== record) report(DECISION_RECORD, `differs from the decision record the journal gives (${firstDifference(onDisk, record)}): it was edited${other}`);
+}
+
+/** A summary's text; a missing or impossibly large one is reported instead. */
+function readSummary(bundleDir: string, name: string, report: Report): string | undefined {
+  const path = join(bundleDir, name);
+  if (!existsSync(path)) {
+    report(name, 'is missing');
+    return undefined;
   }
-  if (statSync(recordPath).size > MAX_SUMMARY_BYTES) {
-    report(DECISION_RECORD, `is ${statSync(recordPath).size} bytes; cutover never writes a summary that large (at most ${MAX_SUMMARY_BYTES})`);
-    return;
+  const size = statSync(path).size;
+  if (size > MAX_SUMMARY_BYTES) {
+    report(name, `is ${size} bytes; cutover never writes a summary that large (at most ${MAX_SUMMARY_BYTES})`);
+    return undefined;
   }
-  const onDisk = readFileSync(recordPath, 'utf8');
-  if (onDisk !== record) report(DECISION_RECORD, `differs from the decision record the journal gives (${firstDifference(onDisk, record)}): it was edited${other}`);
+  return readFileSync(path, 'utf8');
 }
 
 /** Where two texts first differ, as "line N: found … expected …". */

@@ -2,30 +2,17 @@
 // again is refused before anything is written — no run.resumed, no
 // step.interrupted, no repaired journal tail, no lock left behind: the
 // bundle is byte for byte what it was. Real runs of the mini fixture.
-import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, REPO } from '../helpers/cli.js';
+import { snapshot } from '../helpers/snapshot.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cutover-resume-retry-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const STACK = /\n\s+at .+:\d+:\d+/;
 
-/** Every file of the bundle (dot files included) with the sha256 of its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let dir = '';
 let bundle = '';

@@ -5,11 +5,11 @@
 // to do, with no stack trace, and nothing is left half-made: no bundle
 // without a journal, no empty journal, no lock, no temp file.
 import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
 import { cutoverArgv, cutoverShell, run, STACK, tempDir } from './helpers.js';
+import { snapshot } from '../helpers/snapshot.js';
 
 /** The mini fixture in a temp dir, with a var whose value makes run.started larger than the runbook copy. */
 function mini(): { dir: string; runbook: string; answers: string; evidence: string } {
@@ -25,18 +25,6 @@ function limited(blocks: number, args: string[], cwd: string) {
   return run(['/bin/bash', '-c', `ulimit -f ${blocks} && exec ${cutoverShell(args)}`], { cwd, env: { TSX_DISABLE_CACHE: '1' } });
 }
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('disk full while a run starts', () => {
   it('run.started cannot be written: a clear message, exit 2, and no bundle left behind', async () => {
