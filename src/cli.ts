@@ -29,6 +29,8 @@ function usage(): string {
     'Usage:',
     ...lines,
     '',
+    '  cutover --version (-v, -V)',
+    '',
     'Every command takes --help. Exit codes: 0 ok, 1 not ok (NO-GO, failed check,',
     'tampering), 2 usage or input error, 3 paused and resumable, 130 interrupted.',
   ].join('\n');
@@ -40,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     processIO.out(usage());
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (command === '--version' || command === '-V') {
+  if (command === '--version' || command === '-V' || command === '-v') {
     processIO.out(VERSION);
     return EXIT.ok;
   }

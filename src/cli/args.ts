@@ -11,12 +11,24 @@ export function parseCommandArgs<T extends OptionSpec>(
   options: T,
   allowPositionals = true,
 ) {
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals, strict: true, tokens: true });
   } catch (err) {
     const message = err instanceof Error ? err.message.replace(/\.?$/, '') : String(err);
     throw new InputError(`${command}: ${message}`, `run \`cutover ${command} --help\` for the accepted flags`);
   }
+  // A flag that takes one value, given twice, would silently keep the last: refuse it.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) {
+      throw new InputError(`${command}: --${token.name} is given more than once`, `give --${token.name} once; \`cutover ${command} --help\` lists the flags`);
+    }
+    seen.add(token.name);
+  }
+  const { tokens: _tokens, ...rest } = parsed;
+  return rest;
 }
 
 /** Parses repeated --var KEY=VALUE flags. */

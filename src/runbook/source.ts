@@ -14,6 +14,9 @@ import type { Diagnostic } from './diagnostics.js';
 import { yamlDiagnostics } from './yaml-errors.js';
 
 /** Runbooks are hand-written; anything larger is a mistake, not a runbook. */
+/** The message of a runbook path that names no file (the CLI says it as it is, not as "not a valid runbook"). */
+export const NOT_FOUND = 'runbook not found (no such file)';
+
 export const MAX_RUNBOOK_BYTES = 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
 export const MAX_DEPTH = 64;
@@ -48,7 +51,7 @@ export function readRunbookSource(file: string): SourceResult {
     bytes = readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return fail('no such file', 'check the path; shipped runbooks are in the checklists/ folder');
+    if (code === 'ENOENT') return fail(NOT_FOUND, 'check the path; shipped runbooks are in the checklists/ folder');
     if (code === 'EACCES') return fail('permission denied while reading the file', 'make the file readable (chmod +r)');
     return fail(`cannot be read (${code ?? String(err)})`, 'check the path and permissions');
   }

@@ -14,6 +14,7 @@ import type { JournalEvent } from '../engine/events.js';
 import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
+import { NOT_FOUND } from '../runbook/source.js';
 import { buildPlan, type PreflightProblem } from '../runbook/preflight.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -273,6 +274,8 @@ function refuseNotRegular(bundleDir: string): void {
 function loadOrThrow(file: string, checkRollbackPath = true): LoadedRunbook {
   const r = loadRunbook(file, checkRollbackPath ? {} : { checkRollbackPath: false, bundleCopy: true });
   if (!r.ok) {
+    const missing = r.diagnostics.find((d) => d.message === NOT_FOUND);
+    if (missing) throw new InputError(`${file}: ${NOT_FOUND}`, missing.hint);
     const text = r.diagnostics.map(formatDiagnostic).join('\n');
     throw new InputError(`${file} is not a valid runbook:\n${text}`, `fix it and check with \`cutover lint ${file}\``);
   }

@@ -24,6 +24,21 @@ const tmp = mkdtempSync(join(tmpdir(), 'cutover-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('cutover front door', () => {
+  it.each(['-v', '-V'])('%s prints the version like --version', async (flag) => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const r = await run([flag]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('refuses a one-value flag given twice (--answers a --answers b kept only b)', async () => {
+    const r = await run(['run', 'checklists/demo/demo.yaml', '--plain', '--answers', 'a.yaml', '--answers', 'b.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cutover: run: --answers is given more than once');
+    expect(r.stderr).toContain('hint: give --answers once');
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
   it('--version prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     const r = await run(['--version']);
@@ -76,8 +91,8 @@ describe('cutover front door', () => {
   it('run on a missing runbook is exit 2 naming the file', async () => {
     const r = await run(['run', join(tmp, 'nope.yaml'), '--plain']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nope.yaml');
-    expect(r.stderr).toContain('no such file');
+    expect(r.stderr).toContain('nope.yaml: runbook not found (no such file)');
+    expect(r.stderr).not.toContain('is not a valid runbook');
     expect(r.stderr).not.toMatch(STACK);
   });
 });

@@ -242,7 +242,7 @@ describe('cutover plan', () => {
     [['plan', 'a.yaml', 'b.yaml'], 'plan: give exactly one runbook'],
     [['plan', join(ROOT, 'test/runbook/fixtures/ok.yaml'), '--var', 'no-equals-sign'], '--var "no-equals-sign" is not of the form KEY=VALUE'],
     [['plan', '--frobnicate'], "plan: Unknown option '--frobnicate'"],
-    [['plan', '/no/such/runbook.yaml'], '/no/such/runbook.yaml: no such file'],
+    [['plan', '/no/such/runbook.yaml'], '/no/such/runbook.yaml: runbook not found (no such file)'],
   ])('exits 2 for %j', async (args, message) => {
     const r = await runCli(args, { env: { PATH } });
     expectNoCrash(r);

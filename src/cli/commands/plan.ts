@@ -5,6 +5,7 @@ import { parseCommandArgs, parseVarFlags } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatDiagnostic } from '../../runbook/diagnostics.js';
+import { NOT_FOUND } from '../../runbook/source.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { buildPlan, type Plan, type PlannedStep } from '../../runbook/preflight.js';
 import type { Runbook } from '../../runbook/types.js';
@@ -40,7 +41,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const loaded = loadRunbook(file);
   if (!loaded.ok) {
     for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-    io.err(`cutover plan: ${file} is not a valid runbook; run \`cutover lint ${file}\` after fixing it`);
+    if (!loaded.diagnostics.some((d) => d.message === NOT_FOUND)) io.err(`cutover plan: ${file} is not a valid runbook; run \`cutover lint ${file}\` after fixing it`);
     return EXIT.usage;
   }
   const plan = buildPlan(loaded.loaded, parseVarFlags('plan', values.var));
