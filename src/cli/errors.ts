@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EvidenceWriteError, EXIT, InputError, RunNotStartedError } from '../shared/errors.js';
+import { commandName } from '../shared/command-name.js';
 
 export { EXIT, InputError, type ExitCode } from '../shared/errors.js';
 
@@ -108,7 +109,7 @@ export function formatError(err: unknown): string {
   if (evidence) {
     return [
       `cutover: cannot write ${evidence.path}: ${PATH_ERRORS[evidence.code]?.reason ?? evidence.code}`,
-      `  hint: the run stopped and is resumable (every acknowledged event is in its journal): ${RESUME_FIX[evidence.code] ?? 'fix the cause'}, then \`cutover resume ${bundle}\``,
+      `  hint: the run stopped and is resumable (every acknowledged event is in its journal): ${RESUME_FIX[evidence.code] ?? 'fix the cause'}, then \`${commandName()} resume ${bundle}\``,
     ].join('\n');
   }
   const errno = errnoOf(err);

@@ -12,6 +12,7 @@ import type { Conductor } from '../session/conductor.js';
 import type { IntentResult } from '../session/result.js';
 import type { Session } from '../session/session.js';
 import { LineReporter } from './reporter.js';
+import { commandName } from '../shared/command-name.js';
 
 export interface DriveResult {
   exitCode: number;
@@ -100,7 +101,7 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
       const done = applyAnswer(session, step, answer, answers!, reporter, signedHere);
       if (done === 'refused') {
         await session.writeSummaries();
-        reporter.line(`The run stays open: fix what is listed, then \`cutover resume ${session.relative(session.bundleDir)} --retry-failed\` (or --retry STEP) to run the red steps again.`);
+        reporter.line(`The run stays open: fix what is listed, then \`${commandName()} resume ${session.relative(session.bundleDir)} --retry-failed\` (or --retry STEP) to run the red steps again.`);
         return { exitCode: EXIT.notOk, outcome: 'REFUSED' };
       }
     }

@@ -9,6 +9,7 @@ import type { Step } from '../runbook/types.js';
 import { tailOf } from '../runner/index.js';
 import type { Session } from '../session/session.js';
 import { VERSION } from '../version.js';
+import { commandName } from '../shared/command-name.js';
 
 const TAIL_LINES = 15;
 
@@ -108,11 +109,11 @@ export class LineReporter {
   waiting(session: Session, step: Step, why: string): void {
     this.sectionOf(step);
     this.write(`… ${step.id}: ${step.title} — waiting for an answer (${step.kind}); ${why}`);
-    this.write(`\nPAUSED: add an answer for "${step.id}" to an answers file and run \`cutover resume ${session.relative(session.bundleDir)} --answers FILE\`.`);
+    this.write(`\nPAUSED: add an answer for "${step.id}" to an answers file and run \`${commandName()} resume ${session.relative(session.bundleDir)} --answers FILE\`.`);
   }
 
   paused(session: Session, why: string): void {
-    this.write(`\nPAUSED (${why}); resume with \`cutover resume ${session.relative(session.bundleDir)}\``);
+    this.write(`\nPAUSED (${why}); resume with \`${commandName()} resume ${session.relative(session.bundleDir)}\``);
   }
 
   closed(session: Session, outcome: string): void {
@@ -134,6 +135,6 @@ export class LineReporter {
       this.write(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — cutover run ${session.relative(resolve(session.runbookDir, session.runbook.rollback))} --mode ${s.mode}`);
     }
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
-    this.write(`Verify it with: cutover verify ${session.relative(session.bundleDir)}`);
+    this.write(`Verify it with: ${commandName()} verify ${session.relative(session.bundleDir)}`);
   }
 }

@@ -13,6 +13,7 @@ import { App } from './components/App.js';
 import { ScreenProvider } from './context.js';
 import { Intents } from './intents.js';
 import { createRunStore } from './store/run-store.js';
+import { commandName } from '../shared/command-name.js';
 
 export interface InteractiveOptions {
   /** Answers to prefill the forms with (editable defaults), e.g. the demo's. */
@@ -106,6 +107,6 @@ function summary(session: Session, code: number, out: (text: string) => void): v
   const outcome = s.closed ? s.closed.outcome : code === EXIT.sigint ? 'INTERRUPTED (resumable)' : 'PAUSED (resumable)';
   out(`cutover: ${session.runbook.title} — ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''}${s.decision ? `: ${s.decision.label}` : ''}`);
   out(`Evidence bundle: ${where}`);
-  if (!s.closed) out(`Resume with: cutover resume ${where}`);
-  out(`Verify with: cutover verify ${where}`);
+  if (!s.closed) out(`Resume with: ${commandName()} resume ${where}`);
+  out(`Verify with: ${commandName()} verify ${where}`);
 }
