@@ -1,6 +1,7 @@
 // Thin wrapper over node:util parseArgs that turns its errors into
 // InputErrors naming the command and pointing at --help.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../runbook/suggest.js';
 import { InputError } from './errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -15,6 +16,12 @@ export function parseCommandArgs<T extends OptionSpec>(
   try {
     parsed = parseArgs({ args, options, allowPositionals, strict: true, tokens: true });
   } catch (err) {
+    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-{1,2}[^']+)'/.exec(String((err as Error).message))?.[1] : undefined;
+    if (unknown) {
+      const flags = Object.keys(options).map((name) => `--${name}`);
+      const near = didYouMean(unknown.replace(/=.*$/, ''), flags);
+      throw new InputError(`${command}: unknown flag ${unknown}`, `${near ? `${near} ` : ''}\`cutover ${command} --help\` lists the accepted flags`);
+    }
     const message = err instanceof Error ? err.message.replace(/\.?$/, '') : String(err);
     throw new InputError(`${command}: ${message}`, `run \`cutover ${command} --help\` for the accepted flags`);
   }

@@ -171,3 +171,9 @@ function firstShellWord(command: string): string | undefined {
   if (!word || /[;&|()<>$`]/.test(word) || SHELL_WORDS.has(word)) return undefined;
   return word;
 }
+
+/** A problem with the run's vars (a --var the runbook does not declare, a var without a value): bad input, exit 2 in plan and run alike. */
+export function isVarProblem(p: PreflightProblem): boolean {
+  return !p.step && /^(--)?var /.test(p.message);
+}
+

@@ -15,7 +15,7 @@ import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evid
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import { NOT_FOUND } from '../runbook/source.js';
-import { buildPlan, type PreflightProblem } from '../runbook/preflight.js';
+import { buildPlan, isVarProblem, type PreflightProblem } from '../runbook/preflight.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { writeFileDurable } from '../shared/durable.js';
@@ -66,7 +66,7 @@ export function openNewRun(opts: StartOptions): RunParts {
   }
   const plan = buildPlan(loaded, opts.vars);
   const secrets = secretsFor(rb, plan.vars);
-  const varProblems = plan.problems.filter((p) => !p.step && /^(--)?var /.test(p.message));
+  const varProblems = plan.problems.filter(isVarProblem);
   if (varProblems.length) {
     // A problem may quote a value (`var url="…" is not a URL`): a secret one is masked.
     throw new InputError(maskSecrets(`${opts.runbookPath}: ${varProblems.map((p) => p.message).join('; ')}`, secrets), maskSecrets(varProblems.map((p) => p.hint).join('; '), secrets));

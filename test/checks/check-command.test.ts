@@ -102,7 +102,7 @@ describe('cutover check: input problems exit 2 with a clear message and no stack
     [[], /check: which check\? none given/],
     [['handof'], /check: unknown check "handof"/],
     [['handoff', '--payload', STABLE], /check handoff: --manifest is required/],
-    [['handoff', '--manifest', MANIFEST, '--payload', STABLE, '--stric'], /check handoff: Unknown option '--stric'/],
+    [['handoff', '--manifest', MANIFEST, '--payload', STABLE, '--stric'], /check handoff: unknown flag --stric\n {2}hint: did you mean "--strict"\?/],
     [['envelope', '--contract', 'v4', '--sample', join(SAMPLES, 'v3-response.json')], /unknown contract "v4" for the envelope check/],
     [['artifact-digest', '--root', '.'], /give either --from FILE or one or more --artifact PATH=SHA256/],
   ])('usage error %j', async (args, message) => {

@@ -141,7 +141,7 @@ describe('cutover plan', () => {
     expect(executable.code).toBe(0);
   });
 
-  it('exits 1 for a var without a value and an undeclared --var, naming both', async () => {
+  it('exits 2 for a var without a value and an undeclared --var (bad input, as in run), naming both', async () => {
     const file = runbook('vars.yaml', 'vars:\n  root: { type: path, description: the checkout, env: CUTOVER_TEST_ROOT }\n', `      - id: build
         kind: command
         title: Build
@@ -149,7 +149,7 @@ describe('cutover plan', () => {
         cwd: \${root}
 `);
     const r = await plan([file, '--var', 'rooot=/tmp']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toContain('✗ --var rooot is not declared by runbook "plan-test"');
     expect(r.stdout).toContain('fix: declared vars are: root');
     expect(r.stdout).toContain('✗ var root (the checkout) has no value');
@@ -224,7 +224,7 @@ describe('cutover plan', () => {
     expect(given.stdout).not.toContain('tok-0123456789');
     expect(JSON.parse(given.stdout).preflight.warnings).toEqual([]);
     const fromEnv = await plan([file, '--json'], { DEPLOY_TOKEN: 'tok-0123456789' });
-    expect(fromEnv.code).toBe(1); // the var itself has no value (it declares no env:), which the preflight names
+    expect(fromEnv.code).toBe(2); // the var itself has no value (it declares no env:): bad input, as in run
     expect(JSON.parse(fromEnv.stdout).preflight.warnings).toEqual([]);
   });
 
@@ -241,7 +241,8 @@ describe('cutover plan', () => {
     [['plan'], 'plan: give exactly one runbook'],
     [['plan', 'a.yaml', 'b.yaml'], 'plan: give exactly one runbook'],
     [['plan', join(ROOT, 'test/runbook/fixtures/ok.yaml'), '--var', 'no-equals-sign'], '--var "no-equals-sign" is not of the form KEY=VALUE'],
-    [['plan', '--frobnicate'], "plan: Unknown option '--frobnicate'"],
+    [['plan', '--frobnicate'], 'plan: unknown flag --frobnicate'],
+    [['plan', '--jsn'], 'hint: did you mean "--json"?'],
     [['plan', '/no/such/runbook.yaml'], '/no/such/runbook.yaml: runbook not found (no such file)'],
   ])('exits 2 for %j', async (args, message) => {
     const r = await runCli(args, { env: { PATH } });

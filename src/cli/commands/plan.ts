@@ -1,13 +1,14 @@
 // `cutover plan <runbook> [--var K=V]...`: the resolved plan (each step with
 // its command after substitution, cwd, owner, deadline) and the preflight.
-// Exit 0 when the preflight passes, 1 when it names problems, 2 bad input.
+// Exit 0 when the preflight passes, 1 when it names problems, 2 bad input
+// (bad vars included, as `run` treats them).
 import { parseCommandArgs, parseVarFlags } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatDiagnostic } from '../../runbook/diagnostics.js';
 import { NOT_FOUND } from '../../runbook/source.js';
 import { loadRunbook } from '../../runbook/load.js';
-import { buildPlan, type Plan, type PlannedStep } from '../../runbook/preflight.js';
+import { buildPlan, isVarProblem, type Plan, type PlannedStep } from '../../runbook/preflight.js';
 import type { Runbook } from '../../runbook/types.js';
 import { maskText, maskValue, secretsFor, shownVars } from '../../runbook/secret-names.js';
 
@@ -24,7 +25,8 @@ Options:
   --json            print the plan and the preflight as JSON
   -h, --help
 
-Exit codes: 0 preflight passed, 1 preflight found problems, 2 invalid runbook or flags.`;
+Exit codes: 0 preflight passed, 1 preflight found problems, 2 invalid runbook or
+flags (an undeclared --var or a var without a value, as in cutover run).`;
 
 export async function main(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('plan', args, {
@@ -51,7 +53,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const rb = loaded.loaded.runbook;
   const secrets = secretsFor(rb, plan.vars);
   io.out(values.json ? JSON.stringify(maskValue(planJson(rb, plan, secrets), secrets), null, 2) : maskText(renderPlan(rb, plan, secrets), secrets));
-  return plan.problems.length ? EXIT.notOk : EXIT.ok;
+  // Bad vars are bad input, as `run` treats them; other problems are what the preflight found.
+  return plan.problems.some(isVarProblem) ? EXIT.usage : plan.problems.length ? EXIT.notOk : EXIT.ok;
 }
 
 function planJson(rb: Runbook, plan: Plan, secrets: string[]) {
