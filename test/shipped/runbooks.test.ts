@@ -279,11 +279,11 @@ describe('cutover plan on the cutover day', () => {
     for (const tool of linked) expect(r.stdout).not.toContain(`required tool "${tool}"`);
   });
 
-  it('fails the preflight when a checkout var is missing, naming the var', () => {
+  it('refuses the plan (exit 2, as run does) when a checkout var is missing, naming the var', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin };
     delete env.MEMORYKERNEL_ROOT; // the var's environment source
     const r = runCli(['plan', CUTOVER_DAY, '--var', `consumer_root=${consumer}`, '--var', 'envelope_sample=x.json'], { env });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/var producer_root .* has no value/);
   });
 
