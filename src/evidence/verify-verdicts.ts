@@ -9,35 +9,16 @@
 // bundle (artifact copies against their pins).
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expectedAssertions } from '../engine/assertions.js';
 import type { JournalEvent } from '../engine/events.js';
 import { stepsInOrder } from '../engine/fold.js';
+import { NeedleScan } from '../shared/needle-scan.js';
 import type { CheckStep, CommandStep, Runbook, Step } from '../runbook/types.js';
 
 type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
 type Report = (file: string, message: string) => void;
 
 const OUTCOMES = new Set(['exited', 'signaled', 'timed-out', 'cancelled', 'spawn-failed']);
-
-export interface ExpectedAssertion {
-  assertion: string;
-  needle: string;
-  /** true: the stream must contain it; false: must not. */
-  want: boolean;
-  stream: 'stdout' | 'stderr';
-}
-
-/** The output assertions a command step's attempt records, in the order the runner records them. */
-export function expectedAssertions(step: CommandStep): ExpectedAssertion[] {
-  const e = step.expect;
-  if (!e) return [];
-  const groups: [string, string[] | undefined, boolean, 'stdout' | 'stderr'][] = [
-    ['stdout contains', e.stdout_contains, true, 'stdout'],
-    ['stdout does not contain', e.stdout_not_contains, false, 'stdout'],
-    ['stderr contains', e.stderr_contains, true, 'stderr'],
-    ['stderr does not contain', e.stderr_not_contains, false, 'stderr'],
-  ];
-  return groups.flatMap(([label, needles, want, stream]) => (needles ?? []).map((needle) => ({ assertion: `${label} ${JSON.stringify(needle)}`, needle, want, stream })));
-}
 
 /** Each recorded file must be the attempt's own file of that name: a log record cannot point at another file of the bundle. */
 function misplaced(at: string, dir: string, records: readonly (readonly [{ file?: unknown } | undefined, string])[]): string[] {
@@ -185,19 +166,12 @@ function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: 
   if (ev.check!.passed && !allVerified) report(dataFile, `the artifact-digest check is recorded as passed (seq ${ev.seq}), but ${mismatched.length ? `${mismatched.length} copy(ies) were kept as mismatched` : 'not every pinned artifact has a verified copy with its digest in the bundle'}`);
 }
 
-/** Which needles occur in the file, streaming it with an overlap so a match across chunks is found. */
+/** Which needles occur in the file (a match across two reads included). */
 async function findInFile(path: string, needles: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  const bufs = needles.map((n) => Buffer.from(n));
-  const overlap = Math.max(...bufs.map((b) => b.length)) - 1;
-  let carry = Buffer.alloc(0);
+  const scan = new NeedleScan(needles);
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-    const hay = Buffer.concat([carry, chunk as Buffer]);
-    bufs.forEach((b, i) => {
-      if (!found.has(needles[i]!) && hay.includes(b)) found.add(needles[i]!);
-    });
-    if (found.size === needles.length) break;
-    carry = overlap > 0 ? hay.subarray(Math.max(0, hay.length - overlap)) : Buffer.alloc(0);
+    scan.push(chunk as Buffer);
+    if (scan.seen().length === needles.length) break; // every needle found: the rest need not be read
   }
-  return found;
+  return new Set(scan.seen());
 }

@@ -23,7 +23,7 @@ import { EvidenceWriteError } from '../shared/errors.js';
 import { CaptureFile } from './capture-file.js';
 import { CombinedLog } from './combined-log.js';
 import { GarbagePacer } from './memory.js';
-import { NeedleScan } from './needle-scan.js';
+import { NeedleScan } from '../shared/needle-scan.js';
 import { StreamView, Tail } from './output-view.js';
 import { RawTail } from './raw-tail.js';
 import { SecretMasker } from '../shared/secret-mask.js';

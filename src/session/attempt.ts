@@ -4,6 +4,7 @@
 // RawTail that a live view reads a few times a second.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { expectedAssertions } from '../engine/assertions.js';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
 import { sha256File as sha256OfFile } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
@@ -160,28 +161,16 @@ function fileRecord(file: string, text: string): StreamRecord {
 
 /** The strings a step's output assertions look for in each stream. */
 function watchedBy(step: CommandStep): { stdout: string[]; stderr: string[] } {
-  const e = step.expect;
-  return { stdout: [...(e?.stdout_contains ?? []), ...(e?.stdout_not_contains ?? [])], stderr: [...(e?.stderr_contains ?? []), ...(e?.stderr_not_contains ?? [])] };
+  const all = expectedAssertions(step);
+  return { stdout: all.filter((a) => a.stream === 'stdout').map((a) => a.needle), stderr: all.filter((a) => a.stream === 'stderr').map((a) => a.needle) };
 }
 
 /**
  * The output assertions, judged on what the command printed: the runner
  * found the strings in the raw bytes, before secrets were masked (the logs
- * on disk are masked, so a search there would miss a secret). The journal
- * masks the assertion's text like every event.
+ * on disk are masked, so a search there would miss a secret). Their text is
+ * the runbook's and is journaled as it is (verify compares it exactly).
  */
 function checkAssertions(step: CommandStep, seen: { stdout: string[]; stderr: string[] }): AssertionResult[] {
-  const e = step.expect;
-  if (!e) return [];
-  const out: AssertionResult[] = [];
-  const groups: [string, string[] | undefined, boolean, 'stdout' | 'stderr'][] = [
-    ['stdout contains', e.stdout_contains, true, 'stdout'],
-    ['stdout does not contain', e.stdout_not_contains, false, 'stdout'],
-    ['stderr contains', e.stderr_contains, true, 'stderr'],
-    ['stderr does not contain', e.stderr_not_contains, false, 'stderr'],
-  ];
-  for (const [label, needles, want, stream] of groups) {
-    for (const n of needles ?? []) out.push({ assertion: `${label} ${JSON.stringify(n)}`, ok: seen[stream].includes(n) === want });
-  }
-  return out;
+  return expectedAssertions(step).map((a) => ({ assertion: a.assertion, ok: seen[a.stream].includes(a.needle) === a.want }));
 }

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { summariesAhead, unaccountedFiles, unrecordedNotices } from '../evidence/accounts.js';
 import { listBundleEntries } from '../evidence/bundle-files.js';
-import { createBundleDir, isBundleDir, isTempFile, listBundleFiles, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
+import { createBundleDir, isBundleDir, isTempFile, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
 import type { JournalEvent } from '../engine/events.js';
 import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
@@ -123,7 +123,8 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
   if (!isBundleDir(bundleDir)) {
     throw new InputError(`${bundleDir}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory that `cutover run` printed, e.g. evidence/20261121T140500Z_service-v3-cutover-day');
   }
-  refuseNotRegular(bundleDir);
+  // One walk of the bundle serves every check below (nothing in it is written until they pass).
+  const files = refuseNotRegular(bundleDir).filter((f) => !isTempFile(f));
   const onDisk = readJournal(join(bundleDir, JOURNAL_FILE)).events;
   const closed = onDisk.find((e) => e.type === 'run.closed');
   // A crash between run.closed and the closing summaries leaves them to write: only that is done then.
@@ -134,7 +135,7 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
   // Every refusal below leaves the bundle as it was, lock included.
   let journal: Journal | undefined;
   try {
-    refuseUnaccounted(bundleDir, onDisk);
+    refuseUnaccounted(bundleDir, files, onDisk);
     try {
       journal = Journal.open(join(bundleDir, JOURNAL_FILE));
     } catch (err) {
@@ -154,7 +155,7 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
     }
     refuseChangedOrigin(started.runbook.file, started.runbook.sha256, copy);
     removeStaleTempFiles(bundleDir);
-    for (const f of unrecordedNotices(listBundleFiles(bundleDir), journal.events)) rmSync(join(bundleDir, f), { force: true });
+    for (const f of unrecordedNotices(files, journal.events)) rmSync(join(bundleDir, f), { force: true });
     const vars = resumeVars(loaded.runbook, started.vars, opts.vars ?? {});
     // A var journaled as *** stays secret, even if what made it one is no longer in the environment.
     const secrets = secretsFor(loaded.runbook, vars, process.env, Object.keys(started.vars).filter((k) => started.vars[k] === '***'));
@@ -213,7 +214,7 @@ function resumeVars(runbook: Runbook, recorded: Record<string, string>, given: R
  * bundle would reuse those attempts and could reach a GO the full journal
  * refused, so it is refused before anything is written.
  */
-function refuseUnaccounted(bundleDir: string, events: readonly JournalEvent[]): void {
+function refuseUnaccounted(bundleDir: string, files: readonly string[], events: readonly JournalEvent[]): void {
   let manifestText: string | undefined;
   try {
     manifestText = readFileSync(join(bundleDir, MANIFEST), 'utf8');
@@ -221,7 +222,6 @@ function refuseUnaccounted(bundleDir: string, events: readonly JournalEvent[]): 
     manifestText = undefined;
   }
   const problems = [summariesAhead(manifestText, events)].filter((p): p is string => p !== undefined);
-  const files = listBundleFiles(bundleDir).filter((f) => !isTempFile(f));
   const unaccounted = unaccountedFiles(files, events, { crashLeftovers: true });
   for (const u of unaccounted) problems.push(`${printableName(u.file)} ${u.message}`);
   if (problems.length === 0) return;
@@ -260,10 +260,11 @@ function refuseChangedOrigin(origin: string, recorded: string, copy: string): vo
   );
 }
 
-/** Anything in the bundle that is not a regular file or a directory (a link, a FIFO, a device) is refused before anything is opened. */
-function refuseNotRegular(bundleDir: string): void {
-  const odd = listBundleEntries(bundleDir).filter((e) => e.kind !== 'file' || e.badName);
-  if (odd.length === 0) return;
+/** Anything in the bundle that is not a regular file or a directory (a link, a FIFO, a device) is refused before anything is opened; returns the files. */
+function refuseNotRegular(bundleDir: string): string[] {
+  const entries = listBundleEntries(bundleDir);
+  const odd = entries.filter((e) => e.kind !== 'file' || e.badName);
+  if (odd.length === 0) return entries.map((e) => e.path);
   const shown = odd.slice(0, 5).map((e) => `  - ${printableName(e.path)} is ${e.badName ? 'named with bytes that are not UTF-8' : `a ${e.kind}`}`).join('\n');
   throw new InputError(
     `${printableName(bundleDir)}: the bundle holds what cutover never writes, so it is not opened:\n${shown}${odd.length > 5 ? `\n  … and ${odd.length - 5} more` : ''}`,

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/runner/index.js';
-import { NeedleScan } from '../../src/runner/needle-scan.js';
+import { NeedleScan } from '../../src/shared/needle-scan.js';
 import { captureFiles, node, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
