@@ -11,28 +11,30 @@ interface CommandEntry {
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
-  lint: { summary: 'lint <runbook>...                      validate runbook files', load: () => import('./cli/commands/lint.js') },
-  plan: { summary: 'plan <runbook> [--var KEY=VALUE]...   resolved steps + preflight', load: () => import('./cli/commands/plan.js') },
-  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]... [--evidence-dir DIR]\n                 [--operator NAME] [--plain] [--answers FILE]', load: () => import('./cli/commands/run.js') },
-  resume: { summary: 'resume <bundle-dir> [--answers FILE] [--retry STEP]... [--retry-failed] [--var K=V]...', load: () => import('./cli/commands/resume.js') },
-  verify: { summary: 'verify <bundle-dir> [--runbook FILE] [--json]   integrity + rule replay', load: () => import('./cli/commands/verify.js') },
-  report: { summary: 'report <bundle-dir> [--format markdown|json] [--out FILE]', load: () => import('./cli/commands/report.js') },
-  check: { summary: 'check handoff --manifest FILE --payload FILE [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE] [--manifest FILE] [--json]\n  cutover check artifact-digest --root DIR (--from FILE | --artifact PATH=SHA256...) [--json]', load: () => import('./cli/commands/check.js') },
-  demo: { summary: 'demo [--plain] [--scenario NAME]       self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
+  lint: { summary: 'lint <runbook>... [--json]         validate runbook files', load: () => import('./cli/commands/lint.js') },
+  plan: { summary: 'plan <runbook> [--var KEY=VALUE]... [--json]\n                                   resolved steps + preflight', load: () => import('./cli/commands/plan.js') },
+  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...\n      [--evidence-dir DIR] [--operator NAME] [--answers FILE] [--plain]\n      [--json] [--reopen BUNDLE]', load: () => import('./cli/commands/run.js') },
+  resume: { summary: 'resume <bundle-dir> [--answers FILE] [--operator NAME]\n      [--var KEY=VALUE]... [--retry STEP]... [--retry-failed] [--plain] [--json]', load: () => import('./cli/commands/resume.js') },
+  verify: { summary: 'verify <bundle-dir> [--runbook FILE] [--json]\n                                   integrity + rule replay', load: () => import('./cli/commands/verify.js') },
+  report: { summary: 'report <bundle-dir> [--format markdown|json] [--json] [--out FILE]', load: () => import('./cli/commands/report.js') },
+  check: { summary: 'check handoff --manifest FILE --payload FILE [--expect-tag TAG]\n      [--expect-sha SHA] [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE]\n      [--manifest FILE] [--json]\n  cutover check artifact-digest --root DIR\n      (--from FILE | --artifact PATH=SHA256...) [--copy-to DIR] [--json]', load: () => import('./cli/commands/check.js') },
+  demo: { summary: 'demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]\n      [--json]                     self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
+  completion: { summary: 'completion bash|zsh                print a shell completion script', load: () => import('./cli/commands/completion.js') },
 };
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map((c) => `  cutover ${c.summary}`);
   return [
-    `cutover ${VERSION} — run a release's cutover day as an executable, auditable runbook`,
+    `cutover ${VERSION} — a release's cutover day as an executable, auditable runbook`,
     '',
     'Usage:',
     ...lines,
     '',
-    '  cutover --version (-v, -V)',
+    '  cutover --version (-v, -V) | --help (-h) | <command> --help',
     '',
-    'Every command takes --help. Exit codes: 0 ok, 1 not ok (NO-GO, failed check,',
-    'tampering), 2 usage or input error, 3 paused and resumable, 130 interrupted.',
+    'Every command takes --help; `cutover` alone prints this help and exits 2.',
+    'Exit codes: 0 ok, 1 not ok (NO-GO, failed check, tampering), 2 usage or',
+    'input error, 3 paused and resumable, 130 interrupted.',
   ].join('\n');
 }
 

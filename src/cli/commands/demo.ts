@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { listScenarios, prepareDemo } from '../../demo/prepare.js';
@@ -13,7 +13,8 @@ import { Session } from '../../session/session.js';
 import { preloadScreen, runFrontEnd } from './front-end.js';
 import { loadAnswers } from '../../session/answers.js';
 
-export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--evidence-dir DIR]
+export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]
+                    [--json]
 
 Runs a self-contained rehearsal of the service.v3 cutover day: a sandbox
 producer and consumer workspace (real node programs checking real contract
@@ -30,7 +31,18 @@ Options:
   --list              list the scenarios
   --evidence-dir DIR  where the bundle is written (default ./evidence)
   --plain             the plain line log, answered by the demo's answers
+  --json              print one JSON summary of the run on stdout at the end,
+                      as \`cutover run --json\` does (the log goes to stderr)
   -h, --help`;
+
+export const OPTIONS = {
+  plain: { type: 'boolean' },
+  scenario: { type: 'string' },
+  list: { type: 'boolean' },
+  'evidence-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
 
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -42,13 +54,7 @@ export function packageRoot(): string {
 }
 
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs('demo', args, {
-    plain: { type: 'boolean' },
-    scenario: { type: 'string' },
-    list: { type: 'boolean' },
-    'evidence-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  }, false);
+  const { values } = parseCommandArgs('demo', args, OPTIONS, false);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
@@ -58,10 +64,12 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     for (const s of listScenarios(root)) io.out(`${s.name.padEnd(14)} ${s.description}`);
     return EXIT.ok;
   }
-  preloadScreen(values.plain ?? false);
+  preloadScreen((values.plain ?? false) || (values.json ?? false));
   const demo = await prepareDemo({ scenario: values.scenario, packageRoot: root });
-  if (demo.scenario) io.out(`scenario ${demo.scenario.name}: ${demo.scenario.description}\n`);
-  io.out(`sandbox: ${demo.workDir}`);
+  // With --json stdout carries only the summary: the rest is log, on stderr.
+  const log = values.json ? io.err : io.out;
+  if (demo.scenario) log(`scenario ${demo.scenario.name}: ${demo.scenario.description}\n`);
+  log(`sandbox: ${demo.workDir}`);
   const session = Session.start({
     runbookPath: demo.runbookPath,
     mode: 'rehearsal',
@@ -71,5 +79,5 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   });
   // In a terminal the operator drives the demo, its answers prefilled as editable defaults; without one they answer it.
   const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form is prefilled with its answers — Enter walks it, ? shows every key';
-  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true });
+  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false });
 }

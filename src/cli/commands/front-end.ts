@@ -2,6 +2,7 @@
 // terminal, the plain line reporter otherwise or with --plain — and releases
 // the bundle afterwards.
 import { InputError } from '../errors.js';
+import { runSummary } from '../run-summary.js';
 import type { CliIO } from '../io.js';
 import { drivePlain } from '../../plain/drive.js';
 import { LineReporter } from '../../plain/reporter.js';
@@ -29,18 +30,21 @@ export function preloadScreen(plain: boolean): void {
   screen ??= import('../../ui/index.js');
 }
 
-export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean }): Promise<number> {
-  // Every line either front end prints passes the run's secret mask.
-  const out = (t: string) => opts.io.out(session.mask(t));
+export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean; json?: boolean }): Promise<number> {
+  // Every line either front end prints passes the run's secret mask. With
+  // --json the plain log goes to stderr and stdout gets one JSON summary.
+  const json = opts.json === true;
+  const out = (t: string) => (json ? opts.io.err : opts.io.out)(session.mask(t));
   try {
     const answers = opts.answers;
-    if (wantsScreen(opts.plain)) {
+    if (!json && wantsScreen(opts.plain)) {
       // Loaded only here: the plain path, lint, verify and check never load Ink or React.
       const { runInteractive } = await (screen ??= import('../../ui/index.js'));
       return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out });
     }
     const reporter = new LineReporter(out);
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
+    if (json) opts.io.out(session.mask(JSON.stringify(runSummary(session, result.outcome, result.exitCode), null, 2)));
     return result.exitCode;
   } catch (err) {
     // An error the run raises may quote a value (a path, an answer): masked like the rest.

@@ -1,6 +1,6 @@
 // `cutover lint <runbook>...`: validates runbook files and prints every
 // problem as file:line:col: message + hint. Exit 0 when all are valid, 2 if not.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatDiagnostic, type Diagnostic } from '../../runbook/diagnostics.js';
@@ -18,11 +18,13 @@ Options:
 
 Exit codes: 0 all valid, 2 a runbook is invalid or a file cannot be read.`;
 
+export const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('lint', args, {
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('lint', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;

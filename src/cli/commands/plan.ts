@@ -2,7 +2,7 @@
 // its command after substitution, cwd, owner, deadline) and the preflight.
 // Exit 0 when the preflight passes, 1 when it names problems, 2 bad input
 // (bad vars included, as `run` treats them).
-import { parseCommandArgs, parseVarFlags } from '../args.js';
+import { parseCommandArgs, parseVarFlags, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatDiagnostic } from '../../runbook/diagnostics.js';
@@ -28,12 +28,14 @@ Options:
 Exit codes: 0 preflight passed, 1 preflight found problems, 2 invalid runbook or
 flags (an undeclared --var or a var without a value, as in cutover run).`;
 
+export const OPTIONS = {
+  var: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('plan', args, {
-    var: { type: 'string', multiple: true },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('plan', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;

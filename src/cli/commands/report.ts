@@ -2,7 +2,7 @@
 // manifest (json), computed afresh from the journal.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError, pathInputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { isBundleDir, refuseBundleTarget, RUNBOOK_COPY } from '../../evidence/bundle.js';
@@ -11,7 +11,8 @@ import { buildManifest, renderDecisionRecord } from '../../evidence/record.js';
 import { foldEvents } from '../../engine/fold.js';
 import { loadRunbook } from '../../runbook/load.js';
 
-export const HELP = `Usage: cutover report <bundle-dir> [--format markdown|json] [--out FILE]
+export const HELP = `Usage: cutover report <bundle-dir> [--format markdown|json] [--json]
+                            [--out FILE]
 
 Prints the decision record of a run (markdown, the default) or its manifest
 (json), computed from the journal. It does not check integrity: use
@@ -19,22 +20,27 @@ Prints the decision record of a run (markdown, the default) or its manifest
 
 Options:
   --format FORMAT   markdown (default) or json
+  --json            the same as --format json: the manifest as JSON
   --out FILE        write to FILE instead of standard output (never inside
                     an evidence bundle)
   -h, --help`;
 
+export const OPTIONS = {
+  format: { type: 'string' },
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('report', args, {
-    format: { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('report', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('report: give exactly one bundle directory', 'run `cutover report evidence/<bundle>`');
-  const format = values.format ?? 'markdown';
+  if (values.json && values.format !== undefined && values.format !== 'json') throw new InputError(`report: --json and --format ${values.format} contradict each other`, 'give --json (the same as --format json) or --format markdown, not both');
+  const format = values.json ? 'json' : (values.format ?? 'markdown');
   if (format !== 'markdown' && format !== 'json') throw new InputError(`report: --format must be markdown or json, not "${format}"`, 'use --format markdown or --format json');
   const dir = positionals[0]!;
   if (!isBundleDir(dir)) throw new InputError(`${dir}: not an evidence bundle (no journal.ndjson in it)`, 'pass the bundle directory that `cutover run` printed');

@@ -1,7 +1,7 @@
 // `cutover resume <bundle-dir>`: continues a paused, interrupted or crashed
 // run from the same place. A torn journal tail is repaired and attempts that
 // were running are recorded as interrupted (never as passed).
-import { parseCommandArgs, parseVarFlags } from '../args.js';
+import { parseCommandArgs, parseVarFlags, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { Session } from '../../session/session.js';
@@ -10,15 +10,17 @@ import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { join } from 'node:path';
 
-export const HELP = `Usage: cutover resume <bundle-dir> [--plain] [--answers FILE] [--operator NAME] [--var KEY=VALUE]...
-                      [--retry STEP]... [--retry-failed]
+export const HELP = `Usage: cutover resume <bundle-dir> [--answers FILE] [--operator NAME]
+                      [--var KEY=VALUE]... [--retry STEP]... [--retry-failed]
+                      [--plain] [--json]
 
 Continues a run from its evidence bundle: after a pause (exit 3), Ctrl-C, a
 dropped connection or a crash. Every acknowledged event is kept; a command
 that was running is recorded as interrupted and runs again as a new attempt.
 
 Options:
-  --answers FILE    answers for the remaining manual steps (see docs/runbook-format.md)
+  --answers FILE    answers for the remaining manual steps (section "Answers
+                    file" of docs/runbook-format.md, in the package)
   --operator NAME   who continues the run (default: the operator who started it)
   --var KEY=VALUE   the value of a secret var again (secrets are not stored in
                     the bundle); other vars keep the values the run started with
@@ -28,31 +30,39 @@ Options:
   --retry-failed    run every failed or interrupted command and check step
                     again first
   --plain           the plain line log instead of the interactive screen
+  --json            print one JSON summary on stdout at the end, as
+                    \`cutover run --json\` does (the plain log goes to stderr)
   -h, --help
+
+A closed run is not resumed (exit 2). After a NO-GO, fix what failed and
+start a new run linked to it: \`cutover run <runbook> --reopen <bundle-dir>\`.
 
 Exit codes as for \`cutover run\`; 2 when the run is already closed.`;
 
+export const OPTIONS = {
+  plain: { type: 'boolean' },
+  answers: { type: 'string' },
+  operator: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  retry: { type: 'string', multiple: true },
+  'retry-failed': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('resume', args, {
-    plain: { type: 'boolean' },
-    answers: { type: 'string' },
-    operator: { type: 'string' },
-    var: { type: 'string', multiple: true },
-    retry: { type: 'string', multiple: true },
-    'retry-failed': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('resume', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('resume: give exactly one bundle directory', 'run `cutover resume evidence/<bundle>`');
-  preloadScreen(values.plain ?? false);
+  preloadScreen((values.plain ?? false) || (values.json ?? false));
   const dir = positionals[0]!;
   const answers = values.answers && isBundleDir(dir) ? answersFor(join(dir, RUNBOOK_COPY), values.answers, false) : undefined;
   const vars = parseVarFlags('resume', values.var);
   // Before the run is opened: a step that cannot run again is refused with nothing written.
   const retry = planRetries(dir, values.retry ?? [], values['retry-failed'] ?? false);
   const session = Session.resume(dir, { operator: values.operator, vars });
-  return runFrontEnd(session, { plain: values.plain ?? false, answers, io, retry });
+  return runFrontEnd(session, { plain: values.plain ?? false, answers, io, retry, json: values.json ?? false });
 }

@@ -1,6 +1,6 @@
 // `cutover run <runbook>`: starts a run and drives it. Without a TTY (or with
 // --plain) the plain line reporter walks it with the answers file.
-import { parseCommandArgs, parseVarFlags } from '../args.js';
+import { parseCommandArgs, parseVarFlags, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import type { Mode } from '../../runbook/types.js';
@@ -8,7 +8,8 @@ import { Session } from '../../session/session.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
-                   [--evidence-dir DIR] [--operator NAME] [--plain] [--answers FILE]
+                   [--evidence-dir DIR] [--operator NAME] [--answers FILE]
+                   [--plain] [--json] [--reopen BUNDLE]
 
 Starts a run of the runbook: every command and check runs live, every event
 is journaled into a new evidence bundle (default ./evidence/<UTC>_<id>/), and
@@ -28,27 +29,38 @@ Options:
                       decision (see docs/runbook-format.md); without an answer
                       the plain run pauses at that step and exits 3; on the
                       screen they prefill the forms as editable defaults
+  --json              print one JSON summary of the run on stdout at the end
+                      (outcome, bundle, step counts, decision, exit code, how
+                      to resume); the plain log goes to stderr (implies --plain)
+  --reopen BUNDLE     start a new run linked to a closed one (after a NO-GO:
+                      fix, then run again); the new run.started names the old
+                      run and its journal's last hash; --mode and the vars
+                      default to the old run's
   -h, --help
 
 Exit codes: 0 GO (or all steps passed), 1 NO-GO / a failed gate / GO refused,
 2 bad input, 3 paused (resume with \`cutover resume <bundle>\`), 130 Ctrl-C.`;
 
+export const OPTIONS = {
+  mode: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  'evidence-dir': { type: 'string' },
+  operator: { type: 'string' },
+  plain: { type: 'boolean' },
+  answers: { type: 'string' },
+  json: { type: 'boolean' },
+  reopen: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', args, {
-    mode: { type: 'string' },
-    var: { type: 'string', multiple: true },
-    'evidence-dir': { type: 'string' },
-    operator: { type: 'string' },
-    plain: { type: 'boolean' },
-    answers: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('run', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('run: give exactly one runbook', 'run `cutover run checklists/service-v3-cutover-day.yaml --mode rehearsal`');
-  preloadScreen(values.plain ?? false);
+  preloadScreen((values.plain ?? false) || (values.json ?? false));
   const mode = (values.mode ?? 'rehearsal') as Mode;
   if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal for a dry run, --mode cutover on cutover day');
   // The answers file is checked before the bundle exists, so a typo in it
@@ -61,5 +73,5 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     evidenceDir: values['evidence-dir'],
     operator: values.operator,
   });
-  return runFrontEnd(session, { plain: values.plain ?? false, answers, io });
+  return runFrontEnd(session, { plain: values.plain ?? false, answers, io, json: values.json ?? false });
 }

@@ -1,5 +1,5 @@
 // `cutover verify <bundle-dir>`: integrity and rule replay of a bundle.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { entryKind } from '../../evidence/bundle-files.js';
@@ -26,12 +26,14 @@ Options:
 
 Exit codes: 0 intact, 1 problems found (each names the file), 2 not a bundle.`;
 
+export const OPTIONS = {
+  json: { type: 'boolean' },
+  runbook: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('verify', args, {
-    json: { type: 'boolean' },
-    runbook: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('verify', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
@@ -54,7 +56,11 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const shown = printableName(dir);
   if (values.json) {
     io.out(printableJson(report));
-  } else if (report.ok) {
+    return report.ok ? EXIT.ok : EXIT.notOk;
+  }
+  // What could not be checked (a check verdict whose inputs were kept by digest only) is said, but is no problem.
+  for (const n of report.notes) io.out(`${shown}/${printableName(n.file)}: note: ${printable(n.message)}`);
+  if (report.ok) {
     io.out(`${shown}: OK — ${report.events} journal events, ${report.files} files, hash chain intact, every digest matches, GO lock replayed${report.rehearsal ? ' (REHEARSAL)' : ''}; outcome ${printable(String(report.outcome))}`);
   } else {
     for (const p of report.problems) io.out(`${shown}/${printableName(p.file)}: ${printable(p.message)}`);
