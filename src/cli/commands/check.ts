@@ -1,7 +1,7 @@
 // `cutover check <kind>`: the built-in contract checks on their own, outside
 // a runbook, so either side (or CI) can run one in a single command.
 // Exit 0 passed, 1 violations found, 2 usage or input error (thrown).
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatArtifactReport, readArtifactPins, parseArtifactPins, verifyArtifactDigests, type ArtifactPin } from '../../checks/artifact-digest.js';
@@ -10,31 +10,48 @@ import { refuseBundleTarget } from '../../evidence/bundle.js';
 import { formatHandoffReport, runHandoffCheck } from '../../checks/handoff-check.js';
 import { toJsonViolation, type Violation } from '../../checks/violation.js';
 
-const USAGE = `Usage:
-  cutover check handoff --manifest FILE --payload FILE [--strict] [--json]
-  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE] [--manifest FILE] [--json]
-  cutover check artifact-digest --root DIR (--from FILE | --artifact PATH=SHA256...) [--copy-to DIR] [--json]
+export const HELP = `Usage:
+  cutover check handoff --manifest FILE --payload FILE [--expect-tag TAG]
+                        [--expect-sha SHA] [--strict] [--json]
+  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE]
+                         [--manifest FILE] [--json]
+  cutover check artifact-digest --root DIR
+                         (--from FILE | --artifact PATH=SHA256...)
+                         [--copy-to DIR] [--json]
 
 Runs one built-in contract check (the same ones a runbook's check steps use).
 Exit codes: 0 passed, 1 violations found, 2 usage or input error.
-Run \`cutover check <kind> --help\` for the flags of one check; docs/checks.md lists every rule.`;
+Run \`cutover check <kind> --help\` for the flags of one check; every rule is
+listed in docs/checks.md (in the package).
 
-const HANDOFF_HELP = `Usage: cutover check handoff --manifest FILE --payload FILE [--strict] [--json]
+Options:
+  -h, --help`;
+
+export const HANDOFF_HELP = `Usage: cutover check handoff --manifest FILE --payload FILE [--expect-tag TAG]
+                             [--expect-sha SHA] [--strict] [--json]
 
 Checks a producer handoff payload against the producer contract manifest:
 the 15 required keys, the manifest pins (release tag, commit, API contract,
 integration baseline, manifest version, error-code enum in order), the active
-runtime baseline, the service.v3 non-2xx envelope policy, and the handoff
-mode (stable | service-v3-candidate). Every violation is reported.
+runtime baseline, the non-2xx envelope policy of the manifest's era
+(service.v2 or service.v3), and the handoff mode (stable |
+service-v3-candidate). Every violation is reported.
 
-  --manifest FILE  producer-contract-manifest.json
-  --payload FILE   the handoff payload (e.g. PRODUCER_RELEASE_HANDOFF_LATEST.json)
-  --strict         hygiene findings (duplicate keys, timestamp format, empty
-                   command lists, short commit shas, forbidden envelope fields)
-                   fail the check instead of being warnings
-  --json           print a JSON object instead of the report`;
+  --manifest FILE   producer-contract-manifest.json
+  --payload FILE    the handoff payload
+                    (e.g. PRODUCER_RELEASE_HANDOFF_LATEST.json)
+  --expect-tag TAG  the payload must name this release_tag (the release cut
+                    over to): a payload that matches a manifest regenerated
+                    for another release fails with target-drift
+  --expect-sha SHA  the payload must name this commit_sha (40 hex characters)
+  --strict          hygiene findings (duplicate keys, timestamp format, empty
+                    command lists, short commit shas, forbidden envelope
+                    fields) fail the check instead of being warnings
+  --json            print a JSON object instead of the report
+  -h, --help`;
 
-const ENVELOPE_HELP = `Usage: cutover check envelope --contract v2|v3 --sample FILE [--policy FILE] [--manifest FILE] [--json]
+export const ENVELOPE_HELP = `Usage: cutover check envelope --contract v2|v3 --sample FILE [--policy FILE]
+                              [--manifest FILE] [--json]
 
 Validates non-2xx response samples against a contract's envelope policy:
 required, optional and forbidden fields, and error.code in the error-code enum.
@@ -42,12 +59,16 @@ The sample file is one JSON object, a JSON array of objects, or NDJSON.
 
   --contract v2|v3  the contract whose policy applies
   --sample FILE     the response samples
-  --policy FILE     policy file instead of the built-in contracts/envelope-policy.json
-                    (service-contract-source-of-truth.json is accepted too)
-  --manifest FILE   take the error-code enum from this producer contract manifest
-  --json            print a JSON object instead of the report`;
+  --policy FILE     policy file instead of the built-in one
+                    (contracts/envelope-policy.json in the package;
+                    service-contract-source-of-truth.json is accepted too)
+  --manifest FILE   take the error-code enum from this producer contract
+                    manifest
+  --json            print a JSON object instead of the report
+  -h, --help`;
 
-const ARTIFACT_HELP = `Usage: cutover check artifact-digest --root DIR (--from FILE | --artifact PATH=SHA256...) [--copy-to DIR] [--json]
+export const ARTIFACT_HELP = `Usage: cutover check artifact-digest --root DIR
+         (--from FILE | --artifact PATH=SHA256...) [--copy-to DIR] [--json]
 
 Verifies the sha256 pins of release artifacts under DIR.
 
@@ -58,7 +79,36 @@ Verifies the sha256 pins of release artifacts under DIR.
   --copy-to DIR          copy each artifact to DIR/verified/ or DIR/mismatched/
                          (never inside an evidence bundle; a path that cannot
                          be copied safely there is a violation)
-  --json                 print a JSON object instead of the report`;
+  --json                 print a JSON object instead of the report
+  -h, --help`;
+
+export const HANDOFF_OPTIONS = {
+  manifest: { type: 'string' },
+  payload: { type: 'string' },
+  strict: { type: 'boolean' },
+  'expect-tag': { type: 'string' },
+  'expect-sha': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
+export const ENVELOPE_OPTIONS = {
+  contract: { type: 'string' },
+  sample: { type: 'string' },
+  policy: { type: 'string' },
+  manifest: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
+export const ARTIFACT_OPTIONS = {
+  root: { type: 'string' },
+  from: { type: 'string' },
+  artifact: { type: 'string', multiple: true },
+  'copy-to': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
 
 interface Report {
   passed: boolean;
@@ -70,7 +120,7 @@ interface Report {
 export async function main(args: string[], io: CliIO): Promise<number> {
   const [kind, ...rest] = args;
   if (kind === '--help' || kind === '-h' || kind === 'help') {
-    io.out(USAGE);
+    io.out(HELP);
     return EXIT.ok;
   }
   const run = kind === undefined ? undefined : KINDS[kind];
@@ -105,13 +155,7 @@ function stable<T extends { violations: Violation[]; warnings?: Violation[] }>(r
 }
 
 const handoff: KindRunner = async (args, io) => {
-  const { values } = parseCommandArgs('check handoff', args, {
-    manifest: { type: 'string' },
-    payload: { type: 'string' },
-    strict: { type: 'boolean' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, false);
+  const { values } = parseCommandArgs('check handoff', args, HANDOFF_OPTIONS, false);
   if (values.help) {
     io.out(HANDOFF_HELP);
     return 'help';
@@ -121,19 +165,13 @@ const handoff: KindRunner = async (args, io) => {
     manifest: required('check handoff', '--manifest', values.manifest, example),
     payload: required('check handoff', '--payload', values.payload, example),
     strict: values.strict ?? false,
+    expect: { ...(values['expect-tag'] !== undefined ? { release_tag: values['expect-tag'] } : {}), ...(values['expect-sha'] !== undefined ? { commit_sha: values['expect-sha'] } : {}) },
   });
   return { passed: result.passed, asJson: values.json ?? false, text: formatHandoffReport(result), json: stable(result) };
 };
 
 const envelope: KindRunner = async (args, io) => {
-  const { values } = parseCommandArgs('check envelope', args, {
-    contract: { type: 'string' },
-    sample: { type: 'string' },
-    policy: { type: 'string' },
-    manifest: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, false);
+  const { values } = parseCommandArgs('check envelope', args, ENVELOPE_OPTIONS, false);
   if (values.help) {
     io.out(ENVELOPE_HELP);
     return 'help';
@@ -149,14 +187,7 @@ const envelope: KindRunner = async (args, io) => {
 };
 
 const artifactDigest: KindRunner = async (args, io) => {
-  const { values } = parseCommandArgs('check artifact-digest', args, {
-    root: { type: 'string' },
-    from: { type: 'string' },
-    artifact: { type: 'string', multiple: true },
-    'copy-to': { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, false);
+  const { values } = parseCommandArgs('check artifact-digest', args, ARTIFACT_OPTIONS, false);
   if (values.help) {
     io.out(ARTIFACT_HELP);
     return 'help';
