@@ -2,6 +2,7 @@
 // state is a pure fold over them (fold.ts), so resume and verify replay the
 // same code. Events carry raw facts (exit code, git HEAD, names), and the
 // fold derives pass/fail from them rather than trusting a stored verdict.
+import type { PreflightProblem } from '../runbook/preflight.js';
 import type { Mode, Pin } from '../runbook/types.js';
 
 export interface StreamRecord {
@@ -62,6 +63,12 @@ export type EventBody =
       vars: Record<string, string>;
       host: string;
       cutover_version: string;
+      /**
+       * What the preflight knew before the first step (missing tools, pin
+       * disagreements, cwds, unset secrets). Absent in bundles of cutover
+       * before 0.2.1. A problem with `pin` locks every GO of the run.
+       */
+      preflight?: PreflightRecord;
     }
   | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number }
   | { type: 'run.paused'; reason: string; waiting_for?: string }
@@ -96,6 +103,12 @@ export type EventBody =
       by: string;
     }
   | { type: 'run.closed'; outcome: RunOutcome; summary: string };
+
+/** The preflight as journaled in run.started. */
+export interface PreflightRecord {
+  problems: PreflightProblem[];
+  warnings: PreflightProblem[];
+}
 
 export type RunOutcome = 'GO' | 'NO-GO' | 'DONE' | 'FAILED' | 'INCOMPLETE';
 

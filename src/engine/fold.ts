@@ -2,7 +2,7 @@
 // runbook and the events, it always computes the same state — the running
 // session, `resume` and `verify` all use it.
 import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
-import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, RunOutcome } from './events.js';
+import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, PreflightRecord, RunOutcome } from './events.js';
 import { judgeAttempt } from './verdict.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted';
@@ -75,6 +75,7 @@ export interface RunState {
   baseline: Pin;
   target: Pin;
   runbookSha256: string;
+  preflight?: PreflightRecord; // journaled in run.started (not by cutover before 0.3.0); pin problems lock every GO
   steps: Record<string, StepState>;
   inputs: Record<string, Record<string, string>>;
   signatures: Signature[];
@@ -109,6 +110,7 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
     baseline: first.baseline,
     target: first.target,
     runbookSha256: first.runbook.sha256,
+    ...(first.preflight !== undefined ? { preflight: first.preflight } : {}),
     steps: Object.fromEntries(stepsInOrder(runbook).map((s) => [s.id, { id: s.id, status: 'pending' as StepStatus, attempts: [] }])),
     inputs: {},
     signatures: [],

@@ -5,6 +5,7 @@ import type { DecisionOption, DecisionStep, Runbook, SignoffStep, Step } from '.
 import { parseDuration } from '../runbook/vars.js';
 import { confirmsLabel, nameKey, nameProblem, samePerson } from '../shared/names.js';
 import { isRequired, stepsInOrder, type RunState, type StepState } from './fold.js';
+import { unconfirmedPins } from './pin-lock.js';
 
 export interface DecisionAttempt {
   option: string;
@@ -49,7 +50,8 @@ export type LockRule =
   | 'signoff' // rules 3 and 4: a role unsigned, void, the operator, the same person twice
   | 'joint-signoff' // the runbook locks this GO behind no joint sign-off
   | 'trigger' // rule 5: an open rollback trigger
-  | 'freshness'; // rule 6: evidence older than max_age
+  | 'freshness' // rule 6: evidence older than max_age
+  | 'pin'; // rule 6: a release tag that did not confirm its pin when the run started (pin-lock.ts)
 
 /** One unmet condition of a decision option, as data; `message` is the words shown and journaled. */
 export interface LockCondition {
@@ -145,6 +147,8 @@ export function optionConditions(runbook: Runbook, state: RunState, decision: De
   } else if (option.modes && !option.modes.includes(state.mode)) {
     out.push({ rule: 'mode', message: `${option.label} is only available in ${option.modes.join('/')} mode; this run is a ${state.mode === 'rehearsal' ? 'REHEARSAL' : 'cutover'}` });
   }
+  // Rule 6: the release pins, as the preflight found them in the repository.
+  for (const message of unconfirmedPins(state.preflight)) out.push({ rule: 'pin', message });
   // Rule 2 (+6 pin, through the fold's verdict): required steps passed.
   const required = requiredStepsFor(runbook, decision, option);
   for (const step of required) {

@@ -8,6 +8,7 @@ import { deadlines } from '../engine/progress.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 import { mdCode, mdLink, mdText } from './markdown.js';
+import { attemptsSection, decisionStatus, preflightSection } from './record-details.js';
 
 /** The outcome of a run, as run.closed records it (one union with the journal's). */
 export type ManifestOutcome = RunOutcome;
@@ -27,6 +28,8 @@ export interface Manifest {
   decision: { step: string; option: string; label: string; go: boolean; remediation?: string; at: string } | null;
   baseline: RunState['baseline'];
   target: RunState['target'];
+  /** The preflight journaled in run.started (absent for runs of cutover before 0.3.0). */
+  preflight?: NonNullable<RunState['preflight']>;
   steps: {
     id: string;
     kind: string;
@@ -72,6 +75,7 @@ export function buildManifest(runbook: Runbook, state: RunState, events: readonl
       : null,
     baseline: state.baseline,
     target: state.target,
+    ...(state.preflight ? { preflight: state.preflight } : {}),
     steps: stepsInOrder(runbook).map((s) => {
       const st = state.steps[s.id]!;
       return {
@@ -146,6 +150,7 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
     L.push('', `Refused: ${t(label)} —`);
     for (const reason of r.reasons) L.push(`  - ${t(reason)}`);
   }
+  L.push(...preflightSection(state));
   L.push('', '## Sign-offs', '');
   if (state.signatures.length === 0) L.push('- none');
   for (const s of state.signatures) {
@@ -188,9 +193,11 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   for (const s of manifest.steps) {
     const last = s.attempts[s.attempts.length - 1];
     const logs = last?.logs ? Object.values(last.logs).map((l) => mdLink(l.file.split('/').pop() ?? l.file, l.file)).join(' ') : '';
-    const status = s.status + (s.skip_reason ? ` (${s.skip_reason})` : last?.failure && s.status !== 'passed' ? ` — ${last.failure}` : '');
-    L.push(`| ${GLYPH[s.status] ?? ''} | ${t(s.title)} (${mdCode(s.id)})${s.required ? '' : ' _optional_'} | ${t(s.kind)} | ${t(status)} | ${s.attempts.length || ''} | ${logs} |`);
+    const decided = decisionStatus(s, state);
+    const status = decided ? decided.status : s.status + (s.skip_reason ? ` (${s.skip_reason})` : last?.failure && s.status !== 'passed' ? ` — ${last.failure}` : '');
+    L.push(`| ${decided?.glyph ?? GLYPH[s.status] ?? ''} | ${t(s.title)} (${mdCode(s.id)})${s.required ? '' : ' _optional_'} | ${t(s.kind)} | ${t(status)} | ${s.attempts.length || ''} | ${logs} |`);
   }
+  L.push(...attemptsSection(stepsInOrder(runbook), state));
   L.push('', `Journal: ${manifest.journal.events} events, last hash ${mdCode(manifest.journal.last_hash)}.`);
   L.push(`Verify with \`cutover verify <this directory>\` or \`sha256sum -c SHA256SUMS\`.`, '');
   return L.join('\n');

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
+import { preflightShapeProblem } from '../engine/pin-lock.js';
 import { loadRunbook } from '../runbook/load.js';
 import { resolvePins } from '../runbook/resolve.js';
 import type { Pin, Runbook } from '../runbook/types.js';
@@ -87,6 +88,8 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
       report(JOURNAL_FILE, `seq 1: run.started says mode ${String(started.mode)} with rehearsal=${String(started.rehearsal)}, which ${runbook.modes.includes(started.mode) ? 'contradict each other' : `is not a mode of the runbook (${runbook.modes.join(', ')})`}`);
     }
     checkPins(runbook, started, report);
+    const preflight = preflightShapeProblem((started as { preflight?: unknown }).preflight);
+    if (preflight) report(JOURNAL_FILE, `seq 1: the run.started event is malformed: ${preflight}`);
     outcome = replay(runbook, events, report).outcome;
     await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report);
   }

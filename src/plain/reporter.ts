@@ -32,6 +32,7 @@ export class LineReporter {
     this.write(`${s.rehearsal ? 'REHEARSAL' : 'CUTOVER'} · operator ${s.operator} · ${s.baseline.release_tag} ${short(s.baseline.commit)} → ${s.target.release_tag} ${short(s.target.commit)}`);
     this.write(`bundle: ${session.relative(session.bundleDir)}`);
     for (const p of session.preflight) this.write(`preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`);
+    if (session.preflight.some((p) => p.pin)) this.write('WARNING: the repository does not confirm the release pins (above): this run\'s GO is locked; start a new run with the right pins');
   }
 
   /** Prints the section heading when the run enters a new section. */

@@ -1,10 +1,12 @@
 // The preflight: everything that can be known to fail before cutover day —
 // vars without values, working directories that do not exist, executables
-// (declared tools and each command's argv[0]) missing from PATH.
+// (declared tools and each command's argv[0]) missing from PATH, pinned
+// checkouts not at their commit, release tags that disagree with the pins.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoadedRunbook } from './load.js';
+import { checkPinTags, pinsRelease, type PinDisagreement } from './pin-tags.js';
 import { resolveCheckParams, resolveCommand, resolveCwd, resolvePins, type RefContext, type ResolvedCommand } from './resolve.js';
 import type { Step } from './types.js';
 import { resolveVars, splitWords } from './vars.js';
@@ -13,6 +15,8 @@ export interface PreflightProblem {
   step?: string;
   message: string;
   hint: string;
+  /** A release tag that does not confirm its pin (pin-tags.ts): a cutover does not start, a rehearsal's GO is locked. */
+  pin?: PinDisagreement;
 }
 
 export interface PlannedStep {
@@ -87,6 +91,8 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
   const reportedCwds = new Set<string>();
   const reportedExecs = new Set<string>();
   const reportedPins = new Set<string>();
+  const notGit = new Set<string>();
+  const tagsChecked = new Set<string>();
   for (const section of runbook.sections) {
     for (const step of section.steps) {
       const usesMissingVar = JSON.stringify(step).match(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)?.some((r) => missingVars.has(r.slice(2, -1)));
@@ -107,8 +113,13 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
               reportedExecs.add(key);
               problems.push({ step: step.id, message: `"${exe}" is not found${exe.includes('/') ? ` in ${cmd.cwd}` : ' on PATH'} or not executable`, hint: exe.includes('/') ? 'check the path relative to the step cwd and that the file is executable (chmod +x)' : `install ${exe} or add it to PATH; declare it under tools: so the preflight names it` });
             }
-            const pinProblem = cmd.pinCommit ? checkPin(cmd.cwd, cmd.pinCommit, reportedPins) : undefined;
+            const pinProblem = cmd.pinCommit ? checkPin(cmd.cwd, cmd.pinCommit, reportedPins, notGit) : undefined;
             if (pinProblem) problems.push({ step: step.id, ...pinProblem });
+            // The release tags, once per checkout pinned to the baseline or target commit.
+            if (cmd.pinCommit && pinsRelease(cmd.pinCommit, pins) && !notGit.has(cmd.cwd) && !tagsChecked.has(cmd.cwd)) {
+              tagsChecked.add(cmd.cwd);
+              problems.push(...checkPinTags(cmd.cwd, runbook, pins, loaded.file, step.id));
+            }
           }
         }
       } else if (step.kind === 'check') {
@@ -139,15 +150,17 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
 const SHELL_WORDS = new Set(['if', 'for', 'while', 'until', 'case', '{', '!', '[', '[[', 'exec', 'set', 'cd', 'test', 'trap', 'export', 'unset', 'umask', 'ulimit', 'eval', '.', 'source', ':', 'readonly', 'wait', 'command', 'type', 'echo', 'printf', 'true', 'false', 'read', 'shift', 'exit', 'return', 'local', 'alias', 'pwd', 'times', 'kill']);
 
 /** The checkout a pinned step runs in must be at the pinned commit, and clean, before cutover day. */
-function checkPin(cwd: string, pin: string, reported: Set<string>): { message: string; hint: string } | undefined {
+function checkPin(cwd: string, pin: string, reported: Set<string>, notGit: Set<string>): { message: string; hint: string } | undefined {
   const key = `${cwd}\0${pin}`;
-  if (reported.has(key)) return undefined;
+  // A checkout that is not a git repository is said once, whatever its steps pin.
+  if (reported.has(key) || notGit.has(cwd)) return undefined;
   reported.add(key);
   const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }).trim();
   let head: string;
   try {
     head = git('rev-parse', '--verify', 'HEAD');
   } catch {
+    notGit.add(cwd);
     return { message: `${cwd} is not a git checkout, so it cannot be at the pinned commit ${pin}`, hint: 'run the step in the repository checkout (cwd) that the runbook pins' };
   }
   if (head !== pin) return { message: `${cwd} is at ${head}, not at the pinned commit ${pin}`, hint: `check out the pinned commit there: git -C ${cwd} checkout ${pin}` };

@@ -16,6 +16,7 @@ import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import { NOT_FOUND } from '../runbook/source.js';
 import { buildPlan, isVarProblem, type PreflightProblem } from '../runbook/preflight.js';
+import { refuseUnconfirmedPins } from '../runbook/pin-tags.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { writeFileDurable } from '../shared/durable.js';
@@ -71,6 +72,7 @@ export function openNewRun(opts: StartOptions): RunParts {
     // A problem may quote a value (`var url="…" is not a URL`): a secret one is masked.
     throw new InputError(maskSecrets(`${opts.runbookPath}: ${varProblems.map((p) => p.message).join('; ')}`, secrets), maskSecrets(varProblems.map((p) => p.hint).join('; '), secrets));
   }
+  refuseUnconfirmedPins(opts.mode, plan.problems, opts.runbookPath);
   const operator = resolveOperator(opts.operator);
   const at = clock();
   const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
@@ -93,6 +95,7 @@ export function openNewRun(opts: StartOptions): RunParts {
         vars: shownVars(rb, plan.vars, secrets),
         host: hostname(),
         cutover_version: VERSION,
+        preflight: { problems: plan.problems, warnings: plan.warnings },
       },
       at,
     );

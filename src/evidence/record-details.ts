@@ -1,0 +1,55 @@
+// Parts of decision-record.md beyond the summary table: the preflight the
+// run started with (journaled in run.started), every attempt of every
+// automated step with its exit, duration and git HEAD (not only the last
+// one), and the decision step shown as the decision it recorded. Pure
+// functions of the folded state: `cutover verify` renders them again.
+import type { PreflightProblem } from '../runbook/preflight.js';
+import type { Attempt, RunState } from '../engine/fold.js';
+import type { Step } from '../runbook/types.js';
+import { mdCode, mdText } from './markdown.js';
+
+/** The "Preflight" section; nothing for a bundle whose run.started has no preflight (cutover before 0.3.0). */
+export function preflightSection(state: RunState): string[] {
+  const p = state.preflight;
+  if (!p) return [];
+  const L = ['', '## Preflight (before the first step)', ''];
+  const line = (mark: string, f: PreflightProblem, what: string) => `- ${mark} ${f.step ? `${mdCode(String(f.step))}: ` : ''}${mdText(f.message)} — ${what}: ${mdText(f.hint)}`;
+  if (p.problems.length === 0 && p.warnings.length === 0) L.push('- nothing found: every var had a value, every cwd, tool and executable was there, the pinned checkouts and release tags agreed with the pins');
+  for (const f of p.problems) L.push(line(f.pin ? '✗ PIN' : '✗', f, 'fix'));
+  for (const f of p.warnings) L.push(line('!', f, 'note'));
+  if (p.problems.some((f) => f.pin)) L.push('', 'The repository did not confirm the release pins: every GO of this run is locked.');
+  return L;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function exitOf(a: Attempt): string {
+  const r = a.result;
+  if (!r) return a.check ? `check ${a.check.passed ? 'passed' : a.check.cancelled ? 'cancelled' : 'failed'}` : '—';
+  if (r.outcome === 'exited') return `exit ${r.exit_code}`;
+  if (r.outcome === 'signaled') return `signal ${r.signal ?? '?'}`;
+  return r.exit_code === null ? r.outcome : `${r.outcome}, exit ${r.exit_code}`;
+}
+
+/** The "Attempts" section: one row per attempt of each command and check step, in run order. */
+export function attemptsSection(steps: readonly Step[], state: RunState): string[] {
+  const rows: string[] = [];
+  for (const step of steps) {
+    for (const a of state.steps[step.id]?.attempts ?? []) {
+      const r = a.result;
+      const head = r ? (r.git_head ? mdCode(r.git_head) : r.git_error ? `— (${mdText(r.git_error)})` : '—') : '—';
+      const status = a.status + (a.failure && a.status !== 'passed' ? ` — ${a.failure}` : '');
+      rows.push(`| ${mdCode(step.id)} | ${a.n} | ${mdText(a.startedAt)} | ${mdText(status)} | ${mdText(exitOf(a))} | ${r ? seconds(r.duration_ms) : '—'} | ${head} |`);
+    }
+  }
+  if (rows.length === 0) return [];
+  return ['', '## Attempts', '', '| Step | # | Started (UTC) | Status | Exit | Duration | Git HEAD |', '|---|---|---|---|---|---|---|', ...rows];
+}
+
+/** A decision step is shown as the decision it recorded ("NO-GO recorded"), never as "passed". */
+export function decisionStatus(step: { id: string; kind: string }, state: RunState): { glyph: string; status: string } | undefined {
+  if (step.kind !== 'decision' || state.decision?.step !== step.id) return undefined;
+  return { glyph: state.decision.go ? '✓' : '■', status: `${state.decision.label} recorded` };
+}
