@@ -87,7 +87,7 @@ const checkStep = {
     { $ref: '#/$defs/stepCommon' },
     {
       if: { properties: { check: { const: 'handoff-payload' } } },
-      then: { properties: { with: { required: ['manifest', 'payload'], additionalProperties: false, properties: { manifest: nonEmpty, payload: nonEmpty, strict: { type: 'boolean' } } } } },
+      then: { properties: { with: { required: ['manifest', 'payload'], additionalProperties: false, properties: { manifest: nonEmpty, payload: nonEmpty, strict: { type: 'boolean' }, expect_release_tag: nonEmpty, expect_commit_sha: nonEmpty } } } },
     },
     {
       if: { properties: { check: { const: 'envelope' } } },

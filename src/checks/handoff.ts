@@ -46,6 +46,48 @@ export const SERVICE_V3_ENVELOPE_POLICY = {
   forbids: ['legacy_error', 'api_contract_version'],
 } as const;
 
+/**
+ * The service.v2 policy as the producer's verifier of that era checks it:
+ * `requires` and `forbids` as sets; `optional` is not read (the v2 entry
+ * has none).
+ */
+export const SERVICE_V2_ENVELOPE_POLICY = {
+  requires: ['service_contract_version', 'error.code', 'error.message', 'legacy_error'],
+  forbids: ['api_contract_version'],
+} as const;
+
+type PolicyFacet = 'requires' | 'optional' | 'forbids';
+interface PolicyEntryRule {
+  key: string;
+  label: string;
+  sets: Partial<Record<PolicyFacet, readonly string[]>>;
+}
+
+/**
+ * A manifest's policy era. The manifest at the rollback baseline (v0.3.2)
+ * names `service.v2`; its payloads carry `service_v2_stable` (the running
+ * contract) and `service_v3_candidate`. From v0.4.0 on, `service_v3_stable`
+ * replaces the v2 entry. A manifest that carries a `non_2xx_envelope_policy`
+ * of its own is read by its keys: `service_v2_stable` without
+ * `service_v3_stable` is the v2 era.
+ */
+export type PolicyEra = 'service.v2' | 'service.v3';
+
+export function policyEraOf(manifest: ProducerManifest): PolicyEra {
+  const own = (manifest as unknown as Record<string, unknown>).non_2xx_envelope_policy;
+  if (isPlainObject(own) && ('service_v2_stable' in own || 'service_v3_stable' in own)) {
+    return 'service_v3_stable' in own ? 'service.v3' : 'service.v2';
+  }
+  return manifest.expected_service_contract_version === 'service.v2' ? 'service.v2' : 'service.v3';
+}
+
+function policyEntries(era: PolicyEra): PolicyEntryRule[] {
+  const candidate: PolicyEntryRule = { key: 'service_v3_candidate', label: 'approved service.v3 policy', sets: SERVICE_V3_ENVELOPE_POLICY };
+  return era === 'service.v2'
+    ? [{ key: 'service_v2_stable', label: 'service.v2 policy, the manifest\'s era', sets: SERVICE_V2_ENVELOPE_POLICY }, candidate]
+    : [{ key: 'service_v3_stable', label: 'approved service.v3 policy', sets: SERVICE_V3_ENVELOPE_POLICY }, candidate];
+}
+
 export const CANDIDATE_ONLY_BLOCKS = ['rehearsal_candidate', 'compatibility_expectations', 'required_consumer_validation_commands'] as const;
 export const HANDOFF_MODES = ['stable', 'service-v3-candidate'] as const;
 export const CANDIDATE_SERVICE_CONTRACT_VERSION = 'service.v3';
@@ -56,6 +98,19 @@ export interface HandoffCheckOptions {
   strict?: boolean;
   /** Duplicate keys found while reading the payload (JSON.parse hides them). */
   duplicateKeys?: DuplicateKey[];
+  /**
+   * The release the payload must name (the runbook's target pin, or
+   * `--expect-tag`/`--expect-sha`): a payload that agrees with a manifest
+   * regenerated for another commit still fails.
+   */
+  expect?: HandoffExpectation;
+}
+
+export interface HandoffExpectation {
+  release_tag?: string;
+  commit_sha?: string;
+  /** Where each expectation comes from, for messages: `--expect-sha`, `with.expect_commit_sha`. */
+  labels?: { release_tag: string; commit_sha: string };
 }
 
 export interface HandoffFindings {
@@ -76,8 +131,9 @@ export function checkHandoff(manifest: ProducerManifest, payload: unknown, optio
     checkManifestPins(payload, manifest, violations);
     checkErrorCodeEnum(payload, manifest, violations);
     checkRuntimeBaseline(payload, manifest, violations);
-    checkEnvelopePolicy(payload, violations);
+    checkEnvelopePolicy(payload, policyEraOf(manifest), violations);
     checkMode(payload, manifest, violations);
+    if (options.expect) checkExpected(payload, options.expect, violations);
     hygiene.push(...checkHandoffHygiene(payload));
   }
   for (const dup of options.duplicateKeys ?? []) {
@@ -190,14 +246,33 @@ function checkRuntimeBaseline(payload: Payload, manifest: ProducerManifest, out:
   }
 }
 
-function checkEnvelopePolicy(payload: Payload, out: Violation[]): void {
+function checkExpected(payload: Payload, expect: HandoffExpectation, out: Violation[]): void {
+  for (const key of ['release_tag', 'commit_sha'] as const) {
+    const source = expect.labels?.[key] ?? 'expected';
+    const want = expect[key];
+    if (want === undefined || !(key in payload)) continue;
+    const got = payload[key];
+    // A sha is compared without regard to case; a tag exactly.
+    const same = key === 'commit_sha' && typeof got === 'string' ? got.toLowerCase() === want.toLowerCase() : got === want;
+    if (same) continue;
+    out.push({
+      rule: 'target-drift',
+      path: childPath('$', key),
+      expected: want,
+      actual: got,
+      message: `expected ${formatValue(want)} (${source}), got ${formatValue(got)}: the payload names another release than the one being cut over to`,
+    });
+  }
+}
+
+function checkEnvelopePolicy(payload: Payload, era: PolicyEra, out: Violation[]): void {
   if (!('non_2xx_envelope_policy' in payload)) return;
   const policy = payload.non_2xx_envelope_policy;
   if (!isPlainObject(policy)) {
     out.push(wrongType('$.non_2xx_envelope_policy', 'object', policy));
     return;
   }
-  for (const entryKey of ENVELOPE_POLICY_ENTRIES) {
+  for (const { key: entryKey, label, sets } of policyEntries(era)) {
     const entryPath = childPath('$.non_2xx_envelope_policy', entryKey);
     const entry = policy[entryKey];
     if (!(entryKey in policy)) {
@@ -209,12 +284,13 @@ function checkEnvelopePolicy(payload: Payload, out: Violation[]): void {
       continue;
     }
     for (const facet of ['requires', 'optional', 'forbids'] as const) {
-      checkPolicyFacet(entry[facet], facet in entry, childPath(entryPath, facet), SERVICE_V3_ENVELOPE_POLICY[facet], out);
+      const expected = sets[facet];
+      if (expected) checkPolicyFacet(entry[facet], facet in entry, childPath(entryPath, facet), expected, label, out);
     }
   }
 }
 
-function checkPolicyFacet(value: unknown, present: boolean, path: string, expected: readonly string[], out: Violation[]): void {
+function checkPolicyFacet(value: unknown, present: boolean, path: string, expected: readonly string[], label: string, out: Violation[]): void {
   if (!present) {
     out.push(missing(path, ` (expected ${formatValue(expected)})`));
     return;
@@ -237,7 +313,7 @@ function checkPolicyFacet(value: unknown, present: boolean, path: string, expect
     path,
     expected: [...expected],
     actual: value,
-    message: `expected the set ${formatValue(expected)} (approved service.v3 policy), got ${formatValue(value)}: ${describeListDrift(expected, [...seen])}`,
+    message: `expected the set ${formatValue(expected)} (${label}), got ${formatValue(value)}: ${describeListDrift(expected, [...seen])}`,
   });
 }
 

@@ -57,6 +57,12 @@ function stringParam(check: string, params: Record<string, unknown>, name: strin
   return value;
 }
 
+/** `{[as]: value}` when the parameter is given, `{}` when not. */
+function optionalString<K extends string>(check: string, params: Record<string, unknown>, name: string, as: K): Partial<Record<K, string>> {
+  const value = stringParam(check, params, name, false);
+  return value === undefined ? {} : ({ [as]: value } as Partial<Record<K, string>>);
+}
+
 function refuseUnknown(check: BuiltinCheck, params: Record<string, unknown>): void {
   if (!check.params) return;
   const known = new Set(check.params.map((p) => p.name));
@@ -85,6 +91,8 @@ const handoffPayload: BuiltinCheck = {
     { name: 'manifest', type: 'string', required: true, description: 'producer-contract-manifest.json' },
     { name: 'payload', type: 'string', required: true, description: 'the handoff payload JSON' },
     { name: 'strict', type: 'boolean', required: false, description: 'hygiene warnings become violations' },
+    { name: 'expect_release_tag', type: 'string', required: false, description: 'the release_tag the payload must name (e.g. ${target.release_tag})' },
+    { name: 'expect_commit_sha', type: 'string', required: false, description: 'the commit_sha the payload must name (e.g. ${target.commit})' },
   ],
   run: (params, ctx) =>
     outcomeOf(handoffPayload, params, async () => {
@@ -96,7 +104,11 @@ const handoffPayload: BuiltinCheck = {
         payload: stringParam('handoff-payload', params, 'payload', true),
         strict: strict ?? false,
         cwd: ctx.cwd,
-        flags: { manifest: 'with.manifest', payload: 'with.payload' },
+        flags: { manifest: 'with.manifest', payload: 'with.payload', expect: { release_tag: 'with.expect_release_tag', commit_sha: 'with.expect_commit_sha' } },
+        expect: {
+          ...optionalString('handoff-payload', params, 'expect_release_tag', 'release_tag'),
+          ...optionalString('handoff-payload', params, 'expect_commit_sha', 'commit_sha'),
+        },
       });
       return { passed: result.passed, summary: summarizeHandoff(result), report: formatHandoffReport(result), data: result };
     }),

@@ -48,6 +48,30 @@ export interface CheckRecord {
   data_file?: StreamRecord;
   /** Files the check left in the attempt (artifact copies), each with its digest. */
   files?: StreamRecord[];
+  /** Every file the check read, with its digest, its git HEAD and its copy in the bundle (docs/evidence-bundle.md). */
+  inputs?: CheckInputRecord[];
+  /** artifact-digest: the git HEAD of the `root` the artifacts were read from. */
+  root?: { dir: string; git_head: string | null; git_error?: string };
+}
+
+/** One file a check read, as the journal records it. */
+export interface CheckInputRecord {
+  /** The `with:` parameter that named it (`policy` also for cutover's built-in policy). */
+  param: string;
+  /** The absolute path read. */
+  path: string;
+  /** cutover's own contracts/envelope-policy.json (no `policy:` given). */
+  builtin?: boolean;
+  /** Size and sha256 of the file as read; null when it could not be read (the check says why). */
+  bytes: number | null;
+  sha256: string | null;
+  /** HEAD of the git work tree holding the file; null when it is in none (or git could not tell: git_error). */
+  git_head: string | null;
+  git_error?: string;
+  /** The copy in the attempt's inputs/ directory. */
+  copy?: StreamRecord;
+  /** Why there is no copy: larger than the cap, holds a secret's value, unreadable. */
+  not_copied?: string;
 }
 
 export type EventBody =

@@ -36,7 +36,8 @@ export function recordedFiles(ev: JournalEvent): StreamRecord[] {
   if (ev.type === 'step.finished') {
     const r = ev.result;
     const c = ev.check;
-    return [r?.stdout, r?.stderr, r?.combined, c?.report, c?.data_file, ...(Array.isArray(c?.files) ? c.files : [])].filter(
+    const copies = Array.isArray(c?.inputs) ? c.inputs.map((i) => (i && typeof i === 'object' ? i.copy : undefined)) : [];
+    return [r?.stdout, r?.stderr, r?.combined, c?.report, c?.data_file, ...(Array.isArray(c?.files) ? c.files : []), ...copies].filter(
       (x): x is StreamRecord => typeof x === 'object' && x !== null && typeof (x as StreamRecord).file === 'string',
     );
   }

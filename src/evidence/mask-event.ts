@@ -39,11 +39,16 @@ const KEEP = new Set([
   'result.started_at',
   'result.ended_at',
   'result.git_head',
+  // What a check read: its digests, git HEADs and copies are read back by verify.
+  'check.inputs.param',
+  'check.inputs.sha256',
+  'check.inputs.git_head',
+  'check.root.git_head',
   // An output assertion's text is the runbook's (`expect:`), in runbook.yaml as it is; verify compares it exactly.
   'assertions.assertion',
 ]);
 /** Where an event holds a bundle file record ({file, bytes, sha256}); arrays of them included. */
-for (const record of ['result.stdout', 'result.stderr', 'result.combined', 'check.report', 'check.data_file', 'check.files', 'text']) {
+for (const record of ['result.stdout', 'result.stderr', 'result.combined', 'check.report', 'check.data_file', 'check.files', 'check.inputs.copy', 'text']) {
   KEEP.add(`${record}.file`);
   KEEP.add(`${record}.sha256`);
 }

@@ -6,16 +6,21 @@
 // hash chain was recomputed: the result must be one the runner writes, the
 // assertions exactly the runbook's, re-run on the logs; a check's verdict
 // must agree with its data.json, recomputed where its inputs are in the
-// bundle (artifact copies against their pins).
+// bundle (artifact copies against their pins; a handoff or envelope check
+// run again on the copies of the files it read: verify-check-inputs.ts).
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectedAssertions } from '../engine/assertions.js';
 import type { JournalEvent } from '../engine/events.js';
 import { stepsInOrder } from '../engine/fold.js';
 import { NeedleScan } from '../shared/needle-scan.js';
+import type { ArtifactPin } from '../checks/artifact-digest.js';
 import type { CheckStep, CommandStep, Runbook, Step } from '../runbook/types.js';
+import { recomputeFromInputs } from './verify-check-inputs.js';
 
 type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
+type Started = Extract<JournalEvent, { type: 'step.started' }>;
+type RunStarted = Extract<JournalEvent, { type: 'run.started' }>;
 type Report = (file: string, message: string) => void;
 
 const OUTCOMES = new Set(['exited', 'signaled', 'timed-out', 'cancelled', 'spawn-failed']);
@@ -39,6 +44,10 @@ export function attemptProblems(step: Step, ev: Finished): string[] {
     out.push(...misplaced(at, dir, [[c.report, 'report.txt'], ...(c.data_file ? [[c.data_file, 'data.json'] as const] : [])]));
     for (const f of Array.isArray(c.files) ? c.files : []) {
       if (typeof f?.file !== 'string' || !f.file.startsWith(`${dir}artifacts/`)) out.push(`${at}: a copy it records (${String(f?.file)}) is not in its own artifacts/ directory`);
+    }
+    for (const i of Array.isArray(c.inputs) ? c.inputs : []) {
+      const copy = (i as { copy?: { file?: unknown } } | null)?.copy;
+      if (copy !== undefined && (typeof copy?.file !== 'string' || !copy.file.startsWith(`${dir}inputs/`))) out.push(`${at}: the copy of an input it records (${String(copy?.file)}) is not in its own inputs/ directory`);
     }
     return out;
   }
@@ -64,14 +73,17 @@ export function attemptProblems(step: Step, ev: Finished): string[] {
  * re-run on the logs, check verdicts against data.json (and artifact copies
  * re-hashed against their pins). `digests` holds the bundle's file digests.
  */
-export async function checkVerdictsAgainstFiles(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, report: Report): Promise<void> {
+export async function checkVerdictsAgainstFiles(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, report: Report, note: Report = () => {}): Promise<void> {
   const byId = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
+  const starts = new Map<string, Started>();
+  const runStarted = events[0]?.type === 'run.started' ? events[0] : undefined;
   for (const ev of events) {
+    if (ev.type === 'step.started') starts.set(`${ev.step}/${ev.attempt}`, ev);
     if (ev.type !== 'step.finished') continue;
     const step = byId.get(ev.step);
     try {
       if (step?.kind === 'command' && ev.result && Array.isArray(ev.assertions)) await rerunAssertions(bundleDir, step, ev, digests, report);
-      if (step?.kind === 'check' && ev.check) checkVerdict(bundleDir, step, ev, digests, report);
+      if (step?.kind === 'check' && ev.check) await checkVerdict(bundleDir, step, ev, digests, report, { started: starts.get(`${ev.step}/${ev.attempt}`), runStarted, note });
     } catch (err) {
       report('journal.ndjson', `seq ${ev.seq}: the verdict of this step.finished cannot be checked against its files (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -103,7 +115,7 @@ async function rerunAssertions(bundleDir: string, step: CommandStep, ev: Finishe
   }
 }
 
-function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, digests: ReadonlyMap<string, string>, report: Report): void {
+async function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, digests: ReadonlyMap<string, string>, report: Report, ctx: { started: Started | undefined; runStarted: RunStarted | undefined; note: Report }): Promise<void> {
   const c = ev.check!;
   const dataFile = c.data_file?.file;
   if (c.passed && (typeof dataFile !== 'string' || !digests.has(dataFile))) {
@@ -132,7 +144,8 @@ function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, digests:
     const reportFile = c.report?.file;
     if (typeof reportFile === 'string' && digests.has(reportFile) && /FAILED/.test(readFileSync(join(bundleDir, reportFile), 'utf8'))) report(reportFile, `says check ${c.name} FAILED, but the journal (seq ${ev.seq}) records it as passed`);
   }
-  if (d.check === 'artifact-digest' && step.kind === 'check') recomputeArtifacts(ev, step, dataFile, d, digests, report);
+  const fromPins = await recomputeFromInputs({ bundleDir, step, ev, started: ctx.started, runStarted: ctx.runStarted, data: d as Record<string, unknown>, dataFile, report, note: ctx.note });
+  if (d.check === 'artifact-digest' && step.kind === 'check') recomputeArtifacts(ev, step, dataFile, d, digests, report, fromPins);
 }
 
 /**
@@ -141,7 +154,7 @@ function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, digests:
  * pins are the runbook's own (`with.artifacts`) where it lists them, so a
  * pin left out of data.json is still counted.
  */
-function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: { artifacts?: unknown }, digests: ReadonlyMap<string, string>, report: Report): void {
+function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: { artifacts?: unknown }, digests: ReadonlyMap<string, string>, report: Report, fromPins: readonly ArtifactPin[] = []): void {
   const base = dataFile.replace(/data\.json$/, 'artifacts/');
   const list = Array.isArray(d.artifacts) ? (d.artifacts as { path?: unknown; status?: unknown; expected?: unknown; copiedTo?: unknown }[]) : [];
   let allVerified = list.length > 0;
@@ -152,13 +165,14 @@ function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: 
     if (a.status === 'verified' && !verified) report(copy ?? dataFile, `artifact ${String(a.path)} is recorded as verified, but ${digest === undefined ? 'its copy is not in the bundle' : `its copy has sha256 ${digest}, not the pinned ${String(a.expected)}`}`);
     if (!verified) allVerified = false;
   }
-  const pins = Array.isArray(step.with.artifacts) ? (step.with.artifacts as { path?: unknown; sha256?: unknown }[]) : [];
+  // The runbook's own pins, and those of the copied `from` list: a pin left out of data.json is still counted.
+  const pins = [...(Array.isArray(step.with.artifacts) ? (step.with.artifacts as { path?: unknown; sha256?: unknown }[]) : []), ...fromPins];
   for (const pin of pins) {
     if (typeof pin?.path !== 'string' || typeof pin.sha256 !== 'string' || /\$\{/.test(pin.path + pin.sha256)) continue;
     const entry = list.find((a) => a.path === pin.path && String(a.expected).toLowerCase() === String(pin.sha256).toLowerCase());
     if (!entry) {
       allVerified = false;
-      report(dataFile, `does not account for the runbook's pin of ${pin.path} (sha256 ${pin.sha256})`);
+      report(dataFile, `does not account for the pin of ${pin.path} (sha256 ${pin.sha256}) that the runbook or the copied artifact list gives`);
     }
   }
   const mismatched = [...digests.keys()].filter((f) => f.startsWith(`${base}mismatched/`));

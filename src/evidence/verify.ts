@@ -30,6 +30,11 @@ export interface VerifyReport {
   events: number;
   files: number;
   problems: VerifyProblem[];
+  /**
+   * What verify could not check and why (not a problem): a check verdict
+   * whose inputs were kept by their digest only cannot be recomputed.
+   */
+  notes: VerifyProblem[];
 }
 
 export interface VerifyOptions {
@@ -44,10 +49,11 @@ export interface VerifyOptions {
 
 export async function verifyBundle(bundleDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
+  const notes: VerifyProblem[] = [];
   const report = (file: string, message: string) => problems.push({ file, message });
   // Every entry first, without following a link: what is not a regular file is reported and never opened.
   const { files, digests, blocked } = await scanBundle(bundleDir, report);
-  if (blocked) return { bundle: bundleDir, ok: false, events: 0, files: files.length, problems };
+  if (blocked) return { bundle: bundleDir, ok: false, events: 0, files: files.length, problems, notes };
   const journalPath = join(bundleDir, JOURNAL_FILE);
   const { events, problems: chain, validBytes, totalBytes } = readJournal(journalPath);
   for (const p of chain) report(JOURNAL_FILE, p);
@@ -55,12 +61,12 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
   const started = events[0];
   if (!started || started.type !== 'run.started') {
     report(JOURNAL_FILE, 'the journal does not start with a run.started event');
-    return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems };
+    return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems, notes };
   }
   const startedRunbook = (started as { runbook?: { sha256?: unknown } }).runbook;
   if (typeof startedRunbook?.sha256 !== 'string') {
     report(JOURNAL_FILE, 'seq 1: the run.started event does not record the runbook digest (runbook.sha256): it is malformed');
-    return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems };
+    return { bundle: bundleDir, ok: false, events: events.length, files: 0, problems, notes };
   }
 
   checkSums(bundleDir, files, digests, report);
@@ -91,13 +97,13 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     const preflight = preflightShapeProblem((started as { preflight?: unknown }).preflight);
     if (preflight) report(JOURNAL_FILE, `seq 1: the run.started event is malformed: ${preflight}`);
     outcome = replay(runbook, events, report).outcome;
-    await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report);
+    await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report, (file, message) => notes.push({ file, message }));
   }
   checkSummaries(bundleDir, runbook, events, outcome, started.rehearsal, report);
   // Every file is the journal's: a file it does not record was added, or the journal was cut back.
   const listed = sumsListing(bundleDir);
   for (const u of unaccountedFiles(listed ? files.filter((f) => listed.has(f)) : files, events)) report(u.file, u.message);
-  return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems };
+  return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems, notes };
 }
 
 function messageOf(err: unknown): string {

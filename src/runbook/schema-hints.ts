@@ -90,7 +90,7 @@ export function requiredHint(prop: string, path: Path, data: unknown): string {
 }
 
 const CHECK_PARAMS: Record<string, string> = {
-  'handoff-payload': 'a handoff-payload check takes `manifest:` and `payload:` (paths) and optionally `strict:`',
+  'handoff-payload': 'a handoff-payload check takes `manifest:` and `payload:` (paths) and optionally `strict:`, `expect_release_tag:` and `expect_commit_sha:`',
   envelope: 'an envelope check takes `contract:` (v2 or v3) and `sample:` (a path), optionally `policy:` and `manifest:`',
   'artifact-digest': 'an artifact-digest check takes `root:` and either `artifacts:` (a list of {path, sha256}) or `from:` (a JSON file)',
 };

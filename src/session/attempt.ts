@@ -3,7 +3,7 @@
 // throws for the step's own failure. Its output goes to disk and to a
 // RawTail that a live view reads a few times a second.
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { expectedAssertions } from '../engine/assertions.js';
 import type { AssertionResult, AttemptResult, CheckRecord, StreamRecord } from '../engine/events.js';
 import { sha256File as sha256OfFile } from '../evidence/bundle.js';
@@ -14,6 +14,7 @@ import { runCommand, type RawTail } from '../runner/index.js';
 import type { Clock } from '../shared/clock.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { tempDirOf } from '../shared/inside.js';
+import { gitHeadOf, recordCheckInputs } from './check-inputs.js';
 import { attemptMarkerLabel, removePidFile, writePidFile } from './leftovers.js';
 import { maskSecrets } from './secrets.js';
 
@@ -80,7 +81,12 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>):
   const { step, dir, bundleDir, signal } = input;
   // Loaded on first use: the checks bring ajv, which a run of commands alone never needs.
   const { BUILTIN_CHECKS } = await import('../checks/index.js');
+  const { checkInputsOf } = await import('../checks/inputs.js');
   const check = Object.hasOwn(BUILTIN_CHECKS, step.check) ? BUILTIN_CHECKS[step.check] : undefined;
+  // What the check looks at, taken before it runs: digests, git HEADs and copies (verify runs the check again on them).
+  const inputs = check && !signal.aborted ? await recordCheckInputs(checkInputsOf(step.check, input.params, input.cwd), { dir, bundleDir, secrets: input.secrets }) : [];
+  const root = check && step.check === 'artifact-digest' && typeof input.params.root === 'string' && input.params.root !== '' ? resolve(input.cwd, input.params.root) : undefined;
+  const rootGit = root !== undefined ? await gitHeadOf(root) : undefined;
   let outcome: { passed: boolean; summary: string; report: string; data: unknown; cancelled?: boolean };
   if (!check) {
     outcome = { passed: false, summary: `unknown check "${step.check}"`, report: `unknown check "${step.check}"\n`, data: null };
@@ -115,6 +121,8 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>):
   // verify then accounts for every file, and a copy changed later is found.
   const files = await filesUnder(join(dir, 'artifacts'), rel);
   if (files.length) record.files = files;
+  if (inputs.length) record.inputs = inputs;
+  if (root !== undefined && rootGit) record.root = { dir: root, git_head: rootGit.head, ...(rootGit.error !== undefined ? { git_error: rootGit.error } : {}) };
   return { check: record };
 }
 
