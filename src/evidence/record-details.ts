@@ -1,10 +1,12 @@
 // Parts of decision-record.md beyond the summary table: the preflight the
 // run started with (journaled in run.started), every attempt of every
 // automated step with its exit, duration and git HEAD (not only the last
-// one), and the decision step shown as the decision it recorded. Pure
+// one), the decision step shown as the decision it recorded, a step held
+// back by its requires shown as not run. Pure
 // functions of the folded state: `cutover verify` renders them again.
 import type { PreflightProblem } from '../runbook/preflight.js';
 import type { Attempt, RunState } from '../engine/fold.js';
+import { blockedBy } from '../engine/progress.js';
 import type { Step } from '../runbook/types.js';
 import { mdCode, mdText } from './markdown.js';
 
@@ -48,8 +50,15 @@ export function attemptsSection(steps: readonly Step[], state: RunState): string
   return ['', '## Attempts', '', '| Step | # | Started (UTC) | Status | Exit | Duration | Git HEAD |', '|---|---|---|---|---|---|---|', ...rows];
 }
 
-/** A decision step is shown as the decision it recorded ("NO-GO recorded"), never as "passed". */
-export function decisionStatus(step: { id: string; kind: string }, state: RunState): { glyph: string; status: string } | undefined {
-  if (step.kind !== 'decision' || state.decision?.step !== step.id) return undefined;
-  return { glyph: state.decision.go ? '✓' : '■', status: `${state.decision.label} recorded` };
+/**
+ * How the steps table shows a step, where its status alone would mislead: a
+ * decision step as the decision it recorded ("NO-GO recorded"), never as
+ * "passed"; a pending step as not run while a step it requires has not passed.
+ */
+export function shownStatus(step: Step | undefined, state: RunState): { glyph?: string; status: string } | undefined {
+  if (!step) return undefined;
+  if (step.kind === 'decision') return state.decision?.step === step.id ? { glyph: state.decision.go ? '✓' : '■', status: `${state.decision.label} recorded` } : undefined;
+  if (state.steps[step.id]?.status !== 'pending') return undefined;
+  const missing = blockedBy(state, step);
+  return missing.length ? { status: `pending — not run: it requires ${missing.map((r) => `${r} (${state.steps[r]?.status ?? 'pending'})`).join(', ')}` } : undefined;
 }

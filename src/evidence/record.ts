@@ -8,7 +8,7 @@ import { deadlines } from '../engine/progress.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 import { mdCode, mdLink, mdText } from './markdown.js';
-import { attemptsSection, decisionStatus, preflightSection } from './record-details.js';
+import { attemptsSection, preflightSection, shownStatus } from './record-details.js';
 
 /** The outcome of a run, as run.closed records it (one union with the journal's). */
 export type ManifestOutcome = RunOutcome;
@@ -190,10 +190,11 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   }
   L.push('', '## Steps (evidence)', '');
   L.push('| | Step | Kind | Status | Attempts | Evidence |', '|---|---|---|---|---|---|');
+  const stepById = new Map(stepsInOrder(runbook).map((x) => [x.id, x]));
   for (const s of manifest.steps) {
     const last = s.attempts[s.attempts.length - 1];
     const logs = last?.logs ? Object.values(last.logs).map((l) => mdLink(l.file.split('/').pop() ?? l.file, l.file)).join(' ') : '';
-    const decided = decisionStatus(s, state);
+    const decided = shownStatus(stepById.get(s.id), state);
     const status = decided ? decided.status : s.status + (s.skip_reason ? ` (${s.skip_reason})` : last?.failure && s.status !== 'passed' ? ` — ${last.failure}` : '');
     L.push(`| ${decided?.glyph ?? GLYPH[s.status] ?? ''} | ${t(s.title)} (${mdCode(s.id)})${s.required ? '' : ' _optional_'} | ${t(s.kind)} | ${t(status)} | ${s.attempts.length || ''} | ${logs} |`);
   }

@@ -57,6 +57,7 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
       declareDueTriggers(session, answers, reporter);
       const retried = retry.shift();
       const step = retried !== undefined ? session.step(retried) : conductor.next();
+      if (retried === undefined) reporter.notRunBefore(session, step);
       if (!step) break;
       const answer = answers?.get(step.id);
       if (answer?.kind === 'skip') {

@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep, lockStatus } from '../engine/gates.js';
-import { deadlines } from '../engine/progress.js';
+import { blockedBy, deadlines } from '../engine/progress.js';
 import type { Step } from '../runbook/types.js';
 import { tailOf } from '../runner/index.js';
 import type { Session } from '../session/session.js';
@@ -13,9 +13,13 @@ import { commandName } from '../shared/command-name.js';
 
 const TAIL_LINES = 15;
 
+/** Why a required step has not passed, as the end of "it requires X, which …". */
+const PREREQUISITE: Record<string, string> = { failed: 'failed', skipped: 'was skipped (a waiver does not satisfy requires)', interrupted: 'was interrupted', pending: 'has not run', running: 'is still running', 'not-run': 'was not run' };
+
 export class LineReporter {
   private section = '';
   private sectionOfStep = new Map<string, { id: string; title: string }>();
+  private saidNotRun = new Set<string>();
 
   constructor(private readonly write: (text: string) => void) {}
 
@@ -72,6 +76,22 @@ export class LineReporter {
     }
   }
 
+  /**
+   * Steps before `upTo` (every step, without it) that the run went past
+   * because a step they require has not passed: said once each, in order.
+   */
+  notRunBefore(session: Session, upTo?: Step): void {
+    for (const step of stepsInOrder(session.runbook)) {
+      if (step.id === upTo?.id) return;
+      if (step.kind === 'decision' || session.state.steps[step.id]?.status !== 'pending' || this.saidNotRun.has(step.id)) continue;
+      const missing = blockedBy(session.state, step);
+      if (missing.length === 0) continue;
+      this.saidNotRun.add(step.id);
+      this.sectionOf(step);
+      this.write(`↷ ${step.id} not run: it requires ${missing.map((r) => `"${r}", which ${PREREQUISITE[session.state.steps[r]?.status ?? 'pending'] ?? 'has not passed'}`).join(', and ')}`);
+    }
+  }
+
   stepSkipped(step: Step, reason: string): void {
     this.sectionOf(step);
     this.write(`⊘ ${step.id} skipped: ${reason} (a waiver; it blocks a GO)`);
@@ -120,7 +140,8 @@ export class LineReporter {
   closed(session: Session, outcome: string): void {
     const s = session.state;
     const counts = { passed: 0, failed: 0, skipped: 0, other: 0 };
-    for (const step of stepsInOrder(session.runbook)) {
+    // The decision is said by the outcome, not counted as a step that passed.
+    for (const step of stepsInOrder(session.runbook).filter((x) => x.kind !== 'decision')) {
       const status = s.steps[step.id]!.status;
       if (status === 'passed' || status === 'failed' || status === 'skipped') counts[status]++;
       else counts.other++;
