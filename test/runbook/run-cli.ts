@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/cli.js) as a real child process, timed, for the
+// Runs the built CLI (dist/cli.js) as a real child process for the
 // runbook tests. `npm test` builds first (pretest); when dist/ is older than
 // the sources (e.g. `npx vitest run test/runbook` after an edit) it is
 // rebuilt once, under a lock so parallel test files do not build at once.
@@ -21,8 +21,6 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** Wall time of the spawn, in milliseconds. */
-  ms: number;
 }
 
 function newestMtime(dir: string): number {
@@ -83,7 +81,6 @@ async function build(): Promise<void> {
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   const bin = cli;
   if (!bin) throw new Error('call ensureBuilt() first (in beforeAll)');
-  const started = performance.now();
   return new Promise((done) => {
     execFile(
       process.execPath,
@@ -91,7 +88,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
       { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: options.timeoutMs ?? 20_000, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
       (err, stdout, stderr) => {
         const e = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
-        done({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr, ms: performance.now() - started });
+        done({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
       },
     );
   });

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCommand, secretValuesFrom, type OutputChunk } from '../../src/runner/index.js';
 import { captureFiles, EMPTY_SHA256, node, readCapture, sha256, useTempDirs } from './helpers.js';
 
@@ -119,17 +119,23 @@ describe('runCommand: byte-exact capture', () => {
   it('puts output in its log while the command still runs, not only at the end', async () => {
     const dir = await tempDir();
     const files = captureFiles(dir);
-    const script = `process.stdout.write('first line\\n'); setTimeout(() => {}, 1500);`;
-    const running = runCommand({ argv: node(script), cwd: dir }, files, { secrets: [] });
-    let seen = '';
-    for (let waited = 0; waited < 1200 && !seen.includes('first line'); waited += 25) {
-      await new Promise((r) => setTimeout(r, 25));
-      seen = await readFile(files.stdout, 'utf8').catch(() => '');
-    }
-    expect(seen).toBe('first line\n');
+    // The command ends only once the test has seen its first line in the log
+    // (a file `seen` appears), so the log must be written while it runs.
+    const seenFile = join(dir, 'seen');
+    const script = `process.stdout.write('first line\\n');
+      const t = setInterval(() => require('fs').existsSync(${JSON.stringify(seenFile)}) && clearInterval(t), 10);`;
+    let exited = false;
+    const running = runCommand({ argv: node(script), cwd: dir }, files, { secrets: [] }).finally(() => (exited = true));
+    await vi.waitFor(
+      async () => {
+        expect(exited, 'the command ended before its output reached the log').toBe(false);
+        expect(await readFile(files.stdout, 'utf8').catch(() => '')).toBe('first line\n');
+      },
+      { timeout: 30_000, interval: 20 },
+    );
+    await writeFile(seenFile, '');
     const result = await running;
     expect(result.exitCode).toBe(0);
-    expect(result.durationMs).toBeGreaterThanOrEqual(1400); // it was read while the command was still running
   });
 
   it('captures a 10 MB single line exactly and clips it in the tail', async () => {
