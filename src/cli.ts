@@ -19,6 +19,8 @@ const COMMANDS: Record<string, CommandEntry> = {
   report: { summary: 'report <bundle-dir> [--format markdown|json] [--json] [--out FILE]', load: () => import('./cli/commands/report.js') },
   check: { summary: 'check handoff --manifest FILE --payload FILE [--expect-tag TAG]\n      [--expect-sha SHA] [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE]\n      [--manifest FILE] [--json]\n  cutover check artifact-digest --root DIR\n      (--from FILE | --artifact PATH=SHA256...) [--copy-to DIR] [--json]', load: () => import('./cli/commands/check.js') },
   demo: { summary: 'demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]\n      [--json]                     self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
+  signoff: { summary: 'signoff request <bundle-dir> --step ID --role ROLE\n                                   the text an approver signs', load: () => import('./cli/commands/signoff.js') },
+  sign: { summary: 'sign <bundle-dir|msg-file> --step ID --role ROLE --key FILE\n                                   sign it with ssh-keygen', load: () => import('./cli/commands/sign.js') },
   completion: { summary: 'completion bash|zsh                print a shell completion script', load: () => import('./cli/commands/completion.js') },
 };
 

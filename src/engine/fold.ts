@@ -37,6 +37,8 @@ export interface TriggerState {
   severity: string;
   note: string;
   declaredAt: string;
+  /** The SSH key's fingerprint, for a signed sign-off (docs/signoffs.md). */
+  key?: string;
   seq: number;
   open: boolean;
 }
@@ -201,7 +203,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
     case 'signoff.recorded': {
       // A new signature for a role replaces that role's earlier one.
       state.signatures = state.signatures.filter((s) => !(s.step === ev.step && s.role === ev.role));
-      state.signatures.push({ step: ev.step, role: ev.role, name: ev.name, seq: ev.seq, at: ev.at });
+      state.signatures.push({ step: ev.step, role: ev.role, name: ev.name, seq: ev.seq, at: ev.at, ...(typeof ev.signed?.key === 'string' ? { key: ev.signed.key } : {}) });
       const step = byId.get(ev.step);
       if (stepState && step?.kind === 'signoff') {
         const valid = state.signatures.filter((s) => s.step === ev.step && !s.voidedBy);

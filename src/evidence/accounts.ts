@@ -94,7 +94,9 @@ export function unaccountedFiles(files: readonly string[], events: readonly Jour
       out.push({ file, message: acc.sentNotices.has(notice[1]!) ? `is not the notice text the journal recorded for step "${notice[1]}"` : `is the text of notice "${notice[1]}", which the journal never recorded as sent: the journal is shorter than the evidence on disk (cut back?) or the file was added` });
       continue;
     }
-    out.push({ file, message: 'is not part of the bundle layout and not recorded by the journal: it was added' });
+    const signoff = signoffFileProblem(file, events);
+    if (signoff === null) continue;
+    out.push({ file, message: signoff ?? 'is not part of the bundle layout and not recorded by the journal: it was added' });
   }
   return out;
 }
@@ -135,3 +137,23 @@ export function unrecordedNotices(files: readonly string[], events: readonly Jou
   });
 }
 
+
+const SIGNOFF_FILE = /^signoffs\/([^/]+)\/([^/]+)\.(msg|sig)$/;
+
+/**
+ * Files of signed sign-offs (docs/signoffs.md): the allowed-signers copy
+ * run.started records, and each requested sign-off's text (.msg) and
+ * signature (.sig; one dropped by `cutover sign` waits there until the
+ * session records it). null: accounted for; a string: why not; undefined:
+ * not a sign-off file. Their digests are checked by signoff/verify-signoffs.ts.
+ */
+function signoffFileProblem(file: string, events: readonly JournalEvent[]): string | null | undefined {
+  if (file === 'signoffs/allowed_signers') {
+    const started = events[0];
+    return started?.type === 'run.started' && started.signers?.file === file ? null : 'is an allowed-signers copy, but run.started records none: it was added';
+  }
+  const m = SIGNOFF_FILE.exec(file);
+  if (!m) return undefined;
+  const requested = events.some((ev) => ev.type === 'signoff.requested' && ev.step === m[1] && ev.role === m[2]);
+  return requested ? null : `is a sign-off ${m[3] === 'msg' ? 'text' : 'signature'} for role "${m[2]}" of step "${m[1]}", which the journal never requested: the journal is shorter than the evidence on disk (cut back?) or the file was added`;
+}

@@ -21,7 +21,7 @@ const JOURNAL = 'journal.ndjson';
 
 const KNOWN_TYPES = new Set([
   'run.started', 'run.resumed', 'run.paused', 'step.started', 'step.finished', 'step.interrupted', 'step.skipped', 'step.confirmed',
-  'input.recorded', 'notice.sent', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed',
+  'input.recorded', 'notice.sent', 'signoff.requested', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed',
 ]);
 
 /** Kinds of step each answering event is for. */
@@ -31,6 +31,7 @@ const ANSWER_KIND: Record<string, Step['kind']> = {
   'notice.sent': 'notice',
   'signoff.recorded': 'signoff',
   'decision.refused': 'decision',
+  'signoff.requested': 'signoff',
   'decision.recorded': 'decision',
 };
 

@@ -13,6 +13,7 @@ import { recordedFiles, unaccountedFiles } from './accounts.js';
 import { RUNBOOK_COPY } from './bundle.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
 import { replay } from './verify-replay.js';
+import { checkSignoffs } from '../signoff/verify-signoffs.js';
 import { checkSummaries } from './verify-summaries.js';
 import { checkSums, readSums, scanBundle } from './verify-files.js';
 import { checkVerdictsAgainstFiles } from './verify-verdicts.js';
@@ -97,6 +98,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     const preflight = preflightShapeProblem((started as { preflight?: unknown }).preflight);
     if (preflight) report(JOURNAL_FILE, `seq 1: the run.started event is malformed: ${preflight}`);
     outcome = replay(runbook, events, report).outcome;
+    checkSignoffs(bundleDir, runbook, events, digests, report);
     await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report, (file, message) => notes.push({ file, message }));
   }
   checkSummaries(bundleDir, runbook, events, outcome, started.rehearsal, report);

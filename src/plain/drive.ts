@@ -12,6 +12,7 @@ import type { Conductor } from '../session/conductor.js';
 import type { IntentResult } from '../session/result.js';
 import type { Session } from '../session/session.js';
 import { LineReporter } from './reporter.js';
+import { driveSignedSignoff } from './signed.js';
 import { commandName } from '../shared/command-name.js';
 
 export interface DriveResult {
@@ -79,6 +80,11 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
         continue;
       }
       if (retried !== undefined) throw new InputError(`--retry ${retried}: it is a ${step.kind} step; only command and check steps run again`, 'name command or check steps after --retry');
+      if (step.kind === 'signoff' && session.signoffs.required) {
+        const signed = await driveSignedSignoff(session, step, answer, answers, reporter, () => interrupted !== undefined);
+        if (signed === 'paused') return { exitCode: EXIT.paused, outcome: 'PAUSED' };
+        continue;
+      }
       // A sign-off voided after it was given in this same invocation is not
       // signed again by the script: the approvers must see the new evidence.
       if (step.kind === 'signoff' && signedHere.has(step.id)) {

@@ -50,6 +50,21 @@ export function semanticDiagnostics(source: RunbookSource, options: SemanticOpti
   };
   const stepHint = (id: string) => () => didYouMean(id, steps.keys()) ?? 'use the id of a step defined in this runbook';
 
+  // signers: (docs/signoffs.md) names declared roles, and every role that signs has principals.
+  const signers = asObj(rb.signers);
+  const signerRoles = asObj(signers?.roles);
+  if (signers && signerRoles) {
+    for (const role of Object.keys(signerRoles)) {
+      if (!roles.has(role)) report(['signers', 'roles', role], `signers.roles names undeclared role "${role}"`, roleHint(role));
+    }
+    for (const { step, id, kind, path } of steps.values()) {
+      if (kind !== 'signoff') continue;
+      asList(step.roles).forEach((r, i) => {
+        if (typeof r === 'string' && roles.has(r) && !Object.hasOwn(signerRoles, r)) report([...path, 'roles', i], `sign-off "${id}" is signed by role "${r}", but signers.roles names no principal for it`, `add \`${r}: [<principal>]\` under signers.roles: the principals of the allowed-signers file who may sign for it`);
+      });
+    }
+  }
+
   for (const { step, id, kind, path } of steps.values()) {
     const owner = asStr(step.owner);
     if (owner && !roles.has(owner)) report([...path, 'owner'], `step "${id}" is owned by undeclared role "${owner}"`, roleHint(owner));

@@ -15,7 +15,14 @@ export type Answer =
   | { kind: 'confirm'; note?: string; link?: string }
   | { kind: 'input'; values: Record<string, string> }
   | { kind: 'notice'; channel?: string }
-  | { kind: 'signoff'; names: Record<string, string> }
+  | {
+      kind: 'signoff';
+      names: Record<string, string>;
+      /** Signed runbooks: armored SSH signatures by role (docs/signoffs.md). */
+      signatures?: Record<string, string>;
+      /** Signed runbooks: roles whose signature the run waits for (dropped by `cutover sign`). */
+      wait?: string[];
+    }
   | { kind: 'decision'; option: string; remediation?: string; otherwise?: { option: string; remediation?: string } };
 
 /** A rollback trigger to declare once step `after` is done (or at once without it). */
@@ -64,6 +71,7 @@ export function loadAnswers(file: string, runbook: Runbook): Answers {
   const triggers = triggerAnswers(triggersNode, (data as { triggers?: unknown }).triggers, runbook, steps, at);
   return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file, triggers };
 }
+    checkSignedAnswer(runbook, step, answer, at(node));
 
 function readAnswersText(file: string): string {
   try {
@@ -138,6 +146,7 @@ function checkNames(doc: Document, node: Node & { items: { key: unknown; value: 
 /**
  * Checks an answer against its step before the run starts, so a typo in
  * the answers file never turns into recorded evidence (a refused decision,
+    if (isMap(value)) continue; // {signature: …} or {wait: true}: a signed sign-off, read by toAnswer
  * a half-run bundle): field types and patterns, required notes and links,
  * the roles of a sign-off, the options of a decision.
  */
@@ -159,7 +168,7 @@ function checkAgainstStep(step: Step, answer: Answer, where: string): void {
     if (answer.link && !URL.canParse(answer.link)) fail(`the link of "${step.id}" is not a URL: ${answer.link}`, 'write a full URL such as https://…');
   }
   if (step.kind === 'signoff' && answer.kind === 'signoff') {
-    for (const role of Object.keys(answer.names)) {
+    for (const role of [...Object.keys(answer.names), ...Object.keys(answer.signatures ?? {}), ...(answer.wait ?? [])]) {
       if (!step.roles.includes(role)) fail(`"${role}" is not a role of the sign-off "${step.id}"`, `its roles are: ${step.roles.join(', ')}`);
     }
   }
@@ -189,6 +198,19 @@ function triggerAnswers(node: Node | undefined, data: unknown, runbook: Runbook,
     return { id: v.id, note: v.note.trim(), ...(typeof v.after === 'string' ? { after: v.after } : {}) };
   });
 }
+/** A signed runbook's sign-offs are signatures, never typed names; an unsigned one's are names. */
+function checkSignedAnswer(runbook: Runbook, step: Step, answer: Answer, where: string): void {
+  if (step.kind !== 'signoff' || answer.kind !== 'signoff') return;
+  const named = Object.keys(answer.names);
+  if (runbook.signers && named.length) {
+    throw new InputError(`${where}: runbook ${runbook.id} requires SSH-signed sign-offs, but the answer to "${step.id}" types a name for ${named.join(', ')}`, 'give each role {signature: <armored signature>} or {wait: true} (the run waits for `cutover sign`); see docs/signoffs.md');
+  }
+  const signed = [...Object.keys(answer.signatures ?? {}), ...(answer.wait ?? [])];
+  if (!runbook.signers && signed.length) {
+    throw new InputError(`${where}: runbook ${runbook.id} names no allowed-signers file, so its sign-offs are names, not signatures (${signed.join(', ')})`, 'write the signer\'s full name after each role, or add `signers:` to the runbook (docs/signoffs.md)');
+  }
+}
+
 
 function toAnswer(kind: string, value: unknown, where: string, id: string): Answer {
   const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -213,9 +235,24 @@ function toAnswer(kind: string, value: unknown, where: string, id: string): Answ
       if (value === true) return { kind: 'notice' };
       if (obj) return { kind: 'notice', ...('channel' in obj ? { channel: text('channel', obj.channel) } : {}) };
       throw bad('true or {channel}');
-    case 'signoff':
-      if (obj) return { kind: 'signoff', names: Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, cleanText(text(k, v))])) };
-      throw bad('a mapping of role id → the signer\'s name');
+    case 'signoff': {
+      if (!obj) throw bad('a mapping of role id → the signer\'s name (or, for a signed runbook, {signature: …} or {wait: true})');
+      const names: Record<string, string> = {};
+      const signatures: Record<string, string> = {};
+      const wait: string[] = [];
+      for (const [role, v] of Object.entries(obj)) {
+        if (!v || typeof v !== 'object' || Array.isArray(v)) {
+          names[role] = cleanText(text(role, v));
+          continue;
+        }
+        const signed = v as Record<string, unknown>;
+        const keys = Object.keys(signed);
+        if (keys.length === 1 && typeof signed.signature === 'string' && signed.signature.includes('BEGIN SSH SIGNATURE')) signatures[role] = signed.signature;
+        else if (keys.length === 1 && signed.wait === true) wait.push(role);
+        else throw new InputError(`${where}: the answer for ${role} in "${id}" must be {signature: <the armored SSH signature>} or {wait: true}`, 'paste the whole block from -----BEGIN SSH SIGNATURE----- to -----END SSH SIGNATURE----- under `signature: |`, or write {wait: true} to wait for `cutover sign` (docs/signoffs.md)');
+      }
+      return { kind: 'signoff', names, ...(Object.keys(signatures).length ? { signatures } : {}), ...(wait.length ? { wait } : {}) };
+    }
     case 'decision': {
       if (!obj || typeof obj.option !== 'string') throw bad('{option: <option id>, remediation?: "..."}');
       const other = obj.otherwise as Record<string, unknown> | undefined;

@@ -19,7 +19,8 @@ import { buildPlan, isVarProblem, type PreflightProblem } from '../runbook/prefl
 import { refuseUnconfirmedPins } from '../runbook/pin-tags.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { writeFileDurable } from '../shared/durable.js';
+import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
+import { loadSignersForRun, SIGNERS_COPY } from '../signoff/signers-file.js';
 import { EvidenceWriteError, InputError, RunNotStartedError } from '../shared/errors.js';
 import { printableName } from '../shared/printable.js';
 import { VERSION } from '../version.js';
@@ -73,12 +74,18 @@ export function openNewRun(opts: StartOptions): RunParts {
     throw new InputError(maskSecrets(`${opts.runbookPath}: ${varProblems.map((p) => p.message).join('; ')}`, secrets), maskSecrets(varProblems.map((p) => p.hint).join('; '), secrets));
   }
   refuseUnconfirmedPins(opts.mode, plan.problems, opts.runbookPath);
+  // Read before the bundle exists: a missing or broken allowed-signers file leaves nothing behind.
+  const signers = loadSignersForRun(rb, dirname(resolve(opts.runbookPath)), plan.ctx, opts.runbookPath);
   const operator = resolveOperator(opts.operator);
   const at = clock();
   const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
   let journal: Journal | undefined;
   try {
     writeFileDurable(join(bundleDir, RUNBOOK_COPY), loaded.text, bundleDir);
+    if (signers) {
+      mkdirDurable(join(bundleDir, dirname(SIGNERS_COPY)));
+      writeFileDurable(join(bundleDir, SIGNERS_COPY), signers.text, bundleDir);
+    }
     acquireLock(bundleDir);
     // Every event is masked before it is hashed and written (evidence/mask-event.ts).
     journal = Journal.create(join(bundleDir, JOURNAL_FILE), secrets);
@@ -96,6 +103,7 @@ export function openNewRun(opts: StartOptions): RunParts {
         host: hostname(),
         cutover_version: VERSION,
         preflight: { problems: plan.problems, warnings: plan.warnings },
+        ...(signers ? { signers: { file: SIGNERS_COPY, bytes: Buffer.byteLength(signers.text), sha256: sha256(signers.text), source: signers.path } } : {}),
       },
       at,
     );

@@ -25,12 +25,15 @@ import { RunRecord } from './run-record.js';
 
 export type { StartOptions, ResumeOptions } from './open.js';
 
+import { SignoffDesk } from './signed-signoffs.js';
 export class Session extends RunRecord {
   private running: { info: RunningAttempt; controller: AbortController } | undefined;
   private readonly output = new OutputHub((output) => this.notifier.emit({ kind: 'output', output }));
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
+  /** Signed sign-offs (docs/signoffs.md): requests, pasted and dropped signatures. */
+  readonly signoffs: SignoffDesk = new SignoffDesk(this, (body) => this.append(body));
     return new Session(openNewRun(opts));
   }
 
@@ -244,6 +247,7 @@ export class Session extends RunRecord {
   }
 
   /** The unmet conditions for an option right now, in words (empty = selectable). */
+    if (this.signoffs.required) return refuse(`runbook ${this.runbook.id} requires SSH-signed sign-offs: a typed name is not one`, `the approver signs with \`cutover sign ${this.relative(this.bundleDir)} --step ${id} --role ${role} --key FILE\`, or their armored signature is pasted (docs/signoffs.md)`);
   gate(decisionId: string, attempt: DecisionAttempt): string[] {
     const step = this.findStep(decisionId);
     if (step?.kind !== 'decision') return [`step "${decisionId}" is not a decision`];

@@ -15,13 +15,14 @@ const MAY_IMPORT: Record<string, string[]> = {
   runbook: ['shared'],
   engine: ['runbook', 'shared'],
   checks: ['engine', 'runbook', 'shared'],
-  evidence: ['engine', 'runbook', 'shared'],
+  signoff: ['engine', 'runbook', 'shared'],
+  evidence: ['signoff', 'engine', 'runbook', 'shared'],
   runner: ['engine', 'runbook', 'shared'],
-  session: ['checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
+  session: ['signoff', 'checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
   demo: ['runbook', 'shared'],
-  plain: ['session', 'checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
-  ui: ['session', 'checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
-  cli: ['ui', 'plain', 'demo', 'session', 'checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
+  plain: ['signoff', 'session', 'checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
+  ui: ['signoff', 'session', 'checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
+  cli: ['ui', 'signoff', 'plain', 'demo', 'session', 'checks', 'evidence', 'runner', 'engine', 'runbook', 'shared'],
 };
 
 /** Files directly in src/: the entry point is the CLI, version.ts is shared. */

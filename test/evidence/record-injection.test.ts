@@ -77,12 +77,14 @@ describe('decision-record.md of a run fed Markdown through every free-text field
     expect(lines.filter((l) => l.startsWith('#'))).toEqual([
       '# Decision record — GO lock fixture',
       '## Decision',
+      '## Preflight (before the first step)',
       '## Sign-offs',
       '## Confirmations',
       '## Notices sent',
       '## Recorded inputs',
       '## Rollback triggers',
       '## Steps (evidence)',
+      '## Attempts',
     ]);
     // One decision line, the real one; no HTML, comment or emphasis of anyone else's.
     expect(lines.filter((l) => l.startsWith('- Decision:'))).toEqual(['- Decision: **NO-GO**']);
@@ -96,9 +98,12 @@ describe('decision-record.md of a run fed Markdown through every free-text field
     expect(signoffs).toEqual([expect.stringMatching(/^- Producer approver: Priya Producer \\<!-- at /), expect.stringMatching(/^- Consumer approver: Marco \\\*\\\*GO\\\*\\\* Consumer at /)]);
     expect(record).toContain('| Operator | Olga \\<b\\>Operator\\</b\\> |');
     // Every table row has exactly the cells of its header.
-    const table = lines.slice(lines.indexOf('## Steps (evidence)') + 2).filter((l) => l.startsWith('|'));
+    const table = lines.slice(lines.indexOf('## Steps (evidence)') + 2, lines.indexOf('## Attempts')).filter((l) => l.startsWith('|'));
     expect(table.length).toBeGreaterThan(2);
     for (const row of table) expect(unescaped(row, '|'), row).toBe(7);
+    const attempts = lines.slice(lines.indexOf('## Attempts') + 2).filter((l) => l.startsWith('|'));
+    expect(attempts.length).toBeGreaterThan(2);
+    for (const row of attempts) expect(unescaped(row, '|'), row).toBe(8);
     // The remediation plan is there, as text.
     expect(record).toContain('- Remediation plan: Retry tomorrow.<br><br>\\## Decision<br><br>\\- Decision: \\*\\*GO (runtime cutover)\\*\\*');
   });

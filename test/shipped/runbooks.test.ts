@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findExecutable } from '../../src/runbook/preflight.js';
-import { render } from '../../src/runbook/resolve.js';
+import { render, resolvePins } from '../../src/runbook/resolve.js';
 import type { DecisionStep, InputStep, NoticeStep, Runbook, SignoffStep, Step } from '../../src/runbook/types.js';
 import { PACKAGE_ROOT, runCli } from './cli.js';
 
@@ -43,6 +43,18 @@ const TRIGGERS = {
 
 function load(file: string): Runbook {
   return parse(readFileSync(file, 'utf8')) as Runbook;
+}
+
+/**
+ * The pins as a run without --var resolves them: the shipped runbooks pin
+ * their commits through the vars baseline_commit and target_commit, whose
+ * defaults are the published pins (a pin is corrected with --var, not by
+ * editing the runbook).
+ */
+function pinsOf(rb: Runbook): { baseline: Runbook['baseline']; target: Runbook['target'] } {
+  expect([rb.baseline.commit, rb.target.commit]).toEqual(['${baseline_commit}', '${target_commit}']);
+  expect([rb.vars?.baseline_commit?.type, rb.vars?.target_commit?.type]).toEqual(['sha', 'sha']);
+  return resolvePins(rb, Object.fromEntries(Object.entries(rb.vars ?? {}).map(([k, v]) => [k, String(v.default ?? '')])));
 }
 
 function steps(rb: Runbook): Step[] {
@@ -96,10 +108,11 @@ describe('service-v3-cutover-day.yaml encodes the cutover day', () => {
   const rb = load(CUTOVER_DAY);
 
   it('pins the service.v2 baseline and the service.v3 target of the published manifest', () => {
-    expect(rb.baseline).toEqual(BASELINE);
-    expect(rb.target).toEqual(TARGET);
+    expect(pinsOf(rb).baseline).toEqual(BASELINE);
+    expect(pinsOf(rb).target).toEqual(TARGET);
     const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'));
-    expect([rb.target.release_tag, rb.target.commit, rb.target.service_contract, rb.target.api_contract, rb.target.integration_baseline]).toEqual([
+    const target = pinsOf(rb).target;
+    expect([target.release_tag, target.commit, target.service_contract, target.api_contract, target.integration_baseline]).toEqual([
       manifest.release_tag, manifest.commit_sha, manifest.expected_service_contract_version, manifest.expected_api_contract_version, manifest.integration_baseline,
     ]);
     expect(rb.modes).toEqual(['rehearsal', 'cutover']);
@@ -169,8 +182,8 @@ describe('service-v3-rollback.yaml encodes the rollback communication protocol',
   const rb = load(ROLLBACK);
 
   it('rolls back to the last approved service.v2 release from the service.v3 target', () => {
-    expect(rb.baseline).toEqual(BASELINE);
-    expect(rb.target).toEqual(TARGET);
+    expect(pinsOf(rb).baseline).toEqual(BASELINE);
+    expect(pinsOf(rb).target).toEqual(TARGET);
   });
 
   it('identifies the trigger by the ids of the cutover-day matrix', () => {
@@ -196,8 +209,7 @@ describe('service-v3-rollback.yaml encodes the rollback communication protocol',
     const text = render(notice.template, {
       vars: { incident_channel: '#mk-incident' },
       run: { mode: 'rehearsal' },
-      baseline: rb.baseline,
-      target: rb.target,
+      ...pinsOf(rb),
       inputs: {
         'trigger-identification': { incident_id: 'INC-42', trigger_type: 'envelope-shape-mismatch', severity: 'SEV-1', contract_mode: 'service.v3 runtime', identified_at: '2026-02-22T14:03:00Z' },
         'incident-assessment': { impact_summary: 'Draft enrichment errors', immediate_actions: 'baseline frozen', next_update_eta: '2026-02-22T14:45:00Z' },

@@ -9,6 +9,8 @@ import { formatDiagnostic } from '../../runbook/diagnostics.js';
 import { NOT_FOUND } from '../../runbook/source.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { buildPlan, isVarProblem, type Plan, type PlannedStep } from '../../runbook/preflight.js';
+import { dirname, resolve } from 'node:path';
+import { signersProblems } from '../../signoff/signers-file.js';
 import type { Runbook } from '../../runbook/types.js';
 import { maskText, maskValue, secretsFor, shownVars } from '../../runbook/secret-names.js';
 
@@ -49,6 +51,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.usage;
   }
   const plan = buildPlan(loaded.loaded, parseVarFlags('plan', values.var));
+  // signers.file (docs/signoffs.md) must exist and parse, as a run requires.
+  plan.problems.push(...signersProblems(loaded.loaded.runbook, dirname(resolve(file)), plan.ctx));
   // The values a run would mask (secret vars, declared secrets and secret-named
   // environment variables) never reach the screen, wherever they appear:
   // the JSON is masked before it is encoded, the text as a whole.

@@ -1,0 +1,111 @@
+// `cutover sign <bundle-or-msg-file> --step ID --role ROLE --key FILE`: the
+// approver's one command. It signs the requested text with
+// `ssh-keygen -Y sign`; given a bundle it checks the signature as the run
+// will (refusing with every reason, nothing written) and drops it beside
+// the text as signoffs/<step>/<role>.sig — the run holding the bundle picks
+// it up; given a message file it writes <role>.sig beside it to send back.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseCommandArgs } from '../args.js';
+import { EXIT, InputError } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { commandName } from '../../shared/command-name.js';
+import { mkdirDurable, writeFileDurable } from '../../shared/durable.js';
+import { signoffFiles } from '../../session/signed-signoffs.js';
+import { judgeSignature } from '../../signoff/judge.js';
+import { sshSign } from '../../signoff/ssh-keygen.js';
+import { parseSignoffText } from '../../signoff/text.js';
+import { currentRequest, judgeContextOf, readBundle, signoffStep } from './signoff-bundle.js';
+
+export const HELP = `Usage: cutover sign <bundle-dir | msg-file> --step ID --role ROLE --key FILE
+
+Signs a sign-off text with your SSH key (ssh-keygen -Y sign, namespace
+cutover-signoff). Given the run's bundle, the signature is checked as the run
+will check it and written to signoffs/<step>/<role>.sig, where the run picks it
+up (also while it is running). Given a .msg file someone sent you, the
+signature is written beside it as <role>.sig: send that file back.
+See docs/signoffs.md.
+
+Options:
+  --step ID    the sign-off step
+  --role ROLE  the role you sign for
+  --key FILE   your private SSH key (e.g. ~/.ssh/id_ed25519; mode 0600)
+  -h, --help
+
+Exit codes: 0 signed, 1 the signature would be refused (every reason is
+printed; nothing is written), 2 bad input (no request, wrong step or role,
+unreadable key).`;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export async function main(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('sign', args, {
+    step: { type: 'string' },
+    role: { type: 'string' },
+    key: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new InputError('sign: give the bundle directory or the .msg file to sign', 'run `cutover sign --help`');
+  if (!values.key) throw new InputError('sign: --key is required', 'pass your private SSH key, e.g. --key ~/.ssh/id_ed25519');
+  if (!values.step || !values.role) throw new InputError('sign: --step and --role are required', 'they name what you sign, e.g. --step joint-signoff --role producer_approver');
+  const target = positionals[0]!;
+  return isDirectory(target) ? signInBundle(io, target, values.step, values.role, values.key) : signMessageFile(io, target, values.step, values.role, values.key);
+}
+
+function signInBundle(io: CliIO, bundle: string, stepId: string, roleId: string, key: string): number {
+  const view = readBundle(bundle);
+  const { step, role } = signoffStep(view, stepId, roleId, 'sign');
+  const request = currentRequest(view, step.id, role);
+  const files = signoffFiles(bundle, step.id, role);
+  if (!request) {
+    throw new InputError(`${files.msg}: the run has no current request for ${role} on "${step.id}" (none yet, or the evidence changed since)`, `ask the captain to run \`${commandName()} signoff request ${bundle} --step ${step.id} --role ${role}\`, or wait until the run reaches the step`);
+  }
+  let message: string;
+  try {
+    message = readFileSync(files.msg, 'utf8');
+  } catch (err) {
+    throw new InputError(`${files.msg}: cannot read the text to sign (${(err as NodeJS.ErrnoException).code ?? String(err)})`, `run \`${commandName()} signoff request ${bundle} --step ${step.id} --role ${role}\``);
+  }
+  const signature = sshSign(key, message);
+  const verdict = judgeSignature(judgeContextOf(view, step, role, request), message, signature);
+  if (!verdict.ok) {
+    io.err(`${files.msg}: the signature of ${role} would be refused:\n${verdict.reasons.map((r) => `  - ${r}`).join('\n')}\nnothing was written.`);
+    return EXIT.notOk;
+  }
+  mkdirDurable(dirname(files.sig));
+  writeFileDurable(files.sig, signature, bundle);
+  io.out(`Signed "${step.id}" as ${role} (principal ${verdict.principal}, key ${verdict.fingerprint}): ${files.sig}`);
+  io.out(`The run holding the bundle records it; a paused run records it on \`${commandName()} resume ${bundle}\`.`);
+  return EXIT.ok;
+}
+
+function signMessageFile(io: CliIO, file: string, step: string, role: string, key: string): number {
+  let message: string;
+  try {
+    message = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`${file}: cannot read the text to sign (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'pass the bundle directory or the .msg file of the request');
+  }
+  const parsed = parseSignoffText(message);
+  if (!parsed.ok) throw new InputError(`${file}: not a cutover sign-off text: ${parsed.problem}`, 'sign the .msg file exactly as `cutover signoff request` wrote it');
+  if (parsed.text.step !== step || parsed.text.role !== role) {
+    throw new InputError(`${file}: the text is for role ${parsed.text.role} on "${parsed.text.step}", not ${role} on "${step}"`, 'check --step and --role against the text you were sent');
+  }
+  const signature = sshSign(key, message);
+  const out = join(dirname(file), `${file.replace(/^.*\//, '').replace(/\.msg$/, '')}.sig`);
+  writeFileSync(out, signature, { mode: 0o644 });
+  io.out(`Signed "${step}" as ${role} (principal ${parsed.text.principal}): ${out}`);
+  io.out('Send that file back to the release captain: they paste it on the screen or in the answers file, or drop it into the bundle as');
+  io.out(`signoffs/${step}/${role}.sig. The run checks it (principal allowed for the role, evidence still current) when it records it.`);
+  return EXIT.ok;
+}

@@ -1,0 +1,210 @@
+// Signed sign-offs in a run (docs/signoffs.md): the session writes the text
+// an approver signs (signoffs/<step>/<role>.msg, journaled as
+// signoff.requested), and records a signature — pasted on the screen or in
+// the answers file, or dropped beside the text by `cutover sign` while the
+// run waits — once it passes every check of signoff/judge.ts. A refused
+// signature is never journaled; its reasons go back to the caller.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { evidenceDigest } from '../engine/digest.js';
+import type { EventBody, JournalEvent, StreamRecord } from '../engine/events.js';
+import type { RunState } from '../engine/fold.js';
+import { sha256 } from '../evidence/canonical.js';
+import type { Runbook, SignoffStep, Step } from '../runbook/types.js';
+import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
+import { resolveInside } from '../shared/inside.js';
+import { judgeSignature, type JudgeContext, type Judgement } from '../signoff/judge.js';
+import { normalizeArmored, parseAllowedSigners, type AllowedSigner } from '../signoff/keys.js';
+import { SIGNERS_COPY } from '../signoff/signers-file.js';
+import { renderSignoffText } from '../signoff/text.js';
+import type { Permission } from '../engine/policy.js';
+import { OK, refuse, type IntentResult } from './result.js';
+
+/** What the desk needs of the session. */
+export interface SignoffHost {
+  readonly bundleDir: string;
+  readonly runbook: Runbook;
+  readonly operator: string;
+  readonly state: RunState;
+  readonly events: readonly JournalEvent[];
+  findStep(id: string): Step | undefined;
+  statementOf(id: string): string | undefined;
+  actionsFor(id: string): { answer: Permission };
+}
+
+export type SignoffRequest = Extract<JournalEvent, { type: 'signoff.requested' }>;
+
+export function signoffFiles(bundleDir: string, step: string, role: string): { msgRel: string; sigRel: string; msg: string; sig: string } {
+  const fix = 'step and role ids are lower-case letters, digits, - and _ (docs/runbook-format.md)';
+  return {
+    msgRel: `signoffs/${step}/${role}.msg`,
+    sigRel: `signoffs/${step}/${role}.sig`,
+    msg: resolveInside(bundleDir, ['signoffs', step, `${role}.msg`], 'the sign-off text', fix),
+    sig: resolveInside(bundleDir, ['signoffs', step, `${role}.sig`], 'the sign-off signature', fix),
+  };
+}
+
+/** Every request of `role` on `step`, latest last. */
+export function requestsOf(events: readonly JournalEvent[], step: string, role: string): SignoffRequest[] {
+  return events.filter((e): e is SignoffRequest => e.type === 'signoff.requested' && e.step === step && e.role === role);
+}
+
+function record(file: string, text: string): StreamRecord {
+  return { file, bytes: Buffer.byteLength(text), sha256: sha256(text) };
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export class SignoffDesk {
+  private allowed?: { text: string; entries: AllowedSigner[] };
+  /** Signature files already refused, by content digest: a waiting run says so once. */
+  private readonly refusedDrops = new Map<string, string>();
+
+  constructor(
+    private readonly host: SignoffHost,
+    private readonly append: (body: EventBody) => JournalEvent,
+  ) {}
+
+  /** Whether this run's sign-offs must be SSH-signed. */
+  get required(): boolean {
+    return this.host.runbook.signers !== undefined;
+  }
+
+  private step(id: string, role: string): SignoffStep | IntentResult {
+    const step = this.host.findStep(id);
+    if (!step) return refuse(`unknown step "${id}" in runbook ${this.host.runbook.id}`);
+    if (step.kind !== 'signoff') return refuse(`"${step.title}" (${id}) is a ${step.kind} step, not a sign-off`);
+    if (!this.required) return refuse(`runbook ${this.host.runbook.id} names no allowed-signers file: its sign-offs are typed names, not signatures`, 'add a `signers:` header to the runbook to require signed sign-offs (docs/signoffs.md)');
+    if (!step.roles.includes(role)) return refuse(`role "${role}" does not sign "${step.title}" (${id})`, `the roles are: ${step.roles.join(', ')}`);
+    const allowed = this.host.actionsFor(id).answer;
+    if (!allowed.ok) return refuse(allowed.reason, allowed.hint);
+    return step;
+  }
+
+  /** The latest request of the role, when it still binds to the evidence as it is now. */
+  current(id: string, role: string): SignoffRequest | undefined {
+    const last = requestsOf(this.host.events, id, role).at(-1);
+    return last && last.evidence_digest === evidenceDigest(this.host.state) ? last : undefined;
+  }
+
+  /** Writes the text `role` signs (signoffs/<step>/<role>.msg) and journals the request; a current request is kept as it is. */
+  request(id: string, role: string): IntentResult & { request?: SignoffRequest } {
+    const step = this.step(id, role);
+    if ('ok' in step) return step;
+    const existing = this.current(id, role);
+    if (existing) return { ...OK, request: existing };
+    const principals = this.host.runbook.signers!.roles[role] ?? [];
+    if (principals.length === 0) return refuse(`the runbook's signers.roles names no principal for role "${role}"`, 'add the principals who may sign for it under signers.roles');
+    const head = this.host.events.at(-1)!.hash;
+    const digest = evidenceDigest(this.host.state);
+    const message = renderSignoffText({ run: this.host.state.runId, step: id, role, principal: principals[0]!, statement: this.host.statementOf(id)!, evidence: digest, journalHead: head });
+    const files = signoffFiles(this.host.bundleDir, id, role);
+    mkdirDurable(dirname(files.msg));
+    writeFileDurable(files.msg, message, this.host.bundleDir);
+    const ev = this.append({ type: 'signoff.requested', step: id, role, principal: principals[0]!, evidence_digest: digest, journal_head: head, text: record(files.msgRel, message), message, by: this.host.operator });
+    return { ...OK, request: ev as SignoffRequest };
+  }
+
+  private signers(): { text: string; entries: AllowedSigner[] } {
+    if (!this.allowed) {
+      const text = readFileSync(join(this.host.bundleDir, SIGNERS_COPY), 'utf8');
+      const parsed = parseAllowedSigners(text);
+      this.allowed = { text, entries: parsed.ok ? parsed.value : [] };
+    }
+    return this.allowed;
+  }
+
+  private context(step: SignoffStep, role: string): JudgeContext {
+    const { text, entries } = this.signers();
+    const hashes = new Set(this.host.events.map((e) => e.hash));
+    const others = this.host.state.signatures.filter((s) => s.step === step.id && s.role !== role && !s.voidedBy && s.key);
+    return {
+      allowedText: text,
+      allowed: entries,
+      rolePrincipals: this.host.runbook.signers!.roles[role] ?? [],
+      expected: { run: this.host.state.runId, step: step.id, role, statement: this.host.statementOf(step.id)!, evidence: evidenceDigest(this.host.state) },
+      isJournalHash: (h) => hashes.has(h),
+      otherRoles: others.map((s) => ({ role: s.role, fingerprint: s.key! })),
+      ...(step.exclude_operator !== false ? { excludedOperators: this.host.state.operators } : {}),
+    };
+  }
+
+  /**
+   * Records `role`'s signature over its request text, once it passes every
+   * check; the refusal says which did not. A signature that does not verify
+   * over the current text is tried against the role's earlier requests, so
+   * one made over older evidence is refused as that.
+   */
+  accept(id: string, role: string, armored: string): IntentResult {
+    const step = this.step(id, role);
+    if ('ok' in step) return step;
+    const requests = requestsOf(this.host.events, id, role);
+    const last = requests.at(-1);
+    if (!last) return refuse(`the sign-off of ${role} on "${id}" was never requested`, `request it first: cutover signoff request <bundle> --step ${id} --role ${role}`);
+    const files = signoffFiles(this.host.bundleDir, id, role);
+    const onDisk = readText(files.msg);
+    const signature = normalizeArmored(armored);
+    const ctx = this.context(step, role);
+    const message = onDisk ?? last.message;
+    let verdict: Judgement = judgeSignature(ctx, message, signature);
+    if (!verdict.ok && verdict.reasons.some((r) => r.startsWith('ssh-keygen -Y verify refused'))) {
+      for (const older of requests.slice(0, -1).reverse()) {
+        const again = judgeSignature(ctx, older.message, signature);
+        if (again.ok || !again.reasons.some((r) => r.startsWith('ssh-keygen -Y verify refused'))) {
+          verdict = again;
+          break;
+        }
+      }
+    }
+    const changed = onDisk !== undefined && sha256(onDisk) !== last.text.sha256;
+    if (verdict.ok && changed) verdict = { ok: false, reasons: [`${files.msgRel} is not the text this run requested (its sha256 differs from the journal's): it was edited in the bundle`] };
+    if (!verdict.ok) {
+      return refuse(verdict.reasons.map((r) => `the signature for ${role}: ${r}`), 'sign the text the run requested (signoffs/<step>/<role>.msg), with the key of a principal allowed for the role; see docs/signoffs.md');
+    }
+    mkdirDurable(dirname(files.sig));
+    if (readText(files.sig) !== signature) writeFileDurable(files.sig, signature, this.host.bundleDir);
+    this.append({
+      type: 'signoff.recorded',
+      step: id,
+      role,
+      name: verdict.principal,
+      statement: verdict.text.statement,
+      evidence_digest: verdict.text.evidence,
+      by: this.host.operator,
+      signed: { principal: verdict.principal, key: verdict.fingerprint, text: message, signature, msg: record(files.msgRel, message), sig: record(files.sigRel, signature) },
+    });
+    return OK;
+  }
+
+  /**
+   * Signatures `cutover sign` dropped beside current requests of the step:
+   * each recorded, or refused once (a file is judged again only when it
+   * changes). Returns the roles recorded and the refusals.
+   */
+  pickUp(id: string): { recorded: string[]; refused: { role: string; reasons: string[] }[] } {
+    const out = { recorded: [] as string[], refused: [] as { role: string; reasons: string[] }[] };
+    const step = this.host.findStep(id);
+    if (step?.kind !== 'signoff' || !this.required) return out;
+    for (const role of step.roles) {
+      if (this.host.state.signatures.some((s) => s.step === id && s.role === role && !s.voidedBy)) continue;
+      if (!this.current(id, role)) continue;
+      const dropped = readText(signoffFiles(this.host.bundleDir, id, role).sig);
+      if (dropped === undefined) continue;
+      const key = `${id}/${role}/${sha256(dropped)}/${evidenceDigest(this.host.state)}`;
+      if (this.refusedDrops.has(key)) continue;
+      const r = this.accept(id, role, dropped);
+      if (r.ok) out.recorded.push(role);
+      else {
+        this.refusedDrops.set(key, r.reasons.join('; '));
+        out.refused.push({ role, reasons: r.reasons });
+      }
+    }
+    return out;
+  }
+}
