@@ -214,6 +214,19 @@ const schema = {
       },
     },
     max_age: { ...duration, description: 'Default maximum age of evidence for a GO.' },
+    signers: {
+      type: 'object', required: ['file', 'roles'], additionalProperties: false,
+      description: 'SSH-signed sign-offs (docs/signoffs.md): every sign-off of this runbook must carry an `ssh-keygen -Y sign` signature (namespace cutover-signoff) by a principal allowed for its role.',
+      properties: {
+        file: { ...nonEmpty, description: 'The allowed-signers file (git\'s / ssh-keygen\'s format): a path relative to this runbook, or a ${var}.' },
+        roles: {
+          type: 'object',
+          description: 'Per role id, the principals of the allowed-signers file that may sign for it.',
+          propertyNames: { pattern: '^[a-z][a-z0-9_-]*$' },
+          additionalProperties: { type: 'array', items: nonEmpty, minItems: 1, uniqueItems: true },
+        },
+      },
+    },
     sections: {
       type: 'array', minItems: 1,
       items: {

@@ -74,6 +74,27 @@ export interface CheckInputRecord {
   not_copied?: string;
 }
 
+/** An SSH-signed sign-off: the exact text and signature (re-verified by `cutover verify`) and their files. */
+export interface SignedRecord {
+  principal: string;
+  /** SHA256 fingerprint of the signing key. */
+  key: string;
+  text: string;
+  signature: string;
+  msg: StreamRecord;
+  sig: StreamRecord;
+}
+
+/** A new run's link to the closed run it reopens (after a NO-GO). */
+export interface ReopenLink {
+  run_id: string;
+  /** The closed run's bundle directory, an absolute path. */
+  bundle: string;
+  outcome: string;
+  /** The hash of the closed run's last journal event. */
+  journal_head: string;
+}
+
 export type EventBody =
   | {
       type: 'run.started';
@@ -93,6 +114,10 @@ export type EventBody =
        * before 0.2.1. A problem with `pin` locks every GO of the run.
        */
       preflight?: PreflightRecord;
+      /** The copy of the runbook's allowed-signers file (signed sign-offs, docs/signoffs.md). */
+      signers?: StreamRecord & { source: string };
+      /** The closed run this one reopens (`cutover run --reopen`): verify checks the link when that bundle is at hand. */
+      reopens?: ReopenLink;
     }
   | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number }
   | { type: 'run.paused'; reason: string; waiting_for?: string }
@@ -111,7 +136,20 @@ export type EventBody =
   | { type: 'step.confirmed'; step: string; by: string; statement: string; note?: string; link?: string }
   | { type: 'input.recorded'; step: string; by: string; values: Record<string, string> }
   | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord }
-  | { type: 'signoff.recorded'; step: string; role: string; name: string; statement: string; evidence_digest: string; by: string }
+  | {
+      type: 'signoff.requested';
+      step: string;
+      role: string;
+      principal: string;
+      evidence_digest: string;
+      /** The journal's last hash when requested (in the signed text). */
+      journal_head: string;
+      /** signoffs/<step>/<role>.msg: the text to sign (the file is rewritten by a later request; `message` keeps each). */
+      text: StreamRecord;
+      message: string;
+      by: string;
+    }
+  | { type: 'signoff.recorded'; step: string; role: string; name: string; statement: string; evidence_digest: string; by: string; signed?: SignedRecord }
   | { type: 'trigger.declared'; trigger: string; severity: string; note: string; by: string }
   | { type: 'trigger.cleared'; trigger: string; note: string; by: string }
   | { type: 'decision.refused'; step: string; option: string; reasons: string[]; by: string }

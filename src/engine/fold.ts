@@ -28,6 +28,8 @@ export interface Signature {
   name: string;
   seq: number;
   at: string;
+  /** The SSH key's fingerprint, for a signed sign-off (docs/signoffs.md). */
+  key?: string;
   /** Set when a required step was re-run after this signature. */
   voidedBy?: { step: string; change: string; seq: number };
 }
@@ -37,8 +39,6 @@ export interface TriggerState {
   severity: string;
   note: string;
   declaredAt: string;
-  /** The SSH key's fingerprint, for a signed sign-off (docs/signoffs.md). */
-  key?: string;
   seq: number;
   open: boolean;
 }

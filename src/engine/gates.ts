@@ -110,13 +110,13 @@ export function signoffConditions(runbook: Runbook, state: RunState, step: Signo
     if (sig.voidedBy) {
       unmet(role, `the sign-off of ${roleTitle(role)} by ${sig.name} is void: step "${sig.voidedBy.step}" ${sig.voidedBy.change} after it was signed; sign again`);
     }
+    // Rule 7: where the runbook names an allowed-signers file, a name typed by the operator is not a sign-off.
+    if (runbook.signers && !sig.key) unmet(role, `the sign-off of ${roleTitle(role)} by ${sig.name} is not SSH-signed, and this runbook requires signed sign-offs; the approver signs with \`cutover sign\` (docs/signoffs.md)`);
     const operator = step.exclude_operator !== false ? state.operators.find((op) => samePerson(sig.name, op)) : undefined;
     if (operator !== undefined) {
       unmet(role, `${sig.name} is ${operator === state.operator ? 'the operator who started this run' : 'an operator who resumed this run'} and may not sign as ${roleTitle(role)}`);
     }
   }
-    // Rule 7: where the runbook names an allowed-signers file, a name typed by the operator is not a sign-off.
-    if (runbook.signers && !sig.key) unmet(role, `the sign-off of ${roleTitle(role)} by ${sig.name} is not SSH-signed, and this runbook requires signed sign-offs; the approver signs with \`cutover sign\` (docs/signoffs.md)`);
   const anonymous = step.exclude_operator !== false ? state.operators.map((op) => nameProblem(op, 'the operator\'s name')).find(Boolean) : undefined;
   if (anonymous) out.push({ rule: 'signoff', step: step.id, message: `${anonymous}, so no one can tell whether the operator signed "${step.title}"` });
   // Two different people, always, for a sign-off that locks a GO (DESIGN §1).
@@ -127,13 +127,13 @@ export function signoffConditions(runbook: Runbook, state: RunState, step: Signo
         const b = sigs.find((s) => s.role === step.roles[j]);
         if (a && b && samePerson(a.name, b.name)) {
           unmet(b.role, `${a.name} signed as both ${roleTitle(a.role)} and ${roleTitle(b.role)}; each role needs a different person`);
+        } else if (a?.key && a.key === b?.key) {
+          unmet(b.role, `the same SSH key (${a.key}) signed as both ${roleTitle(a.role)} and ${roleTitle(b.role)}; each role needs its own key`);
         }
       }
     }
   }
   return out;
-        } else if (a?.key && a.key === b?.key) {
-          unmet(b.role, `the same SSH key (${a.key}) signed as both ${roleTitle(a.role)} and ${roleTitle(b.role)}; each role needs its own key`);
 }
 
 /**

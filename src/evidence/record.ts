@@ -152,13 +152,13 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   }
   L.push(...preflightSection(state));
   L.push('', '## Sign-offs', '');
+  // Whether a sign-off proves who signed (docs/signoffs.md) is said before any name.
+  L.push(runbook.signers ? '- sign-offs SSH-signed (namespace cutover-signoff; the texts, signatures and allowed signers are under signoffs/)' : '- sign-offs unsigned (names typed by the operator)');
   if (state.signatures.length === 0) L.push('- none');
   for (const s of state.signatures) {
     const role = runbook.roles.find((r) => r.id === s.role)?.title ?? s.role;
     L.push(`- ${t(role)}: ${t(s.name)} at ${t(s.at)}${s.key ? `, signed with key ${t(s.key)}` : ''}${s.voidedBy ? ` — VOID (step ${t(s.voidedBy.step)} ${t(s.voidedBy.change)} afterwards)` : ''}`);
   }
-  // Whether a sign-off proves who signed (docs/signoffs.md) is said before any name.
-  L.push(runbook.signers ? '- sign-offs SSH-signed (namespace cutover-signoff; the texts, signatures and allowed signers are under signoffs/)' : '- sign-offs unsigned (names typed by the operator)');
   const confirmed = stepsInOrder(runbook).filter((st) => st.kind === 'confirm' && state.steps[st.id]?.status === 'passed');
   if (confirmed.length) {
     L.push('', '## Confirmations', '');

@@ -29,9 +29,9 @@ const ANSWER_KIND: Record<string, Step['kind']> = {
   'step.confirmed': 'confirm',
   'input.recorded': 'input',
   'notice.sent': 'notice',
+  'signoff.requested': 'signoff',
   'signoff.recorded': 'signoff',
   'decision.refused': 'decision',
-  'signoff.requested': 'signoff',
   'decision.recorded': 'decision',
 };
 

@@ -133,6 +133,13 @@ export interface SignoffStep extends StepBase {
   exclude_operator?: boolean;
 }
 
+/** Who may sign: an allowed-signers file and, per role, its principals. */
+export interface Signers {
+  /** Path relative to the runbook, or a ${var}. */
+  file: string;
+  roles: Record<string, string[]>;
+}
+
 export interface DecisionOption {
   id: string;
   label: string;
@@ -186,5 +193,7 @@ export interface Runbook {
   triggers?: Trigger[];
   /** Default maximum evidence age for a GO (e.g. 4h). */
   max_age?: string;
+  /** SSH-signed sign-offs (docs/signoffs.md). */
+  signers?: Signers;
   sections: Section[];
 }

@@ -65,13 +65,13 @@ export function loadAnswers(file: string, runbook: Runbook): Answers {
     if (step.kind === 'signoff' && isMap(node)) checkNames(doc, node, id, at);
     const answer = toAnswer(step.kind, values[id] ?? null, at(node), id);
     checkAgainstStep(step, answer, at(node));
+    checkSignedAnswer(runbook, step, answer, at(node));
     parsed.set(id, answer);
   }
   const triggersNode = isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined;
   const triggers = triggerAnswers(triggersNode, (data as { triggers?: unknown }).triggers, runbook, steps, at);
   return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file, triggers };
 }
-    checkSignedAnswer(runbook, step, answer, at(node));
 
 function readAnswersText(file: string): string {
   try {
@@ -131,6 +131,7 @@ function checkNames(doc: Document, node: Node & { items: { key: unknown; value: 
     const role = isScalar(pair.key) ? String(pair.key.value) : '';
     if (role === 'skip') continue;
     const value = resolved(doc, pair.value as Node | null);
+    if (isMap(value)) continue; // {signature: …} or {wait: true}: a signed sign-off, read by toAnswer
     const hint = `write the signer's full name after \`${role}:\`; quote it when YAML would read it as something else (a number, .nan, true, null)`;
     if (value === null || value === undefined || (isScalar(value) && value.value === null && value.tag === undefined && String(value.source ?? '') === '')) continue; // an empty value is reported as such below
     const tag = isScalar(value) ? value.tag : undefined;
@@ -146,7 +147,6 @@ function checkNames(doc: Document, node: Node & { items: { key: unknown; value: 
 /**
  * Checks an answer against its step before the run starts, so a typo in
  * the answers file never turns into recorded evidence (a refused decision,
-    if (isMap(value)) continue; // {signature: …} or {wait: true}: a signed sign-off, read by toAnswer
  * a half-run bundle): field types and patterns, required notes and links,
  * the roles of a sign-off, the options of a decision.
  */
@@ -183,6 +183,19 @@ function checkAgainstStep(step: Step, answer: Answer, where: string): void {
   }
 }
 
+/** A signed runbook's sign-offs are signatures, never typed names; an unsigned one's are names. */
+function checkSignedAnswer(runbook: Runbook, step: Step, answer: Answer, where: string): void {
+  if (step.kind !== 'signoff' || answer.kind !== 'signoff') return;
+  const named = Object.keys(answer.names);
+  if (runbook.signers && named.length) {
+    throw new InputError(`${where}: runbook ${runbook.id} requires SSH-signed sign-offs, but the answer to "${step.id}" types a name for ${named.join(', ')}`, 'give each role {signature: <armored signature>} or {wait: true} (the run waits for `cutover sign`); see docs/signoffs.md');
+  }
+  const signed = [...Object.keys(answer.signatures ?? {}), ...(answer.wait ?? [])];
+  if (!runbook.signers && signed.length) {
+    throw new InputError(`${where}: runbook ${runbook.id} names no allowed-signers file, so its sign-offs are names, not signatures (${signed.join(', ')})`, 'write the signer\'s full name after each role, or add `signers:` to the runbook (docs/signoffs.md)');
+  }
+}
+
 /** `triggers:` — the rollback triggers to declare during a scripted run. */
 function triggerAnswers(node: Node | undefined, data: unknown, runbook: Runbook, steps: Map<string, unknown>, at: (n: Node | null | undefined) => string): TriggerAnswer[] {
   if (node === undefined) return [];
@@ -198,19 +211,6 @@ function triggerAnswers(node: Node | undefined, data: unknown, runbook: Runbook,
     return { id: v.id, note: v.note.trim(), ...(typeof v.after === 'string' ? { after: v.after } : {}) };
   });
 }
-/** A signed runbook's sign-offs are signatures, never typed names; an unsigned one's are names. */
-function checkSignedAnswer(runbook: Runbook, step: Step, answer: Answer, where: string): void {
-  if (step.kind !== 'signoff' || answer.kind !== 'signoff') return;
-  const named = Object.keys(answer.names);
-  if (runbook.signers && named.length) {
-    throw new InputError(`${where}: runbook ${runbook.id} requires SSH-signed sign-offs, but the answer to "${step.id}" types a name for ${named.join(', ')}`, 'give each role {signature: <armored signature>} or {wait: true} (the run waits for `cutover sign`); see docs/signoffs.md');
-  }
-  const signed = [...Object.keys(answer.signatures ?? {}), ...(answer.wait ?? [])];
-  if (!runbook.signers && signed.length) {
-    throw new InputError(`${where}: runbook ${runbook.id} names no allowed-signers file, so its sign-offs are names, not signatures (${signed.join(', ')})`, 'write the signer\'s full name after each role, or add `signers:` to the runbook (docs/signoffs.md)');
-  }
-}
-
 
 function toAnswer(kind: string, value: unknown, where: string, id: string): Answer {
   const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -22,19 +22,26 @@ import { OutputHub } from './output-hub.js';
 import { actionsFor, describe, refusalOf, runSettled, type StepActions } from './policy.js';
 import { OK, refuse, type IntentResult, type Refusal } from './result.js';
 import { RunRecord } from './run-record.js';
+import { SignoffDesk } from './signed-signoffs.js';
 
 export type { StartOptions, ResumeOptions } from './open.js';
 
-import { SignoffDesk } from './signed-signoffs.js';
 export class Session extends RunRecord {
   private running: { info: RunningAttempt; controller: AbortController } | undefined;
   private readonly output = new OutputHub((output) => this.notifier.emit({ kind: 'output', output }));
+  /** Signed sign-offs (docs/signoffs.md): requests, pasted and dropped signatures. */
+  readonly signoffs: SignoffDesk = new SignoffDesk(this, (body) => this.append(body));
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
-  /** Signed sign-offs (docs/signoffs.md): requests, pasted and dropped signatures. */
-  readonly signoffs: SignoffDesk = new SignoffDesk(this, (body) => this.append(body));
-    return new Session(openNewRun(opts));
+    const session = new Session(openNewRun(opts));
+    try {
+      session.recordNotRun();
+    } catch (err) {
+      session.release();
+      throw err;
+    }
+    return session;
   }
 
   /** Continues a run from its bundle: repairs a torn tail, marks interrupted attempts. */
@@ -216,6 +223,7 @@ export class Session extends RunRecord {
     const step = this.answerable(id, 'signoff');
     if ('ok' in step) return step;
     if (!step.roles.includes(role)) return refuse(`role "${role}" does not sign "${step.title}" (${id})`, `the roles are: ${step.roles.join(', ')}`);
+    if (this.signoffs.required) return refuse(`runbook ${this.runbook.id} requires SSH-signed sign-offs: a typed name is not one`, `the approver signs with \`cutover sign ${this.relative(this.bundleDir)} --step ${id} --role ${role} --key FILE\`, or their armored signature is pasted (docs/signoffs.md)`);
     const problem = nameProblem(name, 'the signer\'s name');
     if (problem) return refuse(`the sign-off of ${role}: ${problem}`, 'enter the full name of the person signing', { [role]: problem });
     this.append({ type: 'signoff.recorded', step: id, role, name: this.mask(cleanText(name)), statement: this.mask(render(step.statement, this.refContext())), evidence_digest: evidenceDigest(this.state), by: this.operator });
@@ -247,7 +255,6 @@ export class Session extends RunRecord {
   }
 
   /** The unmet conditions for an option right now, in words (empty = selectable). */
-    if (this.signoffs.required) return refuse(`runbook ${this.runbook.id} requires SSH-signed sign-offs: a typed name is not one`, `the approver signs with \`cutover sign ${this.relative(this.bundleDir)} --step ${id} --role ${role} --key FILE\`, or their armored signature is pasted (docs/signoffs.md)`);
   gate(decisionId: string, attempt: DecisionAttempt): string[] {
     const step = this.findStep(decisionId);
     if (step?.kind !== 'decision') return [`step "${decisionId}" is not a decision`];

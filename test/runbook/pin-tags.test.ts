@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cli, REPO } from '../helpers/cli.js';
 
 let dir: string;
 let repo: string;
@@ -191,5 +191,22 @@ describe('a run with pins the repository does not confirm', () => {
     const [bundle] = readdirSync(evidence);
     const started = JSON.parse(readFileSync(join(evidence, bundle!, 'journal.ndjson'), 'utf8').split('\n')[0]!) as { preflight: unknown };
     expect(started.preflight).toEqual({ problems: [], warnings: [] });
+  });
+});
+
+describe('the shipped cutover-day runbook against a producer checkout whose tags disagree with its pins', () => {
+  it('names both disagreements, and --var baseline_commit / target_commit fix them without editing the runbook', async () => {
+    const file = join(REPO, 'checklists/service-v3-cutover-day.yaml');
+    const checkouts = ['--var', `producer_root=${repo}`, '--var', `consumer_root=${dir}`, '--var', `envelope_sample=${join(dir, 'sample.json')}`];
+    const as = await cli(['plan', file, ...checkouts]);
+    expect(as.code).toBe(1);
+    expect(as.stdout).toContain(`release tag v0.4.0 (target) points to ${second} in ${repo}, not to the pinned target commit 7e4806a34b98e6c06ee33fa9f11499a975e7b922 (7e4806a is not in this repository)`);
+    expect(as.stdout).toContain(`pass --var target_commit=${second}`);
+    expect(as.stdout).toContain(`release tag v0.3.2 (baseline) points to ${first} in ${repo}, not to the pinned baseline commit cf331449e1589581a5dcbb3adecd3e9ae4509277`);
+    expect(as.stdout).toContain(`pass --var baseline_commit=${first}`);
+    const fixed = await cli(['plan', file, ...checkouts, '--var', `baseline_commit=${first}`, '--var', `target_commit=${second}`]);
+    expect(fixed.stdout).not.toContain('release tag');
+    expect(fixed.stdout).not.toContain('not at the pinned commit');
+    expect(fixed.stdout).toContain(`pinned: git HEAD must be ${second}`);
   });
 });
