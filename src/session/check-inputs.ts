@@ -129,6 +129,5 @@ function writeCopy(spec: CheckInputSpec, data: Buffer, opts: InputCopyOptions): 
 /** The input's own file name when it is a safe one, else `input` (the journal keeps the full path). */
 function safeBase(path: string): string {
   const name = basename(path);
-  // eslint-disable-next-line no-control-regex
   return name === '' || name === '.' || name === '..' || /[\u0000-\u001f\u007f\\]/.test(name) || Buffer.byteLength(name) > 200 ? 'input' : name;
 }

@@ -34,14 +34,7 @@ export class Session extends RunRecord {
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
-    const session = new Session(openNewRun(opts));
-    try {
-      session.recordNotRun();
-    } catch (err) {
-      session.release();
-      throw err;
-    }
-    return session;
+    return new Session(openNewRun(opts));
   }
 
   /** Continues a run from its bundle: repairs a torn tail, marks interrupted attempts. */

@@ -1,0 +1,289 @@
+// Evidence of what a check looked at: a check step records every file it
+// reads (sha256, the git HEAD of the checkout holding it) and keeps a copy
+// under steps/<id>/attempt-<n>/inputs/; `cutover verify` runs the check
+// again on the copies. Real runs through the CLI, on a real git checkout of
+// the MemoryKernel reference files; forgeries edit a real bundle, recompute
+// the hash chain, digests and summaries, and verify must still name them.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckInputRecord, JournalEvent } from '../../src/engine/events.js';
+import { sha256 } from '../../src/evidence/canonical.js';
+import { MAX_INPUT_COPY_BYTES } from '../../src/checks/inputs.js';
+import { cli, REPO } from '../helpers/cli.js';
+import { readEvents, tempDir } from '../fixtures/engine/scenario.js';
+import { flipByte, rechain, resummarize, writeJournal } from './forge.js';
+
+const MK = join(REPO, 'test/fixtures/memorykernel');
+const TARGET_SHA = '7e4806a34b98e6c06ee33fa9f11499a975e7b922';
+const BASELINE_SHA = 'cf331449e1589581a5dcbb3adecd3e9ae4509277';
+const MANIFEST_REL = 'contracts/integration/v1/producer-contract-manifest.json';
+const PAYLOAD_REL = 'docs/implementation/PRODUCER_RELEASE_HANDOFF_LATEST.json';
+
+type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
+type Started = Extract<JournalEvent, { type: 'step.started' }>;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } }).trim();
+}
+
+/** A producer checkout (a real git repository) holding the manifest and published payload; `edit` changes the payload first. */
+function producer(dir: string, edit: (payload: Record<string, unknown>) => void = () => {}): { root: string; head: string } {
+  const root = join(dir, 'producer');
+  mkdirSync(join(root, 'contracts/integration/v1'), { recursive: true });
+  mkdirSync(join(root, 'docs/implementation'), { recursive: true });
+  cpSync(join(MK, 'producer-contract-manifest.json'), join(root, MANIFEST_REL));
+  const payload = JSON.parse(readFileSync(join(MK, 'PRODUCER_RELEASE_HANDOFF_LATEST.json'), 'utf8')) as Record<string, unknown>;
+  edit(payload);
+  writeFileSync(join(root, PAYLOAD_REL), `${JSON.stringify(payload, null, 2)}\n`);
+  git(root, 'init', '-q');
+  git(root, 'add', '.');
+  git(root, 'commit', '-qm', 'producer');
+  return { root, head: git(root, 'rev-parse', 'HEAD') };
+}
+
+function runbookWith(dir: string, steps: string, header = ''): string {
+  const file = join(dir, 'runbook.yaml');
+  writeFileSync(file, `format: cutover-runbook/v1
+id: check-inputs
+title: Check inputs
+version: 1.0.0
+modes: [rehearsal]
+baseline: { release_tag: v0.3.2, commit: ${BASELINE_SHA} }
+target: { release_tag: v0.4.0, commit: ${TARGET_SHA} }
+${header}roles:
+  - { id: pa, title: Producer approver, side: producer }
+sections:
+  - id: checks
+    title: Checks
+    steps:
+${steps}`);
+  return file;
+}
+
+const HANDOFF_STEP = `      - id: handoff
+        kind: check
+        title: Published handoff payload matches the manifest and the target
+        check: handoff-payload
+        cwd: producer
+        with:
+          manifest: ${MANIFEST_REL}
+          payload: ${PAYLOAD_REL}
+          expect_release_tag: \${target.release_tag}
+          expect_commit_sha: \${target.commit}
+`;
+
+async function run(dir: string, runbook: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; bundle: string }> {
+  const evidence = join(dir, 'evidence');
+  const r = await cli(['run', runbook, '--plain', '--evidence-dir', evidence, '--operator', 'Olga Operator', '--mode', 'rehearsal'], { env, timeoutMs: 60_000 });
+  const [name] = readdirSync(evidence);
+  return { code: r.code, out: r.stdout + r.stderr, bundle: join(evidence, name!) };
+}
+
+function finishedOf(bundle: string, step: string): Finished {
+  return readEvents(bundle).find((e): e is Finished => e.type === 'step.finished' && e.step === step)!;
+}
+
+async function verify(bundle: string): Promise<{ code: number | null; out: string }> {
+  const r = await cli(['verify', bundle]);
+  return { code: r.code, out: r.stdout + r.stderr };
+}
+
+/** Every file under `dir` whose bytes hold `text`. */
+function filesHolding(dir: string, text: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .filter((f) => readFileSync(f).includes(text));
+}
+
+function copyBundle(bundle: string): string {
+  const dir = join(tempDir(), 'bundle');
+  cpSync(bundle, dir, { recursive: true });
+  return dir;
+}
+
+/** Rewrites one file of the bundle and every digest the journal holds of it, rechains, and writes new summaries. */
+async function forgeFile(bundle: string, file: string, text: string, edit: (events: JournalEvent[]) => void = () => {}): Promise<void> {
+  const old = sha256(readFileSync(join(bundle, file)));
+  writeFileSync(join(bundle, file), text);
+  const now = { bytes: Buffer.byteLength(text), sha256: sha256(text) };
+  const events = readEvents(bundle);
+  const fix = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(fix);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.sha256 === old) Object.assign(o, now);
+      Object.values(o).forEach(fix);
+    }
+  };
+  events.forEach(fix);
+  edit(events);
+  writeJournal(bundle, rechain(events));
+  await resummarize(bundle);
+}
+
+describe('a check step records and copies what it read', () => {
+  let dir: string;
+  let head: string;
+  let passing: Awaited<ReturnType<typeof run>>;
+  let drifted: Awaited<ReturnType<typeof run>>;
+  let driftDir: string;
+
+  // Made once for the whole describe (tempDir() is emptied after each test).
+  const longLived: string[] = [];
+  const suiteDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'cutover-check-inputs-'));
+    longLived.push(d);
+    return d;
+  };
+  afterAll(() => longLived.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  beforeAll(async () => {
+    dir = suiteDir();
+    head = producer(dir).head;
+    passing = await run(dir, runbookWith(dir, HANDOFF_STEP));
+    // A payload regenerated at the baseline commit (with the manifest to match): only the target pins catch it.
+    driftDir = suiteDir();
+    const root = producer(driftDir, (p) => {
+      p.commit_sha = BASELINE_SHA;
+      (p.active_runtime_baseline as Record<string, unknown>).commit_sha = BASELINE_SHA;
+    }).root;
+    const manifest = JSON.parse(readFileSync(join(root, MANIFEST_REL), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(root, MANIFEST_REL), `${JSON.stringify({ ...manifest, commit_sha: BASELINE_SHA }, null, 2)}\n`);
+    git(root, 'commit', '-qam', 'regenerated at the wrong commit');
+    drifted = await run(driftDir, runbookWith(driftDir, HANDOFF_STEP));
+  }, 180_000);
+
+  it('records each input with its digest, the git HEAD of its checkout and a byte-exact copy; verify recomputes it', async () => {
+    expect(passing.code, passing.out).toBe(0);
+    const inputs = finishedOf(passing.bundle, 'handoff').check!.inputs!;
+    expect(inputs.map((i) => i.param)).toEqual(['manifest', 'payload']);
+    for (const [i, rel] of [[inputs[0]!, MANIFEST_REL], [inputs[1]!, PAYLOAD_REL]] as const) {
+      const original = readFileSync(join(dir, 'producer', rel));
+      expect(i).toMatchObject({ path: join(dir, 'producer', rel), bytes: original.length, sha256: sha256(original), git_head: head });
+      expect(i.copy!.file).toBe(`steps/handoff/attempt-1/inputs/${i.param}/${rel.split('/').pop()}`);
+      expect(readFileSync(join(passing.bundle, i.copy!.file)).equals(original)).toBe(true);
+      expect(i.not_copied).toBeUndefined();
+    }
+    const v = await verify(passing.bundle);
+    expect(v.code, v.out).toBe(0);
+    expect(v.out).not.toContain('note:');
+  });
+
+  it('fails a payload that names another commit than the target, naming both values', async () => {
+    expect(drifted.code, drifted.out).toBe(1);
+    expect(drifted.out).toContain(`$.commit_sha: expected "${TARGET_SHA}" (with.expect_commit_sha), got "${BASELINE_SHA}"`);
+    const v = await verify(drifted.bundle);
+    expect(v.code, v.out).toBe(0);
+  });
+
+  it('forgery: a copied input edited, with every digest and the chain recomputed, is found by running the check again', async () => {
+    const bundle = copyBundle(passing.bundle);
+    const copy = finishedOf(bundle, 'handoff').check!.inputs!.find((i) => i.param === 'payload')!.copy!.file;
+    const text = readFileSync(join(bundle, copy), 'utf8').replaceAll(TARGET_SHA, BASELINE_SHA);
+    await forgeFile(bundle, copy, text);
+    const v = await verify(bundle);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toMatch(/journal\.ndjson: seq \d+: check handoff-payload of attempt 1 of "handoff" is recorded as passed, but run again on its copied inputs \(.*inputs\/payload\/PRODUCER_RELEASE_HANDOFF_LATEST\.json\) it fails: failed with \d+ finding\(s\) .*\[manifest-drift \$\.commit_sha\]/);
+    expect(v.out).toMatch(/steps\/handoff\/attempt-1\/data\.json: does not hold what check handoff-payload finds when run again on its copied inputs/);
+  });
+
+  it('forgery: a failed check rewritten as passed (verdict, data.json, report, summaries) is found from the copied inputs', async () => {
+    const bundle = copyBundle(drifted.bundle);
+    const data = JSON.parse(readFileSync(join(bundle, 'steps/handoff/attempt-1/data.json'), 'utf8')) as Record<string, unknown>;
+    const passedSummary = 'handoff check passed: docs/implementation/PRODUCER_RELEASE_HANDOFF_LATEST.json (stable) matches the manifest; 0 violations, 0 warnings';
+    await forgeFile(bundle, 'steps/handoff/attempt-1/data.json', `${JSON.stringify({ ...data, passed: true, violations: [] }, null, 2)}\n`);
+    await forgeFile(bundle, 'steps/handoff/attempt-1/report.txt', `${passedSummary}\n`, (events) => {
+      const f = events.find((e): e is Finished => e.type === 'step.finished' && e.step === 'handoff')!;
+      f.check!.passed = true;
+      f.check!.summary = passedSummary;
+    });
+    const v = await verify(bundle);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toContain(`is recorded as passed, but run again on its copied inputs`);
+    expect(v.out).toMatch(/it fails: failed with 1 finding\(s\) \[target-drift \$\.commit_sha\]/);
+  });
+
+  it('forgery: a copy changed without its digests is named by its digest', async () => {
+    const bundle = copyBundle(passing.bundle);
+    const copy = finishedOf(bundle, 'handoff').check!.inputs!.find((i) => i.param === 'manifest')!.copy!.file;
+    flipByte(join(bundle, copy));
+    const v = await verify(bundle);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toContain(`${copy}: sha256`);
+  });
+
+  it('forgery: a copy recorded with another digest than the input it copies is named', async () => {
+    const bundle = copyBundle(passing.bundle);
+    const events = readEvents(bundle);
+    const input = (events.find((e): e is Finished => e.type === 'step.finished')!.check!.inputs as CheckInputRecord[])[1]!;
+    input.sha256 = '0'.repeat(64);
+    writeJournal(bundle, rechain(events));
+    await resummarize(bundle);
+    const v = await verify(bundle);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toMatch(/inputs\/payload\/PRODUCER_RELEASE_HANDOFF_LATEST\.json: is recorded \(seq \d+\) as the copy of input payload .* which had sha256 0{64}, but the copy is recorded with [0-9a-f]{64}/);
+  });
+
+  it('forgery: the parameters the attempt ran with, changed in step.started, are held against the runbook', async () => {
+    const bundle = copyBundle(drifted.bundle);
+    const events = readEvents(bundle);
+    const started = events.find((e): e is Started => e.type === 'step.started' && e.step === 'handoff')!;
+    started.check!.params.expect_commit_sha = BASELINE_SHA;
+    writeJournal(bundle, rechain(events));
+    await resummarize(bundle);
+    const v = await verify(bundle);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toContain(`the step.started records with.expect_commit_sha = "${BASELINE_SHA}", but the runbook gives "${TARGET_SHA}"`);
+  });
+});
+
+describe('inputs kept by their digest only', () => {
+  it('an envelope sample over 1 MiB is recorded by digest, the built-in policy is copied; verify notes it could not recompute', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'samples'));
+    const line = `${JSON.stringify({ service_contract_version: 'service.v3', error: { code: 'write_failed', message: 'the write failed' } })}\n`;
+    const sample = line.repeat(Math.ceil((MAX_INPUT_COPY_BYTES + 1) / line.length));
+    writeFileSync(join(dir, 'samples/big.ndjson'), sample);
+    writeFileSync(join(dir, 'samples/small.json'), line);
+    const step = (id: string, file: string) => `      - id: ${id}
+        kind: check
+        title: Envelope ${id}
+        check: envelope
+        with: { contract: v3, sample: samples/${file} }
+`;
+    const r = await run(dir, runbookWith(dir, step('big', 'big.ndjson') + step('small', 'small.json')));
+    expect(r.code, r.out).toBe(0);
+    const big = finishedOf(r.bundle, 'big').check!.inputs!;
+    expect(big.map((i) => [i.param, i.builtin ?? false])).toEqual([['sample', false], ['policy', true]]);
+    expect(big[0]).toMatchObject({ bytes: sample.length, sha256: sha256(sample), not_copied: 'larger than 1 MiB: only its digest is kept' });
+    expect(big[0]!.copy).toBeUndefined();
+    expect(big[1]!.copy!.file).toBe('steps/big/attempt-1/inputs/policy/envelope-policy.json');
+    expect(readFileSync(join(r.bundle, big[1]!.copy!.file)).equals(readFileSync(join(REPO, 'contracts/envelope-policy.json')))).toBe(true);
+    const v = await verify(r.bundle);
+    expect(v.code, v.out).toBe(0);
+    expect(v.out).toMatch(/journal\.ndjson: note: seq \d+: check envelope of attempt 1 of "big": not recomputed, input sample \(.*big\.ndjson\) was not copied: larger than 1 MiB/);
+    expect(v.out).not.toMatch(/"small": not recomputed/);
+  }, 120_000);
+
+  it('an input holding a secret value is not copied; no file of the bundle holds the secret', async () => {
+    const dir = tempDir();
+    const secret = 'tok-4f9a1c7e2b';
+    producer(dir, (p) => {
+      p.changelog_path = `/srv/${secret}/CHANGELOG.md`;
+    });
+    const r = await run(dir, runbookWith(dir, HANDOFF_STEP, 'secrets: [HANDOFF_TOKEN]\n'), { HANDOFF_TOKEN: secret });
+    expect(r.code, r.out).toBe(0);
+    const [manifest, payload] = finishedOf(r.bundle, 'handoff').check!.inputs!;
+    expect(manifest!.copy).toBeDefined();
+    expect(payload).toMatchObject({ not_copied: 'it holds the value of a secret: only its digest is kept' });
+    expect(payload!.copy).toBeUndefined();
+    expect(filesHolding(r.bundle, secret)).toEqual([]);
+    const v = await verify(r.bundle);
+    expect(v.code, v.out).toBe(0);
+    expect(v.out).toContain('was not copied: it holds the value of a secret');
+  }, 120_000);
+});
