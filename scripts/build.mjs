@@ -4,21 +4,60 @@ import { build } from 'esbuild';
 import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
 
 /**
- * Ink 6.8's incremental renderer moves the cursor up one row too few when
- * the frame ends with a newline (every frame shorter than the terminal, as
- * ours is): each update lands one row low and the screen tears. This fixes
- * that one line in the bundle; the build fails if Ink changed there, so an
- * upgrade is looked at (test/ui/e2e checks the screen after updates).
+ * Patches to Ink 6.8 and its tokenizer, each one exact string replaced in the
+ * bundle; the build fails if the patched text changed, so an upgrade is
+ * looked at (test/ui/e2e checks the screen after updates).
+ *
+ * - Ink's incremental renderer moves the cursor up one row too few when the
+ *   frame ends with a newline (every frame shorter than the terminal, as
+ *   ours is): each update lands one row low and the screen tears.
+ * - Every frame, Ink builds a grid of styled characters and turns each row
+ *   back into a string, diffing the ANSI styles of each character with the
+ *   one before (three Sets and two arrays per character): a third of a
+ *   frame's time while a step floods the screen. Two characters with the
+ *   same styles need no diff (its result is empty then), most characters
+ *   have none, and the blank cells of the grid can share one object (it is
+ *   only ever read).
  */
-const inkIncrementalFix = {
-  name: 'ink-incremental-fix',
+const PATCHES = [
+  {
+    file: /ink[\\/]build[\\/]log-update\.js$/,
+    edits: [["buffer.push(ansiEscapes.cursorUp(previousVisible - 1));", "buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));"]],
+  },
+  {
+    file: /ink[\\/]build[\\/]output\.js$/,
+    edits: [
+      ["row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });", 'row.push(BLANK_CELL);'],
+      ['export default class Output {', "const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };\nexport default class Output {"],
+    ],
+  },
+  {
+    file: /@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/,
+    edits: [
+      ['ret += ansiCodesToString(char.styles);', "ret += char.styles.length === 0 ? '' : ansiCodesToString(char.styles);"],
+      ['ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));', "ret += sameAnsiCodes(chars[i - 1].styles, char.styles) ? '' : ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));"],
+      ['ret += ansiCodesToString(diffAnsiCodes(char.styles, []));', "ret += char.styles.length === 0 ? '' : ansiCodesToString(diffAnsiCodes(char.styles, []));"],
+      [
+        'export function styledCharsToString(chars) {',
+        'function sameAnsiCodes(a, b) {\n    if (a === b) return true;\n    if (a.length !== b.length) return false;\n    for (let j = 0; j < a.length; j++) if (a[j].code !== b[j].code || a[j].endCode !== b[j].endCode) return false;\n    return true;\n}\nexport function styledCharsToString(chars) {',
+      ],
+    ],
+  },
+];
+
+const inkPatches = {
+  name: 'ink-patches',
   setup(b) {
-    b.onLoad({ filter: /ink[\\/]build[\\/]log-update\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const wrong = 'buffer.push(ansiEscapes.cursorUp(previousVisible - 1));';
-      if (!text.includes(wrong)) throw new Error(`${args.path}: the line the ink-incremental-fix patches has changed; check Ink's incremental rendering and update scripts/build.mjs`);
-      return { contents: text.replace(wrong, "buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));"), loader: 'js' };
-    });
+    for (const { file, edits } of PATCHES) {
+      b.onLoad({ filter: file }, (args) => {
+        let text = readFileSync(args.path, 'utf8');
+        for (const [wrong, right] of edits) {
+          if (!text.includes(wrong)) throw new Error(`${args.path}: the text an ink patch replaces has changed (${JSON.stringify(wrong.slice(0, 60))}); check it and update scripts/build.mjs`);
+          text = text.replace(wrong, right);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
   },
 };
 
@@ -39,7 +78,7 @@ await build({
   legalComments: 'none',
   // Ink loads React DevTools only when DEV=true; it is not a dependency.
   external: ['react-devtools-core'],
-  plugins: [inkIncrementalFix],
+  plugins: [inkPatches],
   define: { 'process.env.NODE_ENV': '"production"' },
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
