@@ -20,7 +20,10 @@ Prints the resolved plan of a runbook — every step with its command after
 variable substitution, working directory, owner and deadline — and runs the
 preflight: vars without a value, undeclared --var flags, working directories
 that do not exist, required tools and each command's executable missing
-from PATH, and pinned checkouts not at their commit or with local changes.
+from PATH, pinned checkouts not at their commit or with local changes, and
+release tags (baseline, target) that point elsewhere than their pinned
+commit or are missing there — pass the pin as a --var to fix it (e.g.
+--var target_commit=SHA); \`run --mode cutover\` does not start on one.
 
 Options:
   --var KEY=VALUE   set a declared runbook var (repeatable)
@@ -110,7 +113,7 @@ function renderPlan(rb: Runbook, plan: Plan, secrets: string[]): string {
     lines.push(...renderStep(n, p));
   }
   lines.push('', 'Preflight:');
-  if (plan.problems.length === 0) lines.push('  ok — every var has a value, every cwd exists, every tool and executable was found');
+  if (plan.problems.length === 0) lines.push('  ok — every var has a value, every cwd exists, every tool and executable was found, pinned checkouts and release tags agree with the pins');
   for (const p of plan.problems) lines.push(`  ✗ ${p.step ? `[${p.step}] ` : ''}${p.message}`, `      fix: ${p.hint}`);
   for (const w of plan.warnings) lines.push(`  ! ${w.step ? `[${w.step}] ` : ''}${w.message}`, `      note: ${w.hint}`);
   if (plan.problems.length) lines.push('', `preflight failed: ${plan.problems.length} problem(s)`);
