@@ -56,7 +56,7 @@ describe('cutover check handoff', () => {
     const run = await handoff(file, '--json');
     expect(run.code).toBe(1);
     const out = JSON.parse(run.stdout);
-    expect(Object.keys(out)).toEqual(['check', 'passed', 'manifest', 'payload', 'mode', 'strict', 'violations', 'warnings']);
+    expect(Object.keys(out)).toEqual(['check', 'passed', 'manifest', 'payload', 'mode', 'strict', 'era', 'violations', 'warnings']);
     expect(out.violations).toEqual([
       { rule: 'manifest-drift', path: '$.commit_sha', message: 'expected "7e4806a34b98e6c06ee33fa9f11499a975e7b922" (manifest), got "abc"', expected: '7e4806a34b98e6c06ee33fa9f11499a975e7b922', actual: 'abc' },
     ]);
