@@ -23,6 +23,8 @@ export interface RunSummary {
   waiting_for: string | null;
   /** The command that continues this run (null once it is closed). */
   resume: string | null;
+  /** The closed run this one reopens (run --reopen), as run.started records it. */
+  reopens: { run_id: string; bundle: string; outcome: string; journal_head: string } | null;
   /** After a NO-GO: the command that starts a new run linked to this one. */
   reopen: string | null;
   verify: string;
@@ -44,6 +46,7 @@ export function runSummary(session: Session, outcome: string, exitCode: number):
   const last = session.events[session.events.length - 1];
   const waiting = last?.type === 'run.paused' ? (last.waiting_for ?? null) : null;
   const d = s.decision;
+  const first = session.events[0];
   return {
     outcome,
     exit_code: exitCode,
@@ -57,7 +60,8 @@ export function runSummary(session: Session, outcome: string, exitCode: number):
     decision: d ? { step: d.step, option: d.option, label: d.label, go: d.go, remediation: d.remediation ?? null, at: d.at } : null,
     waiting_for: waiting,
     resume: closed ? null : outcome === 'REFUSED' ? `${cmd} resume ${shown} --retry-failed` : `${cmd} resume ${shown}${waiting ? ' --answers FILE' : ''}`,
-    reopen: closed && d && !d.go ? `${cmd} run <runbook> --reopen ${shown}` : null,
+    reopens: first?.type === 'run.started' && first.reopens ? { ...first.reopens } : null,
+    reopen: s.closed?.outcome === 'NO-GO' || s.closed?.outcome === 'FAILED' ? `${cmd} run ${first?.type === 'run.started' ? session.relative(first.runbook.file) : '<runbook>'} --reopen ${shown}` : null,
     verify: `${cmd} verify ${shown}`,
   };
 }

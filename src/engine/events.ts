@@ -85,6 +85,16 @@ export interface SignedRecord {
   sig: StreamRecord;
 }
 
+/** A new run's link to the closed run it reopens (after a NO-GO). */
+export interface ReopenLink {
+  run_id: string;
+  /** The closed run's bundle directory, an absolute path. */
+  bundle: string;
+  outcome: string;
+  /** The hash of the closed run's last journal event. */
+  journal_head: string;
+}
+
 export type EventBody =
   | {
       type: 'run.started';
@@ -106,6 +116,8 @@ export type EventBody =
       preflight?: PreflightRecord;
       /** The copy of the runbook's allowed-signers file (signed sign-offs, docs/signoffs.md). */
       signers?: StreamRecord & { source: string };
+      /** The closed run this one reopens (`cutover run --reopen`): verify checks the link when that bundle is at hand. */
+      reopens?: ReopenLink;
     }
   | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number }
   | { type: 'run.paused'; reason: string; waiting_for?: string }

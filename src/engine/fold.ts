@@ -20,6 +20,15 @@ export interface Attempt {
   /** Why the attempt failed, in words. */
   failure?: string;
   display?: string;
+  /** The variables a command step set (step.started `command.env`, secret values masked): shown in the decision record. */
+  env?: Record<string, string>;
+}
+
+/** A recorded env as the fold keeps it: a non-empty object of strings, else nothing. */
+function envOf(env: unknown): { env?: Record<string, string> } {
+  if (!env || typeof env !== 'object' || Array.isArray(env)) return {};
+  const entries = Object.entries(env as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return entries.length ? { env: Object.fromEntries(entries) } : {};
 }
 
 export interface Signature {
@@ -135,7 +144,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
   switch (ev.type) {
     case 'step.started': {
       if (!stepState) return;
-      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined) });
+      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined), ...envOf(ev.command?.env) });
       stepState.status = 'running';
       stepState.completedSeq = undefined;
       stepState.completedAt = undefined;

@@ -47,7 +47,32 @@ export function attemptsSection(steps: readonly Step[], state: RunState): string
     }
   }
   if (rows.length === 0) return [];
-  return ['', '## Attempts', '', '| Step | # | Started (UTC) | Status | Exit | Duration | Git HEAD |', '|---|---|---|---|---|---|---|', ...rows];
+  return ['', '## Attempts', '', '| Step | # | Started (UTC) | Status | Exit | Duration | Git HEAD |', '|---|---|---|---|---|---|---|', ...rows, ...attemptDetails(steps, state)];
+}
+
+/**
+ * What each attempt ran with and looked at: the environment variables a
+ * command step set (as journaled: secret values masked) and the files a
+ * check read, with their digest, git HEAD and whether a copy is in the
+ * bundle (docs/checks.md).
+ */
+function attemptDetails(steps: readonly Step[], state: RunState): string[] {
+  const L: string[] = [];
+  for (const step of steps) {
+    for (const a of state.steps[step.id]?.attempts ?? []) {
+      const at = `${mdCode(step.id)} #${a.n}`;
+      if (a.env) L.push(`- ${at} environment: ${Object.entries(a.env).map(([k, v]) => `${mdCode(k)}=${mdText(v)}`).join(', ')}`);
+      const inputs = Array.isArray(a.check?.inputs) ? a.check.inputs : [];
+      for (const i of inputs) {
+        if (!i || typeof i !== 'object') continue;
+        const digest = typeof i.sha256 === 'string' ? `sha256 ${mdCode(i.sha256)}` : 'not read';
+        const git = typeof i.git_head === 'string' ? `, git HEAD ${mdCode(i.git_head)}` : '';
+        const copy = i.copy && typeof i.copy.file === 'string' ? `copied to ${mdText(i.copy.file)}` : `not copied: ${mdText(String(i.not_copied ?? ''))}`;
+        L.push(`- ${at} read ${mdCode(String(i.param))}${i.builtin ? ' (built-in)' : ''} ${mdText(String(i.path))} — ${digest}${git}; ${copy}`);
+      }
+    }
+  }
+  return L.length ? ['', '### What the attempts ran with and read', '', ...L] : [];
 }
 
 /**

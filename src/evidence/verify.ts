@@ -17,6 +17,7 @@ import { checkSignoffs } from '../signoff/verify-signoffs.js';
 import { checkSummaries } from './verify-summaries.js';
 import { checkSums, readSums, scanBundle } from './verify-files.js';
 import { checkVerdictsAgainstFiles } from './verify-verdicts.js';
+import { checkReopenLink } from './verify-reopen.js';
 
 export interface VerifyProblem {
   file: string;
@@ -81,6 +82,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
   }
 
   checkJournalDigests(bundleDir, events, digests, report);
+  checkReopenLink(bundleDir, started, report, (file, message) => notes.push({ file, message }));
 
   let runbook: Runbook | undefined;
   if (runbookDigest) {

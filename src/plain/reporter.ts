@@ -160,3 +160,8 @@ export class LineReporter {
     this.write(`Verify it with: ${commandName()} verify ${session.relative(session.bundleDir)}`);
   }
 }
+    // A closed run is never resumed: after a NO-GO the day goes on in a new run linked to this one.
+    const started = session.events[0];
+    if ((outcome === 'NO-GO' || outcome === 'FAILED') && started?.type === 'run.started') {
+      this.write(`After fixing what failed, go on in a new run linked to this one: ${commandName()} run ${session.relative(started.runbook.file)} --reopen ${session.relative(session.bundleDir)}`);
+    }

@@ -10,7 +10,7 @@ import { summariesAhead, unaccountedFiles, unrecordedNotices } from '../evidence
 import { listBundleEntries } from '../evidence/bundle-files.js';
 import { createBundleDir, isBundleDir, isTempFile, MANIFEST, removeStaleTempFiles, RUNBOOK_COPY, SUMS } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
-import type { JournalEvent } from '../engine/events.js';
+import type { JournalEvent, ReopenLink } from '../engine/events.js';
 import { Journal, JOURNAL_FILE, JournalCorruptError, readJournal } from '../evidence/journal.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
@@ -23,6 +23,7 @@ import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { loadSignersForRun, SIGNERS_COPY } from '../signoff/signers-file.js';
 import { EvidenceWriteError, InputError, RunNotStartedError } from '../shared/errors.js';
 import { printableName } from '../shared/printable.js';
+import { closedRunHint } from './reopen.js';
 import { VERSION } from '../version.js';
 import { resolveOperator } from './identity.js';
 import { acquireLock, releaseLock } from './lock.js';
@@ -36,6 +37,8 @@ export interface StartOptions {
   operator?: string;
   /** The run's clock (tests move it); default the system clock. */
   now?: Clock;
+  /** The closed run this new one reopens (session/reopen.ts), journaled in run.started. */
+  reopens?: ReopenLink;
 }
 
 export interface ResumeOptions {
@@ -103,6 +106,7 @@ export function openNewRun(opts: StartOptions): RunParts {
         host: hostname(),
         cutover_version: VERSION,
         preflight: { problems: plan.problems, warnings: plan.warnings },
+        ...(opts.reopens ? { reopens: opts.reopens } : {}),
         ...(signers ? { signers: { file: SIGNERS_COPY, bytes: Buffer.byteLength(signers.text), sha256: sha256(signers.text), source: signers.path } } : {}),
       },
       at,
@@ -140,7 +144,8 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
   const closed = onDisk.find((e) => e.type === 'run.closed');
   // A crash between run.closed and the closing summaries leaves them to write: only that is done then.
   if (closed?.type === 'run.closed' && summariesComplete(bundleDir, onDisk[onDisk.length - 1]!.hash)) {
-    throw new InputError(`${bundleDir}: the run is closed (outcome ${closed.outcome} at ${closed.at}); there is nothing to resume`, 'start a new run; `cutover report` and `cutover verify` read this one');
+    const origin = onDisk[0]?.type === 'run.started' ? onDisk[0].runbook.file : '<runbook>';
+    throw new InputError(`${bundleDir}: the run is closed (outcome ${closed.outcome} at ${closed.at}); there is nothing to resume`, closedRunHint(bundleDir, origin, closed.outcome));
   }
   acquireLock(bundleDir);
   // Every refusal below leaves the bundle as it was, lock included.

@@ -13,6 +13,7 @@ import { JOURNAL_FILE, readJournal } from '../evidence/journal.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { Runbook } from '../runbook/types.js';
 import { InputError } from '../shared/errors.js';
+import { closedRunHint } from './reopen.js';
 
 /**
  * The steps a resume runs again first, in order: those named by `--retry`,
@@ -23,7 +24,11 @@ import { InputError } from '../shared/errors.js';
 export function planRetries(bundleDir: string, named: readonly string[], retryFailed: boolean): string[] {
   const opened = readRun(bundleDir);
   if (!opened) return [...named]; // not readable as a run: opening it reports why
-  const { runbook, state } = opened;
+  const { runbook, state, runbookFile } = opened;
+  if (state.closed && (named.length || retryFailed)) {
+    // Nothing of a closed run runs again: after a NO-GO the day goes on in a new, linked run.
+    throw new InputError(`${bundleDir}: the run is closed (${state.closed.outcome}); its steps do not run again and it is not resumed (nothing was written)`, closedRunHint(bundleDir, runbookFile, state.closed.outcome));
+  }
   const retry = [...named];
   if (retryFailed) {
     for (const step of stepsInOrder(runbook)) {
@@ -56,14 +61,14 @@ function problemsOf(runbook: Runbook, state: RunState, id: string, before: strin
   return [];
 }
 
-function readRun(bundleDir: string): { runbook: Runbook; state: RunState } | undefined {
+function readRun(bundleDir: string): { runbook: Runbook; state: RunState; runbookFile: string } | undefined {
   if (!isBundleDir(bundleDir)) return undefined;
   try {
     const { events, problems } = readJournal(join(bundleDir, JOURNAL_FILE));
     if (problems.length || events[0]?.type !== 'run.started') return undefined;
     const loaded = loadRunbook(join(bundleDir, RUNBOOK_COPY), { checkRollbackPath: false, bundleCopy: true });
     if (!loaded.ok || loaded.loaded.sha256 !== events[0].runbook.sha256) return undefined;
-    return { runbook: loaded.loaded.runbook, state: foldEvents(loaded.loaded.runbook, events) };
+    return { runbook: loaded.loaded.runbook, state: foldEvents(loaded.loaded.runbook, events), runbookFile: events[0].runbook.file };
   } catch {
     return undefined;
   }
