@@ -5,6 +5,8 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import type { Mode } from '../../runbook/types.js';
 import { Session } from '../../session/session.js';
+import { readReopening, type Reopening } from '../../session/reopen.js';
+import { loadRunbook } from '../../runbook/load.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
@@ -61,7 +63,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length !== 1) throw new InputError('run: give exactly one runbook', 'run `cutover run checklists/service-v3-cutover-day.yaml --mode rehearsal`');
   preloadScreen((values.plain ?? false) || (values.json ?? false));
-  const mode = (values.mode ?? 'rehearsal') as Mode;
+  // A run reopened after a NO-GO takes the closed run's mode and vars unless given.
+  const reopening = values.reopen !== undefined ? reopeningFor(positionals[0]!, values.reopen) : undefined;
+  const mode = (values.mode ?? reopening?.mode ?? 'rehearsal') as Mode;
   if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal for a dry run, --mode cutover on cutover day');
   // The answers file is checked before the bundle exists, so a typo in it
   // leaves no half-started run behind.
@@ -69,9 +73,20 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const session = Session.start({
     runbookPath: positionals[0]!,
     mode,
-    vars: parseVarFlags('run', values.var),
+    vars: { ...reopening?.vars, ...parseVarFlags('run', values.var) },
     evidenceDir: values['evidence-dir'],
     operator: values.operator,
+    ...(reopening ? { reopens: reopening.link } : {}),
   });
+  if (reopening) {
+    const { run_id, outcome, journal_head } = reopening.link;
+    (values.json ? io.err : io.out)(`Reopens ${run_id} (${outcome}) from ${session.relative(reopening.link.bundle)}; its journal ends with ${journal_head}`);
+  }
   return runFrontEnd(session, { plain: values.plain ?? false, answers, io, json: values.json ?? false });
+}
+
+/** The closed run --reopen names, read against the runbook (an invalid runbook is left to the run to report). */
+function reopeningFor(runbookFile: string, bundleDir: string): Reopening | undefined {
+  const loaded = loadRunbook(runbookFile);
+  return loaded.ok ? readReopening(bundleDir, loaded.loaded.runbook) : undefined;
 }
