@@ -45,6 +45,7 @@ const stepCommon = {
       },
     },
     max_age: { ...duration, description: 'Evidence older than this is stale for a GO.' },
+    modes: { type: 'array', items: { enum: ['rehearsal', 'cutover'] }, minItems: 1, uniqueItems: true, description: 'Run the step only in these modes (default: every mode). In a run of another mode the step is recorded as not in this mode and does not block a GO.' },
   },
 };
 
@@ -75,6 +76,7 @@ const commandStep = kindSchema('command', {
     },
   },
   pin_commit: { type: 'string', description: 'The git HEAD of cwd must equal this commit (e.g. ${target.commit}).' },
+  environment_failure: { type: 'array', items: nonEmpty, minItems: 1, uniqueItems: true, description: 'Output texts meaning "could not run here" (e.g. Could not resolve host): a failed attempt whose stdout or stderr contains one is recorded as an environment failure.' },
 }, ['run']);
 
 const checkStep = {
@@ -130,6 +132,7 @@ const inputStep = kindSchema('input', {
         required: { type: 'boolean', default: true },
         pattern: { type: 'string', description: 'A regular expression the value must match.' },
         multiline: { type: 'boolean' },
+        equals: { ...nonEmpty, description: 'The value must equal this text after substitution, e.g. ${baseline.release_tag} or ${other_step.field}.' },
       },
       if: { properties: { type: { const: 'select' } } },
       then: { required: ['options'] },
@@ -231,7 +234,11 @@ const schema = {
       type: 'array', minItems: 1,
       items: {
         type: 'object', required: ['id', 'title', 'steps'], additionalProperties: false,
-        properties: { id, title: nonEmpty, description: { type: 'string' }, steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } } },
+        properties: {
+          id, title: nonEmpty, description: { type: 'string' },
+          on_failure: { enum: ['continue', 'stop'], default: 'continue', description: 'stop: once a required step of this section fails, its later steps are not run until that step passes (or is skipped).' },
+          steps: { type: 'array', minItems: 1, items: { $ref: '#/$defs/step' } },
+        },
       },
     },
   },

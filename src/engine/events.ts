@@ -129,10 +129,19 @@ export type EventBody =
       /** `env`: the variables the step sets (the journal masks secret values, like every string). */
       command?: { display: string; argv?: string[]; shell?: string; cwd: string; env?: Record<string, string>; expect_exit: number[]; pin_commit?: string };
       check?: { name: string; params: Record<string, unknown>; cwd: string };
+      /** Tools the step needed that were not on PATH when it started (declared tools, its program): a failure is then an environment failure. */
+      missing_tools?: string[];
     }
   | { type: 'step.finished'; step: string; attempt: number; result?: AttemptResult; assertions?: AssertionResult[]; check?: CheckRecord }
   | { type: 'step.interrupted'; step: string; attempt: number; reason: string }
   | { type: 'step.skipped'; step: string; reason: string; by: string }
+  /**
+   * The step does not run in this run: `mode` — its `modes` leave out the
+   * run's mode (never blocks a GO); `section-stopped` — a required step of
+   * its `on_failure: stop` section failed (`failed_step`); it runs again once
+   * that step passes or is skipped.
+   */
+  | { type: 'step.not_run'; step: string; cause: 'mode' | 'section-stopped'; why: string; failed_step?: string; by: string }
   | { type: 'step.confirmed'; step: string; by: string; statement: string; note?: string; link?: string }
   | { type: 'input.recorded'; step: string; by: string; values: Record<string, string> }
   | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord }

@@ -3,9 +3,14 @@
 // session, `resume` and `verify` all use it.
 import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
 import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, PreflightRecord, RunOutcome } from './events.js';
-import { judgeAttempt } from './verdict.js';
+import { isEnvironmentFailure, judgeAttempt } from './verdict.js';
 
-export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted';
+/**
+ * `not-in-mode`: the step's `modes` leave out this run's mode (never blocks
+ * a GO); `not-run`: held back by a failed step of its `on_failure: stop`
+ * section (pending again once that step passes or is skipped).
+ */
+export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted' | 'not-in-mode' | 'not-run';
 
 export interface Attempt {
   n: number;
@@ -19,6 +24,10 @@ export interface Attempt {
   status: 'running' | 'passed' | 'failed' | 'interrupted';
   /** Why the attempt failed, in words. */
   failure?: string;
+  /** The failure is an environment failure (could not run here), not the gate's verdict. */
+  environment?: boolean;
+  /** Tools missing from PATH when the attempt started (step.started). */
+  missingTools?: string[];
   display?: string;
   /** The variables a command step set (step.started `command.env`, secret values masked): shown in the decision record. */
   env?: Record<string, string>;
@@ -60,6 +69,8 @@ export interface StepState {
   completedSeq?: number;
   completedAt?: string;
   skipReason?: string;
+  /** Why the step does not run (step.not_run): its words, and the failed step that holds it back. */
+  notRun?: { cause: 'mode' | 'section-stopped'; reason: string; failedStep?: string };
   note?: string;
   link?: string;
 }
@@ -144,7 +155,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
   switch (ev.type) {
     case 'step.started': {
       if (!stepState) return;
-      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined), ...envOf(ev.command?.env) });
+      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined), ...(ev.missing_tools?.length ? { missingTools: ev.missing_tools } : {}), ...envOf(ev.command?.env) });
       stepState.status = 'running';
       stepState.completedSeq = undefined;
       stepState.completedAt = undefined;
@@ -162,13 +173,15 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       attempt.result = ev.result;
       attempt.assertions = ev.assertions;
       attempt.check = ev.check;
-      attempt.failure = judgeAttempt(step, ev, state);
+      attempt.failure = judgeAttempt(step, ev, state, attempt.missingTools);
       attempt.status = attempt.failure ? 'failed' : 'passed';
+      if (attempt.failure && isEnvironmentFailure(attempt.failure)) attempt.environment = true;
       if (isLatest(stepState, attempt)) {
         stepState.status = attempt.status;
         if (attempt.status === 'passed') {
           stepState.completedSeq = ev.seq;
           stepState.completedAt = ev.at;
+          releaseHeld(state, ev.step);
         }
       }
       return;
@@ -187,8 +200,15 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       voidSignatures(state, byId, ev.step, 'was skipped', ev.seq);
       stepState.status = 'skipped';
       stepState.skipReason = ev.reason;
+      stepState.notRun = undefined;
       stepState.completedSeq = ev.seq;
       stepState.completedAt = ev.at;
+      releaseHeld(state, ev.step);
+      return;
+    case 'step.not_run':
+      if (!stepState) return;
+      stepState.status = ev.cause === 'mode' ? 'not-in-mode' : 'not-run';
+      stepState.notRun = { cause: ev.cause, reason: ev.why, ...(ev.failed_step ? { failedStep: ev.failed_step } : {}) };
       return;
     case 'step.confirmed':
       if (!stepState) return;
@@ -262,6 +282,15 @@ function voidSignatures(state: RunState, byId: Map<string, Step>, stepId: string
       signoff.completedSeq = undefined;
       signoff.completedAt = undefined;
     }
+  }
+}
+
+/** Steps held back by `failed` (on_failure: stop) are pending again once it passes or is skipped. */
+function releaseHeld(state: RunState, failed: string): void {
+  for (const st of Object.values(state.steps)) {
+    if (st.status !== 'not-run' || st.notRun?.failedStep !== failed) continue;
+    st.status = 'pending';
+    st.notRun = undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import type { DecisionOption, DecisionStep, Runbook, SignoffStep, Step } from '.
 import { parseDuration } from '../runbook/vars.js';
 import { confirmsLabel, nameKey, nameProblem, samePerson } from '../shared/names.js';
 import { isRequired, stepsInOrder, type RunState, type StepState } from './fold.js';
+import { inMode } from './modes.js';
 import { unconfirmedPins } from './pin-lock.js';
 
 export interface DecisionAttempt {
@@ -81,6 +82,10 @@ function stepCondition(step: Step, st: StepState | undefined): LockCondition | u
       return undefined;
     case 'skipped':
       return at(`required step ${describeStep(step)} was skipped ("${st.skipReason}"); a waiver blocks a GO`);
+    case 'not-run':
+      return at(`required step ${describeStep(step)} was ${st.notRun?.reason ?? 'not run'}`);
+    case 'not-in-mode':
+      return undefined;
     case 'failed':
       return at(`required step ${describeStep(step)} failed${last ? ` on attempt ${last.n}: ${last.failure}` : ''}`);
     case 'interrupted':
@@ -153,8 +158,8 @@ export function optionConditions(runbook: Runbook, state: RunState, decision: De
   }
   // Rule 6: the release pins, as the preflight found them in the repository.
   for (const message of unconfirmedPins(state.preflight)) out.push({ rule: 'pin', message });
-  // Rule 2 (+6 pin, through the fold's verdict): required steps passed.
-  const required = requiredStepsFor(runbook, decision, option);
+  // Rule 2 (+6 pin, through the fold's verdict): required steps passed. A step not in this run's mode is not required of it.
+  const required = requiredStepsFor(runbook, decision, option).filter((s) => inMode(s, state.mode));
   for (const step of required) {
     const c = stepCondition(step, state.steps[step.id]);
     if (c) out.push(c);

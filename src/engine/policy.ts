@@ -5,6 +5,7 @@
 // journal can only hold what the session could have written.
 import type { Runbook, Step } from '../runbook/types.js';
 import { isCancelled, type RunState, type StepStatus } from './fold.js';
+import { heldBy, inMode, notInModeReason } from './modes.js';
 import { blockedBy } from './progress.js';
 
 /** The automated attempt in progress, as far as the policy cares. */
@@ -64,8 +65,20 @@ function requiresMet(runbook: Runbook, state: RunState, step: Step): Permission 
 
 export function actionsFor(runbook: Runbook, state: RunState, step: Step, running?: RunningInfo): StepActions {
   const st = state.steps[step.id]!;
-  const settled = runSettled(state, step);
   const automated = step.kind === 'command' || step.kind === 'check';
+  if (!inMode(step, state.mode)) {
+    // Nothing can be done with it in this run: not run, not answered, not waived (it does not block a GO).
+    const out = no(`${describe(step)} is ${notInModeReason(step, state.mode)}`, `it is recorded as not in this mode and does not block the GO; start a run with --mode ${step.modes?.[0] ?? state.mode} to do it`);
+    return { step, status: st.status, run: out, isRetry: st.attempts.length > 0, cancel: no(`${describe(step)} is not running`), skip: out, answer: out };
+  }
+  const held = heldBy(runbook, state, step);
+  if (held && running?.step !== step.id) {
+    const why = no(`${describe(step)} is not run: ${describe(held)} failed and its section stops at a failure (on_failure: stop)`, `retry "${held.id}" after fixing it (cutover resume <bundle> --retry ${held.id}), or skip it with a reason; then the section goes on`);
+    const settled = runSettled(state, step);
+    const skip = !settled.ok ? settled : st.status === 'passed' ? no(`${describe(step)} has passed; there is nothing to waive`) : YES;
+    return { step, status: st.status, run: automated ? (settled.ok ? why : settled) : no(`${describe(step)} is a ${step.kind} step: it is answered, not run`), isRetry: st.attempts.length > 0, cancel: no(`${describe(step)} is not running`), skip, answer: automated ? no(`${describe(step)} is a ${step.kind} step: it runs by itself`, 'run it, or skip it with a reason') : settled.ok ? why : settled };
+  }
+  const settled = runSettled(state, step);
   const isRunning = running?.step === step.id;
 
   let run: Permission;

@@ -3,6 +3,7 @@
 import type { Runbook, Step } from '../runbook/types.js';
 import { parseDuration } from '../runbook/vars.js';
 import { isCancelled, stepsInOrder, type RunState } from './fold.js';
+import { heldBy, inMode } from './modes.js';
 
 /** A step is done when it passed or was skipped (the run may move past it). */
 export function isDone(state: RunState, id: string): boolean {
@@ -26,8 +27,10 @@ export function nextStep(runbook: Runbook, state: RunState): Step | undefined {
   if (state.decision || state.closed) return undefined;
   for (const step of stepsInOrder(runbook)) {
     const st = state.steps[step.id]!;
-    if (st.status === 'passed' || st.status === 'skipped') continue;
+    if (st.status === 'passed' || st.status === 'skipped' || st.status === 'not-in-mode' || st.status === 'not-run') continue;
     if (st.status === 'failed' && !isCancelled(st.attempts[st.attempts.length - 1])) continue;
+    // Not in this run's mode, or held back by a failure in its on_failure: stop section.
+    if (!inMode(step, state.mode) || heldBy(runbook, state, step)) continue;
     // A decision is always reachable: NO-GO must stay available, and its
     // `requires` are conditions of the GO options, checked by the GO lock.
     if (step.kind !== 'decision' && blockedBy(state, step).length > 0) continue;
@@ -50,7 +53,7 @@ export interface DeadlineState {
 export function deadlines(runbook: Runbook, state: RunState, now: Date): DeadlineState[] {
   const out: DeadlineState[] = [];
   for (const step of stepsInOrder(runbook)) {
-    if (!step.due) continue;
+    if (!step.due || !inMode(step, state.mode)) continue;
     const { after, within } = step.due;
     let anchorAt: string | undefined;
     if (after === 'start') anchorAt = state.startedAt;

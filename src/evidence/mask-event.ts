@@ -46,6 +46,10 @@ const KEEP = new Set([
   'check.root.git_head',
   // An output assertion's text is the runbook's (`expect:`), in runbook.yaml as it is; verify compares it exactly.
   'assertions.assertion',
+  // Why a step did not run (step.not_run): the runbook's words and ids; verify compares them exactly.
+  'cause',
+  'why',
+  'failed_step',
 ]);
 /** Where an event holds a bundle file record ({file, bytes, sha256}); arrays of them included. */
 for (const record of ['result.stdout', 'result.stderr', 'result.combined', 'check.report', 'check.data_file', 'check.files', 'check.inputs.copy', 'text']) {

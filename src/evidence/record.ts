@@ -4,6 +4,7 @@
 import type { JournalEvent, RunOutcome, StreamRecord } from '../engine/events.js';
 import { stepsInOrder, type Attempt, type RunState } from '../engine/fold.js';
 import { decisionStep, lockStatus } from '../engine/gates.js';
+import { inMode } from '../engine/modes.js';
 import { deadlines } from '../engine/progress.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
@@ -37,6 +38,8 @@ export interface Manifest {
     required: boolean;
     status: string;
     skip_reason?: string;
+    /** Why the step did not run: not in this mode, or held back by a failure (on_failure: stop). */
+    not_run_reason?: string;
     attempts: { n: number; status: string; started_at: string; failure?: string; exit_code?: number | null; duration_ms?: number; git_head?: string | null; logs?: Record<string, { file: string; bytes: number; sha256: string }> }[];
   }[];
   signoffs: { step: string; role: string; name: string; at: string; void: boolean }[];
@@ -50,9 +53,10 @@ export interface Manifest {
 export function outcomeOf(runbook: Runbook, state: RunState): ManifestOutcome {
   if (state.decision) return state.decision.go ? 'GO' : 'NO-GO';
   if (decisionStep(runbook)) return 'INCOMPLETE';
-  const steps = stepsInOrder(runbook).filter((s) => s.required !== false);
+  // A step not in this run's mode is not required of it.
+  const steps = stepsInOrder(runbook).filter((s) => s.required !== false && inMode(s, state.mode));
   if (steps.every((s) => state.steps[s.id]?.status === 'passed')) return 'DONE';
-  const settled = steps.every((s) => ['passed', 'failed', 'skipped'].includes(state.steps[s.id]?.status ?? ''));
+  const settled = steps.every((s) => ['passed', 'failed', 'skipped', 'not-run'].includes(state.steps[s.id]?.status ?? ''));
   return settled ? 'FAILED' : 'INCOMPLETE';
 }
 
@@ -85,6 +89,7 @@ export function buildManifest(runbook: Runbook, state: RunState, events: readonl
         required: s.required !== false,
         status: st.status,
         ...(st.skipReason ? { skip_reason: st.skipReason } : {}),
+        ...(st.notRun && (st.status === 'not-in-mode' || st.status === 'not-run') ? { not_run_reason: st.notRun.reason } : {}),
         attempts: st.attempts.map((a) => ({
           n: a.n,
           status: a.status,
@@ -109,7 +114,7 @@ function attemptLogs(a: Attempt): Record<string, StreamRecord> | undefined {
   return undefined;
 }
 
-const GLYPH: Record<string, string> = { passed: '✓', failed: '✗', skipped: '⊘', interrupted: '!', running: '…', pending: '·' };
+const GLYPH: Record<string, string> = { passed: '✓', failed: '✗', skipped: '⊘', interrupted: '!', running: '…', pending: '·', 'not-in-mode': '–', 'not-run': '↷' };
 
 export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest: Manifest, now: Date): string {
   // Every value below goes through mdText/mdCode/mdLink (markdown.ts): free text never becomes markup.
@@ -197,7 +202,7 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
     const last = s.attempts[s.attempts.length - 1];
     const logs = last?.logs ? Object.values(last.logs).map((l) => mdLink(l.file.split('/').pop() ?? l.file, l.file)).join(' ') : '';
     const decided = shownStatus(stepById.get(s.id), state);
-    const status = decided ? decided.status : s.status + (s.skip_reason ? ` (${s.skip_reason})` : last?.failure && s.status !== 'passed' ? ` — ${last.failure}` : '');
+    const status = decided ? decided.status : s.not_run_reason ? s.not_run_reason : s.status + (s.skip_reason ? ` (${s.skip_reason})` : last?.failure && s.status !== 'passed' ? ` — ${last.failure}` : '');
     L.push(`| ${decided?.glyph ?? GLYPH[s.status] ?? ''} | ${t(s.title)} (${mdCode(s.id)})${s.required ? '' : ' _optional_'} | ${t(s.kind)} | ${t(status)} | ${s.attempts.length || ''} | ${logs} |`);
   }
   L.push(...attemptsSection(stepsInOrder(runbook), state));

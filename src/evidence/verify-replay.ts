@@ -10,7 +10,9 @@ import { evidenceDigest } from '../engine/digest.js';
 import type { JournalEvent } from '../engine/events.js';
 import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
 import { gateProblems, optionConditions } from '../engine/gates.js';
+import { notRunFor } from '../engine/modes.js';
 import { actionsFor, runSettled, type RunningInfo } from '../engine/policy.js';
+import { equalsProblem } from '../engine/equals.js';
 import type { DecisionStep, Runbook, Step } from '../runbook/types.js';
 import { outcomeOf } from './record.js';
 import { attemptProblems } from './verify-verdicts.js';
@@ -20,7 +22,7 @@ type Report = (file: string, message: string) => void;
 const JOURNAL = 'journal.ndjson';
 
 const KNOWN_TYPES = new Set([
-  'run.started', 'run.resumed', 'run.paused', 'step.started', 'step.finished', 'step.interrupted', 'step.skipped', 'step.confirmed',
+  'run.started', 'run.resumed', 'run.paused', 'step.started', 'step.finished', 'step.interrupted', 'step.skipped', 'step.not_run', 'step.confirmed',
   'input.recorded', 'notice.sent', 'signoff.requested', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed',
 ]);
 
@@ -133,7 +135,7 @@ function checkRunEvent(runbook: Runbook, state: RunState, ev: JournalEvent, bad:
     else if (typeof ev.note !== 'string' || !ev.note.trim()) bad(`trigger "${ev.trigger}" is cleared without a reason`);
     const settled = runSettled(state);
     if (!settled.ok) bad(`a trigger was cleared although ${settled.reason}`);
-  } else if ((ev.type === 'step.started' || ev.type === 'step.finished' || ev.type === 'step.interrupted' || ev.type === 'step.skipped' || ev.type in ANSWER_KIND) && typeof (ev as { step?: unknown }).step !== 'string') {
+  } else if ((ev.type === 'step.started' || ev.type === 'step.finished' || ev.type === 'step.interrupted' || ev.type === 'step.skipped' || ev.type === 'step.not_run' || ev.type in ANSWER_KIND) && typeof (ev as { step?: unknown }).step !== 'string') {
     bad(`the ${ev.type} event names no step`);
   }
 }
@@ -167,6 +169,15 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
       if (!actions.skip.ok) bad(`"${step.id}" was skipped, which the run did not allow: ${actions.skip.reason}`);
       if (typeof ev.reason !== 'string' || !ev.reason.trim()) bad(`"${step.id}" was skipped without a reason`);
       return;
+    case 'step.not_run': {
+      // Only what the session writes: a step its modes leave out, or one held back by a failure — with the runbook's words.
+      const settled = runSettled(state, step);
+      const expected = notRunFor(runbook, state, step);
+      if (!settled.ok) bad(`"${step.id}" is recorded as not run although ${settled.reason}`);
+      else if (!expected) bad(`"${step.id}" is recorded as not run (${String(ev.cause)}), but at this point it runs in this run (it is ${st.status}, in this mode, and nothing holds it back)`);
+      else if (expected.cause !== ev.cause || expected.why !== ev.why || expected.failed_step !== ev.failed_step) bad(`"${step.id}" is recorded as not run because ${JSON.stringify(ev.why)}, but the runbook and the run give: ${expected.why}`);
+      return;
+    }
     case 'decision.refused':
       if (!actions.answer.ok) bad(`a decision was refused although it could not be asked for: ${actions.answer.reason}`);
       else checkRefusal(runbook, state, step as DecisionStep, ev, bad);
@@ -178,12 +189,28 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
     default:
       if (!wanted) return;
       if (!actions.answer.ok) bad(`"${step.id}" was answered (${ev.type}), which the run did not allow: ${actions.answer.reason}`);
+      if (ev.type === 'input.recorded' && step.kind === 'input') checkEquals(state, step, ev.values, bad);
       if (ev.type === 'notice.sent' && ev.text?.file !== `notices/${step.id}.md`) bad(`the text of notice "${step.id}" is recorded as ${JSON.stringify(ev.text?.file)}, not notices/${step.id}.md`);
       if (ev.type === 'signoff.recorded') {
         if (step.kind === 'signoff' && !step.roles.includes(ev.role)) bad(`"${String(ev.role)}" is not a role that signs "${step.id}" (${step.roles.join(', ')})`);
         if (typeof ev.name !== 'string' || !ev.name.trim()) bad(`the sign-off of ${String(ev.role)} has no signer's name`);
         if (ev.evidence_digest !== evidenceDigest(state)) bad(`the sign-off of ${String(ev.role)} binds to evidence digest ${String(ev.evidence_digest).slice(0, 12)}…, but the evidence at that point has ${evidenceDigest(state).slice(0, 12)}…`);
       }
+  }
+}
+
+/**
+ * An input recorded against its `equals:`: the session refuses a mismatch,
+ * so a recorded one was not written by it. Values hidden by masking (`***`)
+ * cannot be compared and are left alone.
+ */
+function checkEquals(state: RunState, step: Extract<Step, { kind: 'input' }>, values: Record<string, string>, bad: (m: string) => void): void {
+  if (!values || typeof values !== 'object') return;
+  const ctx = { vars: state.vars, baseline: state.baseline, target: state.target, inputs: state.inputs, run: { id: state.runId, mode: state.mode, operator: state.operator, started_at: state.startedAt } };
+  for (const f of step.fields) {
+    if (f.equals === undefined || typeof values[f.id] !== 'string') continue;
+    const problem = equalsProblem(f, step, values, ctx, true);
+    if (problem && !problem.includes('***')) bad(`"${step.id}" records ${f.id} = ${JSON.stringify(values[f.id])}, which the run refuses: ${problem}`);
   }
 }
 

@@ -36,6 +36,8 @@ export class LineReporter {
     this.write(`${s.rehearsal ? 'REHEARSAL' : 'CUTOVER'} · operator ${s.operator} · ${s.baseline.release_tag} ${short(s.baseline.commit)} → ${s.target.release_tag} ${short(s.target.commit)}`);
     this.write(`bundle: ${session.relative(session.bundleDir)}`);
     for (const p of session.preflight) this.write(`preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`);
+    const notInMode = stepsInOrder(rb).filter((st) => s.steps[st.id]?.status === 'not-in-mode');
+    if (notInMode.length) this.write(`not in this mode (${s.mode}; recorded, they do not block the GO): ${notInMode.map((st) => `${st.id} (runs only in ${(st.modes ?? []).join('/')})`).join(', ')}`);
     if (session.preflight.some((p) => p.pin)) this.write('WARNING: the repository does not confirm the release pins (above): this run\'s GO is locked; start a new run with the right pins');
   }
 
@@ -68,12 +70,16 @@ export class LineReporter {
       this.write(`■ ${step.id} cancelled${took}; it runs again when the run continues`);
       return;
     }
-    this.write(`✗ ${step.id} FAILED${took}: ${a.failure}`);
+    this.write(`✗ ${step.id} ${a.environment ? 'ENVIRONMENT FAILURE (could not run here; not the gate\'s verdict, and it still blocks the GO)' : 'FAILED'}${took}: ${a.failure}`);
     const file = a.result?.combined.file ?? a.check?.report.file;
     if (file) {
       for (const l of tailOf(join(session.bundleDir, file), TAIL_LINES)) this.write(`    | ${l}`);
       this.write(`    full output: ${session.relative(join(session.bundleDir, file))}`);
     }
+    // on_failure: stop — the rest of the section waits for this step.
+    const held = stepsInOrder(session.runbook).filter((x) => st.status === 'failed' && session.state.steps[x.id]?.notRun?.failedStep === step.id);
+    for (const x of held) this.write(`↷ ${x.id}: ${x.title} — ${session.state.steps[x.id]!.notRun!.reason}`);
+    if (held.length) this.write(`    the section goes on once ${step.id} passes (\`${commandName()} resume ${session.relative(session.bundleDir)} --retry ${step.id}\`) or is skipped with a reason`);
   }
 
   /**
@@ -139,14 +145,15 @@ export class LineReporter {
 
   closed(session: Session, outcome: string): void {
     const s = session.state;
-    const counts = { passed: 0, failed: 0, skipped: 0, other: 0 };
+    const counts = { passed: 0, failed: 0, skipped: 0, 'not-run': 0, 'not-in-mode': 0, other: 0 };
     // The decision is said by the outcome, not counted as a step that passed.
     for (const step of stepsInOrder(session.runbook).filter((x) => x.kind !== 'decision')) {
       const status = s.steps[step.id]!.status;
-      if (status === 'passed' || status === 'failed' || status === 'skipped') counts[status]++;
+      if (status === 'passed' || status === 'failed' || status === 'skipped' || status === 'not-run' || status === 'not-in-mode') counts[status]++;
       else counts.other++;
     }
-    this.write(`\nOutcome: ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''} — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped, ${counts.other} not done`);
+    const extra = `${counts['not-run'] ? `, ${counts['not-run']} not run after a failure` : ''}${counts['not-in-mode'] ? `, ${counts['not-in-mode']} not in this mode` : ''}`;
+    this.write(`\nOutcome: ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''} — ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${extra}, ${counts.other} not done`);
     const decision = decisionStep(session.runbook);
     if (!s.decision && decision) {
       const go = lockStatus(session.runbook, s, decision, session.clock()).find((o) => o.option.go && (!o.option.modes || o.option.modes.includes(s.mode)));
@@ -158,10 +165,10 @@ export class LineReporter {
     }
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
     this.write(`Verify it with: ${commandName()} verify ${session.relative(session.bundleDir)}`);
-  }
-}
     // A closed run is never resumed: after a NO-GO the day goes on in a new run linked to this one.
     const started = session.events[0];
     if ((outcome === 'NO-GO' || outcome === 'FAILED') && started?.type === 'run.started') {
       this.write(`After fixing what failed, go on in a new run linked to this one: ${commandName()} run ${session.relative(started.runbook.file)} --reopen ${session.relative(session.bundleDir)}`);
     }
+  }
+}

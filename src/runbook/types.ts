@@ -62,6 +62,8 @@ interface StepBase {
   due?: Due;
   /** Evidence older than this is stale for a GO (overrides the runbook default). */
   max_age?: string;
+  /** Run the step only in these modes (default: every mode); elsewhere it is recorded as not in this mode. */
+  modes?: Mode[];
 }
 
 export interface OutputAssertions {
@@ -83,6 +85,8 @@ export interface CommandStep extends StepBase {
   expect?: OutputAssertions;
   /** The cwd's git HEAD must equal this commit for the step to count as passed. */
   pin_commit?: string;
+  /** Output texts meaning "could not run here": a failed attempt whose output contains one is an environment failure. */
+  environment_failure?: string[];
 }
 
 export interface CheckStep extends StepBase {
@@ -109,6 +113,8 @@ export interface InputField {
   required?: boolean;
   pattern?: string;
   multiline?: boolean;
+  /** The value must equal this text after substitution (pins, vars, run fields, recorded inputs). */
+  equals?: string;
 }
 
 export interface InputStep extends StepBase {
@@ -172,6 +178,8 @@ export interface Section {
   id: string;
   title: string;
   description?: string;
+  /** `stop`: after a required step of the section fails, its later steps are not run (default `continue`). */
+  on_failure?: 'continue' | 'stop';
   steps: Step[];
 }
 

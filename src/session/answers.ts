@@ -6,6 +6,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type Document, ty
 import { InputError } from '../shared/errors.js';
 import { cleanText, nameProblem } from '../shared/names.js';
 import { composeFirstDocument, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_MAP_KEYS, MAX_NODES, measureShape } from '../runbook/source.js';
+import type { RefContext } from '../runbook/resolve.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import { validateInput } from './inputs.js';
 import { stepsInOrder } from '../engine/fold.js';
@@ -42,7 +43,12 @@ export interface Answers {
 /** Answers files are written by hand or by a small script; anything larger is a mistake. */
 export const MAX_ANSWERS_BYTES = 1024 * 1024;
 
-export function loadAnswers(file: string, runbook: Runbook): Answers {
+/**
+ * `ctx` (the run's vars and pins, when known) checks the inputs' `equals:`
+ * before the run starts; a reference to another input is resolved from
+ * this file's answer to it, one without a value is left to the run.
+ */
+export function loadAnswers(file: string, runbook: Runbook, ctx?: RefContext): Answers {
   const { doc, lines, data } = parseAnswers(file, readAnswersText(file));
   const at = (node: Node | null | undefined) => {
     const p = lines.linePos(node?.range?.[0] ?? 0);
@@ -67,6 +73,15 @@ export function loadAnswers(file: string, runbook: Runbook): Answers {
     checkAgainstStep(step, answer, at(node));
     checkSignedAnswer(runbook, step, answer, at(node));
     parsed.set(id, answer);
+  }
+  if (ctx) {
+    const inputs = Object.fromEntries([...parsed].flatMap(([id, a]) => (a.kind === 'input' ? [[id, a.values]] : [])));
+    for (const [id, answer] of parsed) {
+      const step = steps.get(id);
+      if (step?.kind !== 'input' || answer.kind !== 'input') continue;
+      const problems = validateInput(step, answer.values, { ...ctx, inputs }, true);
+      if (problems.length) throw new InputError(`${positions.get(id) ?? file}: the answer to "${id}": ${problems.join('; ')}`, 'correct these values in the answers file: an input with equals: must match the run\'s pins, vars and answers');
+    }
   }
   const triggersNode = isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined;
   const triggers = triggerAnswers(triggersNode, (data as { triggers?: unknown }).triggers, runbook, steps, at);

@@ -77,7 +77,8 @@ export class Conductor {
     for (const step of section?.steps ?? []) {
       if (this.stopping) return { ran, stopped: { step: step.id, why: 'cancelled', reason: `stopped before ${describe(step)}` } };
       const st = this.session.state.steps[step.id]!;
-      if (st.status === 'passed' || st.status === 'skipped') continue;
+      if (st.status === 'passed' || st.status === 'skipped' || st.status === 'not-in-mode') continue;
+      if (st.status === 'not-run') return { ran, stopped: { step: step.id, why: 'blocked', reason: `${describe(step)} was ${st.notRun?.reason ?? 'not run'}` } };
       if (st.status === 'failed' && !needsRerun(this.session.state, step)) {
         return { ran, stopped: { step: step.id, why: 'failed', reason: `${describe(step)} failed; retry it or skip it with a reason` } };
       }

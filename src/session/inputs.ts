@@ -1,6 +1,10 @@
 // Validation of typed input fields (text, select, sha, tag, duration, url,
 // timestamp). Returns every problem in words, per field.
+import { equalsProblem } from '../engine/equals.js';
+import type { RefContext } from '../runbook/resolve.js';
 import type { InputField, InputStep } from '../runbook/types.js';
+
+export { equalsProblem };
 
 export function validateField(field: InputField, raw: string | undefined): string | undefined {
   const value = (raw ?? '').trim();
@@ -33,11 +37,11 @@ export function validateField(field: InputField, raw: string | undefined): strin
   return undefined;
 }
 
-/** Every problem of the values, by field id (an unknown field under its own key). */
-export function validateFields(step: InputStep, values: Record<string, string>): Record<string, string> {
+/** Every problem of the values, by field id (an unknown field under its own key); `ctx` checks `equals:`. */
+export function validateFields(step: InputStep, values: Record<string, string>, ctx?: RefContext, lenient = false): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const f of step.fields) {
-    const p = validateField(f, values[f.id]);
+    const p = validateField(f, values[f.id]) ?? (ctx ? equalsProblem(f, step, values, ctx, lenient) : undefined);
     if (p) problems[f.id] = p;
   }
   for (const k of Object.keys(values)) {
@@ -46,6 +50,6 @@ export function validateFields(step: InputStep, values: Record<string, string>):
   return problems;
 }
 
-export function validateInput(step: InputStep, values: Record<string, string>): string[] {
-  return Object.values(validateFields(step, values));
+export function validateInput(step: InputStep, values: Record<string, string>, ctx?: RefContext, lenient = false): string[] {
+  return Object.values(validateFields(step, values, ctx, lenient));
 }

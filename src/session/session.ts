@@ -13,6 +13,9 @@ import type { DecisionStep, Step } from '../runbook/types.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { cleanText, nameProblem } from '../shared/names.js';
 import { EvidenceWriteError } from '../shared/errors.js';
+import { stepsInOrder } from '../engine/fold.js';
+import { notRunFor } from '../engine/modes.js';
+import { missingTools } from '../runbook/tools.js';
 import { runStepAttempt, type AttemptFacts } from './attempt.js';
 import { validateFields } from './inputs.js';
 import { killLeftovers } from './leftovers.js';
@@ -34,7 +37,14 @@ export class Session extends RunRecord {
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
-    return new Session(openNewRun(opts));
+    const session = new Session(openNewRun(opts));
+    try {
+      session.recordNotRun();
+    } catch (err) {
+      session.release();
+      throw err;
+    }
+    return session;
   }
 
   /** Continues a run from its bundle: repairs a torn tail, marks interrupted attempts. */
@@ -45,6 +55,8 @@ export class Session extends RunRecord {
       try {
         session.markInterrupted();
         session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: parts.journal.repairedTailBytes });
+        // A crash may have come between a failure and its record of the steps it holds back.
+        session.recordNotRun();
       } catch (err) {
         session.release();
         throw err;
@@ -70,6 +82,19 @@ export class Session extends RunRecord {
       const left = killLeftovers(attemptDir(this.bundleDir, st.id, last.n));
       const notes = left.notes.map((note) => `; ${note}`).join('');
       this.append({ type: 'step.interrupted', step: st.id, attempt: last.n, reason: `cutover stopped while the attempt ran${left.killed ? '; its leftover processes were killed' : ''}${notes}` });
+    }
+  }
+
+  /**
+   * Journals every step that does not run now (step.not_run): a step whose
+   * `modes` leave out this run's mode, and the later steps of an
+   * `on_failure: stop` section after one of its required steps failed.
+   */
+  private recordNotRun(): void {
+    if (!runSettled(this.state).ok) return;
+    for (const step of stepsInOrder(this.runbook)) {
+      const why = notRunFor(this.runbook, this.state, step);
+      if (why) this.append({ type: 'step.not_run', step: step.id, ...why, by: this.operator });
     }
   }
 
@@ -103,6 +128,7 @@ export class Session extends RunRecord {
       let attempt: () => Promise<AttemptFacts>;
       if (step.kind === 'command') {
         const cmd = resolveCommand(step, this.runbookDir, ctx);
+        const missing = missingTools(this.runbook, cmd);
         this.append({
           type: 'step.started',
           step: id,
@@ -110,6 +136,7 @@ export class Session extends RunRecord {
           by: this.operator,
           // Masked by the journal, cwd and env included (evidence/mask-event.ts).
           command: { display: cmd.display, ...(cmd.argv ? { argv: cmd.argv } : { shell: cmd.shellCommand! }), cwd: cmd.cwd, ...(Object.keys(cmd.env).length ? { env: cmd.env } : {}), expect_exit: cmd.expectExit, ...(cmd.pinCommit ? { pin_commit: cmd.pinCommit } : {}) },
+          ...(missing.length ? { missing_tools: missing } : {}),
         });
         attempt = () => runStepAttempt({ ...common, kind: 'command', step, cmd, tail: this.output.open(id, n) });
       } else {
@@ -120,6 +147,7 @@ export class Session extends RunRecord {
       }
       const finished = await this.evidenceOrInterrupt(id, n, attempt);
       this.append({ type: 'step.finished', step: id, attempt: n, ...finished });
+      this.recordNotRun();
       return OK;
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
@@ -173,6 +201,8 @@ export class Session extends RunRecord {
     if (!allowed.ok) return refusalOf(allowed);
     if (!reason.trim()) return refuse(`skipping "${id}" needs a reason`, 'say why the step is skipped; it is recorded as a waiver', { reason: 'a reason is required' });
     this.append({ type: 'step.skipped', step: id, reason: this.mask(reason.trim()), by: this.operator });
+    // A skipped step may hold back others (on_failure: stop) — they run again now — or none.
+    this.recordNotRun();
     return OK;
   }
 
@@ -192,7 +222,8 @@ export class Session extends RunRecord {
     const step = this.answerable(id, 'input');
     if ('ok' in step) return step;
     const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
-    const fields = validateFields(step, clean);
+    // equals: against the run's pins, vars and recorded inputs: a mismatch is refused, never recorded.
+    const fields = validateFields(step, clean, this.refContext());
     if (Object.keys(fields).length) return refuse(`"${step.title}" (${id}): ${Object.values(fields).join('; ')}`, 'correct the values and enter them again', fields);
     this.append({ type: 'input.recorded', step: id, by: this.operator, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.mask(v)])) });
     return OK;

@@ -25,6 +25,8 @@ export const STATUS: Record<StepStatus | 'blocked' | 'cancelled', StatusLook> = 
   skipped: { glyph: '⊘', word: 'waived', color: 'yellow' },
   interrupted: { glyph: '!', word: 'interrupted', color: 'magenta' },
   cancelled: { glyph: '■', word: 'cancelled', color: 'magenta' },
+  'not-in-mode': { glyph: '–', word: 'not in this mode', color: 'gray' },
+  'not-run': { glyph: '↷', word: 'not run', color: 'yellow' },
   blocked: { glyph: '◌', word: 'locked', color: 'gray' },
 };
 

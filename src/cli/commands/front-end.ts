@@ -8,6 +8,8 @@ import { drivePlain } from '../../plain/drive.js';
 import { LineReporter } from '../../plain/reporter.js';
 import { loadAnswers, type Answers } from '../../session/answers.js';
 import { loadRunbook } from '../../runbook/load.js';
+import { resolvePins } from '../../runbook/resolve.js';
+import { resolveVars } from '../../runbook/vars.js';
 import { Conductor } from '../../session/conductor.js';
 import type { Session } from '../../session/session.js';
 
@@ -56,9 +58,16 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
   }
 }
 
-/** Loads an answers file against the runbook it answers; a runbook error is left to the run to report. */
-export function answersFor(runbookFile: string, answersFile: string, checkRollbackPath = true): Answers | undefined {
+/**
+ * Loads an answers file against the runbook it answers; a runbook error is
+ * left to the run to report. With the run's `vars`, the inputs' `equals:`
+ * are checked against the pins before anything is written.
+ */
+export function answersFor(runbookFile: string, answersFile: string, checkRollbackPath = true, vars?: Record<string, string>): Answers | undefined {
   const loaded = loadRunbook(runbookFile, checkRollbackPath ? {} : { checkRollbackPath: false, bundleCopy: true });
   if (!loaded.ok) return undefined;
-  return loadAnswers(answersFile, loaded.loaded.runbook);
+  const rb = loaded.loaded.runbook;
+  if (!vars) return loadAnswers(answersFile, rb);
+  const values = resolveVars(rb, vars, process.env).values;
+  return loadAnswers(answersFile, rb, { vars: values, ...resolvePins(rb, values) });
 }

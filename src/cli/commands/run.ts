@@ -8,10 +8,11 @@ import { Session } from '../../session/session.js';
 import { readReopening, type Reopening } from '../../session/reopen.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
+import { dryRun } from './dry-run.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
                    [--evidence-dir DIR] [--operator NAME] [--answers FILE]
-                   [--plain] [--json] [--reopen BUNDLE]
+                   [--plain] [--json] [--reopen BUNDLE] [--dry-run]
 
 Starts a run of the runbook: every command and check runs live, every event
 is journaled into a new evidence bundle (default ./evidence/<UTC>_<id>/), and
@@ -19,8 +20,9 @@ the GO decision stays locked until every gate is green and the joint
 sign-off is recorded.
 
 Options:
-  --mode MODE         rehearsal (default) or cutover; a rehearsal can never
-                      produce a runtime-cutover GO
+  --mode MODE         rehearsal (default) or cutover; a rehearsal runs every
+                      command for real, is marked REHEARSAL everywhere and can
+                      never produce a runtime-cutover GO
   --var KEY=VALUE     set a declared runbook var (repeatable)
   --evidence-dir DIR  where the bundle directory is created (default ./evidence)
   --operator NAME     who runs it (default: git user.name, else the login name)
@@ -38,6 +40,12 @@ Options:
                       fix, then run again); the new run.started names the old
                       run and its journal's last hash; --mode and the vars
                       default to the old run's
+  --dry-run           execute nothing and write nothing (no bundle): show
+                      every step as it would run (resolved command, cwd, env
+                      names, secrets masked; what each manual step asks and
+                      the answer given) and the GO lock as if every step
+                      passed; exit 0 if that GO would be unlockable, else 1
+                      (with --json: the same as one JSON document)
   -h, --help
 
 Exit codes: 0 GO (or all steps passed), 1 NO-GO / a failed gate / GO refused,
@@ -52,6 +60,7 @@ export const OPTIONS = {
   answers: { type: 'string' },
   json: { type: 'boolean' },
   reopen: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -62,14 +71,19 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('run: give exactly one runbook', 'run `cutover run checklists/service-v3-cutover-day.yaml --mode rehearsal`');
-  preloadScreen((values.plain ?? false) || (values.json ?? false));
+  preloadScreen((values.plain ?? false) || (values.json ?? false) || (values['dry-run'] ?? false));
   // A run reopened after a NO-GO takes the closed run's mode and vars unless given.
   const reopening = values.reopen !== undefined ? reopeningFor(positionals[0]!, values.reopen) : undefined;
   const mode = (values.mode ?? reopening?.mode ?? 'rehearsal') as Mode;
-  if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal for a dry run, --mode cutover on cutover day');
+  if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal to rehearse (every command runs for real, no runtime-cutover GO), --mode cutover on cutover day; --dry-run executes nothing');
   // The answers file is checked before the bundle exists, so a typo in it
   // leaves no half-started run behind.
-  const answers = values.answers ? answersFor(positionals[0]!, values.answers) : undefined;
+  // With the run's vars, so that an input's equals: is checked against the pins here.
+  const answers = values.answers ? answersFor(positionals[0]!, values.answers, true, { ...reopening?.vars, ...parseVarFlags('run', values.var) }) : undefined;
+  if (values['dry-run']) {
+    if (values.reopen !== undefined || values['evidence-dir'] !== undefined) throw new InputError(`run: --dry-run writes nothing, so --${values.reopen !== undefined ? 'reopen' : 'evidence-dir'} has no effect with it`, 'drop that flag, or drop --dry-run to start a real run');
+    return dryRun({ runbookPath: positionals[0]!, mode, vars: parseVarFlags('run', values.var), ...(values.operator !== undefined ? { operator: values.operator } : {}), ...(answers ? { answers } : {}), json: values.json ?? false }, io);
+  }
   const session = Session.start({
     runbookPath: positionals[0]!,
     mode,

@@ -39,9 +39,14 @@ function stepLook(step: Step, run: RunState, activity: Activity, now: number): {
     }
     case 'failed':
       if (isCancelled(last)) return { look: STATUS.cancelled, detail: 'runs again', running: false };
+      if (last?.environment) return { look: { ...STATUS.failed, word: 'ENV FAILURE' }, detail: last.failure ?? '', running: false };
       return { look: STATUS.failed, detail: last?.failure ?? '', running: false };
     case 'skipped':
       return { look: STATUS.skipped, detail: st.skipReason ?? '', running: false };
+    case 'not-in-mode':
+      return { look: STATUS['not-in-mode'], detail: `runs only in ${(step.modes ?? []).join('/')}`, running: false };
+    case 'not-run':
+      return { look: STATUS['not-run'], detail: st.notRun?.failedStep ? `"${st.notRun.failedStep}" failed (on_failure: stop)` : st.notRun?.reason ?? '', running: false };
     case 'interrupted':
       return { look: STATUS.interrupted, detail: 'runs again', running: false };
     case 'running':
