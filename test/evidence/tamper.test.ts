@@ -10,6 +10,7 @@ import { chainHash } from '../../src/evidence/canonical.js';
 import { readJournal } from '../../src/evidence/journal.js';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { eventsOf, LABEL, readEvents, runPlain, stepOf, tempDir, type PlainRun } from '../fixtures/engine/scenario.js';
 import { flipByte, forgeGo } from './forge.js';
 
@@ -34,7 +35,7 @@ function sumsListing(bundle: string): string[] {
     .map((l) => l.slice(66));
 }
 
-/** Runs `fn` over `items`, four at a time (each is a child process). */
+/** Runs `fn` over `items`, four at a time. */
 async function inBatches<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];
   for (let i = 0; i < items.length; i += 4) out.push(...(await Promise.all(items.slice(i, i + 4).map(fn))));
@@ -62,6 +63,7 @@ describe('verify catches tampering', () => {
     expect(listed).toEqual(
       expect.arrayContaining(['journal.ndjson', 'runbook.yaml', 'manifest.json', 'decision-record.md', 'notices/notice.md', 'steps/producer-suite/attempt-1/stdout.log', 'steps/producer-suite/attempt-1/stderr.log', 'steps/producer-suite/attempt-1/combined.log', 'steps/consumer-suite/attempt-1/stderr.log', 'steps/optional-lint/attempt-1/combined.log']),
     );
+    // The real CLI once; the damaged copies are verified in-process.
     const untouched = await cli(['verify', copyOfGolden()]);
     expect(untouched.code, untouched.stdout).toBe(0);
 
@@ -72,7 +74,7 @@ describe('verify catches tampering', () => {
         // In SHA256SUMS, change a hex digit of the first digest (still hex); elsewhere flip the middle byte.
         if (file === 'SHA256SUMS') changeFirstDigit(join(bundle, file));
         else flipByte(join(bundle, file));
-        return { file, bundle, verified: await cli(['verify', bundle]) };
+        return { file, bundle, verified: await cliInProcess(['verify', bundle]) };
       },
     );
     for (const { file, bundle, verified } of results) {
@@ -87,7 +89,7 @@ describe('verify catches tampering', () => {
     const bundle = copyOfGolden();
     const path = join(bundle, 'SHA256SUMS');
     writeFileSync(path, readFileSync(path, 'utf8').replace(/^([0-9a-f]{64}) {2}/, '$1\t'));
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`${bundle}/SHA256SUMS: line 1 is not "<sha256>  <file>"`);
   });
@@ -99,7 +101,7 @@ describe('verify catches tampering', () => {
     const k = Math.floor(lines.length / 2); // 0-based index of the removed line, seq k + 1
     lines.splice(k, 1);
     writeFileSync(path, `${lines.join('\n')}\n`);
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`${bundle}/journal.ndjson: line ${k + 1}: seq is ${k + 2}, expected ${k + 1} (an event was removed or reordered)`);
     expect(verified.stdout).toContain(`${bundle}/journal.ndjson: line ${k + 1}: prev does not match the hash of the previous event`);
@@ -116,7 +118,7 @@ describe('verify catches tampering', () => {
     writeFileSync(path, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
     // The edited line is self-consistent; the break shows at the next link.
     expect(readJournal(path).problems).toEqual([`line ${i + 2}: prev does not match the hash of the previous event (the chain is broken)`]);
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`${bundle}/journal.ndjson: line ${i + 2}: prev does not match the hash of the previous event (the chain is broken)`);
     expect(verified.stdout).toContain(`${bundle}/journal.ndjson: sha256 `);
@@ -134,7 +136,7 @@ describe('verify catches tampering', () => {
       prev = events[i]!.hash;
     }
     writeFileSync(path, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain('seq 1: run.started says mode rehearsal with rehearsal=false, which contradict each other');
   });
@@ -142,7 +144,7 @@ describe('verify catches tampering', () => {
   it('reports a file added to the bundle', async () => {
     const bundle = copyOfGolden();
     writeFileSync(join(bundle, 'steps/producer-suite/attempt-1/extra.log'), 'all green, trust me\n');
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`${bundle}/steps/producer-suite/attempt-1/extra.log: is not listed in SHA256SUMS: it was added or renamed after the bundle was written`);
   });
@@ -150,7 +152,7 @@ describe('verify catches tampering', () => {
   it('reports a removed SHA256SUMS', async () => {
     const bundle = copyOfGolden();
     rmSync(join(bundle, 'SHA256SUMS'));
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`${bundle}/SHA256SUMS: is missing`);
   });
@@ -158,7 +160,7 @@ describe('verify catches tampering', () => {
   it('reports a removed log file that the journal recorded', async () => {
     const bundle = copyOfGolden();
     rmSync(join(bundle, 'steps/consumer-suite/attempt-1/stdout.log'));
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`${bundle}/steps/consumer-suite/attempt-1/stdout.log: is listed in SHA256SUMS but missing from the bundle`);
     expect(verified.stdout).toMatch(/steps\/consumer-suite\/attempt-1\/stdout\.log: is recorded in the journal \(seq \d+\) but missing from the bundle/);
@@ -166,11 +168,16 @@ describe('verify catches tampering', () => {
 });
 
 describe('verify replays the GO lock', () => {
+  // One refused run (its producer suite fails) for both forgeries; each forges a copy of its bundle.
+  let refusedRun: Promise<PlainRun> | undefined;
+
   it.each(['append', 'replace'] as const)('catches a hand-forged GO (%s) with a valid chain and matching digests', async (how) => {
-    const refused = await runPlain({ edit: (rb) => (stepOf(rb, 'producer-suite').run = ['false']) });
+    refusedRun ??= runPlain({ dir: tempDir('file'), edit: (rb) => (stepOf(rb, 'producer-suite').run = ['false']) });
+    const refused = await refusedRun;
     expect(refused.result.code).toBe(1);
     expect(eventsOf(refused.events, 'decision.refused')).toHaveLength(1);
-    const bundle = refused.bundle;
+    const bundle = join(tempDir(), 'bundle');
+    cpSync(refused.bundle, bundle, { recursive: true });
     const seq = await forgeGo(bundle, 'go-rehearsal', how);
 
     // The forgery is good: chain intact, every digest matches by the standard tool.
@@ -180,7 +187,7 @@ describe('verify replays the GO lock', () => {
     expect(eventsOf(forged, 'decision.recorded').map((d) => d.go)).toEqual([true]);
     expect(eventsOf(forged, 'decision.refused')).toHaveLength(how === 'append' ? 1 : 0);
 
-    const verified = await cli(['verify', bundle, '--json']);
+    const verified = await cliInProcess(['verify', bundle, '--json']);
     expect(verified.code).toBe(1);
     const report = JSON.parse(verified.stdout) as { ok: boolean; outcome: string; problems: { file: string; message: string }[] };
     expect(report.ok).toBe(false);
@@ -191,7 +198,7 @@ describe('verify replays the GO lock', () => {
         message: `seq ${seq}: the decision "${LABEL.rehearsal}" would not have been allowed by the GO lock: required step "Producer suite" (producer-suite) failed on attempt 1: exit code 1, expected 0`,
       },
     ]);
-    const text = await cli(['verify', bundle]);
+    const text = await cliInProcess(['verify', bundle]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('would not have been allowed by the GO lock');
   });
