@@ -52,7 +52,11 @@ export async function driveSignedSignoff(session: Session, step: SignoffStep, an
     const pasted = signed?.signatures?.[role];
     if (!pasted) continue;
     const r = session.signoffs.accept(step.id, role, pasted);
-    if (!r.ok) throw new InputError(`${where}: ${r.reasons.join('; ')}`, r.hint);
+    if (!r.ok) {
+      // Nothing was recorded; the summaries still describe the journal as it is (verify stays green).
+      await session.writeSummaries();
+      throw new InputError(`${where}: ${r.reasons.join('; ')}`, r.hint);
+    }
     reporter.line(`  pasted signature of ${role} verified and recorded`);
   }
   pickUp(session, step, reporter);
