@@ -60,8 +60,10 @@ export interface PrepareOptions {
   scenario?: string;
   /** The directory that contains checklists/ (the installed package). */
   packageRoot: string;
-  /** Parent of the temporary directory (default: the OS temp dir). */
+  /** Parent of the sandbox directory (default: the OS temp dir; `cutover demo` uses the evidence directory). */
   tmpRoot?: string;
+  /** The sandbox directory's name before its random suffix (default `cutover-demo-`). */
+  prefix?: string;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function prepareDemo(opts: PrepareOptions): Promise<PreparedDemo> {
   // Load the scenario before copying anything, so a bad name leaves no temp dir behind.
   const scenario = opts.scenario === undefined ? undefined : loadScenario(opts.packageRoot, opts.scenario);
 
-  const workDir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'cutover-demo-'));
+  const workDir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), opts.prefix ?? 'cutover-demo-'));
   try {
     await copyTree(source, workDir, (rel) => rel !== SCENARIO_DIR);
     const workspace = join(workDir, WORKSPACE);

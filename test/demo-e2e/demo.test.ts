@@ -24,7 +24,8 @@ function exec(cmd: string, args: string[], cwd = root): Promise<{ code: number; 
 }
 
 function onlyBundle(dir: string): string {
-  const entries = readdirSync(dir);
+  // The demo's sandbox (.demo-sandbox-*) lives beside the bundle.
+  const entries = readdirSync(dir).filter((e) => !e.startsWith('.demo-sandbox-'));
   expect(entries).toHaveLength(1);
   return join(dir, entries[0]!);
 }

@@ -1,8 +1,8 @@
 // `cutover demo [--plain] [--scenario NAME]`: a self-contained rehearsal of
-// the cutover day on a sandbox producer + consumer copied to a temp dir (the
-// package's files are never written). Without a TTY it answers the manual
+// the cutover day on a sandbox producer + consumer copied into the evidence
+// directory (the package's files are never written, the temp dir is not used). Without a TTY it answers the manual
 // steps from the demo's own answers file.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, type OptionSpec } from '../args.js';
@@ -18,12 +18,13 @@ export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--list] [-
 
 Runs a self-contained rehearsal of the service.v3 cutover day: a sandbox
 producer and consumer workspace (real node programs checking real contract
-files) is copied to a temporary directory, optionally broken by a scenario,
-and the demo runbook runs against it. In a terminal you drive it on the
-interactive screen, the demo's answers prefilled in every form (Enter walks
-it); without a terminal, or with --plain, the answers are given by
-themselves and the plain log is printed. The evidence bundle is written
-under ./evidence (or --evidence-dir).
+files) is copied into the evidence directory (.demo-sandbox-<random>, kept
+so a paused demo resumes against it; nothing goes to the temp directory),
+optionally broken by a scenario, and the demo runbook runs against it. In a
+terminal you drive it on the interactive screen, the demo's answers
+prefilled in every form (Enter walks it); without a terminal, or with
+--plain, the answers are given by themselves and the plain log is printed.
+The evidence bundle is written under ./evidence (or --evidence-dir).
 
 Options:
   --scenario NAME     break something first to rehearse a NO-GO / rollback
@@ -43,6 +44,9 @@ export const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
+
+/** The demo's sandbox directory in the evidence directory: `.demo-sandbox-<random>` (hidden; never a bundle). */
+export const SANDBOX_PREFIX = '.demo-sandbox-';
 
 export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -65,18 +69,28 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   preloadScreen((values.plain ?? false) || (values.json ?? false));
-  const demo = await prepareDemo({ scenario: values.scenario, packageRoot: root });
+  // The sandbox lives beside the bundles, in the evidence directory: a paused
+  // demo resumes against it, and nothing is left in the temp directory.
+  const evidenceDir = resolve(values['evidence-dir'] ?? 'evidence');
+  mkdirSync(evidenceDir, { recursive: true });
+  const demo = await prepareDemo({ scenario: values.scenario, packageRoot: root, tmpRoot: evidenceDir, prefix: SANDBOX_PREFIX });
   // With --json stdout carries only the summary: the rest is log, on stderr.
   const log = values.json ? io.err : io.out;
   if (demo.scenario) log(`scenario ${demo.scenario.name}: ${demo.scenario.description}\n`);
   log(`sandbox: ${demo.workDir}`);
-  const session = Session.start({
-    runbookPath: demo.runbookPath,
-    mode: 'rehearsal',
-    vars: demo.vars,
-    evidenceDir: values['evidence-dir'],
-    operator: 'Demo Captain',
-  });
+  let session: Session;
+  try {
+    session = Session.start({
+      runbookPath: demo.runbookPath,
+      mode: 'rehearsal',
+      vars: demo.vars,
+      evidenceDir,
+      operator: 'Demo Captain',
+    });
+  } catch (err) {
+    rmSync(demo.workDir, { recursive: true, force: true }); // no run uses it
+    throw err;
+  }
   // In a terminal the operator drives the demo, its answers prefilled as editable defaults; without one they answer it.
   const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form is prefilled with its answers — Enter walks it, ? shows every key';
   return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false });
