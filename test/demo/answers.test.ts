@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAnswers } from '../../src/session/answers.js';
 import { validateInput } from '../../src/session/inputs.js';
+import { resolvePins } from '../../src/runbook/resolve.js';
 import type { Step } from '../../src/runbook/types.js';
 import { PACKAGE_ROOT } from '../shipped/cli.js';
 import { loadDemoRunbook } from './sandbox.js';
@@ -64,8 +65,10 @@ describe('checklists/demo/answers.yaml', () => {
 describe('the demo runbook has the shape of the cutover day', () => {
   it('is rehearsal-only, with the same pins, roles and trigger matrix', () => {
     expect(demo.modes).toEqual(['rehearsal']);
-    expect(demo.baseline).toEqual(cutoverDay.baseline);
-    expect(demo.target).toEqual(cutoverDay.target);
+    // The cutover day pins its commits through vars whose defaults are the published pins.
+    const pins = resolvePins(cutoverDay, Object.fromEntries(Object.entries(cutoverDay.vars ?? {}).map(([k, v]) => [k, String(v.default ?? '')])));
+    expect(demo.baseline).toEqual(pins.baseline);
+    expect(demo.target).toEqual(pins.target);
     expect(demo.roles).toEqual(cutoverDay.roles);
     expect(demo.triggers).toEqual(cutoverDay.triggers);
   });
