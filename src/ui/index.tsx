@@ -93,7 +93,11 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
 
 function greet(session: Session, intents: Intents, opts: InteractiveOptions): void {
   const resumed = session.events.some((e) => e.type === 'run.resumed');
-  if (session.preflight.length) {
+  const pin = session.preflight.find((p) => p.pin);
+  if (pin) {
+    // A release pin the repository does not confirm locks every GO of the run: said first, as an error.
+    intents.say(`the repository does not confirm the release pins — GO is locked for this run: ${pin.message}`, 'error', session.preflight.filter((p) => p !== pin).map((p) => `preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`).concat(`fix: ${pin.hint}`));
+  } else if (session.preflight.length) {
     intents.say(`preflight: ${session.preflight.length} problem(s) — ${session.preflight[0]!.message}`, 'warn', session.preflight.slice(1).map((p) => `preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`));
   } else if (opts.note) intents.say(opts.note, 'info');
   else if (opts.retry?.length) intents.say(`r runs "${opts.retry[0]}" again`, 'info');
