@@ -88,10 +88,18 @@ export interface SshSig {
 const BEGIN = '-----BEGIN SSH SIGNATURE-----';
 const END = '-----END SSH SIGNATURE-----';
 
-/** An armored signature cleaned up as pasted: surrounding blanks and indentation removed, one trailing newline. */
+/**
+ * An armored signature as ssh-keygen writes it (base64 in lines of 70, one
+ * trailing newline), whatever a paste did to it: indentation, blank lines,
+ * carriage returns, or its line breaks lost. Text that is not one armored
+ * signature is returned trimmed, for parseSshSig to refuse.
+ */
 export function normalizeArmored(text: string): string {
-  const lines = text.replace(/\r/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
-  return `${lines.join('\n')}\n`;
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start || text.indexOf(BEGIN, start + 1) >= 0) return `${text.trim()}\n`;
+  const body = text.slice(start + BEGIN.length, end).replace(/\s+/g, '');
+  return `${[BEGIN, ...(body.match(/.{1,70}/g) ?? []), END].join('\n')}\n`;
 }
 
 /** What an armored SSH signature says about itself (not whether it is valid). */

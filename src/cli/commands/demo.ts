@@ -10,7 +10,8 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { listScenarios, prepareDemo } from '../../demo/prepare.js';
 import { Session } from '../../session/session.js';
-import { preloadScreen, runFrontEnd } from './front-end.js';
+import { preloadScreen, runFrontEnd, wantsScreen } from './front-end.js';
+import { makeSignedDemo, SIGNED_DESCRIPTION, SIGNED_SCENARIO, startDemoApprovers } from '../../demo/signed.js';
 import { loadAnswers } from '../../session/answers.js';
 
 export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]
@@ -66,6 +67,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const root = packageRoot();
   if (values.list) {
     for (const s of listScenarios(root)) io.out(`${s.name.padEnd(14)} ${s.description}`);
+    io.out(`${SIGNED_SCENARIO.padEnd(14)} ${SIGNED_DESCRIPTION}`);
     return EXIT.ok;
   }
   preloadScreen((values.plain ?? false) || (values.json ?? false));
@@ -73,7 +75,11 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   // demo resumes against it, and nothing is left in the temp directory.
   const evidenceDir = resolve(values['evidence-dir'] ?? 'evidence');
   mkdirSync(evidenceDir, { recursive: true });
-  const demo = await prepareDemo({ scenario: values.scenario, packageRoot: root, tmpRoot: evidenceDir, prefix: SANDBOX_PREFIX });
+  const signedDemo = values.scenario === SIGNED_SCENARIO;
+  const demo = await prepareDemo({ scenario: signedDemo ? undefined : values.scenario, packageRoot: root, tmpRoot: evidenceDir, prefix: SANDBOX_PREFIX });
+  // The signed scenario (docs/signoffs.md): signers: in the runbook copy, two demo approvers with DEMO keys.
+  const approvers = signedDemo ? makeSignedDemo(demo.workDir) : undefined;
+  if (signedDemo) demo.scenario = { name: SIGNED_SCENARIO, description: SIGNED_DESCRIPTION, expect: { outcome: 'GO', trigger: '', failing_steps: [], sandbox: [] } };
   // With --json stdout carries only the summary: the rest is log, on stderr.
   const log = values.json ? io.err : io.out;
   if (demo.scenario) log(`scenario ${demo.scenario.name}: ${demo.scenario.description}\n`);
@@ -93,5 +99,11 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   // In a terminal the operator drives the demo, its answers prefilled as editable defaults; without one they answer it.
   const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form is prefilled with its answers — Enter walks it, ? shows every key';
-  return runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false });
+  // The screen owns the terminal: the demo approvers print only to the plain log.
+  const signing = approvers && startDemoApprovers(session.bundleDir, approvers, wantsScreen((values.plain ?? false) || (values.json ?? false)) ? () => {} : log);
+  try {
+    return await runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false });
+  } finally {
+    signing?.stop();
+  }
 }
