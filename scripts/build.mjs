@@ -18,6 +18,12 @@ import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
  *   same styles need no diff (its result is empty then), most characters
  *   have none, and the blank cells of the grid can share one object (it is
  *   only ever read).
+ * - Each frame's Output measured and tokenized every text again (its caches
+ *   lived one frame): a frame now also looks in the frame before's caches,
+ *   so an unchanged line is never tokenized twice and at most two frames'
+ *   worth is held. Each text node's width, measured uncached on every
+ *   frame, is cached (up to 1,000 texts, then a fresh cache); everything
+ *   cached is a pure function of the text.
  */
 const PATCHES = [
   {
@@ -28,7 +34,23 @@ const PATCHES = [
     file: /ink[\\/]build[\\/]output\.js$/,
     edits: [
       ["row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });", 'row.push(BLANK_CELL);'],
-      ['export default class Output {', "const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };\nexport default class Output {"],
+      [
+        'export default class Output {',
+        "const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };\nlet lastCaches;\nfunction framesCaches() {\n    const caches = new OutputCaches();\n    caches.previous = lastCaches;\n    if (lastCaches) lastCaches.previous = undefined;\n    lastCaches = caches;\n    return caches;\n}\nexport default class Output {",
+      ],
+      ['cached = styledCharsFromTokens(tokenize(line));', 'cached = this.previous?.styledChars.get(line) ?? styledCharsFromTokens(tokenize(line));'],
+      ['cached = stringWidth(text);', 'cached = this.previous?.widths.get(text) ?? stringWidth(text);'],
+      ['caches = new OutputCaches();', 'caches = framesCaches();'],
+    ],
+  },
+  {
+    file: /ink[\\/]build[\\/]render-node-to-output\.js$/,
+    edits: [
+      ['const currentWidth = widestLine(text);', 'const currentWidth = widestLineCached(text);'],
+      [
+        "import widestLine from 'widest-line';",
+        "import widestLine from 'widest-line';\nlet widestLines = new Map();\nfunction widestLineCached(text) {\n    let width = widestLines.get(text);\n    if (width === undefined) {\n        if (widestLines.size > 1000) widestLines = new Map();\n        width = widestLine(text);\n        widestLines.set(text, width);\n    }\n    return width;\n}",
+      ],
     ],
   },
   {
