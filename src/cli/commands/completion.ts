@@ -15,6 +15,8 @@ import * as verify from './verify.js';
 import * as report from './report.js';
 import * as check from './check.js';
 import * as demo from './demo.js';
+import * as signoff from './signoff.js';
+import * as sign from './sign.js';
 
 export const HELP = `Usage: cutover completion bash|zsh
 
@@ -62,6 +64,7 @@ function valueOf(flag: string, scenarios: string[]): Completes {
     case 'scenario':
       return words(...scenarios);
     case 'answers':
+    case 'key':
     case 'runbook':
     case 'out':
     case 'manifest':
@@ -111,6 +114,8 @@ export function commandSpecs(): CommandSpec[] {
     spec('check envelope', check.ENVELOPE_OPTIONS, NONE, scenarios),
     spec('check artifact-digest', check.ARTIFACT_OPTIONS, NONE, scenarios),
     spec('demo', demo.OPTIONS, NONE, scenarios),
+    spec('signoff', signoff.OPTIONS, words('request'), scenarios),
+    spec('sign', sign.OPTIONS, FILE, scenarios),
     spec('completion', OPTIONS, words('bash', 'zsh'), scenarios),
   ];
 }
@@ -255,6 +260,8 @@ function multipleFlags(): (name: string) => Map<string, boolean> {
     verify: verify.OPTIONS,
     report: report.OPTIONS,
     demo: demo.OPTIONS,
+    signoff: signoff.OPTIONS,
+    sign: sign.OPTIONS,
     completion: OPTIONS,
     'check handoff': check.HANDOFF_OPTIONS,
     'check envelope': check.ENVELOPE_OPTIONS,

@@ -6,7 +6,7 @@
 // it up; given a message file it writes <role>.sig beside it to send back.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { commandName } from '../../shared/command-name.js';
@@ -44,13 +44,15 @@ function isDirectory(path: string): boolean {
   }
 }
 
+export const OPTIONS = {
+  step: { type: 'string' },
+  role: { type: 'string' },
+  key: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('sign', args, {
-    step: { type: 'string' },
-    role: { type: 'string' },
-    key: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('sign', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;

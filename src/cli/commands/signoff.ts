@@ -3,7 +3,7 @@
 // A current request is printed as it is (nothing written, so this works
 // while the captain's session holds the bundle); otherwise the paused run
 // is opened, the request journaled, and the bundle released again.
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { commandName } from '../../shared/command-name.js';
@@ -41,12 +41,14 @@ export function printRequest(io: CliIO, bundle: string, req: SignoffRequest): vo
   io.out(`    ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n ${SIGNOFF_NAMESPACE} < ${req.role}.msg > ${req.role}.sig`);
 }
 
+export const OPTIONS = {
+  step: { type: 'string' },
+  role: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('signoff', args, {
-    step: { type: 'string' },
-    role: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('signoff', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
