@@ -12,9 +12,10 @@ export function unconfirmedPins(preflight: PreflightRecord | undefined): string[
     .map((p) => `the repository did not confirm the ${String(p.pin!.pin)} pin when the run started: ${String(p.message)}; start a new run with the right pins`);
 }
 
-/** Why a journaled preflight is malformed (verify reports run.started so), or undefined. */
-export function preflightShapeProblem(p: unknown): string | undefined {
-  if (p === undefined) return undefined;
+/** Why a journaled preflight is malformed or missing (verify reports run.started so), or undefined. */
+export function preflightShapeProblem(p: unknown, cutoverVersion: unknown): string | undefined {
+  // cutover journals its preflight since 0.3.0: without one, a pin problem that locked the GO could have been taken out.
+  if (p === undefined) return journalsPreflight(cutoverVersion) ? `it was written by cutover ${String(cutoverVersion)}, which journals the preflight, but has none` : undefined;
   const item = (f: unknown) => !!f && typeof f === 'object' && typeof (f as { message?: unknown }).message === 'string' && typeof (f as { hint?: unknown }).hint === 'string';
   const r = p as { problems?: unknown; warnings?: unknown } | null;
   if (!r || typeof r !== 'object' || !Array.isArray(r.problems) || !Array.isArray(r.warnings) || ![...r.problems, ...r.warnings].every(item)) {
@@ -27,4 +28,12 @@ export function preflightShapeProblem(p: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether cutover `version` journals the preflight in run.started (0.3.0 and later). */
+function journalsPreflight(version: unknown): boolean {
+  const m = /^(\d+)\.(\d+)\./.exec(String(version));
+  if (!m) return true; // not a version cutover writes: held to the current rules
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 0 || minor >= 3;
 }

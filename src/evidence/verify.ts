@@ -97,7 +97,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
       report(JOURNAL_FILE, `seq 1: run.started says mode ${String(started.mode)} with rehearsal=${String(started.rehearsal)}, which ${runbook.modes.includes(started.mode) ? 'contradict each other' : `is not a mode of the runbook (${runbook.modes.join(', ')})`}`);
     }
     checkPins(runbook, started, report);
-    const preflight = preflightShapeProblem((started as { preflight?: unknown }).preflight);
+    const preflight = preflightShapeProblem((started as { preflight?: unknown }).preflight, started.cutover_version);
     if (preflight) report(JOURNAL_FILE, `seq 1: the run.started event is malformed: ${preflight}`);
     outcome = replay(runbook, events, report).outcome;
     checkSignoffs(bundleDir, runbook, events, digests, report);
