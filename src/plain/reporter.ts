@@ -14,7 +14,7 @@ import { commandName } from '../shared/command-name.js';
 const TAIL_LINES = 15;
 
 /** Why a required step has not passed, as the end of "it requires X, which …". */
-const PREREQUISITE: Record<string, string> = { failed: 'failed', skipped: 'was skipped (a waiver does not satisfy requires)', interrupted: 'was interrupted', pending: 'has not run', running: 'is still running', 'not-run': 'was not run' };
+const PREREQUISITE: Record<string, string> = { failed: 'failed', skipped: 'was skipped (a waiver does not satisfy requires)', interrupted: 'was interrupted', pending: 'was not run', running: 'is still running', 'not-run': 'was not run' };
 
 export class LineReporter {
   private section = '';
@@ -91,7 +91,9 @@ export class LineReporter {
       if (step.id === upTo?.id) return;
       if (step.kind === 'decision' || session.state.steps[step.id]?.status !== 'pending' || this.saidNotRun.has(step.id)) continue;
       const missing = blockedBy(session.state, step);
-      if (missing.length === 0) continue;
+      // A prerequisite still to come (a forward requires) may yet pass: said only once the run is past it, or at the end.
+      const settled = (r: string) => !['pending', 'running'].includes(session.state.steps[r]?.status ?? 'pending') || this.saidNotRun.has(r);
+      if (missing.length === 0 || (upTo && !missing.every(settled))) continue;
       this.saidNotRun.add(step.id);
       this.sectionOf(step);
       this.write(`↷ ${step.id} not run: it requires ${missing.map((r) => `"${r}", which ${PREREQUISITE[session.state.steps[r]?.status ?? 'pending'] ?? 'has not passed'}`).join(', and ')}`);

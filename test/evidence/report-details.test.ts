@@ -49,6 +49,11 @@ sections:
         title: Needs the flaky step
         requires: [flaky]
         run: "true"
+      - id: after-after
+        kind: command
+        title: Needs the step that needs the flaky one
+        requires: [after-flaky]
+        run: "true"
       - id: joint-signoff
         kind: signoff
         title: Joint sign-off
@@ -78,6 +83,8 @@ describe('report details', () => {
     // Said once, in order: before the sign-off the run went on to.
     expect(first.stdout.indexOf('↷ after-flaky')).toBeLessThan(first.stdout.indexOf('joint-signoff: Joint sign-off'));
     expect(first.stdout.match(/↷ after-flaky/g)).toHaveLength(1);
+    // Down the chain: held back by a step that was not run.
+    expect(first.stdout).toContain('↷ after-after not run: it requires "after-flaky", which was not run');
     const bundle = join(evidence, readdirSync(evidence)[0]!);
     expect(readFileSync(join(bundle, 'decision-record.md'), 'utf8')).toContain('| pending — not run: it requires flaky (failed) |');
 
@@ -86,7 +93,8 @@ describe('report details', () => {
     expect(second.stdout).toContain('✓ flaky passed');
     expect(second.stdout).toContain('✓ after-flaky passed');
     expect(second.stdout).not.toContain('↷');
-    expect(second.stdout).toMatch(/Outcome: NO-GO \(REHEARSAL\) — 3 passed, 0 failed, 0 skipped, 0 not done/);
+    expect(second.stdout).toContain('✓ after-after passed');
+    expect(second.stdout).toMatch(/Outcome: NO-GO \(REHEARSAL\) — 4 passed, 0 failed, 0 skipped, 0 not done/);
 
     const report = await cli(['report', bundle]);
     expect(report.code, report.stderr).toBe(0);
