@@ -20,9 +20,9 @@ type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
 /**
  * Decides pass/fail from the recorded facts; returns the failure in words,
  * or undefined. A failure is an environment failure when the step could not
- * run here: an `environment_failure` pattern in its output, a tool missing
- * from PATH when it started (`missingTools`, from step.started), or a program
- * that does not exist.
+ * run here: an `environment_failure` pattern in its output, or a tool
+ * missing from PATH when it started (`missingTools`, from step.started: the
+ * runbook's declared tools and the step's own program).
  */
 export function judgeAttempt(step: Step, ev: Finished, state: RunState, missingTools?: readonly string[]): string | undefined {
   const failure = gateVerdict(step, ev, state);
@@ -42,7 +42,6 @@ function environmentCauses(step: CommandStep, ev: Finished, missingTools: readon
   }
   if (matched.size) out.push(`the output matches an environment_failure pattern (${[...matched].join(', ')})`);
   if (missingTools.length) out.push(`${missingTools.map((t) => `"${t}"`).join(', ')} ${missingTools.length === 1 ? 'was' : 'were'} not found on PATH when the step started (the preflight names ${missingTools.length === 1 ? 'it' : 'them'}); install ${missingTools.length === 1 ? 'it' : 'them'} or fix PATH`);
-  if (ev.result?.outcome === 'spawn-failed' && /ENOENT/.test(ev.result.error ?? '') && !missingTools.length) out.push('the program does not exist here');
   return out;
 }
 

@@ -203,7 +203,7 @@ function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
       case 'input': {
         const target = steps.get(r.step);
         if (!ctx.inputsAllowed) {
-          report(path, `\${${raw}} refers to a recorded input, which is only available in notice templates, statements and an input field's equals:`, 'use a declared var here (or a ${run.*}, ${baseline.*} or ${target.*} field)');
+          report(path, `\${${raw}} refers to a recorded input, which is only available in notice templates and statements (and in an input field's equals:)`, 'use a declared var here (or a ${run.*}, ${baseline.*} or ${target.*} field)');
         } else if (!target) {
           report(path, `\${${raw}} refers to unknown step "${r.step}"`, () => didYouMean(r.step, idsOfKind(steps, 'input')) ?? 'use the id of an input step');
         } else if (target.kind !== 'input') {
