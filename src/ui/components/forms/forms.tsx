@@ -13,6 +13,7 @@ import { wrapLines } from '../../layout.js';
 import { lockView } from '../../store/selectors.js';
 import { tint } from '../../theme.js';
 import { FieldsForm, type FieldSpec } from './FieldsForm.js';
+import { SignedSignoffForm } from './SignedSignoffForm.js';
 
 const required = (what: string) => (v: string) => (v.trim() ? undefined : `${what} is required`);
 const url = (v: string) => (v.trim() && !URL.canParse(v.trim()) ? 'not a URL: write a full URL such as https://…' : undefined);
@@ -117,6 +118,11 @@ export function NoticeForm({ step, height }: FormProps) {
 }
 
 export function SignoffForm({ step, height }: FormProps) {
+  // A signed runbook's sign-offs are SSH signatures, not typed names (docs/signoffs.md).
+  return useIntents().session.signoffs.required ? <SignedSignoffForm step={step} height={height} /> : <NamedSignoffForm step={step} height={height} />;
+}
+
+function NamedSignoffForm({ step, height }: FormProps) {
   const intents = useIntents();
   const columns = useRunStore((s) => s.size.columns);
   const target = useRunStore((s) => s.run.target.commit.slice(0, 7));
