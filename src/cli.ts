@@ -4,6 +4,7 @@
 import { EXIT, exitCodeOf, formatError } from './cli/errors.js';
 import { guardOutputStreams, processIO } from './cli/io.js';
 import { VERSION } from './version.js';
+import { packageDir } from './shared/package-files.js';
 
 interface CommandEntry {
   summary: string;
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   demo: { summary: 'demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]\n      [--json]                     self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
   signoff: { summary: 'signoff request <bundle-dir> --step ID --role ROLE\n                                   the text an approver signs', load: () => import('./cli/commands/signoff.js') },
   sign: { summary: 'sign <bundle-dir|msg-file> --step ID --role ROLE --key FILE\n                                   sign it with ssh-keygen', load: () => import('./cli/commands/sign.js') },
+  watch: { summary: 'watch <bundle-dir> [--plain]         read-only live view of a run', load: () => import('./cli/commands/watch.js') },
   completion: { summary: 'completion bash|zsh                print a shell completion script', load: () => import('./cli/commands/completion.js') },
 };
 
@@ -37,6 +39,9 @@ function usage(): string {
     'Every command takes --help; `cutover` alone prints this help and exits 2.',
     'Exit codes: 0 ok, 1 not ok (NO-GO, failed check, tampering), 2 usage or',
     'input error, 3 paused and resumable, 130 interrupted.',
+    '',
+    `Docs (docs/*.md) and the shipped runbooks (checklists/) are in the package:`,
+    `  ${packageDir() ?? 'the directory cutover is installed in'}`,
   ].join('\n');
 }
 

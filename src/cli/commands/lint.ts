@@ -5,6 +5,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { formatDiagnostic, type Diagnostic } from '../../runbook/diagnostics.js';
 import { loadRunbook } from '../../runbook/load.js';
+import { shippedFile } from '../../shared/package-files.js';
 
 export const HELP = `Usage: cutover lint <runbook>... [--json]
 
@@ -45,7 +46,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     }
     if (bad.length) {
       const count = bad.reduce((n, r) => n + r.diagnostics.length, 0);
-      io.err(`cutover lint: ${count} problem(s) in ${bad.length} of ${results.length} file(s); see docs/runbook-format.md`);
+      io.err(`cutover lint: ${count} problem(s) in ${bad.length} of ${results.length} file(s); the format is described in ${shippedFile('docs/runbook-format.md')}`);
     }
   }
   return bad.length ? EXIT.usage : EXIT.ok;
