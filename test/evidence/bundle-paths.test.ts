@@ -16,6 +16,7 @@ import { attemptDir, noticeFile } from '../../src/evidence/bundle.js';
 import { writeFileDurable } from '../../src/shared/durable.js';
 import { UnsafePathError } from '../../src/shared/inside.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { defaultAnswers, tempDir, writeRunbook, type RunbookDoc } from '../fixtures/engine/scenario.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -93,7 +94,7 @@ describe('artifact copies with hostile names, through a pause and a resume', () 
     const gnu = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: bundle, encoding: 'utf8' });
     expect(gnu.status, gnu.stdout + gnu.stderr).toBe(0);
     expect(gnu.stdout).toContain('victim.txt: OK');
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code, verified.stdout).toBe(0);
   });
 });
@@ -108,7 +109,7 @@ describe('writes that must never land in a bundle', () => {
     const dangling = join(dir, 'dangling');
     symlinkSync(join(bundle, 'new-file.md'), dangling);
     for (const out of [join(bundle, 'journal.ndjson'), join(bundle, 'SHA256SUMS'), join(bundle, 'steps/digest/new.md'), join(bundle, 'record.md'), link, hard, dangling]) {
-      const r = await cli(['report', bundle, '--out', out]);
+      const r = await cliInProcess(['report', bundle, '--out', out]);
       expect(r.code, `${out}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/report --out .*: .* (evidence bundle|bundle's journal\.ndjson \(a hard link to it\))/);
       expect(r.stderr).toMatch(/write it (outside the bundle|to a new file outside the bundle)/);
@@ -117,16 +118,16 @@ describe('writes that must never land in a bundle', () => {
     expect(readFileSync(join(bundle, 'journal.ndjson'))).toEqual(journal);
     expect(existsSync(join(bundle, 'record.md'))).toBe(false);
     expect(existsSync(join(bundle, 'new-file.md'))).toBe(false);
-    const verified = await cli(['verify', bundle]);
+    const verified = await cliInProcess(['verify', bundle]);
     expect(verified.code, verified.stdout).toBe(0);
     // Outside the bundle it writes as before.
-    const ok = await cli(['report', bundle, '--out', join(dir, 'record.md')]);
+    const ok = await cliInProcess(['report', bundle, '--out', join(dir, 'record.md')]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(join(dir, 'record.md'), 'utf8')).toContain('GO');
   });
 
   it('check artifact-digest --copy-to refuses a directory inside a bundle', async () => {
-    const r = await cli(['check', 'artifact-digest', '--root', join(dir, 'producer'), '--artifact', `${TMP_NAMES[0]}=${sha256(ARTIFACTS[TMP_NAMES[0]!]!)}`, '--copy-to', join(bundle, 'steps/extra')]);
+    const r = await cliInProcess(['check', 'artifact-digest', '--root', join(dir, 'producer'), '--artifact', `${TMP_NAMES[0]}=${sha256(ARTIFACTS[TMP_NAMES[0]!]!)}`, '--copy-to', join(bundle, 'steps/extra')]);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--copy-to .*steps\/extra.* is inside the evidence bundle/);
     expect(existsSync(join(bundle, 'steps/extra'))).toBe(false);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { eventsOf, prepareToDecide, readEvents, runPlain, tempDir, withSession, type PlainRun } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from './forge.js';
 
@@ -19,7 +20,7 @@ async function forge(bundle: string, edit: (events: JournalEvent[]) => JournalEv
 }
 
 async function problemsOf(bundle: string): Promise<{ code: number | null; text: string }> {
-  const r = await cli(['verify', bundle, '--json']);
+  const r = await cliInProcess(['verify', bundle, '--json']);
   const report = JSON.parse(r.stdout) as { problems: { file: string; message: string }[] };
   return { code: r.code, text: report.problems.map((p) => `${p.file}: ${p.message}`).join('\n') };
 }
@@ -118,15 +119,23 @@ describe('forgeries the second review found', () => {
     const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
     lines[1] = lines[1]!.replace(/^\{/, `{"extra":${'['.repeat(100_000)}${']'.repeat(100_000)},`);
     writeFileSync(path, `${lines.join('\n')}\n`);
-    const r = await cli(['verify', bundle]);
+    const r = await cliInProcess(['verify', bundle]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('journal.ndjson: line 2: not an event (it nests deeper than 32 levels; cutover never writes that)');
   });
 });
 
 describe('resume against a bundle someone wrote into', () => {
+  // One run paused for the sign-off, shared: each test writes into and resumes its own copy of the bundle.
+  let pausedAtSignoff: Promise<PlainRun> | undefined;
+  async function pausedCopy(): Promise<PlainRun> {
+    pausedAtSignoff ??= runPlain({ dir: tempDir('file'), answers: (a) => delete a.sign });
+    const run = await pausedAtSignoff;
+    return { ...run, bundle: copyOf(run) };
+  }
+
   it('refuses a runbook copy with another command in it when the runbook it started from says otherwise', async () => {
-    const run = await runPlain({ answers: (a) => delete a.sign });
+    const run = await pausedCopy();
     expect(run.result.code).toBe(3); // paused for the sign-off
     const copy = join(run.bundle, 'runbook.yaml');
     const evil = readFileSync(copy, 'utf8').replace('echo lint ok', 'echo stolen > leaked.txt; echo lint ok');
@@ -140,7 +149,7 @@ describe('resume against a bundle someone wrote into', () => {
   });
 
   it('refuses a FIFO where the lock would be, without hanging on it', async () => {
-    const run = await runPlain({ answers: (a) => delete a.sign });
+    const run = await pausedCopy();
     expect(spawnSync('mkfifo', [join(run.bundle, '.lock')]).status).toBe(0);
     const r = await cli(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
     expect(r.code).toBe(2);
@@ -161,7 +170,7 @@ describe('resume against a bundle someone wrote into', () => {
   });
 
   it('says how to fix a stray file rather than calling it a cut journal', async () => {
-    const run = await runPlain({ answers: (a) => delete a.sign });
+    const run = await pausedCopy();
     writeFileSync(join(run.bundle, '.DS_Store'), 'x');
     const r = await cli(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
     expect(r.code).toBe(2);
@@ -191,7 +200,7 @@ describe('honest bundles stay OK', () => {
     const out = join(tempDir(), 'out.md');
     linkSync(join(other, 'journal.ndjson'), out);
     const journal = readFileSync(join(other, 'journal.ndjson'));
-    const r = await cli(['report', go.bundle, '--out', out]);
+    const r = await cliInProcess(['report', go.bundle, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(other, 'journal.ndjson'))).toEqual(journal);
     expect(readFileSync(out, 'utf8')).toContain('# Decision record');

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { writeSums } from '../../src/evidence/bundle.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { eventsOf, readEvents, runPlain, stepOf, tempDir, withSession, type PlainRun } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from './forge.js';
 
@@ -53,7 +54,7 @@ async function forge(bundle: string, edit: (events: Unchained[]) => Unchained[])
 }
 
 async function verifyJson(bundle: string): Promise<{ code: number | null; problems: { file: string; message: string }[] }> {
-  const r = await cli(['verify', bundle, '--json']);
+  const r = await cliInProcess(['verify', bundle, '--json']);
   return { code: r.code, problems: (JSON.parse(r.stdout) as { problems: { file: string; message: string }[] }).problems };
 }
 

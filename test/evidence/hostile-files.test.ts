@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSums } from '../../src/evidence/bundle.js';
 import { checkSums, scanBundle } from '../../src/evidence/verify-files.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { runPlain, tempDir, type PlainRun } from '../fixtures/engine/scenario.js';
 
 let golden: PlainRun;
@@ -54,6 +55,7 @@ describe('verify refuses what is not a regular file, without opening it', () => 
     const bundle = copyOfGolden();
     const file = what === 'a log' ? LOG : what;
     replace(bundle, file, make);
+    // The real CLI: a verify that opened a FIFO or /dev/zero would hang, and is killed.
     const r = await cli(['verify', bundle]);
     expect(r.signal, 'verify hung and was killed').toBeNull();
     expect(r.code, r.stdout + r.stderr).toBe(1);
@@ -65,7 +67,7 @@ describe('verify refuses what is not a regular file, without opening it', () => 
   it('a name that is not UTF-8 is reported, not opened and not an internal error', async () => {
     const bundle = copyOfGolden();
     writeFileSync(Buffer.concat([Buffer.from(`${bundle}/notices/`), Buffer.from([0x6e, 0xff, 0x2e, 0x6d, 0x64])]), 'added');
-    const r = await cli(['verify', bundle]);
+    const r = await cliInProcess(['verify', bundle]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/notices\/n\uFFFD\.md: has a name that is not valid UTF-8/);
   });
@@ -73,7 +75,7 @@ describe('verify refuses what is not a regular file, without opening it', () => 
   it('a temp file left in .tmp/ is reported as such', async () => {
     const bundle = copyOfGolden();
     writeFileSync(join(bundle, '.tmp', '4242-manifest.json'), '{');
-    const r = await cli(['verify', bundle]);
+    const r = await cliInProcess(['verify', bundle]);
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toContain('.tmp/4242-manifest.json: is a temporary file left by a write that was cut short');
   });
@@ -84,7 +86,7 @@ describe('verify prints file names from a bundle escaped', () => {
     const bundle = copyOfGolden();
     const names = ['evil\x1b]0;pwned\x07\x1b[2J.txt', 'c1\u009b31m.txt', 'bidi\u202egnp.exe', 'line\nbreak.txt'];
     for (const name of names) writeFileSync(join(bundle, 'notices', name), 'added');
-    const r = await cli(['verify', bundle]);
+    const r = await cliInProcess(['verify', bundle]);
     expect(r.code).toBe(1);
     expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
     expect(r.stdout).toContain('notices/evil\\x1b]0;pwned\\x07\\x1b[2J.txt: is not listed in SHA256SUMS');
@@ -92,7 +94,7 @@ describe('verify prints file names from a bundle escaped', () => {
     expect(r.stdout).toContain('notices/bidi\\u{202e}gnp.exe: is not listed in SHA256SUMS');
     expect(r.stdout).toContain('notices/line\\nbreak.txt: is not listed in SHA256SUMS');
 
-    const json = await cli(['verify', bundle, '--json']);
+    const json = await cliInProcess(['verify', bundle, '--json']);
     expect(json.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
     const files = (JSON.parse(json.stdout) as { problems: { file: string }[] }).problems.map((p) => p.file);
     for (const name of names) expect(files).toContain(`notices/${name}`);

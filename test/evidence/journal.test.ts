@@ -10,6 +10,7 @@ import type { EventBody, JournalEvent } from '../../src/engine/events.js';
 import { canonical, chainHash, GENESIS } from '../../src/evidence/canonical.js';
 import { Journal, JournalCorruptError, readJournal } from '../../src/evidence/journal.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { eventsOf, readEvents, runPlain, tempDir } from '../fixtures/engine/scenario.js';
 
 const STARTED: EventBody = {
@@ -138,7 +139,7 @@ describe('Journal', () => {
     const torn = '{"seq":99,"type":"decision.rec';
     appendFileSync(journalPath, torn);
 
-    const verified = await cli(['verify', run.bundle]);
+    const verified = await cliInProcess(['verify', run.bundle]);
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(`${run.bundle}/journal.ndjson: the last ${torn.length} byte(s) are an incomplete line: the run stopped while writing; \`cutover resume\` repairs it`);
 
@@ -149,7 +150,7 @@ describe('Journal', () => {
     const events = readEvents(run.bundle);
     expect(eventsOf(events, 'run.resumed').map((e) => e.repaired_tail_bytes)).toEqual([torn.length]);
     expect(readFileSync(journalPath, 'utf8')).not.toContain(torn);
-    const again = await cli(['verify', run.bundle]);
+    const again = await cliInProcess(['verify', run.bundle]);
     expect(again.code, again.stdout).toBe(0);
   });
 });
