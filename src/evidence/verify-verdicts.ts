@@ -166,13 +166,16 @@ function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: 
     if (!verified) allVerified = false;
   }
   // The runbook's own pins, and those of the copied `from` list: a pin left out of data.json is still counted.
-  const pins = [...(Array.isArray(step.with.artifacts) ? (step.with.artifacts as { path?: unknown; sha256?: unknown }[]) : []), ...fromPins];
+  const pins = [
+    ...(Array.isArray(step.with.artifacts) ? (step.with.artifacts as { path?: unknown; sha256?: unknown }[]) : []).map((p) => ({ ...p, of: "the runbook's pin" })),
+    ...fromPins.map((p) => ({ ...p, of: 'the pin of its copied artifact list (inputs/from/)' })),
+  ];
   for (const pin of pins) {
     if (typeof pin?.path !== 'string' || typeof pin.sha256 !== 'string' || /\$\{/.test(pin.path + pin.sha256)) continue;
     const entry = list.find((a) => a.path === pin.path && String(a.expected).toLowerCase() === String(pin.sha256).toLowerCase());
     if (!entry) {
       allVerified = false;
-      report(dataFile, `does not account for the pin of ${pin.path} (sha256 ${pin.sha256}) that the runbook or the copied artifact list gives`);
+      report(dataFile, `does not account for ${pin.of} of ${pin.path} (sha256 ${pin.sha256})`);
     }
   }
   const mismatched = [...digests.keys()].filter((f) => f.startsWith(`${base}mismatched/`));
