@@ -105,7 +105,18 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
         reporter.waiting(session, step, why);
         return { exitCode: EXIT.paused, outcome: 'PAUSED' };
       }
-      const done = applyAnswer(session, step, answer, answers!, reporter, signedHere);
+      let done: ReturnType<typeof applyAnswer>;
+      try {
+        done = applyAnswer(session, step, answer, answers!, reporter, signedHere);
+      } catch (err) {
+        // An answer the run refuses (a value that breaks its field's equals:, a bad link…)
+        // is the answers file's error (exit 2); the run pauses there, its summaries current.
+        if (err instanceof InputError && !session.state.closed) {
+          session.pause(`the answer to ${step.kind} step "${step.id}" was refused`, step.id);
+          await session.writeSummaries();
+        }
+        throw err;
+      }
       if (done === 'refused') {
         await session.writeSummaries();
         reporter.line(`The run stays open: fix what is listed, then \`${commandName()} resume ${session.relative(session.bundleDir)} --retry-failed\` (or --retry STEP) to run the red steps again.`);
