@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { tempDir } from './helpers.js';
 
 const exec = promisify(execFile);
@@ -13,7 +13,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HARNESS = join(ROOT, 'test/fixtures/capture/capture-harness.ts');
 
 async function harness(...args: string[]): Promise<{ code: number; report: Record<string, unknown>; stderr: string }> {
-  const dir = tempDir('cutover-capture-faults-');
+  // Kept until the end of the file: the cases run at once, and one's end must not remove another's dir.
+  const dir = tempDir('cutover-capture-faults-', 'file');
   try {
     const { stdout, stderr } = await exec(process.execPath, ['--import', 'tsx', HARNESS, args[0]!, dir, ...args.slice(1)], { cwd: ROOT, maxBuffer: 1024 * 1024 });
     return { code: 0, report: JSON.parse(stdout) as Record<string, unknown>, stderr };
@@ -23,8 +24,9 @@ async function harness(...args: string[]): Promise<{ code: number; report: Recor
   }
 }
 
-describe('capture files that fail or lag', () => {
-  it('a stream file failing while combined.log is backed up ends in an EvidenceWriteError, with no unhandled rejection', async () => {
+// Each case is its own child process, mostly waiting on the injected delays: they run at once.
+describe.concurrent('capture files that fail or lag', () => {
+  it('a stream file failing while combined.log is backed up ends in an EvidenceWriteError, with no unhandled rejection', async ({ expect }) => {
     const r = await harness('backed-up');
     expect(r.code, r.stderr).toBe(0);
     const files = r.report.files as { stdout: string; combined: string };
@@ -33,7 +35,7 @@ describe('capture files that fail or lag', () => {
     expect([files.stdout, files.combined]).toContain((r.report.close as { path: string }).path);
   }, 60_000);
 
-  it.each([2, 3])('random chunks on both streams with lagging writes (seed %i): every byte, in order, with the right digests, and no stall', async (seed) => {
+  it.for([2, 3])('random chunks on both streams with lagging writes (seed %i): every byte, in order, with the right digests, and no stall', async (seed, { expect }) => {
     const r = await harness('fuzz', String(seed), '20');
     expect(r.code, r.stderr).toBe(0); // 13 would be an event loop that emptied mid-capture
     expect(r.report.unhandled).toEqual([]);
