@@ -31,6 +31,8 @@ export interface Attempt {
   display?: string;
   /** The variables a command step set (step.started `command.env`, secret values masked): shown in the decision record. */
   env?: Record<string, string>;
+  /** The parameters a check step ran with (step.started `check.params`, masked like the journal). */
+  params?: Record<string, unknown>;
 }
 
 /** A recorded env as the fold keeps it: a non-empty object of strings, else nothing. */
@@ -155,7 +157,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
   switch (ev.type) {
     case 'step.started': {
       if (!stepState) return;
-      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined), ...(ev.missing_tools?.length ? { missingTools: ev.missing_tools } : {}), ...envOf(ev.command?.env) });
+      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined), ...(ev.missing_tools?.length ? { missingTools: ev.missing_tools } : {}), ...envOf(ev.command?.env), ...(ev.check?.params && typeof ev.check.params === 'object' && !Array.isArray(ev.check.params) ? { params: ev.check.params } : {}) });
       stepState.status = 'running';
       stepState.completedSeq = undefined;
       stepState.completedAt = undefined;

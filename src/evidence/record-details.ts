@@ -50,11 +50,17 @@ export function attemptsSection(steps: readonly Step[], state: RunState): string
   return ['', '## Attempts', '', '| Step | # | Started (UTC) | Status | Exit | Duration | Git HEAD |', '|---|---|---|---|---|---|---|', ...rows, ...attemptDetails(steps, state)];
 }
 
+/** A check parameter in one short line: a list of pins is counted, not spelled out. */
+function paramText(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.length} item${v.length === 1 ? '' : 's'}]`;
+  return typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+}
+
 /**
  * What each attempt ran with and looked at: the environment variables a
- * command step set (as journaled: secret values masked) and the files a
- * check read, with their digest, git HEAD and whether a copy is in the
- * bundle (docs/checks.md).
+ * command step set and the parameters of a check (as journaled: secret
+ * values masked), and the files a check read, with their digest, git HEAD
+ * and whether a copy is in the bundle (docs/checks.md).
  */
 function attemptDetails(steps: readonly Step[], state: RunState): string[] {
   const L: string[] = [];
@@ -62,6 +68,7 @@ function attemptDetails(steps: readonly Step[], state: RunState): string[] {
     for (const a of state.steps[step.id]?.attempts ?? []) {
       const at = `${mdCode(step.id)} #${a.n}`;
       if (a.env) L.push(`- ${at} environment: ${Object.entries(a.env).map(([k, v]) => `${mdCode(k)}=${mdText(v)}`).join(', ')}`);
+      if (a.params && Object.keys(a.params).length) L.push(`- ${at} with: ${Object.entries(a.params).map(([k, v]) => `${mdCode(k)}=${mdText(paramText(v))}`).join(', ')}`);
       const inputs = Array.isArray(a.check?.inputs) ? a.check.inputs : [];
       for (const i of inputs) {
         if (!i || typeof i !== 'object') continue;

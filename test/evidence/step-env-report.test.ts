@@ -1,7 +1,7 @@
 // A step's env is evidence: journaled in step.started (secret values masked
-// like every string of the journal) and shown, with what each check read,
-// in the decision record's attempt details — which `cutover verify` renders
-// again from the journal and compares byte for byte. A real run through the
+// like every string of the journal) and shown, with a check's parameters and
+// what it read, in the decision record's attempt details — which `cutover
+// verify` renders again from the journal and compares byte for byte. A real run through the
 // CLI: a command step that sets variables (one of them a secret) and a
 // check step on a real git checkout.
 import { execFileSync } from 'node:child_process';
@@ -64,6 +64,7 @@ sections:
     expect(record).toContain('- `with-env` #1 environment: `RUST_LOG`=debug, `DEPLOY_TOKEN`=\\*\\*\\*');
     expect(record).toMatch(new RegExp(`- \`handoff\` #1 read \`manifest\` .*manifest\\.json — sha256 \`[0-9a-f]{64}\`, git HEAD \`${head}\`; copied to steps/handoff/attempt-1/inputs/manifest/manifest\\.json`));
     expect(record).toMatch(/- `handoff` #1 read `payload` .*payload\.json — sha256 `[0-9a-f]{64}`/);
+    expect(record).toContain('- `handoff` #1 with: `manifest`=manifest.json, `payload`=payload.json');
     expect(readdirSync(bundle, { recursive: true }).map(String).filter((f) => { try { return readFileSync(join(bundle, f)).includes(SECRET); } catch { return false; } })).toEqual([]);
     const ok = await cli(['verify', bundle]);
     expect(ok.code, ok.stdout).toBe(0);
