@@ -8,6 +8,7 @@
 // locked (engine/gates.ts, rule `pin`).
 import { execFileSync } from 'node:child_process';
 import { InputError } from '../shared/errors.js';
+import { positionOf, readRunbookSource } from './source.js';
 import type { Mode, Pin, Runbook } from './types.js';
 
 /** A release pin the repository disagrees with. */
@@ -40,8 +41,15 @@ const SHA = /^[0-9a-f]{40}$/;
 export function refuseUnconfirmedPins(mode: Mode, problems: readonly { message: string; hint: string; pin?: PinDisagreement }[], runbookPath: string): void {
   const pins = problems.filter((p) => p.pin);
   if (mode !== 'cutover' || pins.length === 0) return;
+  // Each disagreement at the pin it is about (file:line:col of its commit).
+  const read = readRunbookSource(runbookPath);
+  const at = (which: 'baseline' | 'target') => {
+    if (!read.ok) return '';
+    const { line, col } = positionOf(read.source, [which, 'commit']);
+    return `${runbookPath}:${line}:${col} (${which}.commit): `;
+  };
   throw new InputError(
-    `${runbookPath}: the repository does not confirm the release pins, so the cutover does not start:\n${pins.map((p) => `  - ${p.message}`).join('\n')}`,
+    `${runbookPath}: the repository does not confirm the release pins, so the cutover does not start:\n${pins.map((p) => `  - ${at(p.pin!.pin)}${p.message}`).join('\n')}`,
     `${[...new Set(pins.map((p) => p.hint))].join('\n        ')}\n        (\`cutover plan\` shows the same check; a rehearsal runs with the disagreement journaled and its GO locked)`,
   );
 }

@@ -154,6 +154,8 @@ describe('a run with pins the repository does not confirm', () => {
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toContain('the repository does not confirm the release pins, so the cutover does not start');
     expect(r.stderr).toContain(`release tag v0.4.0 (target) points to ${second} in ${repo}, not to the pinned target commit ${first}`);
+    // At the pin it is about: the runbook's target.commit, line 7.
+    expect(r.stderr).toMatch(/rb-\w+\.yaml:7:\d+ \(target\.commit\): release tag v0\.4\.0 \(target\)/);
     expect(r.stderr).toContain(`hint: if v0.4.0 is the release, pass --var target_commit=${second}`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(evidence) ? readdirSync(evidence) : []).toEqual([]);
