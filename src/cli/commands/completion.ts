@@ -17,6 +17,7 @@ import * as check from './check.js';
 import * as demo from './demo.js';
 import * as signoff from './signoff.js';
 import * as sign from './sign.js';
+import * as watch from './watch.js';
 
 export const HELP = `Usage: cutover completion bash|zsh
 
@@ -116,6 +117,7 @@ export function commandSpecs(): CommandSpec[] {
     spec('demo', demo.OPTIONS, NONE, scenarios),
     spec('signoff', signoff.OPTIONS, words('request'), scenarios),
     spec('sign', sign.OPTIONS, FILE, scenarios),
+    spec('watch', watch.OPTIONS, DIR, scenarios),
     spec('completion', OPTIONS, words('bash', 'zsh'), scenarios),
   ];
 }
@@ -262,6 +264,7 @@ function multipleFlags(): (name: string) => Map<string, boolean> {
     demo: demo.OPTIONS,
     signoff: signoff.OPTIONS,
     sign: sign.OPTIONS,
+    watch: watch.OPTIONS,
     completion: OPTIONS,
     'check handoff': check.HANDOFF_OPTIONS,
     'check envelope': check.ENVELOPE_OPTIONS,

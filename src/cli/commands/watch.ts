@@ -6,7 +6,7 @@
 // Ctrl-C (130).
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
-import { parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
@@ -29,11 +29,13 @@ Exit codes: 0 the run closed, 2 not a bundle, 130 Ctrl-C.`;
 
 const POLL_MS = 200;
 
+export const OPTIONS = {
+  plain: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
 export async function main(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('watch', args, {
-    plain: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parseCommandArgs('watch', args, OPTIONS);
   if (values.help) {
     io.out(HELP);
     return EXIT.ok;
