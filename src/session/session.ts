@@ -229,6 +229,19 @@ export class Session extends RunRecord {
     return OK;
   }
 
+  /**
+   * What is wrong with one field's value as it stands in the form (its type,
+   * pattern and `equals:` against this run), masked; undefined when it would
+   * be accepted. The screen shows it inline; recordInput refuses the same.
+   */
+  fieldProblem(id: string, fieldId: string, values: Record<string, string>): string | undefined {
+    const step = this.findStep(id);
+    if (step?.kind !== 'input') return undefined;
+    const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
+    const problem = validateFields(step, clean, this.refContext())[fieldId];
+    return problem === undefined ? undefined : this.mask(problem);
+  }
+
   sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): IntentResult {
     const step = this.answerable(id, 'notice');
     if ('ok' in step) return step;

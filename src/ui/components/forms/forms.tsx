@@ -83,7 +83,8 @@ export function InputForm({ step, height }: FormProps) {
     ...(f.type === 'select' ? { kind: 'choice' as const, options: (f.options ?? []).map((o) => ({ value: o, label: o })) } : {}),
     multiline: f.multiline === true,
     placeholder: { sha: '40 hex characters', tag: 'v1.2.3', url: 'https://…', duration: '15m', timestamp: '2026-11-21T14:05:00Z', text: '', select: '' }[f.type] || undefined,
-    validate: (v: string) => validateField(f, v),
+    // Type and pattern, then equals: against this run's pins and answers (shown inline, as recordInput refuses it).
+    validate: (v: string, all: Record<string, string>) => validateField(f, v) ?? intents.session.fieldProblem(step.id, f.id, { ...all, [f.id]: v }),
   }));
   return (
     <FieldsForm
