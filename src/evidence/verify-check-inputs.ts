@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { CheckInputRecord, JournalEvent } from '../engine/events.js';
 import type { ArtifactPin } from '../checks/artifact-digest.js';
-import { checkInputsOf, INPUT_PARAMS } from '../checks/inputs.js';
+import { checkInputsOf, INPUT_PARAMS, MAX_INPUT_COPY_BYTES } from '../checks/inputs.js';
 import type { CheckStep } from '../runbook/types.js';
 
 type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
@@ -56,7 +56,9 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Artifa
   }
   paramsAgainstRunbook(req, params, at);
   if (!Array.isArray(c.inputs)) {
-    note('journal.ndjson', `${at} records no inputs (a bundle written before cutover recorded them): its verdict was not recomputed`);
+    // cutover records the inputs of every check since 0.3.0: without them, the copies that would contradict the verdict could have been taken out.
+    if (recordsInputs(req.runStarted?.cutover_version)) report('journal.ndjson', `${at} records no inputs, but the bundle was written by cutover ${String(req.runStarted?.cutover_version)}, which records what every check read: they were taken out`);
+    else note('journal.ndjson', `${at} records no inputs (the bundle was written by cutover ${String(req.runStarted?.cutover_version)}, before inputs were recorded): its verdict was not recomputed`);
     return undefined;
   }
   const inputs = c.inputs.filter((i): i is CheckInputRecord => typeof i === 'object' && i !== null && typeof i.param === 'string');
@@ -70,6 +72,12 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Artifa
   const recorded = inputs.map((i) => i.param);
   for (const p of wanted) if (!recorded.includes(p)) report('journal.ndjson', `${at} read with.${p}, but the journal records no input for it`);
   for (const p of recorded) if (!wanted.includes(p) && !(p === 'policy' && step.check === 'envelope')) report('journal.ndjson', `${at} records an input for with.${p}, which the check does not read`);
+  // A copy said to be too large must be: a forger cannot dodge the recompute by calling a small file large.
+  for (const i of inputs) {
+    if (!i.copy && /^larger than/.test(String(i.not_copied)) && typeof i.bytes === 'number' && i.bytes <= MAX_INPUT_COPY_BYTES) {
+      report('journal.ndjson', `${at}: input ${i.param} (${String(i.path)}) is recorded as not copied because it is ${String(i.not_copied).replace(/:.*/, '')}, but it has ${i.bytes} bytes`);
+    }
+  }
   const uncopied = inputs.filter((i) => !i.copy);
   if (uncopied.length) {
     note('journal.ndjson', `${at}: not recomputed, ${uncopied.map((i) => `input ${i.param} (${String(i.path)}) was not copied: ${String(i.not_copied ?? 'no reason recorded')}`).join('; ')}`);
@@ -106,6 +114,13 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Artifa
     report(req.dataFile, `does not hold what check ${step.check} finds when run again on its copied inputs (${copies}): recorded ${describe(was)}; recomputed ${describe(again)}`);
   }
   return undefined;
+}
+
+/** Whether cutover of this version records a check's inputs (0.3.0 and later; an unknown version is held to the current rules). */
+function recordsInputs(version: unknown): boolean {
+  const m = /^(\d+)\.(\d+)\./.exec(String(version));
+  if (!m) return true;
+  return Number(m[1]) > 0 || Number(m[2]) >= 3;
 }
 
 /** The runbook's parameters, where it gives them as literal values (or as a pin), against the recorded ones. */

@@ -119,6 +119,33 @@ describe('a check step records and copies what it read', () => {
     expect(v.out).toMatch(/inputs\/payload\/PRODUCER_RELEASE_HANDOFF_LATEST\.json: is recorded \(seq \d+\) as the copy of input payload .* which had sha256 0{64}, but the copy is recorded with [0-9a-f]{64}/);
   });
 
+  it('forgery: the inputs taken out of the journal (and their copies deleted) are missed, since cutover 0.3.0 always records them', async () => {
+    const bundle = copyBundle(drifted.bundle);
+    const events = readEvents(bundle);
+    const f = events.find((e): e is Finished => e.type === 'step.finished' && e.step === 'handoff')!;
+    for (const i of f.check!.inputs!) rmSync(join(bundle, i.copy!.file));
+    delete f.check!.inputs;
+    writeJournal(bundle, rechain(events));
+    await resummarize(bundle);
+    const v = await verify(bundle);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toMatch(/check handoff-payload of attempt 1 of "handoff" records no inputs, but the bundle was written by cutover \d+\.\d+\.\d+, which records what every check read: they were taken out/);
+  });
+
+  it('forgery: a small input claimed too large to copy (its copy deleted) is named with its size', async () => {
+    const bundle = copyBundle(drifted.bundle);
+    const events = readEvents(bundle);
+    const payload = events.find((e): e is Finished => e.type === 'step.finished' && e.step === 'handoff')!.check!.inputs!.find((i) => i.param === 'payload')!;
+    rmSync(join(bundle, payload.copy!.file));
+    delete payload.copy;
+    payload.not_copied = 'larger than 1 MiB: only its digest is kept';
+    writeJournal(bundle, rechain(events));
+    await resummarize(bundle);
+    const v = await verify(bundle);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toContain(`input payload (${join(driftDir, 'producer', PAYLOAD_REL)}) is recorded as not copied because it is larger than 1 MiB, but it has ${payload.bytes} bytes`);
+  });
+
   it('forgery: the parameters the attempt ran with, changed in step.started, are held against the runbook', async () => {
     const bundle = copyBundle(drifted.bundle);
     const events = readEvents(bundle);
