@@ -77,26 +77,41 @@ export async function streamNdjson(absolutePath: string, file: string, label: st
   const stream = createReadStream(absolutePath, { highWaterMark: CHUNK_BYTES });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      const lastNewline = bytes.lastIndexOf(0x0a);
-      if (lastNewline < 0) {
-        carry = bytes;
-      } else {
-        const text = decode(bytes.subarray(0, lastNewline + 1));
-        for (let start = 0, nl = text.indexOf('\n'); nl >= 0; start = nl + 1, nl = text.indexOf('\n', start)) {
-          onLine(text.slice(start, nl));
+      let start = 0;
+      if (carry.length > 0) {
+        // Only the line cut at the chunk boundary is joined: copying the
+        // whole chunk behind it cost a copy of the file.
+        const first = chunk.indexOf(0x0a);
+        if (first < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          if (carry.length > MAX_NDJSON_LINE_BYTES) throw lineTooLong(label, file, lineNo);
+          continue;
         }
-        carry = bytes.subarray(lastNewline + 1);
+        const joined = decode(Buffer.concat([carry, chunk.subarray(0, first + 1)]));
+        onLine(joined.slice(0, -1));
+        start = first + 1;
       }
-      if (carry.length > MAX_NDJSON_LINE_BYTES) {
-        throw new InputError(`${label} "${file}" line ${lineNo + 1} is longer than 16 MiB`, 'each NDJSON line must be one JSON record; check that this is the right file');
+      const lastNewline = chunk.lastIndexOf(0x0a);
+      if (lastNewline >= start) {
+        const text = decode(chunk.subarray(start, lastNewline + 1));
+        for (let from = 0, nl = text.indexOf('\n'); nl >= 0; from = nl + 1, nl = text.indexOf('\n', from)) {
+          onLine(text.slice(from, nl));
+        }
+        carry = chunk.subarray(lastNewline + 1);
+      } else {
+        carry = chunk.subarray(start);
       }
+      if (carry.length > MAX_NDJSON_LINE_BYTES) throw lineTooLong(label, file, lineNo);
     }
   } finally {
     stream.destroy();
   }
   if (carry.length > 0) onLine(decode(carry));
   return records;
+}
+
+function lineTooLong(label: string, file: string, lineNo: number): InputError {
+  return new InputError(`${label} "${file}" line ${lineNo + 1} is longer than 16 MiB`, 'each NDJSON line must be one JSON record; check that this is the right file');
 }
 
 function syntaxError(label: string, file: string, line: string, lineNo: number): InputError {
