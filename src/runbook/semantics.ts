@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { MAX_DIAGNOSTICS, type Diagnostic } from './diagnostics.js';
 import { checkDecision } from './semantics-decision.js';
+import { checkSigners } from './semantics-signers.js';
 import { asList, asObj, asStr, idsOfKind, type Hint, type Obj, type Path, type Report, type StepIndex } from './semantic-data.js';
 import { positionOf, type RunbookSource } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -51,19 +52,7 @@ export function semanticDiagnostics(source: RunbookSource, options: SemanticOpti
   const stepHint = (id: string) => () => didYouMean(id, steps.keys()) ?? 'use the id of a step defined in this runbook';
 
   // signers: (docs/signoffs.md) names declared roles, and every role that signs has principals.
-  const signers = asObj(rb.signers);
-  const signerRoles = asObj(signers?.roles);
-  if (signers && signerRoles) {
-    for (const role of Object.keys(signerRoles)) {
-      if (!roles.has(role)) report(['signers', 'roles', role], `signers.roles names undeclared role "${role}"`, roleHint(role));
-    }
-    for (const { step, id, kind, path } of steps.values()) {
-      if (kind !== 'signoff') continue;
-      asList(step.roles).forEach((r, i) => {
-        if (typeof r === 'string' && roles.has(r) && !Object.hasOwn(signerRoles, r)) report([...path, 'roles', i], `sign-off "${id}" is signed by role "${r}", but signers.roles names no principal for it`, `add \`${r}: [<principal>]\` under signers.roles: the principals of the allowed-signers file who may sign for it`);
-      });
-    }
-  }
+  checkSigners(rb, roles, steps, roleHint, report);
 
   for (const { step, id, kind, path } of steps.values()) {
     const owner = asStr(step.owner);

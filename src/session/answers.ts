@@ -4,7 +4,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import { InputError } from '../shared/errors.js';
-import { cleanText, nameProblem } from '../shared/names.js';
+import { checkSignedAnswer, signedRoleAnswer } from './signed-answers.js';
+import { cleanText, nameProblem, samePerson } from '../shared/names.js';
+import { didYouMean } from '../runbook/suggest.js';
+import { decisionStep as decisionStepOf } from '../engine/gates.js';
 import { composeFirstDocument, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_MAP_KEYS, MAX_NODES, measureShape } from '../runbook/source.js';
 import type { RefContext } from '../runbook/resolve.js';
 import type { Runbook, Step } from '../runbook/types.js';
@@ -38,6 +41,42 @@ export interface Answers {
   get(stepId: string): Answer | undefined;
   where(stepId: string): string;
   triggers: TriggerAnswer[];
+  /**
+   * The sign-off rules the GO lock applies, checked against the names in
+   * this file before the run starts (not at the decision): each role of a
+   * sign-off by a different person, and none of them an operator of the
+   * run where the runbook excludes the operator. Throws one InputError
+   * listing every problem.
+   */
+  checkSigners(operators: readonly string[]): void;
+}
+
+/** The top-level keys of an answers file. */
+const TOP_KEYS = ['answers', 'triggers'];
+
+/** The keys an answer of each step kind may have (besides `skip`); input and signoff take their step's field and role ids. */
+const ANSWER_KEYS: Record<string, string[]> = {
+  confirm: ['note', 'link'],
+  notice: ['channel'],
+  decision: ['option', 'remediation', 'otherwise'],
+};
+
+/** Many problems as one error: each on its own line with its fix. */
+function allProblems(file: string, problems: InputError[]): InputError {
+  if (problems.length === 1) return problems[0]!;
+  const lines = problems.map((p) => `  ${p.message}${p.hint ? `\n      fix: ${p.hint}` : ''}`);
+  return new InputError(`${file}: ${problems.length} problems in the answers file:\n${lines.join('\n')}`, 'fix each of them (every problem is listed), then run the same command again');
+}
+
+/** Runs `check`, collecting an InputError it throws instead of stopping at it. */
+function collecting<T>(problems: InputError[], check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    problems.push(err);
+    return undefined;
+  }
 }
 
 /** Answers files are written by hand or by a small script; anything larger is a mistake. */
@@ -61,31 +100,94 @@ export function loadAnswers(file: string, runbook: Runbook, ctx?: RefContext): A
   const steps = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
   const parsed = new Map<string, Answer>();
   const positions = new Map<string, string>();
+  // Every problem of the file is reported at once, each where it is.
+  const problems: InputError[] = [];
+  if (isMap(root)) {
+    for (const pair of root.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (TOP_KEYS.includes(key)) continue;
+      const near = didYouMean(key, TOP_KEYS);
+      problems.push(new InputError(`${at(pair.key as Node)}: unknown key "${key}" at the top of the answers file`, `${near ? `${near} ` : ''}an answers file has \`answers:\` (step id → answer) and, optionally, \`triggers:\``));
+    }
+  }
   for (const pair of answersNode.items) {
     const id = isScalar(pair.key) ? String(pair.key.value) : '';
     const where = at(pair.key as Node);
     const step = steps.get(id);
-    if (!step) throw new InputError(`${where}: "${id}" is not a step of runbook ${runbook.id}`, `answer one of: ${[...steps.keys()].join(', ')}`);
+    if (!step) {
+      const near = didYouMean(id, steps.keys());
+      problems.push(new InputError(`${where}: "${id}" is not a step of runbook ${runbook.id}`, near ? `${near} (the steps are: ${[...steps.keys()].join(', ')})` : `answer one of: ${[...steps.keys()].join(', ')}`));
+      continue;
+    }
     const node = resolved(doc, pair.value as Node | null);
     positions.set(id, at(node));
-    if (step.kind === 'signoff' && isMap(node)) checkNames(doc, node, id, at);
-    const answer = toAnswer(step.kind, values[id] ?? null, at(node), id);
-    checkAgainstStep(step, answer, at(node));
-    checkSignedAnswer(runbook, step, answer, at(node));
-    parsed.set(id, answer);
+    collecting(problems, () => {
+      unknownAnswerKeys(step, node, at);
+      if (step.kind === 'signoff' && isMap(node)) checkNames(doc, node, id, at);
+      const answer = toAnswer(step.kind, values[id] ?? null, at(node), id);
+      checkAgainstStep(step, answer, at(node));
+      checkSignedAnswer(runbook, step, answer, at(node));
+      parsed.set(id, answer);
+    });
   }
   if (ctx) {
     const inputs = Object.fromEntries([...parsed].flatMap(([id, a]) => (a.kind === 'input' ? [[id, a.values]] : [])));
     for (const [id, answer] of parsed) {
       const step = steps.get(id);
       if (step?.kind !== 'input' || answer.kind !== 'input') continue;
-      const problems = validateInput(step, answer.values, { ...ctx, inputs }, true);
-      if (problems.length) throw new InputError(`${positions.get(id) ?? file}: the answer to "${id}": ${problems.join('; ')}`, 'correct these values in the answers file: an input with equals: must match the run\'s pins, vars and answers');
+      const wrong = validateInput(step, answer.values, { ...ctx, inputs }, true);
+      if (wrong.length) problems.push(new InputError(`${positions.get(id) ?? file}: the answer to "${id}": ${wrong.join('; ')}`, 'correct these values in the answers file: an input with equals: must match the run\'s pins, vars and answers'));
     }
   }
   const triggersNode = isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined;
-  const triggers = triggerAnswers(triggersNode, (data as { triggers?: unknown }).triggers, runbook, steps, at);
-  return { file, get: (id) => parsed.get(id), where: (id) => positions.get(id) ?? file, triggers };
+  const triggers = triggerAnswers(triggersNode, (data as { triggers?: unknown }).triggers, runbook, steps, at, problems);
+  if (problems.length) throw allProblems(file, problems);
+  const where = (id: string) => positions.get(id) ?? file;
+  return { file, get: (id) => parsed.get(id), where, triggers, checkSigners: (operators) => checkSigners(runbook, parsed, where, operators, file) };
+}
+
+/** An answer's keys the step kind does not take (a typo such as `nots:` would silently be ignored). */
+function unknownAnswerKeys(step: Step, node: Node | null | undefined, at: (n: Node | null | undefined) => string): void {
+  if (!isMap(node)) return;
+  const allowed = step.kind === 'input' ? step.fields.map((f) => f.id) : step.kind === 'signoff' ? step.roles : (ANSWER_KEYS[step.kind] ?? []);
+  const unknown: string[] = [];
+  let first: Node | undefined;
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (key === 'skip' || allowed.includes(key)) continue;
+    unknown.push(key);
+    first ??= pair.key as Node;
+  }
+  if (!unknown.length) return;
+  const near = didYouMean(unknown[0]!, allowed);
+  const what = step.kind === 'input' ? 'fields' : step.kind === 'signoff' ? 'roles' : 'keys';
+  throw new InputError(`${at(first)}: the answer to "${step.id}" (a ${step.kind} step) has unknown key(s) ${unknown.map((k) => `"${k}"`).join(', ')}`, `${near ? `${near} ` : ''}its ${what} are: ${[...allowed, 'skip'].join(', ')}`);
+}
+
+/** The sign-off rules of the GO lock, against the names of this file (Answers.checkSigners). */
+function checkSigners(runbook: Runbook, parsed: Map<string, Answer>, where: (id: string) => string, operators: readonly string[], file: string): void {
+  const problems: InputError[] = [];
+  const lockedByGo = new Set((decisionStepOf(runbook)?.options ?? []).filter((o) => o.go).flatMap((o) => o.requires_signoffs ?? []));
+  for (const step of stepsInOrder(runbook)) {
+    const answer = parsed.get(step.id);
+    if (step.kind !== 'signoff' || answer?.kind !== 'signoff') continue;
+    const named = step.roles.filter((r) => answer.names[r]?.trim());
+    if (step.exclude_operator !== false) {
+      for (const role of named) {
+        const op = operators.find((o) => samePerson(answer.names[role]!, o));
+        if (op !== undefined) problems.push(new InputError(`${where(step.id)}: ${answer.names[role]} would sign "${step.id}" as ${role}, but is the operator of this run (${op}); the runbook excludes the operator from this sign-off`, `name the approver who signs as ${role}, or run with --operator set to the person operating`));
+      }
+    }
+    if (step.distinct !== false || lockedByGo.has(step.id)) {
+      for (let i = 0; i < named.length; i++) {
+        for (let j = i + 1; j < named.length; j++) {
+          const [a, b] = [named[i]!, named[j]!];
+          if (samePerson(answer.names[a]!, answer.names[b]!)) problems.push(new InputError(`${where(step.id)}: ${answer.names[a]} would sign "${step.id}" as both ${a} and ${b}; each role needs a different person`, `name a different person for ${b}`));
+        }
+      }
+    }
+  }
+  if (problems.length) throw allProblems(file, problems);
 }
 
 function readAnswersText(file: string): string {
@@ -198,33 +300,20 @@ function checkAgainstStep(step: Step, answer: Answer, where: string): void {
   }
 }
 
-/** A signed runbook's sign-offs are signatures, never typed names; an unsigned one's are names. */
-function checkSignedAnswer(runbook: Runbook, step: Step, answer: Answer, where: string): void {
-  if (step.kind !== 'signoff' || answer.kind !== 'signoff') return;
-  const named = Object.keys(answer.names);
-  if (runbook.signers && named.length) {
-    throw new InputError(`${where}: runbook ${runbook.id} requires SSH-signed sign-offs, but the answer to "${step.id}" types a name for ${named.join(', ')}`, 'give each role {signature: <armored signature>} or {wait: true} (the run waits for `cutover sign`); see docs/signoffs.md');
-  }
-  const signed = [...Object.keys(answer.signatures ?? {}), ...(answer.wait ?? [])];
-  if (!runbook.signers && signed.length) {
-    throw new InputError(`${where}: runbook ${runbook.id} names no allowed-signers file, so its sign-offs are names, not signatures (${signed.join(', ')})`, 'write the signer\'s full name after each role, or add `signers:` to the runbook (docs/signoffs.md)');
-  }
-}
-
 /** `triggers:` — the rollback triggers to declare during a scripted run. */
-function triggerAnswers(node: Node | undefined, data: unknown, runbook: Runbook, steps: Map<string, unknown>, at: (n: Node | null | undefined) => string): TriggerAnswer[] {
+function triggerAnswers(node: Node | undefined, data: unknown, runbook: Runbook, steps: Map<string, unknown>, at: (n: Node | null | undefined) => string, problems: InputError[]): TriggerAnswer[] {
   if (node === undefined) return [];
   if (!isSeq(node)) throw new InputError(`${at(node)}: \`triggers:\` must be a list of {id, note, after}`, 'see docs/runbook-format.md, section "Answers file"');
   const known = (runbook.triggers ?? []).map((t) => t.id);
-  return node.items.map((item, i) => {
+  return node.items.flatMap((item, i) => collecting(problems, () => {
     const where = at(item as Node);
     const v = (data as unknown[])[i] as Record<string, unknown> | null;
     if (!v || typeof v !== 'object' || typeof v.id !== 'string') throw new InputError(`${where}: a trigger needs an \`id\``, `use one of the runbook's triggers: ${known.join(', ') || '(none declared)'}`);
     if (!known.includes(v.id)) throw new InputError(`${where}: "${v.id}" is not a trigger of runbook ${runbook.id}`, `use one of: ${known.join(', ') || '(the runbook declares no triggers)'}`);
     if (typeof v.note !== 'string' || !v.note.trim()) throw new InputError(`${where}: trigger "${v.id}" needs a \`note\` saying what was observed`, 'write what triggered it, e.g. note: legacy_error seen in a 400 response');
     if (v.after !== undefined && (typeof v.after !== 'string' || !steps.has(v.after))) throw new InputError(`${where}: \`after\` of trigger "${v.id}" is not a step of the runbook`, 'name the step after which the trigger is identified');
-    return { id: v.id, note: v.note.trim(), ...(typeof v.after === 'string' ? { after: v.after } : {}) };
-  });
+    return [{ id: v.id, note: v.note.trim(), ...(typeof v.after === 'string' ? { after: v.after } : {}) }];
+  }) ?? []);
 }
 
 function toAnswer(kind: string, value: unknown, where: string, id: string): Answer {
@@ -260,11 +349,9 @@ function toAnswer(kind: string, value: unknown, where: string, id: string): Answ
           names[role] = cleanText(text(role, v));
           continue;
         }
-        const signed = v as Record<string, unknown>;
-        const keys = Object.keys(signed);
-        if (keys.length === 1 && typeof signed.signature === 'string' && signed.signature.includes('BEGIN SSH SIGNATURE')) signatures[role] = signed.signature;
-        else if (keys.length === 1 && signed.wait === true) wait.push(role);
-        else throw new InputError(`${where}: the answer for ${role} in "${id}" must be {signature: <the armored SSH signature>} or {wait: true}`, 'paste the whole block from -----BEGIN SSH SIGNATURE----- to -----END SSH SIGNATURE----- under `signature: |`, or write {wait: true} to wait for `cutover sign` (docs/signoffs.md)');
+        const signed = signedRoleAnswer(v as Record<string, unknown>, role, where, id);
+        if ('signature' in signed) signatures[role] = signed.signature;
+        else wait.push(role);
       }
       return { kind: 'signoff', names, ...(Object.keys(signatures).length ? { signatures } : {}), ...(wait.length ? { wait } : {}) };
     }

@@ -9,6 +9,7 @@ import { planRetries } from '../../session/retry-check.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { join } from 'node:path';
+import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
 
 export const HELP = `Usage: cutover resume <bundle-dir> [--answers FILE] [--operator NAME]
                       [--var KEY=VALUE]... [--retry STEP]... [--retry-failed]
@@ -60,9 +61,17 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   preloadScreen((values.plain ?? false) || (values.json ?? false));
   const dir = positionals[0]!;
   const answers = values.answers && isBundleDir(dir) ? answersFor(join(dir, RUNBOOK_COPY), values.answers, false) : undefined;
+  // The sign-off rules, against the names in the answers file and everyone who operated the run: before it is opened.
+  answers?.checkSigners(operatorsOf(dir, values.operator));
   const vars = parseVarFlags('resume', values.var);
   // Before the run is opened: a step that cannot run again is refused with nothing written.
   const retry = planRetries(dir, values.retry ?? [], values['retry-failed'] ?? false);
   const session = Session.resume(dir, { operator: values.operator, vars });
   return runFrontEnd(session, { plain: values.plain ?? false, answers, io, retry, json: values.json ?? false });
+}
+
+/** Everyone who has operated the run (started or resumed it), and who continues it now. */
+function operatorsOf(dir: string, explicit: string | undefined): string[] {
+  const ops = readJournal(join(dir, JOURNAL_FILE)).events.flatMap((e) => (e.type === 'run.started' || e.type === 'run.resumed' ? [e.operator] : []));
+  return explicit !== undefined ? [...ops, explicit] : ops;
 }

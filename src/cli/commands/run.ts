@@ -5,6 +5,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import type { Mode } from '../../runbook/types.js';
 import { Session } from '../../session/session.js';
+import { resolveOperator } from '../../session/identity.js';
 import { readReopening, type Reopening } from '../../session/reopen.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
@@ -80,6 +81,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   // leaves no half-started run behind.
   // With the run's vars, so that an input's equals: is checked against the pins here.
   const answers = values.answers ? answersFor(positionals[0]!, values.answers, true, { ...reopening?.vars, ...parseVarFlags('run', values.var) }) : undefined;
+  // The sign-off rules, against the names in the answers file: refused now, not at the decision.
+  answers?.checkSigners([resolveOperator(values.operator)]);
   if (values['dry-run']) {
     if (values.reopen !== undefined || values['evidence-dir'] !== undefined) throw new InputError(`run: --dry-run writes nothing, so --${values.reopen !== undefined ? 'reopen' : 'evidence-dir'} has no effect with it`, 'drop that flag, or drop --dry-run to start a real run');
     return dryRun({ runbookPath: positionals[0]!, mode, vars: parseVarFlags('run', values.var), ...(values.operator !== undefined ? { operator: values.operator } : {}), ...(answers ? { answers } : {}), json: values.json ?? false }, io);
