@@ -25,9 +25,9 @@ export const STATUS: Record<StepStatus | 'blocked' | 'cancelled', StatusLook> = 
   skipped: { glyph: '⊘', word: 'waived', color: 'yellow' },
   interrupted: { glyph: '!', word: 'interrupted', color: 'magenta' },
   cancelled: { glyph: '■', word: 'cancelled', color: 'magenta' },
+  blocked: { glyph: '◌', word: 'locked', color: 'gray' },
   'not-in-mode': { glyph: '–', word: 'not in this mode', color: 'gray' },
   'not-run': { glyph: '↷', word: 'not run', color: 'yellow' },
-  blocked: { glyph: '◌', word: 'locked', color: 'gray' },
 };
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

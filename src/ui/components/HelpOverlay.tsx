@@ -6,8 +6,8 @@ import { useIntents, useRunStore } from '../context.js';
 import { BINDINGS, type Binding } from '../keys/bindings.js';
 import { STATUS, tint } from '../theme.js';
 
-/** Rows besides the key list: title, states title, two rows of states, the forms note. */
-const OTHER_ROWS = 5;
+/** Rows besides the key list: title, states title, three rows of states, the forms note. */
+const OTHER_ROWS = 6;
 
 export function HelpOverlay() {
   const intents = useIntents();
@@ -39,7 +39,7 @@ export function HelpOverlay() {
           </Box>
         ))}
         <Text bold>Step states</Text>
-        {[glyphs.slice(0, 4), glyphs.slice(4)].map((row, r) => (
+        {[glyphs.slice(0, 4), glyphs.slice(4, 8), glyphs.slice(8)].map((row, r) => (
           <Text key={r} wrap="truncate-end">
             {row.map((g) => (
               <Text key={g.word}>
