@@ -59,15 +59,18 @@ export function pinsRelease(commit: string, pins: { baseline: Pin; target: Pin }
   return SHA.test(commit) && (commit === pins.baseline.commit || commit === pins.target.commit);
 }
 
-/** Each pin's tag resolved in the git checkout `cwd`; one problem per tag that is missing or points elsewhere. */
-export function checkPinTags(cwd: string, runbook: Runbook, pins: { baseline: Pin; target: Pin }, runbookFile: string, step?: string): PinProblem[] {
+/** Each pin's tag resolved in the git checkout `cwd`; one problem per tag that is missing or points elsewhere, the tags at their pins added to `confirmed`. */
+export function checkPinTags(cwd: string, runbook: Runbook, pins: { baseline: Pin; target: Pin }, runbookFile: string, step?: string, confirmed: string[] = []): PinProblem[] {
   const out: PinProblem[] = [];
   for (const which of ['baseline', 'target'] as const) {
     const { release_tag: tag, commit: pinned } = pins[which];
     // A pin still holding a `${var}` (no value) is the var's problem, reported as such.
     if (!SHA.test(pinned) || !tag || tag.includes('${')) continue;
     const found = resolveTag(cwd, tag);
-    if (found.sha === pinned) continue;
+    if (found.sha === pinned) {
+      confirmed.push(tag);
+      continue;
+    }
     const pin: PinDisagreement = { pin: which, tag, pinned, actual: found.sha ?? null, checkout: cwd };
     const fixPin = pinFix(runbook, which, found.sha, runbookFile);
     if (found.error) {

@@ -33,6 +33,8 @@ export interface Plan {
   problems: PreflightProblem[];
   warnings: PreflightProblem[];
   ctx: RefContext;
+  /** Each checkout whose release tags were checked, with the tags found at their pins. */
+  tagChecks: { checkout: string; confirmed: string[] }[];
 }
 
 export function findExecutable(name: string, cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -92,7 +94,7 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
   const reportedExecs = new Set<string>();
   const reportedPins = new Set<string>();
   const notGit = new Set<string>();
-  const tagsChecked = new Set<string>();
+  const tagChecks: Plan['tagChecks'] = [];
   for (const section of runbook.sections) {
     for (const step of section.steps) {
       const usesMissingVar = JSON.stringify(step).match(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)?.some((r) => missingVars.has(r.slice(2, -1)));
@@ -116,9 +118,10 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
             const pinProblem = cmd.pinCommit ? checkPin(cmd.cwd, cmd.pinCommit, reportedPins, notGit) : undefined;
             if (pinProblem) problems.push({ step: step.id, ...pinProblem });
             // The release tags, once per checkout pinned to the baseline or target commit.
-            if (cmd.pinCommit && pinsRelease(cmd.pinCommit, pins) && !notGit.has(cmd.cwd) && !tagsChecked.has(cmd.cwd)) {
-              tagsChecked.add(cmd.cwd);
-              problems.push(...checkPinTags(cmd.cwd, runbook, pins, loaded.file, step.id));
+            if (cmd.pinCommit && pinsRelease(cmd.pinCommit, pins) && !notGit.has(cmd.cwd) && !tagChecks.some((c) => c.checkout === cmd.cwd)) {
+              const check = { checkout: cmd.cwd, confirmed: [] as string[] };
+              tagChecks.push(check);
+              problems.push(...checkPinTags(cmd.cwd, runbook, pins, loaded.file, step.id, check.confirmed));
             }
           }
         }
@@ -143,7 +146,7 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
       steps.push(planned);
     }
   }
-  return { vars: values, steps, problems, warnings, ctx };
+  return { vars: values, steps, problems, warnings, ctx, tagChecks };
 }
 
 /** Shell keywords and builtins: not programs on PATH. */

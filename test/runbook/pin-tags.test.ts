@@ -105,7 +105,9 @@ describe('release tags checked against the pins', () => {
   it('says nothing about tags when the repository confirms the pins', async () => {
     const r = await cli(['plan', runbook(first, second, repo)]);
     expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).not.toContain('release tag');
+    expect(r.stdout).not.toContain('release tag v');
+    // The check is said to have happened: each tag found at its pin.
+    expect(r.stdout).toContain(`release tags in ${repo}: v0.3.2 ✓, v0.4.0 ✓`);
   });
 
   it('pins given as --var fix a runbook without editing it', async () => {
@@ -114,8 +116,9 @@ describe('release tags checked against the pins', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain(`baseline: v0.3.2 ${first}`);
     expect(r.stdout).toContain(`target:   v0.4.0 ${second}`);
-    const json = JSON.parse((await cli(['plan', file, '--json', '--var', `target_commit=${second}`])).stdout) as { preflight: { problems: { message: string; pin?: { pin: string; tag: string; pinned: string; actual: string } }[] } };
+    const json = JSON.parse((await cli(['plan', file, '--json', '--var', `target_commit=${second}`])).stdout) as { release_tags: unknown; preflight: { problems: { message: string; pin?: { pin: string; tag: string; pinned: string; actual: string } }[] } };
     expect(json.preflight.problems.map((p) => p.pin)).toEqual([{ pin: 'baseline', tag: 'v0.3.2', pinned: second, actual: first, checkout: repo }]);
+    expect(json.release_tags).toEqual([{ checkout: repo, confirmed: ['v0.4.0'] }]);
   });
 
   it('names a tag that does not exist, and a commit that is not in the repository', async () => {
@@ -207,7 +210,8 @@ describe('the shipped cutover-day runbook against a producer checkout whose tags
     expect(as.stdout).toContain(`release tag v0.3.2 (baseline) points to ${first} in ${repo}, not to the pinned baseline commit cf331449e1589581a5dcbb3adecd3e9ae4509277`);
     expect(as.stdout).toContain(`pass --var baseline_commit=${first}`);
     const fixed = await cli(['plan', file, ...checkouts, '--var', `baseline_commit=${first}`, '--var', `target_commit=${second}`]);
-    expect(fixed.stdout).not.toContain('release tag');
+    expect(fixed.stdout).not.toContain('release tag v');
+    expect(fixed.stdout).toContain(`release tags in ${repo}: v0.3.2 ✓, v0.4.0 ✓`);
     expect(fixed.stdout).not.toContain('not at the pinned commit');
     expect(fixed.stdout).toContain(`pinned: git HEAD must be ${second}`);
   });

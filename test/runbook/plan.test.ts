@@ -190,7 +190,7 @@ describe('cutover plan', () => {
     expectNoCrash(r);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['runbook', 'baseline', 'target', 'vars', 'steps', 'preflight']);
+    expect(Object.keys(out)).toEqual(['runbook', 'baseline', 'target', 'vars', 'steps', 'release_tags', 'preflight']);
     expect(out.runbook).toEqual({ id: 'plan-test', title: 'Plan test', version: '1.0', modes: ['rehearsal'] });
     expect(out.target).toEqual({ release_tag: 'v0.4.0', commit: 'd'.repeat(40) });
     expect(out.vars).toEqual({ root: join(dir, 'checkout') });

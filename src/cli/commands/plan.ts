@@ -83,6 +83,7 @@ function planJson(rb: Runbook, plan: Plan, secrets: string[]) {
       command: p.command ? { argv: p.command.argv ?? null, shell: p.command.shellCommand ?? null, display: p.command.display, cwd: p.command.cwd, timeout_ms: p.command.timeoutMs ?? null, expect_exit: p.command.expectExit, pin_commit: p.command.pinCommit ?? null } : null,
       check: p.step.kind === 'check' ? { name: p.step.check, params: p.checkParams, cwd: p.cwd } : null,
     })),
+    release_tags: plan.tagChecks,
     preflight: { ok: plan.problems.length === 0, problems: plan.problems, warnings: plan.warnings },
   };
 }
@@ -94,6 +95,10 @@ function renderPlan(rb: Runbook, plan: Plan, secrets: string[]): string {
   lines.push(`modes: ${rb.modes.join(', ')}`);
   lines.push(`baseline: ${baseline.release_tag} ${baseline.commit}${baseline.service_contract ? ` ${baseline.service_contract}` : ''}`);
   lines.push(`target:   ${target.release_tag} ${target.commit}${target.service_contract ? ` ${target.service_contract}` : ''}`);
+  for (const c of plan.tagChecks) {
+    const bad = plan.problems.filter((p) => p.pin?.checkout === c.checkout).map((p) => `${p.pin!.tag} ✗`);
+    lines.push(`release tags in ${c.checkout}: ${[...c.confirmed.map((t) => `${t} ✓`), ...bad].join(', ')}${bad.length ? ' (see the preflight)' : ''}`);
+  }
   if (rb.rollback) lines.push(`rollback runbook: ${rb.rollback}`);
   const varNames = Object.keys(plan.vars);
   if (varNames.length) {
