@@ -68,6 +68,35 @@ describe('run --json', () => {
   });
 });
 
+describe('--json on the other commands that report', () => {
+  it('report --json is report --format json; --json with --format markdown is refused', async () => {
+    const [json, format, both] = await Promise.all([
+      cli(['report', oldBundle, '--json'], { cwd: dir }),
+      cli(['report', oldBundle, '--format', 'json'], { cwd: dir }),
+      cli(['report', oldBundle, '--json', '--format', 'markdown'], { cwd: dir }),
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    const manifest = JSON.parse(json.stdout) as { run_id: string; outcome: string; written_at: string };
+    const same = JSON.parse(format.stdout) as typeof manifest;
+    expect({ ...manifest, written_at: '' }).toEqual({ ...same, written_at: '' });
+    expect(manifest.outcome).toBe('NO-GO');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('report: --json and --format markdown contradict each other');
+  });
+
+  it('resume --json prints the summary of the resumed run', async () => {
+    writeFileSync(join(dir, 'rc-only.yaml'), 'answers:\n  rc: true\n');
+    const paused = await cli(['run', 'runbook.yaml', '--answers', 'rc-only.yaml', '--evidence-dir', 'paused2', '--operator', 'Cap', '--json'], { cwd: dir });
+    expect(paused.code, paused.stderr).toBe(3);
+    const bundle = (JSON.parse(paused.stdout) as { bundle: string }).bundle;
+    const r = await cli(['resume', bundle, '--answers', 'answers.yaml', '--json'], { cwd: dir });
+    const summary = JSON.parse(r.stdout) as { outcome: string; exit_code: number; bundle: string; closed: boolean };
+    expect(summary).toMatchObject({ bundle, closed: true, exit_code: r.code });
+    expect(['GO', 'NO-GO']).toContain(summary.outcome);
+    expect(r.stderr).toContain('Outcome:');
+  });
+});
+
 describe('after a NO-GO', () => {
   it('resume --retry-failed says the run is closed and names the command that reopens it, writing nothing', async () => {
     writeFileSync(join(dir, 'fixed'), '');
