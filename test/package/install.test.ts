@@ -18,7 +18,7 @@ const app = join(tmp, 'app');
 const bin = join(app, 'node_modules', '.bin', 'cutover');
 
 function run(args: string[], cwd = app) {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.CI;
   delete env.npm_lifecycle_event;
   return spawnSync(bin, args, { cwd, env, encoding: 'utf8', timeout: 170_000 });
