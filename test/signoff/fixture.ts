@@ -64,7 +64,7 @@ export function signedFixture(): SignedFixture {
       `alice@producer.example ${publicKey(key.alice)}`,
       `bob@consumer.example ${publicKey(key.bob)}`,
       `mallory@elsewhere.example ${publicKey(key.mallory)}`,
-      `Olga Operator ${publicKey(key.olga)}`,
+      `"Olga Operator" ${publicKey(key.olga)}`,
       '',
     ].join('\n'),
   );
