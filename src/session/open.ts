@@ -185,7 +185,7 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
       secrets,
       vars,
       clock,
-      preflight: [],
+      preflight: (Array.isArray(started.preflight?.problems) ? started.preflight.problems : []).filter((p) => p?.pin), // what still binds: pins that lock the GO
       closed: closed !== undefined,
     };
   } catch (err) {

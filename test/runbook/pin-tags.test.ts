@@ -216,3 +216,26 @@ describe('the shipped cutover-day runbook against a producer checkout whose tags
     expect(fixed.stdout).toContain(`pinned: git HEAD must be ${second}`);
   });
 });
+
+describe('resuming a rehearsal that started with an unconfirmed pin', () => {
+  it('says again that the GO is locked, from the journal, and keeps it locked', async () => {
+    const evidence = join(dir, 'ev-resume');
+    writeFileSync(join(dir, 'sign-only.yaml'), 'answers:\n  joint-signoff: { pa: Priya Raman, ca: Tomas Alvarez }\n');
+    writeFileSync(join(dir, 'decide.yaml'), 'answers:\n  decide:\n    option: go\n    otherwise: { option: nogo, remediation: start again with the right pins }\n');
+    const paused = await cli(['run', runbook(second, second, repo), '--plain', '--answers', join(dir, 'sign-only.yaml'), '--evidence-dir', evidence, '--operator', 'Olga Operator']);
+    expect(paused.code, paused.stdout + paused.stderr).toBe(3);
+    const bundle = join(evidence, readdirSync(evidence)[0]!);
+    // The tag is moved to the pin after the start: the run keeps what it found then.
+    git(repo, 'tag', '-f', 'v0.3.2', second);
+    try {
+      const resumed = await cli(['resume', bundle, '--plain', '--answers', join(dir, 'decide.yaml')]);
+      expect(resumed.code, resumed.stdout + resumed.stderr).toBe(1);
+      expect(resumed.stdout).toContain(`preflight: [clean] release tag v0.3.2 (baseline) points to ${first}`);
+      expect(resumed.stdout).toContain("WARNING: the repository does not confirm the release pins (above): this run's GO is locked");
+      expect(resumed.stdout).toContain('- the repository did not confirm the baseline pin when the run started');
+      expect(resumed.stdout).toContain('Decision: NO-GO');
+    } finally {
+      git(repo, 'tag', '-f', 'v0.3.2', first);
+    }
+  });
+});
