@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { MAX_JSON_DEPTH } from '../../src/checks/json-scan.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { onlyBundle, readEvents } from '../fixtures/engine/scenario.js';
 import { MANIFEST, STABLE, readJson, tempDir } from './helpers.js';
 
@@ -32,7 +33,7 @@ function expectInputError(run: { code: number | null; stdout: string; stderr: st
 
 describe('cutover check envelope: deep nesting is an input error', () => {
   it('a 100,000-deep array as the sample file', async () => {
-    const run = await cli(['check', 'envelope', '--contract', 'v3', '--sample', write('deep.json', nested(DEEP))]);
+    const run = await cliInProcess(['check', 'envelope', '--contract', 'v3', '--sample', write('deep.json', nested(DEEP))]);
     expectInputError(run, `line 1, column ${MAX_JSON_DEPTH + 1}`);
     expect(run.stderr).toContain('envelope sample file');
   });
@@ -41,18 +42,18 @@ describe('cutover check envelope: deep nesting is an input error', () => {
     const line3 = `  "error": {"code": "validation_error", "message": "bad", "details": ${nested(DEEP)}}`;
     const text = `{\n  "service_contract_version": "service.v3",\n${line3}\n}\n`;
     // The object and "error" are two levels: the 63rd bracket of "details" is one too many.
-    expectInputError(await cli(['check', 'envelope', '--contract', 'v3', '--sample', write('details.json', text)]), `line 3, column ${line3.indexOf('[') + MAX_JSON_DEPTH - 1}`);
+    expectInputError(await cliInProcess(['check', 'envelope', '--contract', 'v3', '--sample', write('details.json', text)]), `line 3, column ${line3.indexOf('[') + MAX_JSON_DEPTH - 1}`);
   });
 
   it('one deep NDJSON line after a good one, reported with its line number', async () => {
-    const run = await cli(['check', 'envelope', '--contract', 'v3', '--sample', write('deep.ndjson', `${SAMPLE}\n${SAMPLE}\n{"a":${nested(DEEP)}}\n`)]);
+    const run = await cliInProcess(['check', 'envelope', '--contract', 'v3', '--sample', write('deep.ndjson', `${SAMPLE}\n${SAMPLE}\n{"a":${nested(DEEP)}}\n`)]);
     expectInputError(run, `line 3, column ${MAX_JSON_DEPTH + 5}`);
   });
 
   it('the limit itself is still a sample (64 levels)', async () => {
     // The object, "error" and "details" are three levels; the array adds the rest.
     const text = SAMPLE.replace('"message":"bad"', `"message":"bad","details":${nested(MAX_JSON_DEPTH - 2)}`);
-    const run = await cli(['check', 'envelope', '--contract', 'v3', '--sample', write('limit.json', text)]);
+    const run = await cliInProcess(['check', 'envelope', '--contract', 'v3', '--sample', write('limit.json', text)]);
     expect(run.code, run.stderr).toBe(0);
   });
 });
@@ -60,7 +61,7 @@ describe('cutover check envelope: deep nesting is an input error', () => {
 describe('cutover check handoff: deep nesting is an input error', () => {
   it('a published payload with a 100,000-deep value in error_code_enum', async () => {
     const payload = JSON.stringify({ ...readJson(STABLE), error_code_enum: JSON.parse('[]') }).replace('"error_code_enum":[]', `"error_code_enum":[${nested(DEEP)}]`);
-    expectInputError(await cli(['check', 'handoff', '--manifest', MANIFEST, '--payload', write('payload.json', payload)]), `line 1, column ${payload.indexOf('[[') + MAX_JSON_DEPTH}`);
+    expectInputError(await cliInProcess(['check', 'handoff', '--manifest', MANIFEST, '--payload', write('payload.json', payload)]), `line 1, column ${payload.indexOf('[[') + MAX_JSON_DEPTH}`);
   });
 });
 

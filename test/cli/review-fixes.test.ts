@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/session/session.js';
 import { cli, REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cutover-review-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -68,7 +69,7 @@ describe('secret vars', () => {
     expect(notSecret.stderr).toContain('only secret vars are given again on resume');
     const resumed = await cli(['resume', bundle, '--answers', 'answers.yaml', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123'], { cwd: dir });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
-    expect((await cli(['verify', bundle])).code).toBe(0);
+    expect((await cliInProcess(['verify', bundle])).code).toBe(0);
   });
 });
 
@@ -139,7 +140,7 @@ describe('fixing a red gate and going on', () => {
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('▶ hello: Say hello (attempt 2)');
     expect(again.stdout).toContain('Decision: GO (rehearsal continuation)');
-    expect((await cli(['verify', bundle])).code).toBe(0);
+    expect((await cliInProcess(['verify', bundle])).code).toBe(0);
   });
 
   it('--retry of a manual step is refused with a clear message', async () => {

@@ -3,6 +3,7 @@
 // refused GO, and the final choice must be confirmed by typing its label.
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { expectRefusedGo } from './expect.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ describe('GO lock: the decision', () => {
     // The refusal comes first, then the NO-GO, then the close.
     expect(recorded[0]!.seq).toBeGreaterThan(refused[0]!.seq);
     expect(eventsOf(run.events, 'run.closed')[0]?.outcome).toBe('NO-GO');
-    const verified = await cli(['verify', run.bundle]);
+    const verified = await cliInProcess(['verify', run.bundle]);
     expect(verified.code, verified.stdout).toBe(0);
     expect(verified.stdout).toContain('outcome NO-GO');
   });

@@ -4,7 +4,7 @@
 // valid evidence, not tampering.
 import { expect } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
-import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { eventsOf, readEvents } from '../fixtures/engine/scenario.js';
 
 export interface RefusedGo {
@@ -36,7 +36,7 @@ export async function expectRefusedGo(run: RefusedGo, fragment: string): Promise
   expect(refusals.length).toBeGreaterThan(0);
   expect(refusals.flatMap((r) => r.reasons)).toEqual(expect.arrayContaining([expect.stringContaining(fragment)]));
   // (d) the bundle is valid evidence.
-  const verified = await cli(['verify', run.bundle]);
+  const verified = await cliInProcess(['verify', run.bundle]);
   expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   expect(verified.stdout).toContain('OK —');
 }
@@ -48,7 +48,7 @@ export async function expectAcceptedGo(bundle: string, result: CliResult | undef
   expect(eventsOf(events, 'decision.refused')).toEqual([]);
   const decisions = eventsOf(events, 'decision.recorded');
   expect(decisions.map((d) => [d.option, d.go])).toEqual([[option, true]]);
-  const verified = await cli(['verify', bundle]);
+  const verified = await cliInProcess(['verify', bundle]);
   expect(verified.code, verified.stdout + verified.stderr).toBe(0);
   expect(verified.stdout).toContain('outcome GO');
 }

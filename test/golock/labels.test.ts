@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { defaultAnswers, LABEL, OPERATOR, prepareToDecide, stepOf, tempDir, withSession, writeRunbook, type RunbookDoc } from '../fixtures/engine/scenario.js';
 
 function options(rb: RunbookDoc): Record<string, unknown>[] {
@@ -17,7 +18,7 @@ function options(rb: RunbookDoc): Record<string, unknown>[] {
 
 async function lint(edit: (rb: RunbookDoc) => void) {
   const file = writeRunbook(tempDir(), edit);
-  return { file, result: await cli(['lint', file]) };
+  return { file, result: await cliInProcess(['lint', file]) };
 }
 
 describe('lint: decision labels', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { defaultAnswers, eventsOf, LABEL, OPERATOR, prepareToDecide, readEvents, runPlain, tempDir, withSession, writeRunbook } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from '../evidence/forge.js';
 
@@ -99,11 +100,11 @@ describe('cutover verify replays the name rules', () => {
   ])('catches a GO whose consumer sign-off was forged to %s', async (_what, forged, reason) => {
     const run = await runPlain({ answers: (a) => (a.sign = { pa: 'Priya Producer', ca: 'Marco Consumer' }) });
     expect(run.result.code, run.result.stdout).toBe(0);
-    expect((await cli(['verify', run.bundle])).code).toBe(0);
+    expect((await cliInProcess(['verify', run.bundle])).code).toBe(0);
     const events = readEvents(run.bundle).map((e) => (e.type === 'signoff.recorded' && e.role === 'ca' ? { ...e, name: forged } : e));
     writeJournal(run.bundle, rechain(events));
     await resummarize(run.bundle);
-    const verified = await cli(['verify', run.bundle]);
+    const verified = await cliInProcess(['verify', run.bundle]);
     expect(verified.code, verified.stdout).toBe(1);
     expect(verified.stdout).toContain('would not have been allowed by the GO lock');
     expect(verified.stdout).toContain(reason);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectRefusedGo } from './expect.js';
 import { APPROVERS, eventsOf, finish, LABEL, prepareToDecide, readEvents, withSession } from '../fixtures/engine/scenario.js';
-import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 
 const VOID = `the sign-off of Producer approver by ${APPROVERS.pa} is void: step "producer-suite" was re-run (attempt 2) after it was signed; sign again`;
 
@@ -23,7 +23,7 @@ describe('GO lock: re-running a required step voids the sign-off', () => {
       await expectRefusedGo({ bundle: session.bundleDir, decided, option: 'go-rehearsal' }, VOID);
       expect(decided.ok ? [] : decided.reasons).toContain(VOID.replace('Producer approver', 'Consumer approver').replace(APPROVERS.pa, APPROVERS.ca));
       // The bundle's manifest shows the void signatures.
-      const verified = await cli(['verify', session.bundleDir, '--json']);
+      const verified = await cliInProcess(['verify', session.bundleDir, '--json']);
       expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, outcome: 'INCOMPLETE' });
     });
   });
@@ -39,7 +39,7 @@ describe('GO lock: re-running a required step voids the sign-off', () => {
       await session.close();
       const events = readEvents(session.bundleDir);
       expect(eventsOf(events, 'signoff.recorded')).toHaveLength(4);
-      const verified = await cli(['verify', session.bundleDir]);
+      const verified = await cliInProcess(['verify', session.bundleDir]);
       expect(verified.code, verified.stdout).toBe(0);
       expect(verified.stdout).toContain('outcome GO');
     });

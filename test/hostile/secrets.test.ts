@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleIn, journalEvents, runCli, scratch } from '../crash/helpers.js';
-import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 
 const TOKEN = 's3cr3t-value-123';
 
@@ -166,13 +166,13 @@ describe('secrets are masked wherever they go, and assertions see the raw output
 
   it('`cutover plan` shows neither secret, as text or as JSON', async () => {
     const s = scratch({ runbook: 'hostile/secrets-everywhere.yaml' }, { NODE: process.execPath });
-    const text = await cli(['plan', s.runbook], { cwd: s.dir, env });
+    const text = await cliInProcess(['plan', s.runbook], { cwd: s.dir, env });
     expect(text.code, text.stderr).toBe(1); // the preflight names the missing tool and cwd
     expect(text.stdout).toContain('deploy_cred = ***');
     expect(text.stdout).toContain(`cwd ${join(s.dir, 'work-***')}`);
     expect(leaks(text.stdout + text.stderr)).toEqual([]);
 
-    const json = await cli(['plan', s.runbook, '--json'], { cwd: s.dir, env });
+    const json = await cliInProcess(['plan', s.runbook, '--json'], { cwd: s.dir, env });
     expect(json.code, json.stderr).toBe(1);
     expect(leaks(json.stdout + json.stderr)).toEqual([]);
     const out = JSON.parse(json.stdout) as { vars: Record<string, string>; steps: { id: string; command: { argv: string[] } | null; check: { params: unknown } | null }[] };
@@ -181,7 +181,7 @@ describe('secrets are masked wherever they go, and assertions see the raw output
     expect(out.steps.find((st) => st.id === 'check-params')!.check!.params).toEqual({ contract: 'v2', sample: 'samples/***.json' });
 
     // Given with --var instead: the var reads a secret env, so it is a secret whatever its name.
-    const given = await cli(['plan', s.runbook, '--json', '--var', `deploy_cred=${SIGNING_KEY}`], { cwd: s.dir, env: { DEPLOY_TOKEN: undefined, SIGNING_KEY: undefined } });
+    const given = await cliInProcess(['plan', s.runbook, '--json', '--var', `deploy_cred=${SIGNING_KEY}`], { cwd: s.dir, env: { DEPLOY_TOKEN: undefined, SIGNING_KEY: undefined } });
     expect(given.code, given.stderr).toBe(1);
     expect(leaks(given.stdout + given.stderr)).toEqual([]);
     expect((JSON.parse(given.stdout) as { vars: unknown }).vars).toEqual({ deploy_cred: '***' });

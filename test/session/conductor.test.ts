@@ -10,7 +10,8 @@ import { loadAnswers } from '../../src/session/answers.js';
 import { Conductor } from '../../src/session/conductor.js';
 import type { Notification } from '../../src/session/notifications.js';
 import { Session } from '../../src/session/session.js';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { APPROVERS, LABEL, OPERATOR, prepareToDecide, readEvents, stepOf, tempDir, withSession } from '../fixtures/engine/scenario.js';
 
 const SLOW = [process.execPath, '-e', "console.log('ready'); setInterval(() => {}, 1000)"];
@@ -153,7 +154,7 @@ describe('intents on a settled run', () => {
       expect(session.events.length).toBe(count);
       const bundle = session.bundleDir;
       session.release();
-      expect((await cli(['verify', bundle])).code).toBe(0);
+      expect((await cliInProcess(['verify', bundle])).code).toBe(0);
     });
   });
 
