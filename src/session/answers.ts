@@ -5,9 +5,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, Parser, type Document, type Node } from 'yaml';
 import { InputError } from '../shared/errors.js';
 import { checkSignedAnswer, signedRoleAnswer } from './signed-answers.js';
-import { cleanText, nameProblem, samePerson } from '../shared/names.js';
+import { cleanText, nameProblem } from '../shared/names.js';
 import { didYouMean } from '../runbook/suggest.js';
-import { decisionStep as decisionStepOf } from '../engine/gates.js';
+import { allProblems, checkSigners, collecting, TOP_KEYS, unknownAnswerKeys } from './answers-checks.js';
 import { composeFirstDocument, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_MAP_KEYS, MAX_NODES, measureShape } from '../runbook/source.js';
 import type { RefContext } from '../runbook/resolve.js';
 import type { Runbook, Step } from '../runbook/types.js';
@@ -49,34 +49,6 @@ export interface Answers {
    * listing every problem.
    */
   checkSigners(operators: readonly string[]): void;
-}
-
-/** The top-level keys of an answers file. */
-const TOP_KEYS = ['answers', 'triggers'];
-
-/** The keys an answer of each step kind may have (besides `skip`); input and signoff take their step's field and role ids. */
-const ANSWER_KEYS: Record<string, string[]> = {
-  confirm: ['note', 'link'],
-  notice: ['channel'],
-  decision: ['option', 'remediation', 'otherwise'],
-};
-
-/** Many problems as one error: each on its own line with its fix. */
-function allProblems(file: string, problems: InputError[]): InputError {
-  if (problems.length === 1) return problems[0]!;
-  const lines = problems.map((p) => `  ${p.message}${p.hint ? `\n      fix: ${p.hint}` : ''}`);
-  return new InputError(`${file}: ${problems.length} problems in the answers file:\n${lines.join('\n')}`, 'fix each of them (every problem is listed), then run the same command again');
-}
-
-/** Runs `check`, collecting an InputError it throws instead of stopping at it. */
-function collecting<T>(problems: InputError[], check: () => T): T | undefined {
-  try {
-    return check();
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    problems.push(err);
-    return undefined;
-  }
 }
 
 /** Answers files are written by hand or by a small script; anything larger is a mistake. */
@@ -144,50 +116,6 @@ export function loadAnswers(file: string, runbook: Runbook, ctx?: RefContext): A
   if (problems.length) throw allProblems(file, problems);
   const where = (id: string) => positions.get(id) ?? file;
   return { file, get: (id) => parsed.get(id), where, triggers, checkSigners: (operators) => checkSigners(runbook, parsed, where, operators, file) };
-}
-
-/** An answer's keys the step kind does not take (a typo such as `nots:` would silently be ignored). */
-function unknownAnswerKeys(step: Step, node: Node | null | undefined, at: (n: Node | null | undefined) => string): void {
-  if (!isMap(node)) return;
-  const allowed = step.kind === 'input' ? step.fields.map((f) => f.id) : step.kind === 'signoff' ? step.roles : (ANSWER_KEYS[step.kind] ?? []);
-  const unknown: string[] = [];
-  let first: Node | undefined;
-  for (const pair of node.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (key === 'skip' || allowed.includes(key)) continue;
-    unknown.push(key);
-    first ??= pair.key as Node;
-  }
-  if (!unknown.length) return;
-  const near = didYouMean(unknown[0]!, allowed);
-  const what = step.kind === 'input' ? 'fields' : step.kind === 'signoff' ? 'roles' : 'keys';
-  throw new InputError(`${at(first)}: the answer to "${step.id}" (a ${step.kind} step) has unknown key(s) ${unknown.map((k) => `"${k}"`).join(', ')}`, `${near ? `${near} ` : ''}its ${what} are: ${[...allowed, 'skip'].join(', ')}`);
-}
-
-/** The sign-off rules of the GO lock, against the names of this file (Answers.checkSigners). */
-function checkSigners(runbook: Runbook, parsed: Map<string, Answer>, where: (id: string) => string, operators: readonly string[], file: string): void {
-  const problems: InputError[] = [];
-  const lockedByGo = new Set((decisionStepOf(runbook)?.options ?? []).filter((o) => o.go).flatMap((o) => o.requires_signoffs ?? []));
-  for (const step of stepsInOrder(runbook)) {
-    const answer = parsed.get(step.id);
-    if (step.kind !== 'signoff' || answer?.kind !== 'signoff') continue;
-    const named = step.roles.filter((r) => answer.names[r]?.trim());
-    if (step.exclude_operator !== false) {
-      for (const role of named) {
-        const op = operators.find((o) => samePerson(answer.names[role]!, o));
-        if (op !== undefined) problems.push(new InputError(`${where(step.id)}: ${answer.names[role]} would sign "${step.id}" as ${role}, but is the operator of this run (${op}); the runbook excludes the operator from this sign-off`, `name the approver who signs as ${role}, or run with --operator set to the person operating`));
-      }
-    }
-    if (step.distinct !== false || lockedByGo.has(step.id)) {
-      for (let i = 0; i < named.length; i++) {
-        for (let j = i + 1; j < named.length; j++) {
-          const [a, b] = [named[i]!, named[j]!];
-          if (samePerson(answer.names[a]!, answer.names[b]!)) problems.push(new InputError(`${where(step.id)}: ${answer.names[a]} would sign "${step.id}" as both ${a} and ${b}; each role needs a different person`, `name a different person for ${b}`));
-        }
-      }
-    }
-  }
-  if (problems.length) throw allProblems(file, problems);
 }
 
 function readAnswersText(file: string): string {
