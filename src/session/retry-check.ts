@@ -7,6 +7,7 @@
 // Whatever else is wrong with the bundle is left for opening it to report.
 import { join } from 'node:path';
 import { foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
+import { heldBy, inMode, notInModeReason } from '../engine/modes.js';
 import { blockedBy } from '../engine/progress.js';
 import { isBundleDir, RUNBOOK_COPY } from '../evidence/bundle.js';
 import { JOURNAL_FILE, readJournal } from '../evidence/journal.js';
@@ -54,6 +55,9 @@ function problemsOf(runbook: Runbook, state: RunState, id: string, before: strin
   if (step.kind !== 'command' && step.kind !== 'check') return [`--retry ${id}: it is a ${step.kind} step; only command and check steps run again`];
   if (state.closed) return [`--retry ${id}: the run is closed (${state.closed.outcome})`];
   if (state.decision) return [`--retry ${id}: the decision is recorded (${state.decision.label}); the evidence of this run cannot change`];
+  if (!inMode(step, state.mode)) return [`--retry ${id}: it is ${notInModeReason(step, state.mode)}`];
+  const held = heldBy(runbook, state, step);
+  if (held && !before.includes(held.id)) return [`--retry ${id}: it is not run while "${held.id}" has failed (its section stops at a failure, on_failure: stop); retry "${held.id}" first (--retry ${held.id})`];
   const missing = blockedBy(state, step).filter((r) => !before.includes(r));
   if (missing.length) {
     return [`--retry ${id}: it requires ${missing.map((r) => `"${r}" (${state.steps[r]?.status ?? 'pending'})`).join(' and ')} to pass first`];

@@ -121,6 +121,13 @@ describe('on_failure: stop and environment failures', () => {
     expect(record).toContain(held);
     await verifyOk(bundle);
 
+    // A held step cannot be retried before the step that holds it: refused, nothing written.
+    const journalBefore = readFileSync(join(bundle, 'journal.ndjson'), 'utf8');
+    const held2 = await cli(['resume', bundle, '--plain', '--operator', OPERATOR, '--retry', 'test'], { cwd: dir, timeoutMs: 60_000 });
+    expect(held2.code).toBe(2);
+    expect(held2.stderr).toContain('--retry test: it is not run while "fetch" has failed (its section stops at a failure, on_failure: stop); retry "fetch" first (--retry fetch)');
+    expect(readFileSync(join(bundle, 'journal.ndjson'), 'utf8')).toBe(journalBefore);
+
     const again = await cli(['resume', bundle, '--plain', '--operator', OPERATOR, '--retry', 'fetch', '--answers', file('answers.yaml')], { cwd: dir, timeoutMs: 90_000 });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('✓ fetch passed');

@@ -112,6 +112,8 @@ function passedState(rb: Runbook, plan: Plan, mode: Mode, operator: string, now:
     type: 'run.started', run_id: `${rb.id}@(dry run)`, rehearsal: mode === 'rehearsal', mode, operator,
     runbook: { id: rb.id, title: rb.title, version: rb.version, file: '', sha256: '' },
     baseline: plan.ctx.baseline, target: plan.ctx.target, vars: {}, host: '', cutover_version: '',
+    // As a real run journals it: a release tag that does not confirm its pin locks the GO here too.
+    preflight: { problems: plan.problems, warnings: plan.warnings },
     seq: 1, at, prev: '', hash: '',
   } as JournalEvent;
   const state = foldEvents(rb, [started]);
