@@ -106,6 +106,11 @@ describe('after a NO-GO', () => {
     expect(r.stderr).toContain(`${oldBundle}: the run is closed (NO-GO); its steps do not run again and it is not resumed (nothing was written)`);
     expect(r.stderr).toContain(`hint: fix what failed, then start a new run linked to this one: \`cutover run ${join(dir, 'runbook.yaml')} --reopen ${oldBundle}\``);
     expect(r.stderr).not.toMatch(STACK);
+    // Without --retry-failed too: a closed run is not resumed, and the hint names the way on.
+    const plain = await cli(['resume', oldBundle, '--plain'], { cwd: dir });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('the run is closed (outcome NO-GO');
+    expect(plain.stderr).toContain(`--reopen ${oldBundle}`);
     expect(snapshot(oldBundle)).toEqual(before);
   });
 
