@@ -33,7 +33,7 @@ beforeAll(async () => {
   bundle = join(dir, 'ev', readdirSync(join(dir, 'ev'))[0]!);
   // A torn last line, as a crash mid-append leaves it: only a real resume cuts it off.
   appendFileSync(join(bundle, 'journal.ndjson'), '{"seq":99,"type":"step.sta');
-}, 60_000);
+});
 
 describe('resume --retry of a step that cannot run again', () => {
   it.each([

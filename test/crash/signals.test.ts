@@ -84,7 +84,8 @@ describe('signals during a plain run', () => {
     // It did not wait out the 3 s SIGTERM grace of the first Ctrl-C: the
     // stubborn step was never reported as cancelled, nor the run as paused.
     expect(cli.stdout()).not.toMatch(/cancelled|PAUSED/);
-    await waitFor('the stubborn command to be killed', () => pids.every((p) => !isAlive(p)), 3000);
+    // Under the 30 s its sleeper would live on its own (a busy machine is slow, not wrong).
+    await waitFor('the stubborn command to be killed', () => pids.every((p) => !isAlive(p)), 15_000);
     expect(processesWith(`30.${mark}`)).toEqual([]);
 
     const events = await resumeToGo(s, bundle, 2);
@@ -111,8 +112,9 @@ describe('signals during a plain run', () => {
 
   it('a sign-off answer naming only one of two signers pauses with exit 3 naming the missing role', async () => {
     const s = scratch(LONG, { MARK: uniqueMarker() });
-    // Signing "pa" alone can never complete the step: the driver must pause, not sign it again and again.
-    const paused = await runCli(runArgs(s, join(FIXTURES, 'crash/long-answers-half-signed.yaml')), { cwd: s.dir, timeoutMs: 15_000 });
+    // Signing "pa" alone can never complete the step: the driver must pause, not sign it again and
+    // again (a loop would be killed by startCli's 60 s guard and fail on the signal).
+    const paused = await runCli(runArgs(s, join(FIXTURES, 'crash/long-answers-half-signed.yaml')), { cwd: s.dir });
     expect(paused.signal).toBeNull();
     expect(paused.code, paused.stdout + paused.stderr).toBe(3);
     expect(paused.stdout).toMatch(/"sign".*\bca\b/);

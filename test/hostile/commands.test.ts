@@ -49,7 +49,7 @@ beforeAll(async () => {
   run = await runCli(['run', s.runbook, '--plain', '--answers', s.answers, '--evidence-dir', s.evidence, '--operator', 'Olga Operator'], { cwd: s.dir });
   bundle = bundleIn(s.evidence)!;
   events = journalEvents(bundle);
-}, 60_000);
+});
 
 // Should a step's process escape after all, it must not outlive the test file.
 afterAll(() => killProcessesWith(`100.${mark}`));

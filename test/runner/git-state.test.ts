@@ -72,7 +72,7 @@ describe('runCommand: the tree state of a pinned checkout', () => {
     const result = await pinnedRun(repo);
     expect(result.gitHead).not.toBe(head);
     expect(result.gitDirty).toBe(true);
-  }, 60_000);
+  });
 
   it('records why HEAD is unknown when git itself is missing', async () => {
     const { repo } = await repoWithCommit();

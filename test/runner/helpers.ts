@@ -81,7 +81,7 @@ export function killQuietly(pid: number | undefined): void {
   }
 }
 
-export async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(check: () => boolean, timeoutMs = 30_000): Promise<void> {
   await vi.waitFor(() => {
     if (!check()) throw new Error('condition not met yet');
   }, { timeout: timeoutMs, interval: 20 });

@@ -119,7 +119,7 @@ export function mountScreen(opts: MountOptions = {}): Screen {
  * in effects, so a key pressed between a render and its effects (e.g. the
  * first character for a field that just got the focus) would be lost.
  */
-export async function until<T>(check: () => T | Promise<T>, timeout = 15_000): Promise<T> {
+export async function until<T>(check: () => T | Promise<T>, timeout = 30_000): Promise<T> {
   const result = await vi.waitFor(check, { timeout, interval: 20 });
   await settle();
   return result;

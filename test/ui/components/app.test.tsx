@@ -63,6 +63,6 @@ describe('App', () => {
     await until(() => expect(flat(screen.frame())).toContain('q quits'));
     screen.press('q');
     await settle();
-    await until(() => expect(code !== undefined || screen.frame().includes('Quit?')).toBe(true), 2_000);
+    await until(() => expect(code !== undefined || screen.frame().includes('Quit?')).toBe(true));
   });
 });

@@ -15,7 +15,8 @@ describe('Ctrl-C in a terminal', () => {
   it('cancels the running step, pauses with 130, and resume opens on the cancelled step', async () => {
     const dir = tempDir();
     const marker = `ctrl-c-marker-${process.pid}-${Date.now()}`;
-    slowRunbook(dir, { slow: `for i in $(seq 1 200); do echo line $i; sleep 0.1; done; : ${marker}` });
+    // Endless unless cancelled, so the wait for it to be gone below can be generous.
+    slowRunbook(dir, { slow: `for i in $(seq 1 1000000); do echo line $i; sleep 0.1; done; : ${marker}` });
     const p = start(['run', 'rb.yaml', '--evidence-dir', 'ev', '--operator', 'Olga'], { cwd: dir, columns: 80, rows: 24 });
     await opened(p);
 

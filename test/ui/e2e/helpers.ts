@@ -268,8 +268,11 @@ export function processArgs(): string[] {
   return execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
 }
 
-/** Waits (up to `timeoutMs`) until no process's command line contains `marker`; returns those still there. */
-export async function processesGone(marker: string, timeoutMs = 5_000): Promise<string[]> {
+/**
+ * Waits (up to `timeoutMs`) until no process's command line contains `marker`; returns those still there.
+ * The marked processes must not end by themselves within the wait (a busy machine is slow, not wrong).
+ */
+export async function processesGone(marker: string, timeoutMs = 30_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = processArgs().filter((a) => a.includes(marker) && !a.includes('ps -eo'));
