@@ -79,6 +79,7 @@ function planJson(rb: Runbook, plan: Plan, secrets: string[]) {
       title: p.step.title,
       owner: p.step.owner ?? null,
       required: p.step.required !== false,
+      modes: p.step.modes ?? null,
       due: p.step.due ?? null,
       command: p.command ? { argv: p.command.argv ?? null, shell: p.command.shellCommand ?? null, display: p.command.display, cwd: p.command.cwd, timeout_ms: p.command.timeoutMs ?? null, expect_exit: p.command.expectExit, pin_commit: p.command.pinCommit ?? null } : null,
       check: p.step.kind === 'check' ? { name: p.step.check, params: p.checkParams, cwd: p.cwd } : null,
@@ -112,7 +113,7 @@ function renderPlan(rb: Runbook, plan: Plan, secrets: string[]): string {
     if (p.section !== section) {
       section = p.section;
       const s = rb.sections.find((x) => x.id === section)!;
-      lines.push('', `## ${s.title}`);
+      lines.push('', `## ${s.title}${s.on_failure === 'stop' ? '   (on_failure: stop)' : ''}`);
     }
     n++;
     lines.push(...renderStep(n, p));
@@ -127,12 +128,13 @@ function renderPlan(rb: Runbook, plan: Plan, secrets: string[]): string {
 
 function renderStep(n: number, p: PlannedStep): string[] {
   const s = p.step;
-  const flags = [s.kind, s.owner ? `owner ${s.owner}` : '', s.required === false ? 'optional' : ''].filter(Boolean).join(', ');
+  const flags = [s.kind, s.owner ? `owner ${s.owner}` : '', s.required === false ? 'optional' : '', s.modes ? `only in ${s.modes.join('/')}` : ''].filter(Boolean).join(', ');
   const out = [`${String(n).padStart(3)}. ${s.id} — ${s.title} (${flags})`];
   if (p.command) {
     out.push(`       $ ${p.command.display}${p.command.shellCommand ? '   (shell)' : ''}`);
     out.push(`       cwd ${p.command.cwd}${p.command.timeoutMs ? `, timeout ${s.kind === 'command' ? s.timeout : ''}` : ''}${p.command.expectExit.join(',') !== '0' ? `, expect exit ${p.command.expectExit.join('|')}` : ''}`);
     if (p.command.pinCommit) out.push(`       pinned: git HEAD must be ${p.command.pinCommit}`);
+    if (s.kind === 'command' && s.environment_failure) out.push(`       environment failure if the output shows: ${s.environment_failure.map((x) => JSON.stringify(x)).join(', ')}`);
   }
   if (s.kind === 'check') out.push(`       check ${s.check} ${JSON.stringify(p.checkParams)}`, `       cwd ${p.cwd}`);
   if (s.kind === 'signoff') out.push(`       signed by: ${s.roles.join(' + ')}${s.distinct !== false ? ' (different people)' : ''}${s.exclude_operator !== false ? ', not the operator' : ''}`);
