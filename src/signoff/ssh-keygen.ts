@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../shared/errors.js';
+import { fingerprintOf } from './keys.js';
 import { SIGNOFF_NAMESPACE } from './text.js';
 
 const SSH_KEYGEN = process.env.CUTOVER_SSH_KEYGEN || 'ssh-keygen';
@@ -62,4 +63,13 @@ export function sshVerify(allowedSignersText: string, principal: string, armored
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The SHA256 fingerprint of the public half of a private key file (`ssh-keygen -y`). */
+export function keyFingerprint(keyFile: string): string {
+  const r = spawnSync(SSH_KEYGEN, ['-y', '-f', keyFile], { encoding: 'utf8', stdio: ['inherit', 'pipe', 'pipe'] });
+  if (r.error) missingTool(r.error as NodeJS.ErrnoException);
+  const blob = r.stdout.trim().split(/\s+/)[1];
+  if (r.status !== 0 || !blob) throw new InputError(`${keyFile}: ssh-keygen -y cannot read the key: ${firstLines(r.stderr) || `exit ${String(r.status)}`}`, 'pass your private key file with --key (e.g. ~/.ssh/id_ed25519)');
+  return fingerprintOf(Buffer.from(blob, 'base64'));
 }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import type { Runbook } from '../runbook/types.js';
 import { judgeSignature } from './judge.js';
-import { parseAllowedSigners } from './keys.js';
+import { parseAllowedSigners, type AllowedSigner } from './keys.js';
+import { decisionSignatureProblems, OPERATOR_ROLE } from './decision-signature.js';
 import { SIGNERS_COPY } from './signers-file.js';
 import { parseSignoffText } from './text.js';
 
@@ -88,6 +89,7 @@ export function checkSignoffs(bundleDir: string, runbook: Runbook, events: reado
     if (!verdict.ok) for (const r of verdict.reasons) report(JOURNAL, `${at}: the sign-off of ${ev.role} on "${ev.step}": ${r}`);
     else if (verdict.fingerprint !== s.key) report(JOURNAL, `${at}: the sign-off of ${ev.role} records key ${s.key}, but its signature was made by ${verdict.fingerprint}`);
   });
+  checkDecisionSignature(bundleDir, events, digests, allowedText, parsed?.ok ? parsed.value : undefined, report);
   for (const [key, entry] of latest) {
     const [step, role] = key.split('/');
     const check = (ext: 'msg' | 'sig', rec: { sha256: string; seq: number } | undefined) => {
@@ -101,4 +103,21 @@ export function checkSignoffs(bundleDir: string, runbook: Runbook, events: reado
     // A request after the last signature leaves the old .sig, or a new one waiting to be picked up.
     if (!entry.requestedAfterSig) check('sig', entry.sig);
   }
+}
+
+/** The operator's signature of the decision, where the bundle has one (it is optional). */
+function checkDecisionSignature(bundleDir: string, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, allowedText: string | undefined, allowed: AllowedSigner[] | undefined, report: Report): void {
+  const decision = events.find((e) => e.type === 'decision.recorded');
+  if (decision?.type !== 'decision.recorded') return;
+  const msg = `signoffs/${decision.step}/${OPERATOR_ROLE}.msg`;
+  const sig = `signoffs/${decision.step}/${OPERATOR_ROLE}.sig`;
+  const has = [digests.has(msg), digests.has(sig)];
+  if (!has[0] && !has[1]) return;
+  if (!has[0] || !has[1]) {
+    report(has[0] ? msg : sig, `is the operator's signature of the decision without its ${has[0] ? 'signature (.sig)' : 'text (.msg)'}: a file was removed or added`);
+    return;
+  }
+  if (allowedText === undefined || !allowed) return; // the allowed-signers copy is reported already
+  const problems = decisionSignatureProblems(events, allowedText, allowed, readFileSync(join(bundleDir, msg), 'utf8'), readFileSync(join(bundleDir, sig), 'utf8'));
+  for (const p of problems) report(sig, `the operator's signature of the decision: ${p}`);
 }

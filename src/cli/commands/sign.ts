@@ -13,9 +13,13 @@ import { commandName } from '../../shared/command-name.js';
 import { mkdirDurable, writeFileDurable } from '../../shared/durable.js';
 import { signoffFiles } from '../../session/signed-signoffs.js';
 import { judgeSignature } from '../../signoff/judge.js';
-import { sshSign } from '../../signoff/ssh-keygen.js';
+import { keyFingerprint, sshSign } from '../../signoff/ssh-keygen.js';
 import { parseSignoffText } from '../../signoff/text.js';
-import { currentRequest, judgeContextOf, readBundle, signoffStep } from './signoff-bundle.js';
+import { currentRequest, judgeContextOf, readBundle, signoffStep, type BundleView } from './signoff-bundle.js';
+import { closedDecision, decisionSignatureProblems, decisionText, OPERATOR_ROLE, operatorPrincipals } from '../../signoff/decision-signature.js';
+import { keysOf, parseAllowedSigners } from '../../signoff/keys.js';
+import { SIGNERS_COPY } from '../../signoff/signers-file.js';
+import { writeSums } from '../../evidence/bundle.js';
 
 export const HELP = `Usage: cutover sign <bundle-dir | msg-file> --step ID --role ROLE --key FILE
 
@@ -61,11 +65,12 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   if (!values.key) throw new InputError('sign: --key is required', 'pass your private SSH key, e.g. --key ~/.ssh/id_ed25519');
   if (!values.step || !values.role) throw new InputError('sign: --step and --role are required', 'they name what you sign, e.g. --step joint-signoff --role producer_approver');
   const target = positionals[0]!;
-  return isDirectory(target) ? signInBundle(io, target, values.step, values.role, values.key) : signMessageFile(io, target, values.step, values.role, values.key);
+  return isDirectory(target) ? await signInBundle(io, target, values.step, values.role, values.key) : signMessageFile(io, target, values.step, values.role, values.key);
 }
 
-function signInBundle(io: CliIO, bundle: string, stepId: string, roleId: string, key: string): number {
+async function signInBundle(io: CliIO, bundle: string, stepId: string, roleId: string, key: string): Promise<number> {
   const view = readBundle(bundle);
+  if (roleId === OPERATOR_ROLE) return signDecision(io, view, bundle, stepId, key);
   const { step, role } = signoffStep(view, stepId, roleId, 'sign');
   const request = currentRequest(view, step.id, role);
   const files = signoffFiles(bundle, step.id, role);
@@ -109,5 +114,38 @@ function signMessageFile(io: CliIO, file: string, step: string, role: string, ke
   io.out(`Signed "${step}" as ${role} (principal ${parsed.text.principal}): ${out}`);
   io.out('Send that file back to the release captain: they paste it on the screen or in the answers file, or drop it into the bundle as');
   io.out(`signoffs/${step}/${role}.sig. The run checks it (principal allowed for the role, evidence still current) when it records it.`);
+  return EXIT.ok;
+}
+
+/** The operator signs the decision of a closed run, binding its final journal head (docs/signoffs.md). */
+async function signDecision(io: CliIO, view: BundleView, bundle: string, stepId: string, key: string): Promise<number> {
+  if (!view.runbook.signers) throw new InputError(`${bundle}: runbook ${view.runbook.id} names no allowed-signers file`, 'only a signed runbook\'s decision is signed (docs/signoffs.md)');
+  const closed = closedDecision(view.events);
+  if (!closed) throw new InputError(`${bundle}: the run is not closed with a recorded decision yet`, 'the operator signs the decision once the run is closed; run this again then');
+  if (closed.decision.step !== stepId) throw new InputError(`${bundle}: the decision step of this run is "${closed.decision.step}", not "${stepId}"`, `run \`${commandName()} sign ${bundle} --step ${closed.decision.step} --role operator --key FILE\``);
+  const allowedText = readFileSync(join(bundle, SIGNERS_COPY), 'utf8');
+  const parsed = parseAllowedSigners(allowedText);
+  if (!parsed.ok) throw new InputError(`${join(bundle, SIGNERS_COPY)}: ${parsed.problem}`, 'run `cutover verify` on the bundle');
+  const fingerprint = keyFingerprint(key);
+  const principals = operatorPrincipals(parsed.value, closed.operators);
+  const principal = principals.find((p) => keysOf(parsed.value, p).includes(fingerprint));
+  if (!principal) {
+    io.err(`${bundle}: the key ${fingerprint} is not the key of an operator of this run (${closed.operators.join(', ')}) in signoffs/allowed_signers${principals.length ? ` (their principals: ${principals.join(', ')})` : ''}; nothing was written.`);
+    return EXIT.notOk;
+  }
+  const files = signoffFiles(bundle, stepId, OPERATOR_ROLE);
+  const message = decisionText(view.events, principal)!;
+  const signature = sshSign(key, message);
+  const problems = decisionSignatureProblems(view.events, allowedText, parsed.value, message, signature);
+  if (problems.length) {
+    io.err(`${bundle}: the operator's signature of the decision would not hold:\n${problems.map((p) => `  - ${p}`).join('\n')}\nnothing was written.`);
+    return EXIT.notOk;
+  }
+  mkdirDurable(dirname(files.msg));
+  writeFileDurable(files.msg, message, bundle);
+  writeFileDurable(files.sig, signature, bundle);
+  // SHA256SUMS lists every file: the two new ones join it.
+  await writeSums(bundle);
+  io.out(`Signed the decision as the operator (principal ${principal}, key ${fingerprint}), binding the final journal head: ${files.sig}`);
   return EXIT.ok;
 }
