@@ -64,6 +64,8 @@ describe('cutover completion bash', () => {
     expect(complete('cutover', 'demo', '--scenario', '')).toEqual(expect.arrayContaining(['drift', 'red-consumer']));
     expect(complete('cutover', 'check', '')).toEqual(['artifact-digest', 'envelope', 'handoff']);
     expect(complete('cutover', 'completion', '')).toEqual(['bash', 'zsh']);
+    expect(complete('cutover', 'signoff', '')).toEqual(['request']);
+    expect(complete('cutover', 'signoff', 'request', 'evidence/')).toEqual(['evidence/20261130T120000Z_demo']);
   });
 
   it('completes runbook and answers files, and bundle directories', () => {
