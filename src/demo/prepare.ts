@@ -1,5 +1,6 @@
 // Prepares `cutover demo`: copies checklists/demo (runbook, sandbox producer
-// and consumer, answers) to a fresh temporary directory, applies a scenario's
+// and consumer, answers) to a fresh sandbox directory (`cutover demo` makes
+// it in the evidence directory; by default the OS temp dir), applies a scenario's
 // edits to that copy, and makes the producer copy a git repository so the
 // runbook's pin_commit gates have a real HEAD to compare. The package's own
 // files are only ever read.
