@@ -14,6 +14,7 @@ export default defineConfig({
     // cores) is slow, not wrong. No test asserts a duration (issue 11).
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // Forks, not threads: test/helpers/cli-in-process.ts chdirs the worker for a call.
     pool: 'forks',
     maxWorkers,
   },
