@@ -3,6 +3,7 @@
 // session, `resume` and `verify` all use it.
 import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
 import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, PreflightRecord, RunOutcome } from './events.js';
+import { startedDetails } from './started-details.js';
 import { isEnvironmentFailure, judgeAttempt } from './verdict.js';
 
 /**
@@ -29,17 +30,9 @@ export interface Attempt {
   /** Tools missing from PATH when the attempt started (step.started). */
   missingTools?: string[];
   display?: string;
-  /** The variables a command step set (step.started `command.env`, secret values masked): shown in the decision record. */
+  /** What it ran with (step.started, masked): a command's env, a check's parameters (started-details.ts). */
   env?: Record<string, string>;
-  /** The parameters a check step ran with (step.started `check.params`, masked like the journal). */
   params?: Record<string, unknown>;
-}
-
-/** A recorded env as the fold keeps it: a non-empty object of strings, else nothing. */
-function envOf(env: unknown): { env?: Record<string, string> } {
-  if (!env || typeof env !== 'object' || Array.isArray(env)) return {};
-  const entries = Object.entries(env as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
-  return entries.length ? { env: Object.fromEntries(entries) } : {};
 }
 
 export interface Signature {
@@ -157,7 +150,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
   switch (ev.type) {
     case 'step.started': {
       if (!stepState) return;
-      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined), ...(ev.missing_tools?.length ? { missingTools: ev.missing_tools } : {}), ...envOf(ev.command?.env), ...(ev.check?.params && typeof ev.check.params === 'object' && !Array.isArray(ev.check.params) ? { params: ev.check.params } : {}) });
+      stepState.attempts.push({ n: ev.attempt, startedSeq: ev.seq, startedAt: ev.at, status: 'running', display: ev.command?.display ?? (ev.check ? `check ${ev.check.name}` : undefined), ...(ev.missing_tools?.length ? { missingTools: ev.missing_tools } : {}), ...startedDetails(ev) });
       stepState.status = 'running';
       stepState.completedSeq = undefined;
       stepState.completedAt = undefined;

@@ -7,9 +7,24 @@
 // secret's value) cannot be recomputed from: that is said, as a note.
 import { join } from 'node:path';
 import type { CheckInputRecord, JournalEvent } from '../engine/events.js';
-import type { ArtifactPin } from '../checks/artifact-digest.js';
-import { checkInputsOf, INPUT_PARAMS, MAX_INPUT_COPY_BYTES } from '../checks/inputs.js';
 import type { CheckStep } from '../runbook/types.js';
+
+/** An artifact pin as a check's artifact list gives it. */
+export interface Pin {
+  path: string;
+  sha256: string;
+}
+
+/**
+ * What verify needs of the checks (checks/rerun.ts implements it; the
+ * evidence layer does not import the checks, the verify command hands it in).
+ */
+export interface CheckRerun {
+  inputsOf(check: string, params: Record<string, unknown>, cwd: string): { param: string; path: string; builtin?: boolean }[];
+  run(check: string, params: Record<string, unknown>): Promise<{ passed: boolean; data: unknown }>;
+  artifactPins(file: string): Promise<Pin[]>;
+  maxCopyBytes: number;
+}
 
 type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
 type Started = Extract<JournalEvent, { type: 'step.started' }>;
@@ -27,6 +42,8 @@ export interface RecomputeRequest {
   dataFile: string;
   report: Report;
   note: Report;
+  /** Absent: nothing is run again (said in a note). */
+  rerun?: CheckRerun;
 }
 
 interface Findings {
@@ -43,12 +60,15 @@ const MAX_LISTED = 5;
  * caller holds the recorded artifacts against them). Reports disagreements;
  * notes what could not be recomputed.
  */
-export async function recomputeFromInputs(req: RecomputeRequest): Promise<ArtifactPin[] | undefined> {
-  const { ev, step, report, note } = req;
+export async function recomputeFromInputs(req: RecomputeRequest): Promise<Pin[] | undefined> {
+  const { ev, step, report, note, rerun } = req;
   const c = ev.check!;
   const at = `seq ${ev.seq}: check ${step.check} of attempt ${String(ev.attempt)} of "${step.id}"`;
-  if (!(step.check in INPUT_PARAMS)) return undefined;
   if (c.cancelled) return undefined;
+  if (!rerun) {
+    note('journal.ndjson', `${at}: not recomputed (this verify was not given the checks to run)`);
+    return undefined;
+  }
   const params = req.started?.check?.params;
   if (!params || typeof params !== 'object') {
     note('journal.ndjson', `${at}: the step.started of this attempt records no parameters; its verdict was not recomputed`);
@@ -68,13 +88,13 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Artifa
     if (i.copy && i.copy.sha256 !== i.sha256) report(String(i.copy.file), `is recorded (${at.slice(0, at.indexOf(':'))}) as the copy of input ${i.param} (${String(i.path)}), which had sha256 ${String(i.sha256)}, but the copy is recorded with ${String(i.copy.sha256)}`);
   }
   const cwd = typeof req.started?.check?.cwd === 'string' ? req.started.check.cwd : '/';
-  const wanted = checkInputsOf(step.check, params, cwd).map((s) => s.param);
+  const wanted = rerun.inputsOf(step.check, params, cwd).map((s) => s.param);
   const recorded = inputs.map((i) => i.param);
   for (const p of wanted) if (!recorded.includes(p)) report('journal.ndjson', `${at} read with.${p}, but the journal records no input for it`);
   for (const p of recorded) if (!wanted.includes(p) && !(p === 'policy' && step.check === 'envelope')) report('journal.ndjson', `${at} records an input for with.${p}, which the check does not read`);
   // A copy said to be too large must be: a forger cannot dodge the recompute by calling a small file large.
   for (const i of inputs) {
-    if (!i.copy && /^larger than/.test(String(i.not_copied)) && typeof i.bytes === 'number' && i.bytes <= MAX_INPUT_COPY_BYTES) {
+    if (!i.copy && /^larger than/.test(String(i.not_copied)) && typeof i.bytes === 'number' && i.bytes <= rerun.maxCopyBytes) {
       report('journal.ndjson', `${at}: input ${i.param} (${String(i.path)}) is recorded as not copied because it is ${String(i.not_copied).replace(/:.*/, '')}, but it has ${i.bytes} bytes`);
     }
   }
@@ -93,16 +113,14 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Artifa
   for (const p of recorded) onCopies[p] = copyOf(p);
   if (step.check === 'artifact-digest') {
     if (!recorded.includes('from')) return undefined;
-    const { readArtifactPins } = await import('../checks/artifact-digest.js');
     try {
-      return await readArtifactPins(copyOf('from'), undefined, 'with.from');
+      return await rerun.artifactPins(copyOf('from'));
     } catch (err) {
       if (c.passed) report(req.dataFile, `the artifact-digest check is recorded as passed (seq ${ev.seq}), but its copied artifact list cannot be read: ${err instanceof Error ? err.message : String(err)}`);
       return [];
     }
   }
-  const { BUILTIN_CHECKS } = await import('../checks/index.js');
-  const outcome = await BUILTIN_CHECKS[step.check]!.run(onCopies, { cwd: '/', artifactDir: join(req.bundleDir, '.verify-never-written') });
+  const outcome = await rerun.run(step.check, onCopies);
   const again = findingsOf(outcome.data);
   const was = findingsOf(req.data);
   const copies = inputs.map((i) => String(i.copy!.file)).join(', ');

@@ -14,9 +14,8 @@ import { expectedAssertions } from '../engine/assertions.js';
 import type { JournalEvent } from '../engine/events.js';
 import { stepsInOrder } from '../engine/fold.js';
 import { NeedleScan } from '../shared/needle-scan.js';
-import type { ArtifactPin } from '../checks/artifact-digest.js';
 import type { CheckStep, CommandStep, Runbook, Step } from '../runbook/types.js';
-import { recomputeFromInputs } from './verify-check-inputs.js';
+import { recomputeFromInputs, type CheckRerun, type Pin } from './verify-check-inputs.js';
 
 type Finished = Extract<JournalEvent, { type: 'step.finished' }>;
 type Started = Extract<JournalEvent, { type: 'step.started' }>;
@@ -73,7 +72,7 @@ export function attemptProblems(step: Step, ev: Finished): string[] {
  * re-run on the logs, check verdicts against data.json (and artifact copies
  * re-hashed against their pins). `digests` holds the bundle's file digests.
  */
-export async function checkVerdictsAgainstFiles(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, report: Report, note: Report = () => {}): Promise<void> {
+export async function checkVerdictsAgainstFiles(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, report: Report, note: Report = () => {}, rerun?: CheckRerun): Promise<void> {
   const byId = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
   const starts = new Map<string, Started>();
   const runStarted = events[0]?.type === 'run.started' ? events[0] : undefined;
@@ -83,7 +82,7 @@ export async function checkVerdictsAgainstFiles(bundleDir: string, runbook: Runb
     const step = byId.get(ev.step);
     try {
       if (step?.kind === 'command' && ev.result && Array.isArray(ev.assertions)) await rerunAssertions(bundleDir, step, ev, digests, report);
-      if (step?.kind === 'check' && ev.check) await checkVerdict(bundleDir, step, ev, digests, report, { started: starts.get(`${ev.step}/${ev.attempt}`), runStarted, note });
+      if (step?.kind === 'check' && ev.check) await checkVerdict(bundleDir, step, ev, digests, report, { started: starts.get(`${ev.step}/${ev.attempt}`), runStarted, note, rerun });
     } catch (err) {
       report('journal.ndjson', `seq ${ev.seq}: the verdict of this step.finished cannot be checked against its files (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -115,7 +114,7 @@ async function rerunAssertions(bundleDir: string, step: CommandStep, ev: Finishe
   }
 }
 
-async function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, digests: ReadonlyMap<string, string>, report: Report, ctx: { started: Started | undefined; runStarted: RunStarted | undefined; note: Report }): Promise<void> {
+async function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, digests: ReadonlyMap<string, string>, report: Report, ctx: { started: Started | undefined; runStarted: RunStarted | undefined; note: Report; rerun: CheckRerun | undefined }): Promise<void> {
   const c = ev.check!;
   const dataFile = c.data_file?.file;
   if (c.passed && (typeof dataFile !== 'string' || !digests.has(dataFile))) {
@@ -144,7 +143,7 @@ async function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, di
     const reportFile = c.report?.file;
     if (typeof reportFile === 'string' && digests.has(reportFile) && /FAILED/.test(readFileSync(join(bundleDir, reportFile), 'utf8'))) report(reportFile, `says check ${c.name} FAILED, but the journal (seq ${ev.seq}) records it as passed`);
   }
-  const fromPins = await recomputeFromInputs({ bundleDir, step, ev, started: ctx.started, runStarted: ctx.runStarted, data: d as Record<string, unknown>, dataFile, report, note: ctx.note });
+  const fromPins = await recomputeFromInputs({ bundleDir, step, ev, started: ctx.started, runStarted: ctx.runStarted, data: d as Record<string, unknown>, dataFile, report, note: ctx.note, rerun: ctx.rerun });
   if (d.check === 'artifact-digest' && step.kind === 'check') recomputeArtifacts(ev, step, dataFile, d, digests, report, fromPins);
 }
 
@@ -154,7 +153,7 @@ async function checkVerdict(bundleDir: string, step: CheckStep, ev: Finished, di
  * pins are the runbook's own (`with.artifacts`) where it lists them, so a
  * pin left out of data.json is still counted.
  */
-function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: { artifacts?: unknown }, digests: ReadonlyMap<string, string>, report: Report, fromPins: readonly ArtifactPin[] = []): void {
+function recomputeArtifacts(ev: Finished, step: CheckStep, dataFile: string, d: { artifacts?: unknown }, digests: ReadonlyMap<string, string>, report: Report, fromPins: readonly Pin[] = []): void {
   const base = dataFile.replace(/data\.json$/, 'artifacts/');
   const list = Array.isArray(d.artifacts) ? (d.artifacts as { path?: unknown; status?: unknown; expected?: unknown; copiedTo?: unknown }[]) : [];
   let allVerified = list.length > 0;

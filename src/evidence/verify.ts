@@ -16,6 +16,7 @@ import { replay } from './verify-replay.js';
 import { checkSignoffs } from '../signoff/verify-signoffs.js';
 import { checkSummaries } from './verify-summaries.js';
 import { checkSums, readSums, scanBundle } from './verify-files.js';
+import type { CheckRerun } from './verify-check-inputs.js';
 import { checkVerdictsAgainstFiles } from './verify-verdicts.js';
 import { checkReopenLink } from './verify-reopen.js';
 
@@ -47,6 +48,8 @@ export interface VerifyOptions {
    * anchor from outside.
    */
   runbook?: { file: string; sha256: string };
+  /** The checks, to run a check again on the copies of its inputs (checks/rerun.ts); without them that is only noted. */
+  checks?: CheckRerun;
 }
 
 export async function verifyBundle(bundleDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -101,7 +104,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     if (preflight) report(JOURNAL_FILE, `seq 1: the run.started event is malformed: ${preflight}`);
     outcome = replay(runbook, events, report).outcome;
     checkSignoffs(bundleDir, runbook, events, digests, report);
-    await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report, (file, message) => notes.push({ file, message }));
+    await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report, (file, message) => notes.push({ file, message }), options.checks);
   }
   checkSummaries(bundleDir, runbook, events, outcome, started.rehearsal, report);
   // Every file is the journal's: a file it does not record was added, or the journal was cut back.

@@ -121,7 +121,8 @@ async function runCheckAttempt(input: Extract<AttemptInput, { kind: 'check' }>):
   // verify then accounts for every file, and a copy changed later is found.
   const files = await filesUnder(join(dir, 'artifacts'), rel);
   if (files.length) record.files = files;
-  if (inputs.length) record.inputs = inputs;
+  // Always there for a known check, even empty (artifacts listed in the runbook): verify misses a list taken out.
+  if (check) record.inputs = inputs;
   if (root !== undefined && rootGit) record.root = { dir: root, git_head: rootGit.head, ...(rootGit.error !== undefined ? { git_error: rootGit.error } : {}) };
   return { check: record };
 }

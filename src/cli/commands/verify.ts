@@ -51,7 +51,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
       throw new InputError(`${values.runbook}: cannot read the runbook given to --runbook (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'pass the path of the runbook file the run was started with');
     }
   }
-  const report = await verifyBundle(dir, { runbook: anchor });
+  // The checks are loaded only here (they bring ajv): verify runs a check again on the copies of its inputs.
+  const { CHECK_RERUN } = await import('../../checks/rerun.js');
+  const report = await verifyBundle(dir, { runbook: anchor, checks: CHECK_RERUN });
   // Names and messages come from the bundle: printed escaped, never as raw terminal sequences.
   const shown = printableName(dir);
   if (values.json) {
