@@ -17,7 +17,7 @@ export interface RunSummary {
   rehearsal: boolean;
   runbook: { id: string; version: string };
   bundle: string;
-  steps: { total: number; passed: number; failed: number; skipped: number; not_done: number };
+  steps: { total: number; passed: number; failed: number; skipped: number; not_run: number; not_in_mode: number; not_done: number };
   decision: { step: string; option: string; label: string; go: boolean; remediation: string | null; at: string } | null;
   /** The step the run waits for (an answer), when it paused at one. */
   waiting_for: string | null;
@@ -32,11 +32,13 @@ export interface RunSummary {
 
 export function runSummary(session: Session, outcome: string, exitCode: number): RunSummary {
   const s = session.state;
-  const steps = { total: 0, passed: 0, failed: 0, skipped: 0, not_done: 0 };
+  const steps = { total: 0, passed: 0, failed: 0, skipped: 0, not_run: 0, not_in_mode: 0, not_done: 0 };
   for (const step of stepsInOrder(session.runbook)) {
     steps.total++;
     const status = s.steps[step.id]?.status;
     if (status === 'passed' || status === 'failed' || status === 'skipped') steps[status]++;
+    else if (status === 'not-run') steps.not_run++;
+    else if (status === 'not-in-mode') steps.not_in_mode++;
     else steps.not_done++;
   }
   const bundle = resolve(session.bundleDir);
