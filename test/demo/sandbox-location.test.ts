@@ -16,7 +16,7 @@ describe('the demo sandbox', () => {
     const emptyTmp = join(tmp, 'tmpdir');
     const evidence = join(tmp, 'evidence');
     mkdirSync(emptyTmp);
-    const r = await cli(['demo', '--plain', '--evidence-dir', evidence], { cwd: tmp, env: { TMPDIR: emptyTmp } });
+    const r = await cli(['demo', '--plain', '--evidence-dir', evidence], { cwd: tmp, env: { TMPDIR: emptyTmp }, timeoutMs: 170_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const entries = readdirSync(evidence).sort();
     const sandbox = entries.find((e) => e.startsWith('.demo-sandbox-'));
