@@ -56,6 +56,11 @@ export function detailLines(session: Session, run: RunState, step: Step, opts: {
   const owner = step.owner ? ` · owner ${session.runbook.roles.find((r) => r.id === step.owner)?.title ?? step.owner}` : '';
   L.push({ text: `${KIND[step.kind]} \`${step.id}\`${owner}${step.required === false ? ' · optional' : ''}${step.requires?.length ? ` · requires ${step.requires.join(', ')}` : ''}`, dim: true });
   if (step.description) for (const row of wrapLines(step.description, opts.width, 2)) L.push({ text: row });
+  // Not in this mode, or held back by a failure (on_failure: stop): say so first, in the journal's words.
+  if (st.notRun && (st.status === 'not-in-mode' || st.status === 'not-run')) {
+    L.push({ text: st.notRun.reason, color: st.status === 'not-run' ? 'yellow' : 'gray' });
+    L.push({ text: st.status === 'not-run' ? `it runs once "${st.notRun.failedStep}" passes (r retries it) or is skipped; s skips this one with a reason` : 'it does not block the GO of this run', dim: true });
+  }
   const last = st.attempts.at(-1);
   switch (step.kind) {
     case 'command':

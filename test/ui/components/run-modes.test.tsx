@@ -57,5 +57,9 @@ describe('the screen and run modes', () => {
     const screen = mountScreen({ size: WIDE, edit });
     expect(screen.session.state.steps['optional-lint']!.status).toBe('not-in-mode');
     await until(() => expect(screen.frame()).toMatch(/– .*not in this mode/));
+    // Its detail pane says why, in the journal's words.
+    screen.intents.select('optional-lint');
+    await until(() => expect(screen.frame()).toContain('not in this mode: the step runs only in a cutover run; this run is a rehearsal'));
+    expect(screen.frame()).toContain('it does not block the GO of this run');
   });
 });
