@@ -15,7 +15,7 @@ describe('cutover demo walked to GO in a terminal', () => {
   it('reaches GO by Enter and a, exits 0, prints the summary, and the bundle verifies', async () => {
     const dir = tempDir();
     const evidence = join(dir, 'evidence');
-    // TMPDIR: the demo's sandbox goes into the test's temp dir, removed with it.
+    // The demo keeps its sandbox in the evidence directory (.demo-sandbox-*), in the test's temp dir.
     const p = start(['demo', '--evidence-dir', evidence], { cwd: REPO, columns: 80, rows: 24, env: { TMPDIR: dir } });
     await opened(p);
 
