@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../src/runbook/preflight.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { CRASH, ensureBuilt, ROOT, runCli, type CliResult } from './run-cli.js';
 
 let dir: string;
@@ -44,7 +45,8 @@ function runbook(name: string, head: string, steps: string): string {
   return file;
 }
 
-const plan = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['plan', ...args], { env: { PATH, ...env } });
+// In-process (the command's main, as the entry point runs it); the usage errors below spawn the real CLI.
+const plan = (args: string[], env: NodeJS.ProcessEnv = {}) => cliInProcess(['plan', ...args], { env: { PATH, ...env } });
 
 function expectNoCrash(r: CliResult) {
   expect(r.signal).toBeNull();
