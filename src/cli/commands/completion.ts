@@ -68,6 +68,7 @@ function valueOf(flag: string, scenarios: string[]): Completes {
       return words(...scenarios);
     case 'answers':
     case 'key':
+    case 'allowed-signers':
     case 'runbook':
     case 'out':
     case 'manifest':
