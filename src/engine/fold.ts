@@ -6,11 +6,7 @@ import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, Preflig
 import { startedDetails } from './started-details.js';
 import { isEnvironmentFailure, judgeAttempt } from './verdict.js';
 
-/**
- * `not-in-mode`: the step's `modes` leave out this run's mode (never blocks
- * a GO); `not-run`: held back by a failed step of its `on_failure: stop`
- * section (pending again once that step passes or is skipped).
- */
+/** `not-in-mode`: its `modes` leave out the run's mode; `not-run`: held back by a failure (on_failure: stop). */
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted' | 'not-in-mode' | 'not-run';
 
 export interface Attempt {
@@ -25,9 +21,8 @@ export interface Attempt {
   status: 'running' | 'passed' | 'failed' | 'interrupted';
   /** Why the attempt failed, in words. */
   failure?: string;
-  /** The failure is an environment failure (could not run here), not the gate's verdict. */
+  /** An environment failure (could not run here), not the gate's verdict; `missingTools` from step.started. */
   environment?: boolean;
-  /** Tools missing from PATH when the attempt started (step.started). */
   missingTools?: string[];
   display?: string;
   /** What it ran with (step.started, masked): a command's env, a check's parameters (started-details.ts). */
@@ -64,7 +59,7 @@ export interface StepState {
   completedSeq?: number;
   completedAt?: string;
   skipReason?: string;
-  /** Why the step does not run (step.not_run): its words, and the failed step that holds it back. */
+  /** Why the step does not run (step.not_run), and the failed step that holds it back. */
   notRun?: { cause: 'mode' | 'section-stopped'; reason: string; failedStep?: string };
   note?: string;
   link?: string;
@@ -282,11 +277,7 @@ function voidSignatures(state: RunState, byId: Map<string, Step>, stepId: string
 
 /** Steps held back by `failed` (on_failure: stop) are pending again once it passes or is skipped. */
 function releaseHeld(state: RunState, failed: string): void {
-  for (const st of Object.values(state.steps)) {
-    if (st.status !== 'not-run' || st.notRun?.failedStep !== failed) continue;
-    st.status = 'pending';
-    st.notRun = undefined;
-  }
+  for (const st of Object.values(state.steps)) if (st.status === 'not-run' && st.notRun?.failedStep === failed) Object.assign(st, { status: 'pending', notRun: undefined });
 }
 
 /** The operator cancelled this attempt (Ctrl-C, `c`, a dropped session): it did not fail on its own. */

@@ -5,6 +5,8 @@
 import { join, relative } from 'node:path';
 import type { EventBody, JournalEvent, RunOutcome } from '../engine/events.js';
 import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
+import { notRunFor } from '../engine/modes.js';
+import { runSettled } from '../engine/policy.js';
 import { DECISION_RECORD, MANIFEST, writeSums } from '../evidence/bundle.js';
 import type { Journal } from '../evidence/journal.js';
 import { buildManifest, outcomeOf, renderDecisionRecord } from '../evidence/record.js';
@@ -17,6 +19,7 @@ import { EvidenceWriteError, InputError } from '../shared/errors.js';
 import { releaseLock } from './lock.js';
 import { Notifier, snapshotOf, type Health, type Listener, type Snapshot } from './notifications.js';
 import type { RunParts } from './open.js';
+import { validateFields } from './inputs.js';
 import { maskSecrets } from './secrets.js';
 
 export class RunRecord {
@@ -159,6 +162,43 @@ export class RunRecord {
   channelOf(id: string): string | undefined {
     const step = this.findStep(id);
     return step?.kind === 'notice' && step.channel ? this.mask(render(step.channel, this.refContext())) : undefined;
+  }
+
+  /**
+   * Journals every step that does not run now (step.not_run): a step whose
+   * `modes` leave out this run's mode, and the later steps of an
+   * `on_failure: stop` section after one of its required steps failed.
+   */
+  protected recordNotRun(): void {
+    if (!runSettled(this.state).ok) return;
+    for (const step of stepsInOrder(this.runbook)) {
+      const why = notRunFor(this.runbook, this.state, step);
+      if (why) this.append({ type: 'step.not_run', step: step.id, ...why, by: this.operator });
+    }
+  }
+
+  /**
+   * What is wrong with one field's value as it stands in the form (its type,
+   * pattern and `equals:` against this run), masked; undefined when it would
+   * be accepted. The screen shows it inline; recordInput refuses the same.
+   */
+  fieldProblem(id: string, fieldId: string, values: Record<string, string>): string | undefined {
+    const step = this.findStep(id);
+    if (step?.kind !== 'input') return undefined;
+    const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
+    const problem = validateFields(step, clean, this.refContext())[fieldId];
+    return problem === undefined ? undefined : this.mask(problem);
+  }
+
+  /** recordNotRun on a run just started; if it throws, the bundle is released before the error goes on. */
+  recordNotRunOrRelease(): this {
+    try {
+      this.recordNotRun();
+    } catch (err) {
+      this.release();
+      throw err;
+    }
+    return this;
   }
 
   /** Writes manifest.json, decision-record.md and SHA256SUMS for the bundle as it stands. */

@@ -13,8 +13,6 @@ import type { DecisionStep, Step } from '../runbook/types.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { cleanText, nameProblem } from '../shared/names.js';
 import { EvidenceWriteError } from '../shared/errors.js';
-import { stepsInOrder } from '../engine/fold.js';
-import { notRunFor } from '../engine/modes.js';
 import { missingTools } from '../runbook/tools.js';
 import { runStepAttempt, type AttemptFacts } from './attempt.js';
 import { validateFields } from './inputs.js';
@@ -37,14 +35,7 @@ export class Session extends RunRecord {
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
-    const session = new Session(openNewRun(opts));
-    try {
-      session.recordNotRun();
-    } catch (err) {
-      session.release();
-      throw err;
-    }
-    return session;
+    return new Session(openNewRun(opts)).recordNotRunOrRelease();
   }
 
   /** Continues a run from its bundle: repairs a torn tail, marks interrupted attempts. */
@@ -55,8 +46,7 @@ export class Session extends RunRecord {
       try {
         session.markInterrupted();
         session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: parts.journal.repairedTailBytes });
-        // A crash may have come between a failure and its record of the steps it holds back.
-        session.recordNotRun();
+        session.recordNotRun(); // a crash may have come between a failure and its step.not_run events
       } catch (err) {
         session.release();
         throw err;
@@ -82,19 +72,6 @@ export class Session extends RunRecord {
       const left = killLeftovers(attemptDir(this.bundleDir, st.id, last.n));
       const notes = left.notes.map((note) => `; ${note}`).join('');
       this.append({ type: 'step.interrupted', step: st.id, attempt: last.n, reason: `cutover stopped while the attempt ran${left.killed ? '; its leftover processes were killed' : ''}${notes}` });
-    }
-  }
-
-  /**
-   * Journals every step that does not run now (step.not_run): a step whose
-   * `modes` leave out this run's mode, and the later steps of an
-   * `on_failure: stop` section after one of its required steps failed.
-   */
-  private recordNotRun(): void {
-    if (!runSettled(this.state).ok) return;
-    for (const step of stepsInOrder(this.runbook)) {
-      const why = notRunFor(this.runbook, this.state, step);
-      if (why) this.append({ type: 'step.not_run', step: step.id, ...why, by: this.operator });
     }
   }
 
@@ -201,8 +178,6 @@ export class Session extends RunRecord {
     if (!allowed.ok) return refusalOf(allowed);
     if (!reason.trim()) return refuse(`skipping "${id}" needs a reason`, 'say why the step is skipped; it is recorded as a waiver', { reason: 'a reason is required' });
     this.append({ type: 'step.skipped', step: id, reason: this.mask(reason.trim()), by: this.operator });
-    // A skipped step may hold back others (on_failure: stop) — they run again now — or none.
-    this.recordNotRun();
     return OK;
   }
 
@@ -222,24 +197,10 @@ export class Session extends RunRecord {
     const step = this.answerable(id, 'input');
     if ('ok' in step) return step;
     const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
-    // equals: against the run's pins, vars and recorded inputs: a mismatch is refused, never recorded.
     const fields = validateFields(step, clean, this.refContext());
     if (Object.keys(fields).length) return refuse(`"${step.title}" (${id}): ${Object.values(fields).join('; ')}`, 'correct the values and enter them again', fields);
     this.append({ type: 'input.recorded', step: id, by: this.operator, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.mask(v)])) });
     return OK;
-  }
-
-  /**
-   * What is wrong with one field's value as it stands in the form (its type,
-   * pattern and `equals:` against this run), masked; undefined when it would
-   * be accepted. The screen shows it inline; recordInput refuses the same.
-   */
-  fieldProblem(id: string, fieldId: string, values: Record<string, string>): string | undefined {
-    const step = this.findStep(id);
-    if (step?.kind !== 'input') return undefined;
-    const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
-    const problem = validateFields(step, clean, this.refContext())[fieldId];
-    return problem === undefined ? undefined : this.mask(problem);
   }
 
   sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): IntentResult {
