@@ -12,8 +12,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     // Hang guards, not budgets: a busy machine (two suites at once on two
     // cores) is slow, not wrong. No test asserts a duration (issue 11).
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     // Forks, not threads: test/helpers/cli-in-process.ts chdirs the worker for a call.
     pool: 'forks',
     maxWorkers,

@@ -33,7 +33,9 @@ function onlyBundle(dir: string): string {
 describe('the demo without a TTY', () => {
   it('npm start completes the rehearsal with a GO, and the bundle verifies with cutover and sha256sum', async () => {
     const evidence = join(tmp, 'start');
-    const r = await exec('npm', ['start', '--silent', '--', '--evidence-dir', evidence]);
+    // --ignore-scripts skips prestart's build only: npm test has built dist/, and a build here
+    // would swap dist/ under the CLIs other test files are running at the same moment.
+    const r = await exec('npm', ['start', '--silent', '--ignore-scripts', '--', '--evidence-dir', evidence]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('REHEARSAL');
     expect(r.stdout).toMatch(/Outcome: GO \(REHEARSAL\) — (\d+) passed, 0 failed, 0 skipped, 0 not done/);
