@@ -5,7 +5,7 @@
 // it gives them literally), and its verdict and findings must be the
 // recorded ones. An input kept by its digest only (too large, or holding a
 // secret's value) cannot be recomputed from: that is said, as a note.
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { CheckInputRecord, JournalEvent } from '../engine/events.js';
 import type { CheckStep } from '../runbook/types.js';
 
@@ -65,13 +65,10 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Pin[] 
   const c = ev.check!;
   const at = `seq ${ev.seq}: check ${step.check} of attempt ${String(ev.attempt)} of "${step.id}"`;
   if (c.cancelled) return undefined;
-  if (!rerun) {
-    note('journal.ndjson', `${at}: not recomputed (this verify was not given the checks to run)`);
-    return undefined;
-  }
   const params = req.started?.check?.params;
   if (!params || typeof params !== 'object') {
-    note('journal.ndjson', `${at}: the step.started of this attempt records no parameters; its verdict was not recomputed`);
+    // The session always records them; without them the check cannot be run again.
+    report('journal.ndjson', `${at}: the step.started of this attempt records no parameters (cutover always does), so its verdict cannot be recomputed`);
     return undefined;
   }
   paramsAgainstRunbook(req, params, at);
@@ -86,6 +83,10 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Pin[] 
   // The copy is the input as it was read: a copy replaced with its digest recomputed in the journal is found here.
   for (const i of inputs) {
     if (i.copy && i.copy.sha256 !== i.sha256) report(String(i.copy.file), `is recorded (${at.slice(0, at.indexOf(':'))}) as the copy of input ${i.param} (${String(i.path)}), which had sha256 ${String(i.sha256)}, but the copy is recorded with ${String(i.copy.sha256)}`);
+  }
+  if (!rerun) {
+    note('journal.ndjson', `${at}: not recomputed (this verify was not given the checks to run)`);
+    return undefined;
   }
   const cwd = typeof req.started?.check?.cwd === 'string' ? req.started.check.cwd : '/';
   const wanted = rerun.inputsOf(step.check, params, cwd).map((s) => s.param);
@@ -108,7 +109,8 @@ export async function recomputeFromInputs(req: RecomputeRequest): Promise<Pin[] 
     note('journal.ndjson', `${at}: not recomputed, its parameter(s) ${masked.map(([k]) => `with.${k}`).join(', ')} are masked in the journal (a secret's value)`);
     return undefined;
   }
-  const copyOf = (param: string) => join(req.bundleDir, String(inputs.find((i) => i.param === param)!.copy!.file));
+  // Absolute: the check runs with cwd /, and `cutover verify ev/<bundle>` gives a relative bundle path.
+  const copyOf = (param: string) => resolve(req.bundleDir, String(inputs.find((i) => i.param === param)!.copy!.file));
   const onCopies: Record<string, unknown> = { ...params };
   for (const p of recorded) onCopies[p] = copyOf(p);
   if (step.check === 'artifact-digest') {

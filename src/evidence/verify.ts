@@ -14,6 +14,7 @@ import { RUNBOOK_COPY } from './bundle.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
 import { replay } from './verify-replay.js';
 import { checkSignoffs } from '../signoff/verify-signoffs.js';
+import { NO_ANCHOR_WORDS, runbookAnchor, type SignersAnchor, type SignersReport } from '../signoff/anchor.js';
 import { checkSummaries } from './verify-summaries.js';
 import { checkSums, readSums, scanBundle } from './verify-files.js';
 import type { CheckRerun } from './verify-check-inputs.js';
@@ -38,6 +39,8 @@ export interface VerifyReport {
    * whose inputs were kept by their digest only cannot be recomputed.
    */
   notes: VerifyProblem[];
+  /** Signed sign-offs: the allowed-signers file their keys were held against, and the keys trusted. */
+  signers?: SignersReport;
 }
 
 export interface VerifyOptions {
@@ -50,6 +53,13 @@ export interface VerifyOptions {
   runbook?: { file: string; sha256: string };
   /** The checks, to run a check again on the copies of its inputs (checks/rerun.ts); without them that is only noted. */
   checks?: CheckRerun;
+  /**
+   * The team's allowed-signers file, from outside the bundle
+   * (--allowed-signers): every signing key must be listed there for its
+   * principal. Without it, the runbook's own signers file is used when
+   * `runbook` is given and it exists; else only the bundle's copy.
+   */
+  signers?: SignersAnchor;
 }
 
 export async function verifyBundle(bundleDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -94,6 +104,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     else report(RUNBOOK_COPY, `is not a valid runbook: ${loaded.diagnostics[0]?.message}`);
   }
   let outcome: string | undefined;
+  let signers: SignersReport | undefined;
   if (runbook) {
     // The mode decides rule 1 and the REHEARSAL banner: it must be one the runbook allows, and agree with itself.
     if (!runbook.modes.includes(started.mode) || started.rehearsal !== (started.mode === 'rehearsal')) {
@@ -103,14 +114,22 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     const preflight = preflightShapeProblem((started as { preflight?: unknown }).preflight, started.cutover_version);
     if (preflight) report(JOURNAL_FILE, `seq 1: the run.started event is malformed: ${preflight}`);
     outcome = replay(runbook, events, report).outcome;
-    checkSignoffs(bundleDir, runbook, events, digests, report);
+    let anchor = options.signers;
+    if (!anchor && options.runbook) {
+      const found = runbookAnchor(runbook, options.runbook.file, started);
+      if (found.problem) report(RUNBOOK_COPY, found.problem);
+      if (found.note && (runbook.signers || started.signers)) notes.push({ file: 'signoffs/allowed_signers', message: found.note });
+      anchor = found.anchor;
+    }
+    signers = checkSignoffs(bundleDir, runbook, events, digests, report, anchor);
+    if (signers && !signers.anchored && !notes.some((n) => n.message.endsWith(NO_ANCHOR_WORDS))) notes.push({ file: 'signoffs/allowed_signers', message: NO_ANCHOR_WORDS });
     await checkVerdictsAgainstFiles(bundleDir, runbook, events, digests, report, (file, message) => notes.push({ file, message }), options.checks);
   }
   checkSummaries(bundleDir, runbook, events, outcome, started.rehearsal, report);
   // Every file is the journal's: a file it does not record was added, or the journal was cut back.
   const listed = sumsListing(bundleDir);
   for (const u of unaccountedFiles(listed ? files.filter((f) => listed.has(f)) : files, events)) report(u.file, u.message);
-  return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems, notes };
+  return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems, notes, ...(signers ? { signers } : {}) };
 }
 
 function messageOf(err: unknown): string {

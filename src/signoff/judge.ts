@@ -23,6 +23,8 @@ export interface JudgeContext {
   otherRoles: readonly { role: string; fingerprint: string }[];
   /** The operators of the run, when the step says the operator may not sign. */
   excludedOperators?: readonly string[];
+  /** When the signature is (was) recorded, ISO: the key's validity is judged then (ssh-keygen -Overify-time); now when absent. */
+  at?: string;
 }
 
 export type Judgement = { ok: true; principal: string; fingerprint: string; text: SignoffText } | { ok: false; reasons: string[] };
@@ -48,8 +50,8 @@ export function judgeSignature(ctx: JudgeContext, message: string, armored: stri
     reasons.push(`the signature was made by ${owners.length ? keyWords : `key ${sig.value.fingerprint}, which is not in the allowed-signers file`}, not by a key of "${text.principal}" (who may sign for ${ctx.expected.role})`);
   }
   if (!reasons.length) {
-    const verdict = sshVerify(ctx.allowedText, text.principal, armored, message);
-    if (!verdict.ok) reasons.push(`ssh-keygen -Y verify refused the signature of "${text.principal}" over this exact text (${verdict.output || 'no message'}): the text was changed after it was signed, or the signature belongs to another text`);
+    const verdict = sshVerify(ctx.allowedText, text.principal, armored, message, { ...(ctx.at ? { at: ctx.at } : {}), fingerprint: sig.value.fingerprint });
+    if (!verdict.ok) reasons.push(`ssh-keygen -Y verify refused the signature of "${text.principal}" over this exact text: ${verdict.reason}`);
   }
   for (const other of ctx.otherRoles) {
     if (other.fingerprint === sig.value.fingerprint) reasons.push(`the same ${keyWords} already signed as ${other.role}; each role must sign with its own key`);

@@ -11,7 +11,9 @@ import { InputError } from '../shared/errors.js';
 import { fingerprintOf } from './keys.js';
 import { SIGNOFF_NAMESPACE } from './text.js';
 
-const SSH_KEYGEN = process.env.CUTOVER_SSH_KEYGEN || 'ssh-keygen';
+// Always the ssh-keygen on PATH: no environment variable may swap the
+// verifier, and its "Good ... signature" line is checked, not just its exit.
+const SSH_KEYGEN = 'ssh-keygen';
 
 function missingTool(err: NodeJS.ErrnoException | undefined): never {
   throw new InputError(`cannot run ssh-keygen (${err?.code ?? 'error'}): sign-offs of this runbook are SSH signatures`, 'install OpenSSH 8.2 or later (the openssh-client package) so that ssh-keygen is on PATH');
@@ -45,21 +47,60 @@ export interface SshVerdict {
   ok: boolean;
   /** ssh-keygen's own words. */
   output: string;
+  /** Why it refused, in words (empty when ok): ssh-keygen's reason, the temp file names left out. */
+  reason: string;
+}
+
+export interface VerifyAt {
+  /** When the signature was recorded (ISO 8601): the key's valid-after/valid-before are judged at that time. */
+  at?: string;
+  /** The key fingerprint that must have made the signature (SHA256:…), when known. */
+  fingerprint?: string;
+}
+
+/** An ISO time as ssh-keygen's -Overify-time wants it (YYYYMMDDHHMMSSZ, UTC). */
+export function sshTime(iso: string): string | undefined {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return undefined;
+  return `${new Date(t).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+}
+
+function refusalReason(stderr: string, allowedFile: string, sigFile: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.split(`${allowedFile}:`).join('allowed-signers line ').split(allowedFile).join('the allowed-signers file').split(sigFile).join('the signature').trim())
+    .filter((l) => l && !/^Could not verify signature\.?$/.test(l));
+  const said = lines.slice(0, 3).join('; ');
+  if (!said) return 'ssh-keygen gave no reason: the allowed-signers line of the principal does not allow this key for signatures (a cert-authority line, or options such as namespaces= that exclude cutover-signoff)';
+  if (/incorrect signature/i.test(said)) return `${said}: the text was changed after it was signed, or the signature belongs to another text`;
+  return said;
 }
 
 /**
  * `ssh-keygen -Y verify -f <allowed> -I <principal> -n cutover-signoff -s <sig>`
  * with `message` on stdin: the signature is valid for that principal, in the
- * namespace, over exactly that text.
+ * namespace, over exactly that text, at the time it was recorded. Holds only
+ * when ssh-keygen exits 0 AND says "Good "cutover-signoff" signature for
+ * <principal> with <type> key <fingerprint>" for that principal (and key).
  */
-export function sshVerify(allowedSignersText: string, principal: string, armored: string, message: string): SshVerdict {
+export function sshVerify(allowedSignersText: string, principal: string, armored: string, message: string, opts: VerifyAt = {}): SshVerdict {
   const dir = mkdtempSync(join(tmpdir(), 'cutover-verify-'));
   try {
-    writeFileSync(join(dir, 'allowed_signers'), allowedSignersText);
-    writeFileSync(join(dir, 'signature.sig'), armored);
-    const r = spawnSync(SSH_KEYGEN, ['-Y', 'verify', '-f', join(dir, 'allowed_signers'), '-I', principal, '-n', SIGNOFF_NAMESPACE, '-s', join(dir, 'signature.sig')], { input: message, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    const allowedFile = join(dir, 'allowed_signers');
+    const sigFile = join(dir, 'signature.sig');
+    writeFileSync(allowedFile, allowedSignersText);
+    writeFileSync(sigFile, armored);
+    const time = opts.at ? sshTime(opts.at) : undefined;
+    const args = ['-Y', 'verify', '-f', allowedFile, '-I', principal, '-n', SIGNOFF_NAMESPACE, '-s', sigFile, ...(time ? [`-Overify-time=${time}`] : [])];
+    const r = spawnSync(SSH_KEYGEN, args, { input: message, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
     if (r.error) missingTool(r.error as NodeJS.ErrnoException);
-    return { ok: r.status === 0, output: firstLines(`${r.stdout}\n${r.stderr}`) };
+    const output = firstLines(`${r.stdout}\n${r.stderr}`.split(allowedFile).join('allowed_signers').split(sigFile).join('signature.sig'));
+    if (r.status !== 0) return { ok: false, output, reason: refusalReason(r.stderr ?? '', allowedFile, sigFile) };
+    const good = /^Good "([^"]*)" signature for (.*) with (\S+) key (\S+)$/m.exec(r.stdout ?? '');
+    if (!good) return { ok: false, output, reason: 'ssh-keygen exited 0 but did not say "Good "cutover-signoff" signature for …": the program called ssh-keygen is not OpenSSH\'s' };
+    if (good[1] !== SIGNOFF_NAMESPACE || good[2] !== principal) return { ok: false, output, reason: `ssh-keygen vouched for "${good[2]}" in namespace "${good[1]}", not for "${principal}" in "${SIGNOFF_NAMESPACE}"` };
+    if (opts.fingerprint && good[4] !== opts.fingerprint) return { ok: false, output, reason: `ssh-keygen verified the signature with key ${good[4]}, not ${opts.fingerprint}` };
+    return { ok: true, output, reason: '' };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

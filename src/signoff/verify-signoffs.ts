@@ -10,19 +10,26 @@ import { join } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import type { Runbook } from '../runbook/types.js';
 import { judgeSignature } from './judge.js';
-import { parseAllowedSigners, type AllowedSigner } from './keys.js';
+import { parseAllowedSigners, parseSshSig, type AllowedSigner } from './keys.js';
 import { decisionSignatureProblems, OPERATOR_ROLE } from './decision-signature.js';
 import { SIGNERS_COPY } from './signers-file.js';
 import { parseSignoffText } from './text.js';
+import { anchorProblem, signersReport, type SignersAnchor, type SignersReport, type TrustedSigner } from './anchor.js';
 
 type Report = (file: string, message: string) => void;
 const JOURNAL = 'journal.ndjson';
 
-export function checkSignoffs(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, report: Report): void {
+/**
+ * Checks every signed sign-off; with an `anchor` (the team's own file) each
+ * signing key must be listed there for its principal too. Returns what the
+ * keys were held against and which were trusted (undefined: nothing signed).
+ */
+export function checkSignoffs(bundleDir: string, runbook: Runbook, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, report: Report, anchor?: SignersAnchor): SignersReport | undefined {
   const started = events[0];
-  if (started?.type !== 'run.started') return;
+  if (started?.type !== 'run.started') return undefined;
   const signedEvents = events.filter((e) => e.type === 'signoff.requested' || (e.type === 'signoff.recorded' && e.signed));
-  if (!runbook.signers && !started.signers && !signedEvents.length) return;
+  if (!runbook.signers && !started.signers && !signedEvents.length) return undefined;
+  const trusted: TrustedSigner[] = [];
   if (runbook.signers && !started.signers) report(JOURNAL, 'seq 1: the runbook names an allowed-signers file, but run.started records no copy of it');
   if (!runbook.signers && signedEvents.length) report(JOURNAL, 'the journal holds signed sign-offs, but the runbook names no allowed-signers file');
   let allowedText: string | undefined;
@@ -82,14 +89,23 @@ export function checkSignoffs(bundleDir: string, runbook: Runbook, events: reado
         isJournalHash: (h) => before.has(h),
         otherRoles: [],
         ...(step?.kind === 'signoff' && step.exclude_operator !== false ? { excludedOperators: [...operators] } : {}),
+        // The key's validity (valid-before/after) as it was when the run recorded it, not today.
+        at: ev.at,
       },
       String(s.text),
       String(s.signature),
     );
-    if (!verdict.ok) for (const r of verdict.reasons) report(JOURNAL, `${at}: the sign-off of ${ev.role} on "${ev.step}": ${r}`);
-    else if (verdict.fingerprint !== s.key) report(JOURNAL, `${at}: the sign-off of ${ev.role} records key ${s.key}, but its signature was made by ${verdict.fingerprint}`);
+    if (!verdict.ok) {
+      for (const r of verdict.reasons) report(JOURNAL, `${at}: the sign-off of ${ev.role} on "${ev.step}": ${r}`);
+      return;
+    }
+    if (verdict.fingerprint !== s.key) report(JOURNAL, `${at}: the sign-off of ${ev.role} records key ${s.key}, but its signature was made by ${verdict.fingerprint}`);
+    if (verdict.principal !== s.principal || verdict.principal !== ev.name) report(JOURNAL, `${at}: the sign-off of ${ev.role} on "${ev.step}" records signer ${JSON.stringify(ev.name)} (principal ${JSON.stringify(s.principal)}), but the signed text names principal ${JSON.stringify(verdict.principal)}`);
+    const off = anchor ? anchorProblem(anchor, verdict.principal, verdict.fingerprint, String(s.signature), String(s.text), ev.at) : undefined;
+    if (off) report(JOURNAL, `${at}: the sign-off of ${ev.role} on "${ev.step}": ${off}`);
+    else trusted.push({ step: ev.step, role: ev.role, principal: verdict.principal, key: verdict.fingerprint });
   });
-  checkDecisionSignature(bundleDir, events, digests, allowedText, parsed?.ok ? parsed.value : undefined, report);
+  checkDecisionSignature(bundleDir, events, digests, allowedText, parsed?.ok ? parsed.value : undefined, report, anchor, trusted);
   for (const [key, entry] of latest) {
     const [step, role] = key.split('/');
     const check = (ext: 'msg' | 'sig', rec: { sha256: string; seq: number } | undefined) => {
@@ -103,10 +119,11 @@ export function checkSignoffs(bundleDir: string, runbook: Runbook, events: reado
     // A request after the last signature leaves the old .sig, or a new one waiting to be picked up.
     if (!entry.requestedAfterSig) check('sig', entry.sig);
   }
+  return signersReport(anchor, trusted);
 }
 
 /** The operator's signature of the decision, where the bundle has one (it is optional). */
-function checkDecisionSignature(bundleDir: string, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, allowedText: string | undefined, allowed: AllowedSigner[] | undefined, report: Report): void {
+function checkDecisionSignature(bundleDir: string, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, allowedText: string | undefined, allowed: AllowedSigner[] | undefined, report: Report, anchor: SignersAnchor | undefined, trusted: TrustedSigner[]): void {
   const decision = events.find((e) => e.type === 'decision.recorded');
   if (decision?.type !== 'decision.recorded') return;
   const msg = `signoffs/${decision.step}/${OPERATOR_ROLE}.msg`;
@@ -118,6 +135,13 @@ function checkDecisionSignature(bundleDir: string, events: readonly JournalEvent
     return;
   }
   if (allowedText === undefined || !allowed) return; // the allowed-signers copy is reported already
-  const problems = decisionSignatureProblems(events, allowedText, allowed, readFileSync(join(bundleDir, msg), 'utf8'), readFileSync(join(bundleDir, sig), 'utf8'));
+  const [msgText, sigText] = [readFileSync(join(bundleDir, msg), 'utf8'), readFileSync(join(bundleDir, sig), 'utf8')];
+  const problems = decisionSignatureProblems(events, allowedText, allowed, msgText, sigText);
   for (const p of problems) report(sig, `the operator's signature of the decision: ${p}`);
+  const text = parseSignoffText(msgText);
+  const key = parseSshSig(sigText);
+  if (problems.length || !text.ok || !key.ok) return;
+  const off = anchor ? anchorProblem(anchor, text.text.principal, key.value.fingerprint, sigText, msgText, undefined) : undefined;
+  if (off) report(sig, `the operator's signature of the decision: ${off}`);
+  else trusted.push({ step: decision.step, role: OPERATOR_ROLE, principal: text.text.principal, key: key.value.fingerprint });
 }

@@ -8,9 +8,12 @@ import { printable, printableJson, printableName } from '../../shared/printable.
 import { verifyBundle } from '../../evidence/verify.js';
 import { sha256 } from '../../evidence/canonical.js';
 import { readFileSync } from 'node:fs';
+import type { SignersAnchor } from '../../signoff/anchor.js';
+import { readSignersFile } from '../../signoff/signers-file.js';
 import { join } from 'node:path';
 
-export const HELP = `Usage: cutover verify <bundle-dir> [--runbook FILE] [--json]
+export const HELP = `Usage: cutover verify <bundle-dir> [--runbook FILE]
+                      [--allowed-signers FILE] [--json]
 
 Checks an evidence bundle: the journal's hash chain, every file against
 SHA256SUMS and the digests recorded in the journal, manifest.json against its
@@ -20,7 +23,13 @@ have allowed is reported even if the hash chain was recomputed.
 Options:
   --runbook FILE  also check that the run used exactly this runbook (the copy
                   in your repository): anchors the bundle's runbook.yaml, which
-                  a forger could otherwise edit along with every hash
+                  a forger could otherwise edit along with every hash; its
+                  signers file, when it exists, anchors the signatures
+  --allowed-signers FILE
+                  your team's allowed-signers file (outside the bundle):
+                  every signing key must be listed there for its principal.
+                  Without it (or --runbook), signatures are checked against
+                  the bundle's own copy, which a forger can replace
   --json          print the report as JSON
   -h, --help
 
@@ -29,6 +38,7 @@ Exit codes: 0 intact, 1 problems found (each names the file), 2 not a bundle.`;
 export const OPTIONS = {
   json: { type: 'boolean' },
   runbook: { type: 'string' },
+  'allowed-signers': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -51,9 +61,16 @@ export async function main(args: string[], io: CliIO): Promise<number> {
       throw new InputError(`${values.runbook}: cannot read the runbook given to --runbook (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'pass the path of the runbook file the run was started with');
     }
   }
+  let signers: SignersAnchor | undefined;
+  const team = values['allowed-signers'];
+  if (team) {
+    const r = readSignersFile(team);
+    if (!r.ok) throw new InputError(`${r.message} (given to --allowed-signers)`, r.hint);
+    signers = { ...r.file, via: '--allowed-signers' };
+  }
   // The checks are loaded only here (they bring ajv): verify runs a check again on the copies of its inputs.
   const { CHECK_RERUN } = await import('../../checks/rerun.js');
-  const report = await verifyBundle(dir, { runbook: anchor, checks: CHECK_RERUN });
+  const report = await verifyBundle(dir, { runbook: anchor, checks: CHECK_RERUN, ...(signers ? { signers } : {}) });
   // Names and messages come from the bundle: printed escaped, never as raw terminal sequences.
   const shown = printableName(dir);
   if (values.json) {
@@ -62,6 +79,12 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   // What could not be checked (a check verdict whose inputs were kept by digest only) is said, but is no problem.
   for (const n of report.notes) io.out(`${shown}/${printableName(n.file)}: note: ${printable(n.message)}`);
+  // Which keys were trusted, and against which file: a reader without the team's file sees what vouched for them.
+  if (report.signers) {
+    io.out(`${shown}: signatures checked against ${printable(report.signers.checked_against)}; keys trusted:`);
+    for (const t of report.signers.trusted) io.out(`  ${printable(t.step)}/${printable(t.role)}: ${printable(t.principal)} ${printable(t.key)}`);
+    if (!report.signers.trusted.length) io.out('  (none)');
+  }
   if (report.ok) {
     io.out(`${shown}: OK — ${report.events} journal events, ${report.files} files, hash chain intact, every digest matches, GO lock replayed${report.rehearsal ? ' (REHEARSAL)' : ''}; outcome ${printable(String(report.outcome))}`);
   } else {
