@@ -2,7 +2,7 @@
 // alice (producer approver), bob (consumer approver), mallory (in the file,
 // allowed for no role) and olga (the operator, in the file). No mocks.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -77,6 +77,13 @@ export function onlyBundle(evidence: string): string {
   const [name, ...more] = readdirSync(evidence);
   if (!name || more.length) throw new Error(`expected one bundle in ${evidence}, found ${[name, ...more].join(', ')}`);
   return join(evidence, name);
+}
+
+/** The bundle once the run has made it and its `file` (undefined until then: the evidence dir may exist and still be empty). */
+export function madeFile(evidence: string, file: string): string | undefined {
+  if (!existsSync(evidence)) return undefined;
+  const names = readdirSync(evidence).filter((n) => !n.startsWith('.'));
+  return names.length === 1 && existsSync(join(evidence, names[0]!, file)) ? join(evidence, names[0]!) : undefined;
 }
 
 export function writeAnswers(dir: string, name: string, body: string): string {

@@ -8,7 +8,7 @@ import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { onlyBundle, publicKey, signedFixture, writeAnswers } from './fixture.js';
+import { madeFile, onlyBundle, publicKey, signedFixture, writeAnswers } from './fixture.js';
 
 const WAIT_BOTH = 'answers:\n  sign: { pa: { wait: true }, ca: { wait: true } }\n  decide: { option: go-rehearsal }\n';
 
@@ -26,7 +26,7 @@ describe('signed sign-offs', () => {
     const f = signedFixture();
     const answers = writeAnswers(f.dir, 'answers.yaml', WAIT_BOTH);
     const run = cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--answers', answers, '--evidence-dir', f.evidence], { timeoutMs: 120_000 });
-    await until(() => existsSync(f.evidence) && existsSync(join(onlyBundle(f.evidence), 'signoffs/sign/ca.msg')), 'the requests');
+    await until(() => madeFile(f.evidence, 'signoffs/sign/ca.msg') !== undefined, 'the requests');
     const bundle = onlyBundle(f.evidence);
     const [pa, ca] = await Promise.all([
       cli(['sign', bundle, '--step', 'sign', '--role', 'pa', '--key', f.key.alice]),

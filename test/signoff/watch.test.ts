@@ -3,11 +3,10 @@
 // and waits for two signatures, it prints each event as a line and ends
 // when the run closes; the bundle still verifies (nothing was added).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, DIST, distIsFresh, REPO } from '../helpers/cli.js';
-import { onlyBundle, signedFixture, writeAnswers } from './fixture.js';
+import { madeFile, onlyBundle, signedFixture, writeAnswers } from './fixture.js';
 
 const ENTRY = distIsFresh() ? [DIST] : [join(REPO, 'node_modules/tsx/dist/cli.mjs'), join(REPO, 'src/cli.ts')];
 
@@ -34,7 +33,7 @@ describe('cutover watch --plain', () => {
     const f = signedFixture();
     const answers = writeAnswers(f.dir, 'answers.yaml', 'answers:\n  sign: { pa: { wait: true }, ca: { wait: true } }\n  decide: { option: go-rehearsal }\n');
     const run = cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--answers', answers, '--evidence-dir', f.evidence], { timeoutMs: 120_000 });
-    while (!(existsSync(f.evidence) && existsSync(join(onlyBundle(f.evidence), 'signoffs/sign/ca.msg')))) await new Promise((r) => setTimeout(r, 50));
+    while (!madeFile(f.evidence, 'signoffs/sign/ca.msg')) await new Promise((r) => setTimeout(r, 50));
     const bundle = onlyBundle(f.evidence);
     const w = watch(bundle);
     // Everything so far, from the start: the run holds the bundle meanwhile.
