@@ -6,12 +6,12 @@
 // the hash chain, digests and summaries, and verify must still name them.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckInputRecord } from '../../src/engine/events.js';
 import { sha256 } from '../../src/evidence/canonical.js';
 import { MAX_INPUT_COPY_BYTES } from '../../src/checks/inputs.js';
-import { REPO } from '../helpers/cli.js';
+import { cli, REPO } from '../helpers/cli.js';
 import { readEvents, tempDir } from '../fixtures/engine/scenario.js';
 import { flipByte, rechain, resummarize, writeJournal } from './forge.js';
 import { BASELINE_SHA, copyBundle, filesHolding, finishedOf, forgeFile, git, HANDOFF_STEP, MANIFEST_REL, PAYLOAD_REL, producer, run, runbookWith, type Finished, type Started, TARGET_SHA, verify } from './check-inputs-helpers.js';
@@ -62,6 +62,17 @@ describe('a check step records and copies what it read', () => {
     const v = await verify(passing.bundle);
     expect(v.code, v.out).toBe(0);
     expect(v.out).not.toContain('note:');
+  });
+
+  it('verify given a relative bundle path runs the check again on the copies all the same', async () => {
+    const ok = await cli(['verify', basename(passing.bundle)], { cwd: dirname(passing.bundle) });
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const bundle = copyBundle(passing.bundle);
+    const copy = finishedOf(bundle, 'handoff').check!.inputs!.find((i) => i.param === 'payload')!.copy!.file;
+    await forgeFile(bundle, copy, readFileSync(join(bundle, copy), 'utf8').replaceAll(TARGET_SHA, BASELINE_SHA));
+    const forged = await cli(['verify', basename(bundle)], { cwd: dirname(bundle) });
+    expect(forged.code, forged.stdout).toBe(1);
+    expect(forged.stdout).toContain('but run again on its copied inputs');
   });
 
   it('fails a payload that names another commit than the target, naming both values', async () => {
