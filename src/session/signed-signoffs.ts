@@ -4,7 +4,6 @@
 // the answers file, or dropped beside the text by `cutover sign` while the
 // run waits — once it passes every check of signoff/judge.ts. A refused
 // signature is never journaled; its reasons go back to the caller.
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { evidenceDigest } from '../engine/digest.js';
 import type { EventBody, JournalEvent, StreamRecord } from '../engine/events.js';
@@ -13,6 +12,7 @@ import { sha256 } from '../evidence/canonical.js';
 import type { Runbook, SignoffStep, Step } from '../runbook/types.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { resolveInside } from '../shared/inside.js';
+import { readSmallFile } from '../shared/small-file.js';
 import { judgeSignature, type JudgeContext, type Judgement } from '../signoff/judge.js';
 import { normalizeArmored, parseAllowedSigners, type AllowedSigner } from '../signoff/keys.js';
 import { SIGNERS_COPY } from '../signoff/signers-file.js';
@@ -53,12 +53,27 @@ function record(file: string, text: string): StreamRecord {
   return { file, bytes: Buffer.byteLength(text), sha256: sha256(text) };
 }
 
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
+/** A dropped file's text (no link followed, no FIFO read, 64 KiB at most): none when absent, what is wrong with it otherwise. */
+function readDrop(path: string): { text?: string; problem?: string } {
+  const r = readSmallFile(path);
+  return r.ok ? { text: r.text } : r.missing ? {} : { problem: r.problem };
+}
+
+/**
+ * The bundle's allowed-signers copy, held to the digest run.started
+ * recorded: a copy swapped while the run waits (or before a resume, or
+ * before `cutover sign`) is refused, never judged against.
+ */
+export function readSignersCopy(bundleDir: string, events: readonly JournalEvent[]): { text: string; entries: AllowedSigner[] } | { problem: string } {
+  const started = events[0];
+  const recorded = started?.type === 'run.started' ? started.signers?.sha256 : undefined;
+  const r = readSmallFile(join(bundleDir, SIGNERS_COPY), 256 * 1024);
+  if (!r.ok) return { problem: `${join(bundleDir, SIGNERS_COPY)} ${r.problem}: no signature can be judged (restore the copy the run started with, or start a new run)` };
+  if (recorded === undefined || sha256(r.text) !== recorded) {
+    return { problem: `${join(bundleDir, SIGNERS_COPY)} is not the allowed-signers copy this run started with (sha256 ${sha256(r.text)}; run.started recorded ${String(recorded)}): it was changed after the run started, so no signature is judged against it — put the original copy back, or start a new run with the team's file` };
   }
+  const parsed = parseAllowedSigners(r.text);
+  return parsed.ok ? { text: r.text, entries: parsed.value } : { problem: `${join(bundleDir, SIGNERS_COPY)}: ${parsed.problem}` };
 }
 
 export class SignoffDesk {
@@ -111,17 +126,18 @@ export class SignoffDesk {
     return { ...OK, request: ev as SignoffRequest };
   }
 
-  private signers(): { text: string; entries: AllowedSigner[] } {
-    if (!this.allowed) {
-      const text = readFileSync(join(this.host.bundleDir, SIGNERS_COPY), 'utf8');
-      const parsed = parseAllowedSigners(text);
-      this.allowed = { text, entries: parsed.ok ? parsed.value : [] };
-    }
-    return this.allowed;
+  /** The copy as the run started with it (digest checked), kept in memory once read: a later swap changes nothing. */
+  private signers(): { text: string; entries: AllowedSigner[] } | { problem: string } {
+    if (this.allowed) return this.allowed;
+    const copy = readSignersCopy(this.host.bundleDir, this.host.events);
+    if ('text' in copy) this.allowed = copy;
+    return copy;
   }
 
-  private context(step: SignoffStep, role: string): JudgeContext {
-    const { text, entries } = this.signers();
+  private context(step: SignoffStep, role: string): JudgeContext | { problem: string } {
+    const signers = this.signers();
+    if ('problem' in signers) return signers;
+    const { text, entries } = signers;
     const hashes = new Set(this.host.events.map((e) => e.hash));
     const others = this.host.state.signatures.filter((s) => s.step === step.id && s.role !== role && !s.voidedBy && s.key);
     return {
@@ -148,9 +164,12 @@ export class SignoffDesk {
     const last = requests.at(-1);
     if (!last) return refuse(`the sign-off of ${role} on "${id}" was never requested`, `request it first: cutover signoff request <bundle> --step ${id} --role ${role}`);
     const files = signoffFiles(this.host.bundleDir, id, role);
-    const onDisk = readText(files.msg);
+    const msgRead = readDrop(files.msg);
+    if (msgRead.problem) return refuse(`the signature for ${role}: ${files.msgRel} ${msgRead.problem}`, `put back the text the run wrote (\`cutover signoff request <bundle> --step ${id} --role ${role}\` prints it)`);
+    const onDisk = msgRead.text;
     const signature = normalizeArmored(armored);
     const ctx = this.context(step, role);
+    if ('problem' in ctx) return refuse(`the signature for ${role}: ${ctx.problem}`, 'see docs/signoffs.md (the allowed-signers copy is fixed when the run starts)');
     const message = onDisk ?? last.message;
     let verdict: Judgement = judgeSignature(ctx, message, signature);
     if (!verdict.ok && verdict.reasons.some((r) => r.startsWith('ssh-keygen -Y verify refused'))) {
@@ -168,7 +187,7 @@ export class SignoffDesk {
       return refuse(verdict.reasons.map((r) => `the signature for ${role}: ${r}`), 'sign the text the run requested (signoffs/<step>/<role>.msg), with the key of a principal allowed for the role; see docs/signoffs.md');
     }
     mkdirDurable(dirname(files.sig));
-    if (readText(files.sig) !== signature) writeFileDurable(files.sig, signature, this.host.bundleDir);
+    if (readDrop(files.sig).text !== signature) writeFileDurable(files.sig, signature, this.host.bundleDir);
     this.append({
       type: 'signoff.recorded',
       step: id,
@@ -194,7 +213,17 @@ export class SignoffDesk {
     for (const role of step.roles) {
       if (this.host.state.signatures.some((s) => s.step === id && s.role === role && !s.voidedBy)) continue;
       if (!this.current(id, role)) continue;
-      const dropped = readText(signoffFiles(this.host.bundleDir, id, role).sig);
+      const files = signoffFiles(this.host.bundleDir, id, role);
+      const drop = readDrop(files.sig);
+      if (drop.problem) {
+        // Said once per kind of problem, not at every poll (a file still growing changes only its size).
+        const key = `${id}/${role}/unreadable/${drop.problem.replace(/\d+/g, 'N')}`;
+        if (this.refusedDrops.has(key)) continue;
+        this.refusedDrops.set(key, drop.problem);
+        out.refused.push({ role, reasons: [`${files.sigRel} ${drop.problem}; the signature must be a regular file of at most 64 KiB (what \`cutover sign\` or \`ssh-keygen -Y sign\` writes)`] });
+        continue;
+      }
+      const dropped = drop.text;
       if (dropped === undefined) continue;
       const key = `${id}/${role}/${sha256(dropped)}/${evidenceDigest(this.host.state)}`;
       if (this.refusedDrops.has(key)) continue;

@@ -4,21 +4,21 @@
 // will (refusing with every reason, nothing written) and drops it beside
 // the text as signoffs/<step>/<role>.sig — the run holding the bundle picks
 // it up; given a message file it writes <role>.sig beside it to send back.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { readSmallFile } from '../../shared/small-file.js';
 import { dirname, join } from 'node:path';
 import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { commandName } from '../../shared/command-name.js';
 import { mkdirDurable, writeFileDurable } from '../../shared/durable.js';
-import { signoffFiles } from '../../session/signed-signoffs.js';
+import { readSignersCopy, signoffFiles } from '../../session/signed-signoffs.js';
 import { judgeSignature } from '../../signoff/judge.js';
 import { keyFingerprint, sshSign } from '../../signoff/ssh-keygen.js';
 import { parseSignoffText } from '../../signoff/text.js';
 import { currentRequest, judgeContextOf, readBundle, signoffStep, type BundleView } from './signoff-bundle.js';
 import { closedDecision, decisionSignatureProblems, decisionText, OPERATOR_ROLE, operatorPrincipals } from '../../signoff/decision-signature.js';
-import { keysOf, parseAllowedSigners } from '../../signoff/keys.js';
-import { SIGNERS_COPY } from '../../signoff/signers-file.js';
+import { keysOf } from '../../signoff/keys.js';
 import { writeSums } from '../../evidence/bundle.js';
 
 export const HELP = `Usage: cutover sign <bundle-dir | msg-file> --step ID --role ROLE --key FILE
@@ -77,12 +77,10 @@ async function signInBundle(io: CliIO, bundle: string, stepId: string, roleId: s
   if (!request) {
     throw new InputError(`${files.msg}: the run has no current request for ${role} on "${step.id}" (none yet, or the evidence changed since)`, `ask the captain to run \`${commandName()} signoff request ${bundle} --step ${step.id} --role ${role}\`, or wait until the run reaches the step`);
   }
-  let message: string;
-  try {
-    message = readFileSync(files.msg, 'utf8');
-  } catch (err) {
-    throw new InputError(`${files.msg}: cannot read the text to sign (${(err as NodeJS.ErrnoException).code ?? String(err)})`, `run \`${commandName()} signoff request ${bundle} --step ${step.id} --role ${role}\``);
-  }
+  const read = readSmallFile(files.msg);
+  if (!read.ok) throw new InputError(`${files.msg}: the text to sign ${read.problem}`, `run \`${commandName()} signoff request ${bundle} --step ${step.id} --role ${role}\``);
+  const message = read.text;
+  showText(io, message);
   const signature = sshSign(key, message);
   const verdict = judgeSignature(judgeContextOf(view, step, role, request), message, signature);
   if (!verdict.ok) {
@@ -97,24 +95,48 @@ async function signInBundle(io: CliIO, bundle: string, stepId: string, roleId: s
 }
 
 function signMessageFile(io: CliIO, file: string, step: string, role: string, key: string): number {
-  let message: string;
-  try {
-    message = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`${file}: cannot read the text to sign (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'pass the bundle directory or the .msg file of the request');
-  }
+  const read = readSmallFile(file);
+  if (!read.ok) throw new InputError(`${file}: the text to sign ${read.problem}`, 'pass the bundle directory or the .msg file of the request');
+  const message = read.text;
   const parsed = parseSignoffText(message);
   if (!parsed.ok) throw new InputError(`${file}: not a cutover sign-off text: ${parsed.problem}`, 'sign the .msg file exactly as `cutover signoff request` wrote it');
   if (parsed.text.step !== step || parsed.text.role !== role) {
     throw new InputError(`${file}: the text is for role ${parsed.text.role} on "${parsed.text.step}", not ${role} on "${step}"`, 'check --step and --role against the text you were sent');
   }
-  const signature = sshSign(key, message);
   const out = join(dirname(file), `${file.replace(/^.*\//, '').replace(/\.msg$/, '')}.sig`);
-  writeFileSync(out, signature, { mode: 0o644 });
+  if (existsSync(out) || isLink(out)) throw new InputError(`${out}: already exists; nothing was signed`, 'remove it first if you mean to sign again (a signature is never written over a file or through a link)');
+  showText(io, message);
+  const signature = sshSign(key, message);
+  // Created, never opened through a link or over another file (a link planted there makes this fail).
+  try {
+    const fd = openSync(out, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+    try {
+      writeFileSync(fd, signature);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new InputError(`${out}: cannot write the signature (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'remove the file in its way, or sign in a directory you own');
+  }
   io.out(`Signed "${step}" as ${role} (principal ${parsed.text.principal}): ${out}`);
   io.out('Send that file back to the release captain: they paste it on the screen or in the answers file, or drop it into the bundle as');
   io.out(`signoffs/${step}/${role}.sig. The run checks it (principal allowed for the role, evidence still current) when it records it.`);
   return EXIT.ok;
+}
+
+/** What is about to be signed, in the words of the text itself: the signer sees it before ssh-keygen runs. */
+function showText(io: CliIO, message: string): void {
+  const t = parseSignoffText(message);
+  if (!t.ok) return;
+  io.out(`Signing, as ${t.text.principal}:\n  run        ${t.text.run}\n  step       ${t.text.step}\n  role       ${t.text.role}\n  statement  ${JSON.stringify(t.text.statement)}\n  evidence   ${t.text.evidence}`);
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** The operator signs the decision of a closed run, binding its final journal head (docs/signoffs.md). */
@@ -123,9 +145,11 @@ async function signDecision(io: CliIO, view: BundleView, bundle: string, stepId:
   const closed = closedDecision(view.events);
   if (!closed) throw new InputError(`${bundle}: the run is not closed with a recorded decision yet`, 'the operator signs the decision once the run is closed; run this again then');
   if (closed.decision.step !== stepId) throw new InputError(`${bundle}: the decision step of this run is "${closed.decision.step}", not "${stepId}"`, `run \`${commandName()} sign ${bundle} --step ${closed.decision.step} --role operator --key FILE\``);
-  const allowedText = readFileSync(join(bundle, SIGNERS_COPY), 'utf8');
-  const parsed = parseAllowedSigners(allowedText);
-  if (!parsed.ok) throw new InputError(`${join(bundle, SIGNERS_COPY)}: ${parsed.problem}`, 'run `cutover verify` on the bundle');
+  // Held to run.started's digest (review F3): a swapped copy is never signed against.
+  const copy = readSignersCopy(bundle, view.events);
+  if ('problem' in copy) throw new InputError(copy.problem, 'run `cutover verify` on the bundle');
+  const allowedText = copy.text;
+  const parsed = { value: copy.entries };
   const fingerprint = keyFingerprint(key);
   const principals = operatorPrincipals(parsed.value, closed.operators);
   const principal = principals.find((p) => keysOf(parsed.value, p).includes(fingerprint));

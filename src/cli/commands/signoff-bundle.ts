@@ -2,7 +2,6 @@
 // taking its lock (the captain's session may hold it): the runbook copy, the
 // journal, the state folded from it, and what a signature for a role would
 // be judged against right now.
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evidenceDigest } from '../../engine/digest.js';
 import type { JournalEvent } from '../../engine/events.js';
@@ -11,10 +10,8 @@ import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
 import { loadRunbook } from '../../runbook/load.js';
 import type { Runbook, SignoffStep } from '../../runbook/types.js';
-import { requestsOf, type SignoffRequest } from '../../session/signed-signoffs.js';
+import { readSignersCopy, requestsOf, type SignoffRequest } from '../../session/signed-signoffs.js';
 import type { JudgeContext } from '../../signoff/judge.js';
-import { parseAllowedSigners } from '../../signoff/keys.js';
-import { SIGNERS_COPY } from '../../signoff/signers-file.js';
 import { parseSignoffText } from '../../signoff/text.js';
 import { InputError } from '../errors.js';
 
@@ -54,11 +51,11 @@ export function currentRequest(view: BundleView, step: string, role: string): Si
 
 /** What the session would judge a signature of `role` against now. */
 export function judgeContextOf(view: BundleView, step: SignoffStep, role: string, request: SignoffRequest): JudgeContext {
-  const allowedPath = join(view.dir, SIGNERS_COPY);
-  if (!existsSync(allowedPath)) throw new InputError(`${allowedPath}: the bundle has no copy of the allowed-signers file`, 'run `cutover verify` on the bundle');
-  const allowedText = readFileSync(allowedPath, 'utf8');
-  const parsed = parseAllowedSigners(allowedText);
-  if (!parsed.ok) throw new InputError(`${allowedPath}: ${parsed.problem}`, 'run `cutover verify` on the bundle');
+  // Held to the digest run.started recorded: a copy swapped in the bundle is never judged against.
+  const copy = readSignersCopy(view.dir, view.events);
+  if ('problem' in copy) throw new InputError(copy.problem, 'run `cutover verify` on the bundle');
+  const allowedText = copy.text;
+  const parsed = { value: copy.entries };
   const requested = parseSignoffText(request.message);
   const hashes = new Set(view.events.map((e) => e.hash));
   return {
