@@ -55,6 +55,7 @@ export function parseAllowedSigners(text: string): Parsed<AllowedSigner[]> {
     const t = tokens(raw);
     const at = t.findIndex((x, j) => j >= 1 && KEY_TYPE.test(x));
     if (at < 0 || t[at + 1] === undefined) return { ok: false, problem: `line ${i + 1} is not "<principals> [options] <key type> <base64 key>": no key type such as ssh-ed25519 follows the principals` };
+    if (t.slice(1, at).some((o) => /^cert-authority$/i.test(o))) return { ok: false, problem: `line ${i + 1} is a cert-authority line: a sign-off is signed with an approver's own key, which such a line never accepts (ssh-keygen -Y verify refuses every signature under it); list each approver's public key instead` };
     const blob = Buffer.from(t[at + 1]!, 'base64');
     if (blob.length < 8 || blob.toString('base64').replace(/=+$/, '') !== t[at + 1]!.replace(/=+$/, '')) return { ok: false, problem: `line ${i + 1}: the key is not base64` };
     const typeInBlob = readString(blob, 0);
