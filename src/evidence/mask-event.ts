@@ -50,6 +50,19 @@ const KEEP = new Set([
   'cause',
   'why',
   'failed_step',
+  // A signed sign-off (docs/signoffs.md): canonical text built from ids, digests, the principal and the
+  // statement (rendered masked already: statementOf), and base64; masking again would break the signature.
+  'message',
+  'principal',
+  'journal_head',
+  'signed.text',
+  'signed.signature',
+  'signed.principal',
+  'signed.key',
+  'signed.msg.file',
+  'signed.msg.sha256',
+  'signed.sig.file',
+  'signed.sig.sha256',
 ]);
 /** Where an event holds a bundle file record ({file, bytes, sha256}); arrays of them included. */
 for (const record of ['result.stdout', 'result.stderr', 'result.combined', 'check.report', 'check.data_file', 'check.files', 'check.inputs.copy', 'text']) {
@@ -59,5 +72,8 @@ for (const record of ['result.stdout', 'result.stderr', 'result.combined', 'chec
 
 /** The event as it may be journaled: every secret value in it is `***`. */
 export function maskEvent<T extends EventBody>(body: T, secrets: readonly string[]): T {
-  return maskValue(body, secrets, (path) => KEEP.has(path.join('.')));
+  const out = maskValue(body, secrets, (path) => KEEP.has(path.join('.')));
+  // The signer of a signed sign-off is its principal, kept as signed.principal is.
+  if (body.type === 'signoff.recorded' && out.type === 'signoff.recorded' && body.signed && body.name === body.signed.principal) out.name = body.name;
+  return out;
 }
