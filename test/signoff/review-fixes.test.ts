@@ -1,8 +1,8 @@
 // Fixes of the adversarial review of signed sign-offs (issue 12), each with
 // a real run, real ssh-keygen keys and real bundles; the forgeries rewrite
 // the journal and recompute every hash (test/evidence/forge.ts).
-import { execFileSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, GENESIS, sha256 } from '../../src/evidence/canonical.js';
@@ -109,6 +109,14 @@ describe('F1: verify --allowed-signers anchors the keys to the team file', () =>
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/signatures checked against .*allowed_signers \(--allowed-signers\); keys trusted:\n {2}sign\/pa: alice@producer\.example SHA256:\S+\n {2}sign\/ca: bob@consumer\.example SHA256:/);
     expect(r.stdout).not.toContain('give --allowed-signers');
+    // F2: the decision record says what the approvers' signatures do not cover.
+    expect(readFileSync(join(good, 'decision-record.md'), 'utf8')).toContain('- decision unsigned: signatures cover the evidence up to each sign-off request');
+    // docs/signoffs.md §5: the team's own file, at the time the signature was recorded.
+    const recorded = recordedOf(readEvents(good), 'pa');
+    const when = `${recorded.at.replace(/[-:T]/g, '').slice(0, 14)}Z`;
+    const doc = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', f.allowed, '-I', 'alice@producer.example', '-n', 'cutover-signoff', '-s', 'signoffs/sign/pa.sig', `-Overify-time=${when}`], { cwd: good, input: readFileSync(join(good, 'signoffs/sign/pa.msg')), encoding: 'utf8' });
+    expect(doc.status, doc.stderr).toBe(0);
+    expect(doc.stdout).toContain('Good "cutover-signoff" signature for alice@producer.example');
     const j = JSON.parse((await cliInProcess(['verify', good, '--json'])).stdout) as { signers: { anchored: boolean; trusted: { principal: string }[] } };
     expect(j.signers.anchored).toBe(false);
     expect(j.signers.trusted.map((t) => t.principal)).toEqual(['alice@producer.example', 'bob@consumer.example']);
