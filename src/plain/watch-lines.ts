@@ -54,7 +54,7 @@ export class WatchLines {
       case 'signoff.requested':
         return `… ${this.title(ev.step)}: sign-off of ${ev.role} requested (${ev.principal} signs ${ev.text.file})`;
       case 'signoff.recorded':
-        return `✓ ${this.title(ev.step)}: ${ev.role} signed by ${ev.name}${ev.signed ? ` (SSH signature, key ${ev.signed.key})` : ' (name typed by the operator)'}`;
+        return `✓ ${this.title(ev.step)}: ${ev.role} signed by ${ev.name}${ev.signed ? ` (SSH signature, key ${ev.signed.key}, not checked by watch — run cutover verify)` : ' (name typed by the operator)'}`;
       case 'trigger.declared':
         return `⚠ rollback trigger ${ev.trigger} (${ev.severity}) declared: ${ev.note}`;
       case 'trigger.cleared':

@@ -153,3 +153,22 @@ describe('verify with a relative bundle path', () => {
     expect(relative(f.dir, join(f.dir, hint))).toBe(hint);
   }, 180_000);
 });
+
+describe('F9: cutover watch --plain and a broken chain', () => {
+  it('shows the events up to the break, says from where the journal does not check out, and exits 1', async () => {
+    const bundle = join(f.dir, 'broken-chain');
+    cpSync(good, bundle, { recursive: true });
+    const lines = readFileSync(join(bundle, 'journal.ndjson'), 'utf8').split('\n');
+    const ev = JSON.parse(lines[2]!) as Record<string, unknown>;
+    lines[2] = JSON.stringify({ ...ev, by: 'Someone Else' });
+    writeFileSync(join(bundle, 'journal.ndjson'), lines.join('\n'));
+    const w = await cli(['watch', bundle, '--plain']);
+    expect(w.code, w.stdout + w.stderr).toBe(1);
+    expect(w.stdout).toContain(`✗ the journal does not check out from event 3 (seq 3): its hash chain is broken, so nothing from there on is shown — run \`cutover verify ${bundle}\``);
+    expect(w.stdout).not.toContain('signed by');
+    expect(w.stdout).not.toContain('Decision');
+    const honest = await cli(['watch', good, '--plain']);
+    expect(honest.code, honest.stdout + honest.stderr).toBe(0);
+    expect(honest.stdout).toMatch(/pa signed by alice@producer\.example \(SSH signature, key SHA256:\S+, not checked by watch — run cutover verify\)/);
+  }, 60_000);
+});

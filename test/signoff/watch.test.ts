@@ -46,7 +46,7 @@ describe('cutover watch --plain', () => {
     await w.until('pa signed by alice@producer.example');
     expect((await cli(['sign', bundle, '--step', 'sign', '--role', 'ca', '--key', f.key.bob])).code).toBe(0);
     expect(await w.exited).toBe(0);
-    expect(w.out()).toMatch(/ca signed by bob@consumer\.example \(SSH signature, key SHA256:\S+\)/);
+    expect(w.out()).toMatch(/ca signed by bob@consumer\.example \(SSH signature, key SHA256:\S+, not checked by watch — run cutover verify\)/);
     expect(w.out()).toContain('Decision: GO (rehearsal continuation) (by Olga Operator)');
     expect(w.out()).toMatch(/run closed: GO\n$/);
     expect(w.err()).toBe('');

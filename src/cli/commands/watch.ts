@@ -11,6 +11,8 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
 import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
+import { chainHash, GENESIS } from '../../evidence/canonical.js';
+import type { JournalEvent } from '../../engine/events.js';
 import { WatchLines } from '../../plain/watch-lines.js';
 import { loadRunbook } from '../../runbook/load.js';
 
@@ -25,7 +27,8 @@ Options:
   --plain     line output (the only view so far; in a terminal too)
   -h, --help
 
-Exit codes: 0 the run closed, 2 not a bundle, 130 Ctrl-C.`;
+Exit codes: 0 the run closed, 1 the journal does not check out (a broken
+hash: nothing after it is shown), 2 not a bundle, 130 Ctrl-C.`;
 
 const POLL_MS = 200;
 
@@ -67,15 +70,32 @@ export async function main(args: string[], io: CliIO): Promise<number> {
           warned = true;
           io.err(`${journal}: ${read.problems[0]} — the journal is not intact; \`cutover verify ${bundle}\` says more`);
         }
-        for (const ev of read.events.slice(shown)) {
+        // Only the events whose chain checks out are shown: one after a break is not shown as if real.
+        const intact = intactPrefix(read.events);
+        for (const ev of read.events.slice(shown, intact)) {
           io.out(lines.line(ev));
           if (ev.type === 'run.closed') return EXIT.ok;
         }
-        shown = read.events.length;
+        shown = Math.max(shown, intact);
+        if (intact < read.events.length) {
+          io.out(`✗ the journal does not check out from event ${intact + 1} (seq ${String(read.events[intact]!.seq)}): its hash chain is broken, so nothing from there on is shown — run \`cutover verify ${bundle}\``);
+          return EXIT.notOk;
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** How many events, from the first, have a chain that checks out (seq, prev and hash). */
+function intactPrefix(events: readonly JournalEvent[]): number {
+  let prev = GENESIS;
+  for (let i = 0; i < events.length; i++) {
+    const { hash, ...rest } = events[i]!;
+    if (rest.seq !== i + 1 || rest.prev !== prev || chainHash(prev, rest as Record<string, unknown>) !== hash) return i;
+    prev = hash;
+  }
+  return events.length;
 }
