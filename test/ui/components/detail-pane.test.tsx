@@ -51,9 +51,12 @@ describe('DetailPane', () => {
     await select(screen, 'producer-suite');
     screen.press(KEY.enter);
     await until(() => expect(pane(screen)).toMatch(/running · \d+ B so far — o opens the whole output \(follows it\), c cancels/));
-    await until(() => expect(pane(screen)).toMatch(/^tick 2$/m));
+    // The newest tick shown; which ones a frame catches depends on how busy the machine is.
+    const newestTick = () => Math.max(0, ...[...pane(screen).matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1])));
+    await until(() => expect(newestTick()).toBeGreaterThanOrEqual(2));
+    const seen = newestTick();
     // The tail grows while it runs.
-    await until(() => expect(pane(screen)).toMatch(/^tick 6$/m));
+    await until(() => expect(newestTick()).toBeGreaterThanOrEqual(Math.max(6, seen + 1)));
     expect(screen.session.state.steps['producer-suite']!.status).toBe('running');
     writeFileSync(release, '');
     await until(() => expect(screen.session.state.steps['producer-suite']!.status).toBe('passed'));
