@@ -145,8 +145,9 @@ describe('evidence that cannot be written', () => {
     expect(error).toBeInstanceOf(EvidenceWriteError);
     expect(error).toMatchObject({ path: files.combined });
     expect(groupAlive(pid)).toBe(false);
-    // The stream files are intact as far as they got.
-    expect(readFileSync(files.stdout, 'utf8')).toBe('first\n');
+    // The stream files are intact as far as they got: on a busy machine "third" can be
+    // written before the failed switch is handled, never anything out of order.
+    expect(['first\n', 'first\nthird\n']).toContain(readFileSync(files.stdout, 'utf8'));
   });
 
   it('a file size limit (EFBIG) during `cutover run`: exit 3, the file named, no stack; resume finishes the run', async () => {
