@@ -93,8 +93,9 @@ describe('decision-record.md of a run fed Markdown through every free-text field
       expect(unescaped(line, '`'), line).toBe(0);
     }
     expect(record).not.toMatch(/[\u001b\u0007\u202e\r]/);
-    // Both sign-offs are there, right under their heading, names escaped.
-    const signoffs = lines.slice(lines.indexOf('## Sign-offs') + 2, lines.indexOf('## Sign-offs') + 4);
+    // Both sign-offs are there, under their heading and the line saying they are unsigned, names escaped.
+    expect(lines[lines.indexOf('## Sign-offs') + 2]).toBe('- sign-offs unsigned (names typed by the operator)');
+    const signoffs = lines.slice(lines.indexOf('## Sign-offs') + 3, lines.indexOf('## Sign-offs') + 5);
     expect(signoffs).toEqual([expect.stringMatching(/^- Producer approver: Priya Producer \\<!-- at /), expect.stringMatching(/^- Consumer approver: Marco \\\*\\\*GO\\\*\\\* Consumer at /)]);
     expect(record).toContain('| Operator | Olga \\<b\\>Operator\\</b\\> |');
     // Every table row has exactly the cells of its header.

@@ -1,5 +1,6 @@
 // GO rule 6: automated evidence must be fresh (the runbook's max_age) and,
 // where a step pins the target commit, the recorded git HEAD must match.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,10 +102,17 @@ describe('GO lock: pinned commit', () => {
 
   it('accepts the GO when the git HEAD is the pinned commit', async () => {
     const repo = tempDir();
-    const head = gitRepo(repo);
+    // A release history: the baseline and the target commit, each with its release tag (the preflight checks them).
+    const base = gitRepo(repo);
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+    git('commit', '-q', '--allow-empty', '-m', 'release');
+    const head = git('rev-parse', 'HEAD');
+    git('tag', 'v0.3.2', base);
+    git('tag', 'v0.4.0', head);
     const run = await runPlain({
       edit: (rb) => {
-        (rb.target as Record<string, unknown>).commit = head;
+        Object.assign(rb.baseline as Record<string, unknown>, { commit: base, release_tag: 'v0.3.2' });
+        Object.assign(rb.target as Record<string, unknown>, { commit: head, release_tag: 'v0.4.0' });
         Object.assign(stepOf(rb, 'producer-suite'), { cwd: repo, pin_commit: '${target.commit}' });
       },
     });

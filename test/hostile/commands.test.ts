@@ -92,7 +92,8 @@ describe('hostile commands in a full plain run', () => {
     expect(r.error).toContain(`cutover-no-such-command-${mark}`);
     expect(logOf(r.stdout).length + logOf(r.stderr).length).toBe(0);
     expect(manifestStatus('not-found')).toBe('failed');
-    expect(run.stdout).toMatch(/not-found FAILED.*could not start: command not found/);
+    // A program missing from PATH (the preflight named it) is an environment failure: it still blocks the GO.
+    expect(run.stdout).toMatch(/not-found ENVIRONMENT FAILURE.*could not start: command not found/);
   });
 
   it('a file without the execute bit: "could not start" (permission denied), and it never ran', () => {

@@ -10,6 +10,7 @@ import { CRASH, ensureBuilt, runCli } from './run-cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'cutover-plan-pin-'));
 const repo = join(dir, 'repo');
 let head = '';
+let base = '';
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
@@ -20,7 +21,13 @@ beforeAll(async () => {
   writeFileSync(join(repo, 'README'), 'v1\n');
   git('add', 'README');
   git('commit', '-q', '-m', 'v1');
+  base = git('rev-parse', 'HEAD');
+  git('tag', 'v1');
+  writeFileSync(join(repo, 'README'), 'v2\n');
+  git('commit', '-q', '-am', 'v2');
   head = git('rev-parse', 'HEAD');
+  // The release tags where the pins say (plan checks them in a pinned checkout too).
+  git('tag', 'v2');
 });
 
 function runbook(pin: string): string {
@@ -32,7 +39,7 @@ id: pin-test
 title: Pin test
 version: "1"
 modes: [rehearsal]
-baseline: { release_tag: v1, commit: ${'a'.repeat(40)} }
+baseline: { release_tag: v1, commit: ${base} }
 target: { release_tag: v2, commit: ${pin} }
 roles: [{ id: captain, title: Captain, side: joint }]
 sections:
