@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { constants, lstatSync, readdirSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NO_FOLLOW } from '../shared/small-file.js';
 
 export type EntryKind = 'file' | 'directory' | 'symbolic link' | 'FIFO' | 'socket' | 'character device' | 'block device' | 'special file';
 
@@ -78,8 +79,6 @@ export class NotRegularError extends Error {
     this.name = 'NotRegularError';
   }
 }
-
-const NO_FOLLOW = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** sha256 of a regular file, opened without following a link or blocking (a FIFO or device is refused, never read); `seen` shares digests between hard links. */
 export async function sha256Regular(path: string, seen?: Map<string, string>): Promise<string> {

@@ -4,7 +4,9 @@
 // file, and to a size cap read at most once.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
-const FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+/** Open flags that never follow a link and never block on a FIFO or a device (to be fstat'ed as a regular file). */
+export const NO_FOLLOW = (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const FLAGS = constants.O_RDONLY | NO_FOLLOW;
 
 /** The most a signature or sign-off text may hold. */
 export const SMALL_FILE_MAX = 64 * 1024;
