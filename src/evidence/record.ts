@@ -37,6 +37,8 @@ export interface Manifest {
     title: string;
     required: boolean;
     status: string;
+    /** A decision step that recorded a decision: its label (status is then "decided"). */
+    decided?: string;
     skip_reason?: string;
     /** Why the step did not run: not in this mode, or held back by a failure (on_failure: stop). */
     not_run_reason?: string;
@@ -87,7 +89,9 @@ export function buildManifest(runbook: Runbook, state: RunState, events: readonl
         kind: s.kind,
         title: s.title,
         required: s.required !== false,
-        status: st.status,
+        // A decision step is shown as the decision it recorded, never as "passed" (a NO-GO is not a pass).
+        status: s.kind === 'decision' && state.decision?.step === s.id ? 'decided' : st.status,
+        ...(s.kind === 'decision' && state.decision?.step === s.id ? { decided: state.decision.label } : {}),
         ...(st.skipReason ? { skip_reason: st.skipReason } : {}),
         ...(st.notRun && (st.status === 'not-in-mode' || st.status === 'not-run') ? { not_run_reason: st.notRun.reason } : {}),
         attempts: st.attempts.map((a) => ({

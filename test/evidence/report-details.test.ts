@@ -107,6 +107,11 @@ describe('report details', () => {
     expect(rows[1]).toMatch(new RegExp(`^\\| \`flaky\` \\| 2 \\| [0-9T:.-]+Z \\| passed \\| exit 0 \\| \\d+\\.\\d s \\| \`${head}\` \\|$`));
     // A step outside a git checkout has no HEAD to show, said so.
     expect(md).toMatch(/\| `after-flaky` \| 1 \| [0-9T:.-]+Z \| passed \| exit 0 \| \d+\.\d s \| — \|/);
+    // The JSON report says the same: the decision step decided NO-GO, it did not "pass".
+    const json = await cli(['report', bundle, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const decideStep = (JSON.parse(json.stdout) as { steps: { id: string; status: string; decided?: string }[] }).steps.find((x) => x.id === 'decide');
+    expect(decideStep).toMatchObject({ status: 'decided', decided: 'NO-GO' });
     // The report is the record the bundle holds, and verify renders the same.
     expect(readFileSync(join(bundle, 'decision-record.md'), 'utf8')).toBe(md.endsWith('\n') ? md : `${md}\n`);
     const verify = await cli(['verify', bundle]);
