@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const only = process.argv.slice(2);
+// `node bench/run.mjs tui` runs one bench file; `tui:first-frame` (or
+// `tui:flood`, `tui:viewer`) only that part of it, where the file has parts.
+const selectors = process.argv.slice(2);
+const only = selectors.map((s) => s.split(':')[0]);
+const partsOf = (name) => selectors.filter((s) => s.startsWith(`${name}:`)).map((s) => s.slice(name.length + 1));
 
 const files = readdirSync(here).filter((f) => f.endsWith('.bench.mjs')).sort();
 const results = [];
@@ -17,7 +21,8 @@ for (const f of files) {
   if (only.length && !only.includes(name)) continue;
   process.stderr.write(`bench ${name} …\n`);
   const mod = await import(join(here, f));
-  const out = await mod.run();
+  const parts = partsOf(name);
+  const out = await mod.run(parts.length ? parts : undefined);
   for (const r of Array.isArray(out) ? out : [out]) {
     r.pass ??= r.ratio !== undefined && r.ratio <= r.goal;
     results.push(r);

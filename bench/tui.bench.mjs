@@ -167,38 +167,50 @@ async function viewer(dir) {
   return median(times);
 }
 
-export async function run() {
+/** `parts`: any of first-frame, flood (keys, capture, memory), viewer; all when not given. */
+export async function run(parts) {
+  const want = (part) => !parts || parts.includes(part);
   const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-tui-'));
+  const ms = (x) => `${x.toFixed(0)} ms`;
+  const out = [];
   try {
-    const ff = await firstFrame(dir, (i) => ['demo', '--evidence-dir', join(dir, `ev-${i}`)], (t) => t.includes('GO lock') && t.includes('to confirm'));
-    writeFileSync(join(dir, 'rb-ff.yaml'), runbook('echo hello'));
-    const ffRun = await firstFrame(dir, (i) => ['run', 'rb-ff.yaml', '--evidence-dir', join(dir, `ev-run-${i}`), '--operator', 'bench'], (t) => t.includes('Print a flood') && t.includes('to run'));
-    // The operator watching the step print (the live tail on screen), and the operator moving through the list meanwhile.
-    const watching = [];
-    const moving = [];
-    for (let i = 0; i < 3; i++) {
-      watching.push(await flood(dir, `w${i}`, false));
-      moving.push(await flood(dir, `m${i}`, true));
+    if (want('first-frame')) {
+      const ff = await firstFrame(dir, (i) => ['demo', '--evidence-dir', join(dir, `ev-${i}`)], (t) => t.includes('GO lock') && t.includes('to confirm'));
+      writeFileSync(join(dir, 'rb-ff.yaml'), runbook('echo hello'));
+      const ffRun = await firstFrame(dir, (i) => ['run', 'rb-ff.yaml', '--evidence-dir', join(dir, `ev-run-${i}`), '--operator', 'bench'], (t) => t.includes('Print a flood') && t.includes('to run'));
+      out.push(
+        { name: 'first interactive frame of `cutover demo` in a pty vs node -e 0', ratio: ff.frame / ff.base, goal: 4.5, detail: `${ms(ff.frame)} vs ${ms(ff.base)} (median of 7; includes preparing the demo sandbox: copy, git init/add/commit)` },
+        { name: 'context: first interactive frame of `cutover run` on a small runbook vs node -e 0', ratio: ffRun.frame / ffRun.base, goalText: 'none (no sandbox to prepare)', pass: true, detail: `${ms(ffRun.frame)} vs ${ms(ffRun.base)} (median of 7)` },
+      );
     }
-    const lat = moving.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const p95 = lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))];
-    const max = lat[lat.length - 1];
-    const capture = median(watching.map((r) => r.captureMs / r.direct));
-    const captureMoving = median(moving.map((r) => r.captureMs / r.direct));
-    const rounds = [...watching, ...moving];
-    const peakMb = Math.max(...rounds.map((r) => r.peakKb)) / 1024;
-    const view = await viewer(dir);
-    const ms = (x) => `${x.toFixed(0)} ms`;
-    return [
-      { name: 'first interactive frame of `cutover demo` in a pty vs node -e 0', ratio: ff.frame / ff.base, goal: 4.5, detail: `${ms(ff.frame)} vs ${ms(ff.base)} (median of 7; includes preparing the demo sandbox: copy, git init/add/commit)` },
-      { name: 'context: first interactive frame of `cutover run` on a small runbook vs node -e 0', ratio: ffRun.frame / ffRun.base, goalText: 'none (no sandbox to prepare)', pass: true, detail: `${ms(ffRun.frame)} vs ${ms(ffRun.base)} (median of 7)` },
-      { name: 'key press to changed screen while a step prints 100 MB: p95', value: p95.toFixed(0), unit: 'ms', goalText: '≤ 50 ms', pass: p95 <= 50, detail: `${lat.length} key presses (j/k, ~10 a second) over 3 runs; median ${ms(median(lat))}` },
-      { name: 'key press to changed screen while a step prints 100 MB: max', value: max.toFixed(0), unit: 'ms', goalText: '≤ 150 ms', pass: max <= 150, detail: 'the slowest of those key presses' },
-      { name: 'capture of that 100 MB in the interactive run vs command > file (screen live, the operator watching)', ratio: capture, goal: 1.3, detail: `median of 3; journal-timed ${watching.map((r) => ms(r.captureMs)).join(', ')} vs ${watching.map((r) => ms(r.direct)).join(', ')}` },
-      { name: 'the same capture while keys are pressed ~10 times a second (the runs the key figures come from)', ratio: captureMoving, goal: 1.3, detail: `median of 3; journal-timed ${moving.map((r) => ms(r.captureMs)).join(', ')} vs ${moving.map((r) => ms(r.direct)).join(', ')}` },
-      { name: 'peak RSS of the interactive run with 100 MB of output', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 150 MB', pass: peakMb <= 150, detail: 'VmHWM of the cutover process, worst of 6 runs' },
-      { name: 'output viewer: open a 1 GB log and jump to its end', value: view.toFixed(0), unit: 'ms', goalText: '≤ 300 ms', pass: view <= 300, detail: 'key press o to the first page on screen, plus key press G to the last line on screen; median of 5' },
-    ];
+    if (want('flood')) {
+      // The operator watching the step print (the live tail on screen), and the operator moving through the list meanwhile.
+      const watching = [];
+      const moving = [];
+      for (let i = 0; i < 3; i++) {
+        watching.push(await flood(dir, `w${i}`, false));
+        moving.push(await flood(dir, `m${i}`, true));
+      }
+      const lat = moving.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      const p95 = lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))];
+      const max = lat[lat.length - 1];
+      const capture = median(watching.map((r) => r.captureMs / r.direct));
+      const captureMoving = median(moving.map((r) => r.captureMs / r.direct));
+      const rounds = [...watching, ...moving];
+      const peakMb = Math.max(...rounds.map((r) => r.peakKb)) / 1024;
+      out.push(
+        { name: 'key press to changed screen while a step prints 100 MB: p95', value: p95.toFixed(0), unit: 'ms', goalText: '≤ 50 ms', pass: p95 <= 50, detail: `${lat.length} key presses (j/k, ~10 a second) over 3 runs; median ${ms(median(lat))}` },
+        { name: 'key press to changed screen while a step prints 100 MB: max', value: max.toFixed(0), unit: 'ms', goalText: '≤ 150 ms', pass: max <= 150, detail: 'the slowest of those key presses' },
+        { name: 'capture of that 100 MB in the interactive run vs command > file (screen live, the operator watching)', ratio: capture, goal: 1.3, detail: `median of 3; journal-timed ${watching.map((r) => ms(r.captureMs)).join(', ')} vs ${watching.map((r) => ms(r.direct)).join(', ')}` },
+        { name: 'the same capture while keys are pressed ~10 times a second (the runs the key figures come from)', ratio: captureMoving, goal: 1.3, detail: `median of 3; journal-timed ${moving.map((r) => ms(r.captureMs)).join(', ')} vs ${moving.map((r) => ms(r.direct)).join(', ')}` },
+        { name: 'peak RSS of the interactive run with 100 MB of output', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 150 MB', pass: peakMb <= 150, detail: 'VmHWM of the cutover process, worst of 6 runs' },
+      );
+    }
+    if (want('viewer')) {
+      const view = await viewer(dir);
+      out.push({ name: 'output viewer: open a 1 GB log and jump to its end', value: view.toFixed(0), unit: 'ms', goalText: '≤ 300 ms', pass: view <= 300, detail: 'key press o to the first page on screen, plus key press G to the last line on screen; median of 5' });
+    }
+    return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
