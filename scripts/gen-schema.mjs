@@ -89,7 +89,7 @@ const checkStep = {
     { $ref: '#/$defs/stepCommon' },
     {
       if: { properties: { check: { const: 'handoff-payload' } } },
-      then: { properties: { with: { required: ['manifest', 'payload'], additionalProperties: false, properties: { manifest: nonEmpty, payload: nonEmpty, strict: { type: 'boolean' }, expect_release_tag: nonEmpty, expect_commit_sha: nonEmpty } } } },
+      then: { properties: { with: { required: ['manifest', 'payload'], additionalProperties: false, properties: { manifest: nonEmpty, payload: nonEmpty, strict: { type: 'boolean' }, expect_release_tag: nonEmpty, expect_commit_sha: { type: 'string', pattern: '^([0-9a-f]{40}|.*\\$\\{[^}]+\\}.*)$', description: 'The full 40-hex commit sha the payload must name, or a ${var} such as ${target.commit}.' } } } } },
     },
     {
       if: { properties: { check: { const: 'envelope' } } },
@@ -133,6 +133,7 @@ const inputStep = kindSchema('input', {
         pattern: { type: 'string', description: 'A regular expression the value must match.' },
         multiline: { type: 'boolean' },
         equals: { ...nonEmpty, description: 'The value must equal this text after substitution, e.g. ${baseline.release_tag} or ${other_step.field}.' },
+        future: { type: 'boolean', description: 'A timestamp field: the time must be later than the moment it is entered (e.g. a next-update ETA).' },
       },
       if: { properties: { type: { const: 'select' } } },
       then: { required: ['options'] },
@@ -185,6 +186,7 @@ const schema = {
     title: nonEmpty,
     version: { ...nonEmpty, description: 'Version of this runbook (e.g. 1.0.0).' },
     description: { type: 'string' },
+    kind: { enum: ['cutover', 'rollback'], description: 'rollback: the runbook rolls back from `target` to `baseline` (shown as target → baseline). Default cutover.' },
     modes: { type: 'array', items: { enum: ['rehearsal', 'cutover'] }, minItems: 1, uniqueItems: true, description: 'Modes this runbook may be run in.' },
     baseline: { ...pin, description: 'The baseline that stays active until the cutover gate is passed (and the rollback target).' },
     target: { ...pin, description: 'The cutover target.' },

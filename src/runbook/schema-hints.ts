@@ -47,7 +47,7 @@ export function typeHint(type: string): string {
 
 export function patternHint(pattern: string): string {
   if (pattern.includes('ms|s|m|h|d')) return 'write a duration such as 90s, 15m, 1h30m or 24h';
-  if (pattern.includes('[0-9a-f]{40}')) return 'write the full 40-character lower-case commit sha';
+  if (pattern.includes('[0-9a-f]{40}')) return 'write the full 40-character lower-case commit sha, or a ${…} reference such as ${target.commit}';
   if (pattern.includes('[0-9a-f]{64}')) return 'write the 64-character lower-case sha256 hex digest';
   if (pattern.includes('start|trigger')) return 'write `start`, `trigger` or the id of a step';
   if (pattern.startsWith('^[a-z]')) return 'ids are lower case letters, digits, - and _, starting with a letter';

@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { checkHandoff, policyEraOf } from '../../src/checks/handoff.js';
 import { parseProducerManifest } from '../../src/checks/manifest.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CANDIDATE, MANIFEST, readJson, STABLE, STACK_FRAME, tempDir, writeJson } from './helpers.js';
 
 const TARGET_SHA = '7e4806a34b98e6c06ee33fa9f11499a975e7b922';
@@ -73,6 +76,29 @@ describe('handoff check against the target pins', () => {
     expect(short.stderr).toMatch(/--expect-sha "7e4806a" is not a full commit sha \(40 hex characters\)/);
     expect(short.stderr).toContain('hint: ');
     expect(short.stderr).not.toMatch(STACK_FRAME);
+  });
+});
+
+describe('lint of a literal expect_commit_sha', () => {
+  it('refuses a short sha at its line and column, accepts a full sha and a ${…} reference', async () => {
+    const dir = tempDir();
+    const source = readFileSync(join(import.meta.dirname, '../../checklists/demo/demo.yaml'), 'utf8');
+    const lines = source.split('\n');
+    const at = lines.findIndex((l) => l.includes('expect_commit_sha: ${target.commit}'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = lines[at]!.replace('${target.commit}', '7e4806a');
+    const file = join(dir, 'demo.yaml');
+    writeFileSync(file, lines.join('\n'));
+    const bad = await cliInProcess(['lint', file]);
+    expect(bad.code, bad.stdout + bad.stderr).toBe(2);
+    const col = lines[at]!.indexOf('7e4806a') + 1;
+    expect(bad.stdout + bad.stderr).toContain(`${file}:${at + 1}:${col}: step "handoff-candidate-check".with.expect_commit_sha has an invalid value "7e4806a"`);
+    expect(bad.stdout + bad.stderr).toContain('hint: write the full 40-character lower-case commit sha, or a ${…} reference such as ${target.commit}');
+    lines[at] = lines[at]!.replace('7e4806a', TARGET_SHA);
+    writeFileSync(file, lines.join('\n'));
+    copyFileSync(join(import.meta.dirname, '../../checklists/demo/demo.yaml'), join(dir, 'unchanged.yaml'));
+    const good = await cliInProcess(['lint', file, join(dir, 'unchanged.yaml')]);
+    expect(good.code, good.stdout + good.stderr).toBe(0);
   });
 });
 
