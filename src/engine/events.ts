@@ -95,6 +95,25 @@ export interface ReopenLink {
   journal_head: string;
 }
 
+/** A rollback run's link to the cutover run it was started from (`cutover run <rollback> --from <bundle>`). */
+export interface RollbackOfLink {
+  run_id: string;
+  /** The cutover run's bundle directory, an absolute path. */
+  bundle: string;
+  /** The hash of the cutover journal's last event when the link was made (its rollback.started follows it). */
+  journal_head: string;
+  /** The trigger carried over: it anchors the rollback run's `after: trigger` deadlines. */
+  trigger: CarriedTrigger;
+}
+
+export interface CarriedTrigger {
+  id: string;
+  severity: string;
+  identified_at: string;
+  declared_at: string;
+  note: string;
+}
+
 export type EventBody =
   | {
       type: 'run.started';
@@ -118,6 +137,8 @@ export type EventBody =
       signers?: StreamRecord & { source: string };
       /** The closed run this one reopens (`cutover run --reopen`): verify checks the link when that bundle is at hand. */
       reopens?: ReopenLink;
+      /** The cutover run this rollback run was started from, and the trigger it carries (issue 13). */
+      rollback_of?: RollbackOfLink;
     }
   | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number }
   | { type: 'run.paused'; reason: string; waiting_for?: string }
@@ -159,8 +180,17 @@ export type EventBody =
       by: string;
     }
   | { type: 'signoff.recorded'; step: string; role: string; name: string; statement: string; evidence_digest: string; by: string; signed?: SignedRecord }
-  | { type: 'trigger.declared'; trigger: string; severity: string; note: string; by: string }
-  | { type: 'trigger.cleared'; trigger: string; note: string; by: string }
+  /**
+   * `identified_at`: when the trigger was identified (never after `at`, the
+   * entry time; absent before 0.4: read as `at`). `requested_by`: who ran
+   * `cutover trigger` when a running session picked up the request.
+   */
+  | { type: 'trigger.declared'; trigger: string; severity: string; note: string; by: string; identified_at?: string; requested_by?: string }
+  | { type: 'trigger.cleared'; trigger: string; note: string; by: string; requested_by?: string }
+  /** A step's deadline passed before it was completed: written once per step. */
+  | { type: 'deadline.overdue'; step: string; anchor: string; anchor_at: string; within: string; due_at: string }
+  /** (cutover run) the rollback runbook was started linked to this run; may follow run.closed. */
+  | { type: 'rollback.started'; run_id: string; bundle: string; runbook: { id: string; file: string }; trigger: string; journal_head: string; by: string }
   | { type: 'decision.refused'; step: string; option: string; reasons: string[]; by: string }
   | {
       type: 'decision.recorded';

@@ -3,6 +3,7 @@
 // session, `resume` and `verify` all use it.
 import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
 import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, PreflightRecord, RunOutcome } from './events.js';
+import { applyIncidentEvent, type IncidentFields } from './incident.js';
 import { startedDetails } from './started-details.js';
 import { isEnvironmentFailure, judgeAttempt } from './verdict.js';
 
@@ -42,14 +43,7 @@ export interface Signature {
   voidedBy?: { step: string; change: string; seq: number };
 }
 
-export interface TriggerState {
-  id: string;
-  severity: string;
-  note: string;
-  declaredAt: string;
-  seq: number;
-  open: boolean;
-}
+export type { TriggerState } from './incident.js';
 
 export interface StepState {
   id: string;
@@ -75,7 +69,8 @@ export interface DecisionState {
   seq: number;
 }
 
-export interface RunState {
+/** Triggers, overdue deadlines and rollback links come from incident.ts (IncidentFields). */
+export interface RunState extends IncidentFields {
   runId: string;
   mode: Mode;
   rehearsal: boolean;
@@ -91,7 +86,6 @@ export interface RunState {
   steps: Record<string, StepState>;
   inputs: Record<string, Record<string, string>>;
   signatures: Signature[];
-  triggers: TriggerState[];
   refusals: { step: string; option: string; reasons: string[]; seq: number }[];
   notices: Record<string, { file: string; sentAt: string; channel?: string }>;
   decision?: DecisionState;
@@ -127,6 +121,9 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
     inputs: {},
     signatures: [],
     triggers: [],
+    overdue: {},
+    rollbacks: [],
+    ...(first.rollback_of !== undefined ? { rollbackOf: first.rollback_of } : {}),
     refusals: [],
     notices: {},
     lastSeq: first.seq,
@@ -230,12 +227,6 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       }
       return;
     }
-    case 'trigger.declared':
-      state.triggers.push({ id: ev.trigger, severity: ev.severity, note: ev.note, declaredAt: ev.at, seq: ev.seq, open: true });
-      return;
-    case 'trigger.cleared':
-      for (const t of state.triggers) if (t.id === ev.trigger) t.open = false;
-      return;
     case 'decision.refused':
       state.refusals.push({ step: ev.step, option: ev.option, reasons: ev.reasons, seq: ev.seq });
       return;
@@ -250,6 +241,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       state.closed = { outcome: ev.outcome, seq: ev.seq };
       return;
     default:
+      applyIncidentEvent(state, ev); // triggers, deadline.overdue, rollback.started (incident.ts)
       return;
   }
 }

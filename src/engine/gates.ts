@@ -173,7 +173,7 @@ export function optionConditions(runbook: Runbook, state: RunState, decision: De
   // Rule 5: open rollback triggers.
   for (const t of state.triggers.filter((x) => x.open)) {
     const title = runbook.triggers?.find((x) => x.id === t.id)?.title ?? t.id;
-    out.push({ rule: 'trigger', trigger: t.id, message: `rollback trigger "${title}" (${t.severity}) declared at ${t.declaredAt} is open` });
+    out.push({ rule: 'trigger', trigger: t.id, message: `rollback trigger "${title}" (${t.severity}) ${t.identifiedAt !== t.declaredAt ? `identified at ${t.identifiedAt}, ` : ''}declared at ${t.declaredAt} is open` });
   }
   // Rule 6: freshness of automated evidence.
   for (const step of required) {

@@ -3,6 +3,7 @@
 import type { Runbook, Step } from '../runbook/types.js';
 import { parseDuration } from '../runbook/vars.js';
 import { isCancelled, stepsInOrder, type RunState } from './fold.js';
+import { anchorTrigger } from './incident.js';
 import { heldBy, inMode } from './modes.js';
 
 /** A step is done when it passed or was skipped (the run may move past it). */
@@ -48,6 +49,10 @@ export interface DeadlineState {
   dueAt?: string;
   status: 'waiting' | 'running' | 'met' | 'missed';
   completedAt?: string;
+  /** When the anchor happened (for `trigger`: when the trigger was identified). */
+  anchorAt?: string;
+  /** The deadline.overdue event journaled for it, if any. */
+  overdueSeq?: number;
 }
 
 export function deadlines(runbook: Runbook, state: RunState, now: Date): DeadlineState[] {
@@ -57,18 +62,29 @@ export function deadlines(runbook: Runbook, state: RunState, now: Date): Deadlin
     const { after, within } = step.due;
     let anchorAt: string | undefined;
     if (after === 'start') anchorAt = state.startedAt;
-    else if (after === 'trigger') anchorAt = state.triggers[0]?.declaredAt;
+    // Counted from when the trigger was identified, not from its entry (issue 13).
+    else if (after === 'trigger') anchorAt = anchorTrigger(state)?.identifiedAt;
     else anchorAt = state.steps[after]?.completedAt;
     const st = state.steps[step.id]!;
-    const base: DeadlineState = { step: step.id, title: step.title, within, anchor: after, status: 'waiting', completedAt: st.completedAt };
+    const overdueSeq = Object.hasOwn(state.overdue, step.id) ? state.overdue[step.id]!.seq : undefined;
+    const base: DeadlineState = { step: step.id, title: step.title, within, anchor: after, status: 'waiting', completedAt: st.completedAt, ...(overdueSeq !== undefined ? { overdueSeq } : {}) };
     if (!anchorAt) {
       out.push(base);
       continue;
     }
     const dueMs = Date.parse(anchorAt) + parseDuration(within);
     const dueAt = new Date(dueMs).toISOString();
+    base.anchorAt = anchorAt;
     if (st.completedAt) out.push({ ...base, dueAt, status: Date.parse(st.completedAt) <= dueMs ? 'met' : 'missed' });
     else out.push({ ...base, dueAt, status: now.getTime() > dueMs ? 'missed' : 'running' });
   }
   return out;
+}
+
+/**
+ * Deadlines missed that the journal does not yet say were overdue: each is
+ * journaled once (deadline.overdue), by whichever process holds the run.
+ */
+export function unrecordedOverdue(runbook: Runbook, state: RunState, now: Date): DeadlineState[] {
+  return deadlines(runbook, state, now).filter((d) => d.status === 'missed' && d.overdueSeq === undefined && d.dueAt !== undefined);
 }

@@ -1,0 +1,153 @@
+// Rollback triggers, protocol deadlines and the rollback-run links in the
+// fold (issue 13): pure functions over events and state, used by the fold,
+// the session, the GO lock, verify and the reporters alike.
+import type { Runbook, Trigger } from '../runbook/types.js';
+import type { CarriedTrigger, JournalEvent, RollbackOfLink } from './events.js';
+
+export interface TriggerState {
+  id: string;
+  severity: string;
+  note: string;
+  /** When the operator entered it (the event's time). */
+  declaredAt: string;
+  /** When it was identified: the deadlines of the protocol count from here. */
+  identifiedAt: string;
+  seq: number;
+  open: boolean;
+  /** Who ran `cutover trigger` for it, when a running session picked the request up. */
+  requestedBy?: string;
+  cleared?: { at: string; note: string; by: string; seq: number; requestedBy?: string };
+}
+
+/** A deadline that passed before its step was completed (deadline.overdue). */
+export interface OverdueState {
+  dueAt: string;
+  anchor: string;
+  anchorAt: string;
+  within: string;
+  at: string;
+  seq: number;
+}
+
+/** A rollback run started from this run (rollback.started). */
+export interface RollbackRunState {
+  runId: string;
+  bundle: string;
+  runbook: { id: string; file: string };
+  trigger: string;
+  journalHead: string;
+  at: string;
+  seq: number;
+}
+
+/** What issue 13 adds to the run state. */
+export interface IncidentFields {
+  triggers: TriggerState[];
+  overdue: Record<string, OverdueState>;
+  /** The cutover run this rollback run was started from, with the trigger it carries. */
+  rollbackOf?: RollbackOfLink;
+  rollbacks: RollbackRunState[];
+}
+
+export const SEVERITIES = ['SEV-1', 'SEV-2', 'SEV-3'] as const;
+
+/** 1 for SEV-1 (most severe) … 3; undefined for anything else. */
+export function severityRank(severity: string): number | undefined {
+  const i = (SEVERITIES as readonly string[]).indexOf(severity);
+  return i < 0 ? undefined : i + 1;
+}
+
+/** What is wrong with declaring `trigger` at `severity` (undefined: allowed). */
+export function severityProblem(trigger: Trigger, severity: string): string | undefined {
+  const rank = severityRank(severity);
+  if (rank === undefined) return `severity "${severity}" is not one of ${SEVERITIES.join(', ')}`;
+  const min = severityRank(trigger.severity) ?? 3;
+  if (rank > min) return `severity ${severity} is below the matrix minimum ${trigger.severity} for trigger "${trigger.id}" (it may be raised towards SEV-1, never lowered)`;
+  return undefined;
+}
+
+/** The trigger the protocol's deadlines count from: the one carried from the cutover run, else the first declared. */
+export function anchorTrigger(state: IncidentFields): { id: string; identifiedAt: string; severity: string; note: string; carried: boolean } | undefined {
+  const carried = state.rollbackOf?.trigger;
+  if (carried) return { id: carried.id, identifiedAt: carried.identified_at, severity: carried.severity, note: carried.note, carried: true };
+  const first = state.triggers[0];
+  return first ? { id: first.id, identifiedAt: first.identifiedAt, severity: first.severity, note: first.note, carried: false } : undefined;
+}
+
+/** The carried trigger of a rollback_of link, as a state view. */
+export function carriedTrigger(state: IncidentFields): CarriedTrigger | undefined {
+  return state.rollbackOf?.trigger;
+}
+
+/** Applies the issue-13 events; returns false for any other event. */
+export function applyIncidentEvent(state: IncidentFields, ev: JournalEvent): boolean {
+  switch (ev.type) {
+    case 'trigger.declared':
+      state.triggers.push({
+        id: ev.trigger,
+        severity: ev.severity,
+        note: ev.note,
+        declaredAt: ev.at,
+        identifiedAt: typeof ev.identified_at === 'string' ? ev.identified_at : ev.at,
+        seq: ev.seq,
+        open: true,
+        ...(ev.requested_by ? { requestedBy: ev.requested_by } : {}),
+      });
+      return true;
+    case 'trigger.cleared':
+      for (const t of state.triggers) {
+        if (t.id !== ev.trigger || !t.open) continue;
+        t.open = false;
+        t.cleared = { at: ev.at, note: ev.note, by: ev.by, seq: ev.seq, ...(ev.requested_by ? { requestedBy: ev.requested_by } : {}) };
+      }
+      return true;
+    case 'deadline.overdue':
+      if (!Object.hasOwn(state.overdue, ev.step)) state.overdue[ev.step] = { dueAt: ev.due_at, anchor: ev.anchor, anchorAt: ev.anchor_at, within: ev.within, at: ev.at, seq: ev.seq };
+      return true;
+    case 'rollback.started':
+      state.rollbacks.push({ runId: ev.run_id, bundle: ev.bundle, runbook: ev.runbook, trigger: ev.trigger, journalHead: ev.journal_head, at: ev.at, seq: ev.seq });
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The matrix entry of a trigger id. */
+export function triggerOf(runbook: Runbook, id: string): Trigger | undefined {
+  return runbook.triggers?.find((t) => t.id === id);
+}
+
+/**
+ * When a trigger was identified, from what the responder typed: an ISO-8601
+ * time with its zone (`2026-03-02T14:05:00Z`, `…+01:00`), `HH:MM` (today,
+ * UTC), or how long ago (`-12m`, `12m ago`); empty is now. Never later than
+ * `now`. Returns the UTC time or what is wrong, with the fix.
+ */
+export function parseIdentifiedAt(text: string | undefined, now: Date): { at: string } | { problem: string; hint: string } {
+  const hint = 'give the time the trigger was identified as 2026-03-02T14:05:00Z (with its zone), HH:MM (UTC, today) or -12m (12 minutes ago); leave it out for now';
+  const raw = (text ?? '').trim();
+  if (!raw || raw === 'now') return { at: now.toISOString() };
+  let ms: number | undefined;
+  const ago = /^-\s*(\S+)$/.exec(raw) ?? /^(\S+)\s+ago$/.exec(raw);
+  const hhmm = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(raw);
+  if (ago) {
+    const d = durationMs(ago[1]!);
+    if (d !== undefined) ms = now.getTime() - d;
+  } else if (hhmm) {
+    const [h, m, sec] = [Number(hhmm[1]), Number(hhmm[2]), Number(hhmm[3] ?? 0)];
+    if (h < 24 && m < 60 && sec < 60) ms = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, m, sec);
+  } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(raw)) {
+    const t = Date.parse(raw.replace(' ', 'T'));
+    if (Number.isFinite(t)) ms = t;
+  }
+  if (ms === undefined) return { problem: `the identification time "${raw}" is not a time cutover reads`, hint };
+  // Seconds of clock skew between the responder's machine and the run's are not "the future".
+  if (ms > now.getTime() + 1000) return { problem: `the identification time ${new Date(ms).toISOString()} is in the future (now is ${now.toISOString()})`, hint: 'a trigger is identified before it is declared: give the time it was seen, or leave it out for now' };
+  return { at: new Date(Math.min(ms, now.getTime())).toISOString() };
+}
+
+function durationMs(text: string): number | undefined {
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!m || (!m[1] && !m[2] && !m[3])) return undefined;
+  return ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
+}
