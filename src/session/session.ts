@@ -20,10 +20,12 @@ import { killLeftovers } from './leftovers.js';
 import type { Activity, RunningAttempt } from './notifications.js';
 import { openExistingRun, openNewRun, type ResumeOptions, type StartOptions } from './open.js';
 import { OutputHub } from './output-hub.js';
-import { actionsFor, describe, refusalOf, runSettled, type StepActions } from './policy.js';
+import { actionsFor, describe, refusalOf, type StepActions } from './policy.js';
 import { OK, refuse, type IntentResult, type Refusal } from './result.js';
 import { RunRecord } from './run-record.js';
 import { SignoffDesk } from './signed-signoffs.js';
+import { TriggerDesk, type DeclareOptions } from './triggers.js';
+import type { RunOutcome } from '../engine/events.js';
 
 export type { StartOptions, ResumeOptions } from './open.js';
 
@@ -32,6 +34,8 @@ export class Session extends RunRecord {
   private readonly output = new OutputHub((output) => this.notifier.emit({ kind: 'output', output }));
   /** Signed sign-offs (docs/signoffs.md): requests, pasted and dropped signatures. */
   readonly signoffs: SignoffDesk = new SignoffDesk(this, (body) => this.append(body));
+  /** Rollback triggers and missed deadlines (issue 13, session/triggers.ts). */
+  readonly triggers: TriggerDesk = new TriggerDesk(this, (body) => this.append(body));
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
@@ -47,6 +51,7 @@ export class Session extends RunRecord {
         session.markInterrupted();
         session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: parts.journal.repairedTailBytes });
         session.recordNotRun(); // a crash may have come between a failure and its step.not_run events
+        session.triggers.recordOverdue(); // deadlines missed while no process held the run (once each)
       } catch (err) {
         session.release();
         throw err;
@@ -228,22 +233,17 @@ export class Session extends RunRecord {
     return OK;
   }
 
-  declareTrigger(triggerId: string, note: string): IntentResult {
-    const settled = runSettled(this.state);
-    if (!settled.ok) return refuse(`${settled.reason}; trigger "${triggerId}" cannot be declared in it`, 'declare it in the rollback runbook\'s run, or in a new run');
-    const trigger = this.runbook.triggers?.find((t) => t.id === triggerId);
-    if (!trigger) return refuse(`unknown rollback trigger "${triggerId}"`, `the runbook's triggers are: ${(this.runbook.triggers ?? []).map((t) => t.id).join(', ') || 'none'}`);
-    this.append({ type: 'trigger.declared', trigger: triggerId, severity: trigger.severity, note: this.mask(note), by: this.operator });
-    return OK;
+  declareTrigger(triggerId: string, note: string, opts: DeclareOptions = {}): IntentResult {
+    return this.triggers.declare(triggerId, note, opts);
   }
 
-  clearTrigger(triggerId: string, note: string): IntentResult {
-    const settled = runSettled(this.state);
-    if (!settled.ok) return refusalOf(settled);
-    if (!this.state.triggers.some((t) => t.id === triggerId && t.open)) return refuse(`trigger "${triggerId}" is not open`, 'only an open trigger can be cleared');
-    if (!note.trim()) return refuse('clearing a trigger needs a note', 'say why the trigger no longer applies', { note: 'a reason is required' });
-    this.append({ type: 'trigger.cleared', trigger: triggerId, note: this.mask(note), by: this.operator });
-    return OK;
+  clearTrigger(triggerId: string, note: string, opts: { requestedBy?: string } = {}): IntentResult {
+    return this.triggers.clear(triggerId, note, opts);
+  }
+
+  override async close(): Promise<RunOutcome> {
+    this.triggers.recordOverdue(); // a deadline missed before the end is journaled before run.closed
+    return super.close();
   }
 
   /** The GO lock for every option of the decision now (each selectable or not, with its unmet conditions). */
