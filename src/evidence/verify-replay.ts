@@ -16,6 +16,7 @@ import { equalsProblem } from '../engine/equals.js';
 import type { DecisionStep, Runbook, Step } from '../runbook/types.js';
 import { outcomeOf } from './record.js';
 import { attemptProblems } from './verify-verdicts.js';
+import { checkIncidentEvent, INCIDENT_TYPES } from './verify-incident.js';
 
 type Report = (file: string, message: string) => void;
 
@@ -24,6 +25,7 @@ const JOURNAL = 'journal.ndjson';
 const KNOWN_TYPES = new Set([
   'run.started', 'run.resumed', 'run.paused', 'step.started', 'step.finished', 'step.interrupted', 'step.skipped', 'step.not_run', 'step.confirmed',
   'input.recorded', 'notice.sent', 'signoff.requested', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed',
+  ...INCIDENT_TYPES,
 ]);
 
 /** Kinds of step each answering event is for. */
@@ -90,7 +92,8 @@ export function replay(runbook: Runbook, events: readonly JournalEvent[], report
       bad(`the ${ev.type} event names step "${stepId}", which is not a step of the runbook`);
       continue;
     }
-    if (closed) {
+    // A rollback run started from a closed cutover run links back to it (rollback.started).
+    if (closed && ev.type !== 'rollback.started') {
       bad(`a ${ev.type} event comes after run.closed; nothing may be added to a closed run`);
       continue;
     }
@@ -101,7 +104,8 @@ export function replay(runbook: Runbook, events: readonly JournalEvent[], report
     if (ev.type === 'run.resumed') operator = ev.operator;
     else if ('by' in ev && ev.by !== operator) bad(`the ${ev.type} event is by "${String(ev.by)}", but the run is operated by "${operator}" (started or last resumed by them)`);
     try {
-      if (step) checkAllowed(runbook, state, step, ev, bad);
+      if (INCIDENT_TYPES.has(ev.type)) checkIncidentEvent(runbook, state, ev, bad);
+      else if (step) checkAllowed(runbook, state, step, ev, bad);
       else checkRunEvent(runbook, state, ev, bad);
       if (ev.type === 'run.closed') {
         closed = true;
@@ -124,18 +128,7 @@ export function replay(runbook: Runbook, events: readonly JournalEvent[], report
 
 /** Events without a step: triggers, pauses, resumes, the close. */
 function checkRunEvent(runbook: Runbook, state: RunState, ev: JournalEvent, bad: (m: string) => void): void {
-  if (ev.type === 'trigger.declared') {
-    const trigger = runbook.triggers?.find((t) => t.id === ev.trigger);
-    const settled = runSettled(state);
-    if (!trigger) bad(`trigger "${String(ev.trigger)}" is not a rollback trigger of the runbook`);
-    else if (ev.severity !== trigger.severity) bad(`trigger "${ev.trigger}" is recorded with severity ${String(ev.severity)}, the runbook gives ${trigger.severity}`);
-    if (!settled.ok) bad(`a trigger was declared although ${settled.reason}`);
-  } else if (ev.type === 'trigger.cleared') {
-    if (!state.triggers.some((t) => t.id === ev.trigger && t.open)) bad(`trigger "${String(ev.trigger)}" is cleared, but it is not open at this point`);
-    else if (typeof ev.note !== 'string' || !ev.note.trim()) bad(`trigger "${ev.trigger}" is cleared without a reason`);
-    const settled = runSettled(state);
-    if (!settled.ok) bad(`a trigger was cleared although ${settled.reason}`);
-  } else if ((ev.type === 'step.started' || ev.type === 'step.finished' || ev.type === 'step.interrupted' || ev.type === 'step.skipped' || ev.type === 'step.not_run' || ev.type in ANSWER_KIND) && typeof (ev as { step?: unknown }).step !== 'string') {
+  if ((ev.type === 'step.started' || ev.type === 'step.finished' || ev.type === 'step.interrupted' || ev.type === 'step.skipped' || ev.type === 'step.not_run' || ev.type in ANSWER_KIND) && typeof (ev as { step?: unknown }).step !== 'string') {
     bad(`the ${ev.type} event names no step`);
   }
 }

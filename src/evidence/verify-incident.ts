@@ -1,0 +1,63 @@
+// verify (issue 13): the replay's checks of the rollback protocol's events —
+// a trigger of the matrix declared at a severity not below its minimum and
+// identified no later than it was entered, a trigger cleared only while
+// open and with a reason, a deadline.overdue only for a deadline that had
+// passed unmet at that moment and only once, and rollback.started (the one
+// event a closed run may still get).
+import type { JournalEvent } from '../engine/events.js';
+import type { RunState } from '../engine/fold.js';
+import { severityProblem, triggerOf } from '../engine/incident.js';
+import { runSettled } from '../engine/policy.js';
+import { deadlines } from '../engine/progress.js';
+import type { Runbook } from '../runbook/types.js';
+
+/** The events this module checks. */
+export const INCIDENT_TYPES = new Set(['trigger.declared', 'trigger.cleared', 'deadline.overdue', 'rollback.started']);
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+
+function isUtc(v: unknown): v is string {
+  return typeof v === 'string' && Number.isFinite(Date.parse(v)) && new Date(Date.parse(v)).toISOString() === v;
+}
+
+export function checkIncidentEvent(runbook: Runbook, state: RunState, ev: JournalEvent, bad: (m: string) => void): void {
+  const settled = runSettled(state);
+  switch (ev.type) {
+    case 'trigger.declared': {
+      const trigger = triggerOf(runbook, ev.trigger);
+      if (!trigger) bad(`trigger "${String(ev.trigger)}" is not a rollback trigger of the runbook`);
+      else {
+        const problem = severityProblem(trigger, String(ev.severity));
+        if (problem) bad(`trigger "${ev.trigger}" is recorded with ${problem}`);
+      }
+      if (ev.identified_at !== undefined) {
+        if (!isUtc(ev.identified_at)) bad(`trigger "${String(ev.trigger)}" has identified_at ${JSON.stringify(ev.identified_at)}, not a UTC time as cutover writes it`);
+        else if (ev.identified_at > ev.at) bad(`trigger "${String(ev.trigger)}" is identified at ${ev.identified_at}, after it was entered (${ev.at}): cutover refuses a time in the future`);
+      }
+      if (state.triggers.some((t) => t.id === ev.trigger && t.open)) bad(`trigger "${String(ev.trigger)}" is declared again while it is open`);
+      if (!isText(ev.note)) bad(`trigger "${String(ev.trigger)}" is declared without a note`);
+      if (!settled.ok) bad(`a trigger was declared although ${settled.reason}`);
+      return;
+    }
+    case 'trigger.cleared':
+      if (!state.triggers.some((t) => t.id === ev.trigger && t.open)) bad(`trigger "${String(ev.trigger)}" is cleared, but it is not open at this point`);
+      else if (!isText(ev.note)) bad(`trigger "${ev.trigger}" is cleared without a reason`);
+      if (!settled.ok) bad(`a trigger was cleared although ${settled.reason}`);
+      return;
+    case 'deadline.overdue': {
+      const d = deadlines(runbook, state, new Date(ev.at)).find((x) => x.step === ev.step);
+      if (!d) bad(`deadline.overdue names step "${String(ev.step)}", which has no deadline in this run`);
+      else if (d.overdueSeq !== undefined) bad(`deadline.overdue for "${ev.step}" again: the journal says it was overdue at seq ${d.overdueSeq}`);
+      else if (d.status !== 'missed') bad(`deadline.overdue for "${ev.step}", but at ${ev.at} its deadline was ${d.status}${d.dueAt ? ` (due ${d.dueAt})` : ''}`);
+      else if (d.dueAt !== ev.due_at || d.anchorAt !== ev.anchor_at) bad(`deadline.overdue for "${ev.step}" says due ${String(ev.due_at)} from ${String(ev.anchor_at)}, but the events give due ${d.dueAt} from ${String(d.anchorAt)}`);
+      if (state.closed) bad('a deadline.overdue event comes after run.closed');
+      return;
+    }
+    case 'rollback.started':
+      if (![ev.run_id, ev.bundle, ev.trigger, ev.journal_head].every(isText) || typeof ev.runbook !== 'object') bad('rollback.started is malformed: it needs run_id, bundle, runbook, trigger and journal_head');
+      else if (!state.triggers.some((t) => t.id === ev.trigger)) bad(`rollback.started carries trigger "${ev.trigger}", which was never declared in this run`);
+      return;
+    default:
+      return;
+  }
+}
