@@ -165,7 +165,8 @@ export type EventBody =
   | { type: 'step.not_run'; step: string; cause: 'mode' | 'section-stopped'; why: string; failed_step?: string; by: string }
   | { type: 'step.confirmed'; step: string; by: string; statement: string; note?: string; link?: string }
   | { type: 'input.recorded'; step: string; by: string; values: Record<string, string> }
-  | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord }
+  /** `text`: notices/<step>.md (Markdown); `plain`: notices/<step>.txt, the paste-ready text (absent before cutover 0.3.1). */
+  | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord; plain?: StreamRecord }
   | {
       type: 'signoff.requested';
       step: string;
@@ -190,7 +191,7 @@ export type EventBody =
   /** A step's deadline passed before it was completed: written once per step. */
   | { type: 'deadline.overdue'; step: string; anchor: string; anchor_at: string; within: string; due_at: string }
   /** (cutover run) the rollback runbook was started linked to this run; may follow run.closed. */
-  | { type: 'rollback.started'; run_id: string; bundle: string; runbook: { id: string; file: string }; trigger: string; journal_head: string; by: string }
+  | { type: 'rollback.started'; run_id: string; bundle: string; runbook: { id: string; file: string }; trigger: string; journal_head: string; started_by: string }
   | { type: 'decision.refused'; step: string; option: string; reasons: string[]; by: string }
   | {
       type: 'decision.recorded';
