@@ -3,13 +3,15 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { StoreApi } from 'zustand/vanilla';
-import type { Intents } from './intents.js';
+import { Intents } from './intents.js';
+import type { WatchIntents } from './watch-intents.js';
 import { KeyRouterProvider } from './keys/use-keys.js';
 import type { RunStore } from './store/run-store.js';
 
 interface Screen {
   store: StoreApi<RunStore>;
-  intents: Intents;
+  /** A run's intents, or `cutover watch`'s (read-only: no form is ever opened). */
+  intents: Intents | WatchIntents;
 }
 
 const ScreenContext = createContext<Screen | undefined>(undefined);
@@ -33,6 +35,13 @@ export function useRunStore<T>(selector: (s: RunStore) => T): T {
   return useStore(useScreen().store, useShallow(selector));
 }
 
-export function useIntents(): Intents {
+export function useIntents(): Intents | WatchIntents {
   return useScreen().intents;
+}
+
+/** The intents of a run (the forms act through them); a watching screen never opens a form. */
+export function useRunIntents(): Intents {
+  const intents = useScreen().intents;
+  if (!(intents instanceof Intents)) throw new Error('a form was opened on a read-only (watch) screen');
+  return intents;
 }

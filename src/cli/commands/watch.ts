@@ -1,34 +1,33 @@
 // `cutover watch <bundle-dir> [--plain]`: a read-only live view of a run
 // another process drives (the other side's approver, the incident
-// commander): the journal is followed as it grows and each event printed as
-// a line. It never writes to the bundle (no lock, no event, no summary) and
-// works while the run holds it. It ends when the run closes (exit 0) or on
-// Ctrl-C (130).
-import { join } from 'node:path';
-import { statSync } from 'node:fs';
+// commander). In a terminal it is the run's own screen without intents
+// (ui/watch.tsx, Ink loaded only then); with --plain or off a terminal the
+// journal is followed as it grows and each event printed as a line. It
+// never writes to the bundle (no lock, no event, no summary) and works
+// while the run holds it. It ends when the run closes (exit 0), at a broken
+// hash chain (1), or on q / Ctrl-C (0 / 130).
 import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { isBundleDir, RUNBOOK_COPY } from '../../evidence/bundle.js';
-import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
-import { chainHash, GENESIS } from '../../evidence/canonical.js';
-import type { JournalEvent } from '../../engine/events.js';
 import { WatchLines } from '../../plain/watch-lines.js';
-import { loadRunbook } from '../../runbook/load.js';
+import { WatchView } from '../../session/watch-view.js';
+import { wantsScreen } from './front-end.js';
 
 export const HELP = `Usage: cutover watch <bundle-dir> [--plain]
 
-Follows a run that another cutover process drives, read-only: every journal
-event is printed as a line as it is written (steps started and finished,
-sign-offs requested and signed, triggers, the decision). Nothing is written to
-the bundle, and it works while the run holds it. It ends when the run closes.
+Follows a run that another cutover process drives, read-only. In a terminal
+it shows the run's own screen (steps, detail, GO lock, o for a step's output)
+as the journal grows; keys that would act say "read-only: watching". With
+--plain (or off a terminal) every journal event is printed as a line. Nothing
+is written to the bundle, and it works while the run holds it. It ends when
+the run closes; only events whose hash chain checks out are shown.
 
 Options:
-  --plain     line output (the only view so far; in a terminal too)
+  --plain     one line per event instead of the screen
   -h, --help
 
-Exit codes: 0 the run closed, 1 the journal does not check out (a broken
-hash: nothing after it is shown), 2 not a bundle, 130 Ctrl-C.`;
+Exit codes: 0 the run closed (or q), 1 the journal does not check out (a
+broken hash: nothing after it is shown), 2 not a bundle, 130 Ctrl-C.`;
 
 const POLL_MS = 200;
 
@@ -45,15 +44,25 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length !== 1) throw new InputError('watch: give exactly one bundle directory', 'run `cutover watch evidence/<bundle>`');
   const bundle = positionals[0]!;
-  if (!isBundleDir(bundle)) throw new InputError(`${bundle}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory the run printed (bundle: …)');
-  const loaded = loadRunbook(join(bundle, RUNBOOK_COPY), { checkRollbackPath: false, bundleCopy: true });
-  if (!loaded.ok) throw new InputError(`${join(bundle, RUNBOOK_COPY)}: the runbook copy is not a valid runbook (${loaded.diagnostics[0]?.message})`, 'run `cutover verify` on the bundle');
-  const lines = new WatchLines(loaded.loaded.runbook);
-  const journal = join(bundle, JOURNAL_FILE);
+  const view = new WatchView(bundle);
+  // The bundle exists before its first event is on disk: wait for run.started.
+  while (!view.poll() && view.events.length === 0) {
+    if (view.broken) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  if (wantsScreen(values.plain === true) && view.events.length) {
+    // Loaded only here: the plain path never loads Ink or React.
+    const { runWatch } = await import('../../ui/watch.js');
+    return runWatch(view, { out: io.out });
+  }
+  return watchPlain(view, io);
+}
+
+async function watchPlain(view: WatchView, io: CliIO): Promise<number> {
+  const bundle = view.bundleDir;
+  const lines = new WatchLines(view.runbook);
   io.out(`watching ${bundle} (read-only; Ctrl-C stops watching, the run goes on)`);
   let shown = 0;
-  let size = -1;
-  let warned = false;
   let stop = false;
   const onSigint = () => {
     stop = true;
@@ -62,40 +71,20 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   try {
     for (;;) {
       if (stop) return EXIT.sigint;
-      const now = statSync(journal).size;
-      if (now !== size) {
-        size = now;
-        const read = readJournal(journal);
-        if (read.problems.length && !warned) {
-          warned = true;
-          io.err(`${journal}: ${read.problems[0]} — the journal is not intact; \`cutover verify ${bundle}\` says more`);
-        }
-        // Only the events whose chain checks out are shown: one after a break is not shown as if real.
-        const intact = intactPrefix(read.events);
-        for (const ev of read.events.slice(shown, intact)) {
-          io.out(lines.line(ev));
-          if (ev.type === 'run.closed') return EXIT.ok;
-        }
-        shown = Math.max(shown, intact);
-        if (intact < read.events.length) {
-          io.out(`✗ the journal does not check out from event ${intact + 1} (seq ${String(read.events[intact]!.seq)}): its hash chain is broken, so nothing from there on is shown — run \`cutover verify ${bundle}\``);
-          return EXIT.notOk;
-        }
+      // Only the events whose chain checks out are shown: one after a break is not shown as if real.
+      for (const ev of view.events.slice(shown)) {
+        io.out(lines.line(ev));
+        if (ev.type === 'run.closed') return EXIT.ok;
+      }
+      shown = view.events.length;
+      if (view.broken) {
+        io.out(`✗ ${view.broken.message}`);
+        return EXIT.notOk;
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      view.poll();
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
-}
-
-/** How many events, from the first, have a chain that checks out (seq, prev and hash). */
-function intactPrefix(events: readonly JournalEvent[]): number {
-  let prev = GENESIS;
-  for (let i = 0; i < events.length; i++) {
-    const { hash, ...rest } = events[i]!;
-    if (rest.seq !== i + 1 || rest.prev !== prev || chainHash(prev, rest as Record<string, unknown>) !== hash) return i;
-    prev = hash;
-  }
-  return events.length;
 }

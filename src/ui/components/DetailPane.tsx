@@ -9,7 +9,8 @@ import { tint } from '../theme.js';
 import { detailLines, logOf, readTail } from './detail-lines.js';
 
 export function DetailPane({ height }: { height: number }) {
-  const session = useIntents().session;
+  const intents = useIntents();
+  const session = intents.session;
   const { selected, run, tail, running, now, columns, message } = useRunStore((s) => ({
     selected: s.ui.selected,
     run: s.run,
@@ -25,7 +26,7 @@ export function DetailPane({ height }: { height: number }) {
   const diskTail = useMemo(() => (log && !running ? readTail(log.file, Math.max(height, 8)) : undefined), [log?.file, log?.bytes, running, height]);
   const lock = step.kind === 'decision' ? lockView(session.runbook, run, now || session.clock().getTime()).options : [];
   const details = message?.details ?? [];
-  const { head, body } = detailLines(session, run, step, { ...(tail ? { tail } : {}), ...(diskTail ? { diskTail } : {}), running, now: now || session.clock().getTime(), width: columns, lock });
+  const { head, body } = detailLines(session, run, step, { ...(tail ? { tail } : {}), ...(diskTail ? { diskTail } : {}), running, now: now || session.clock().getTime(), width: columns, lock, readOnly: 'watching' in intents });
   // The head says what the step is and how it went; output fills the rest, newest last.
   const room = Math.max(0, height - 1 - details.length);
   const shownHead = head.slice(0, room);

@@ -28,7 +28,8 @@ export function Footer() {
   const intents = useIntents();
   const { selected, running, outcome, columns, form, openTriggers } = useRunStore((s) => ({ selected: s.ui.selected, running: s.activity.running !== undefined, outcome: s.outcome, columns: s.size.columns, form: s.ui.modal?.kind === 'form' ? s.ui.modal.form : undefined, openTriggers: s.run.triggers.filter((t) => t.open).length }));
   const hints: string[] = [];
-  if (form === 'quit') hints.push('y / ⏎ pause and quit', 'n / Esc stay');
+  if ('watching' in intents) hints.push('read-only: watching', '↑↓ move', 'o output', '? help', outcome ? `q leave (${outcome})` : 'q stop watching');
+  else if (form === 'quit') hints.push('y / ⏎ pause and quit', 'n / Esc stay');
   else if (form) hints.push('Tab/↑↓ field', '⏎ next / submit', 'Esc cancel', 'Ctrl-C stop & pause');
   else if (outcome) hints.push(`q leave (${outcome})`, '? help', '↑↓ move', 'o output');
   else {

@@ -3,11 +3,12 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../keys/use-keys.js';
 import { useIntents, useRunStore } from '../context.js';
-import { BINDINGS, type Binding } from '../keys/bindings.js';
+import { BINDINGS as ALL, type Binding, type Command } from '../keys/bindings.js';
 import { STATUS, tint } from '../theme.js';
 
 /** Rows besides the key list: title, states title, three rows of states, the forms note. */
 const OTHER_ROWS = 6;
+const WATCH_KEYS: readonly Command[] = ['up', 'down', 'pageUp', 'pageDown', 'first', 'last', 'output', 'help', 'quit', 'interrupt'];
 
 export function HelpOverlay() {
   const intents = useIntents();
@@ -16,6 +17,9 @@ export function HelpOverlay() {
     if (key.escape || input === '?' || input === 'q' || key.return) intents.close();
   });
   const glyphs = Object.values(STATUS);
+  const watching = 'watching' in intents;
+  // Watching, only the keys that work there (moving, output, help, leaving).
+  const BINDINGS = watching ? ALL.filter((b) => WATCH_KEYS.includes(b.command)).map((b) => (b.command === 'quit' || b.command === 'interrupt' ? { ...b, help: 'stop watching (the run goes on; nothing is written)' } : b)) : ALL;
   const frame = rows - 1;
   const twoColumns = BINDINGS.length + OTHER_ROWS > frame;
   const half = Math.ceil(BINDINGS.length / 2);
@@ -25,7 +29,7 @@ export function HelpOverlay() {
     <Box flexDirection="column" width={columns} height={frame} overflow="hidden">
       <Box flexDirection="column" flexShrink={0}>
         <Text bold wrap="truncate-end">
-          Keys — cutover (Esc or ? closes this help)
+          {watching ? 'Keys — cutover watch, read-only: other keys say "read-only: watching" (Esc closes)' : 'Keys — cutover (Esc or ? closes this help)'}
         </Text>
         {keyRows.map((row) => (
           <Box key={row[0]!.command}>
@@ -49,7 +53,7 @@ export function HelpOverlay() {
           </Text>
         ))}
         <Text wrap="truncate-end" dimColor>
-          Forms: Tab/↓ next · ↑ back · ⏎ next/submit · Esc cancel · Alt-⏎ new line
+          {watching ? 'Watching: the screen follows the step the run works on; no key acts on the run.' : 'Forms: Tab/↓ next · ↑ back · ⏎ next/submit · Esc cancel · Alt-⏎ new line'}
         </Text>
       </Box>
     </Box>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Attempt, RunState } from '../../engine/fold.js';
 import type { Step } from '../../runbook/types.js';
 import { tailOf } from '../../runner/index.js';
-import type { Session } from '../../session/session.js';
+import type { ScreenView } from '../screen-view.js';
 import { bytes, oneLine, wrapLines } from '../layout.js';
 import { clockTime, type LockOptionView } from '../store/selectors.js';
 import type { TailView } from '../store/run-store.js';
@@ -18,7 +18,7 @@ export interface Line {
 
 const KIND: Record<Step['kind'], string> = { command: 'command', check: 'built-in check', confirm: 'confirmation', input: 'input', notice: 'notice', signoff: 'sign-off', decision: 'decision' };
 
-function resultLine(session: Session, a: Attempt): Line[] {
+function resultLine(session: ScreenView, a: Attempt): Line[] {
   const out: Line[] = [];
   const r = a.result;
   if (r) {
@@ -35,7 +35,7 @@ function resultLine(session: Session, a: Attempt): Line[] {
 }
 
 /** The log of the step's latest finished attempt, to read its tail from disk. */
-export function logOf(session: Session, run: RunState, step: Step): { file: string; bytes: number } | undefined {
+export function logOf(session: ScreenView, run: RunState, step: Step): { file: string; bytes: number } | undefined {
   const a = run.steps[step.id]?.attempts.at(-1);
   const rec = a?.result?.combined ?? a?.check?.report;
   return rec ? { file: join(session.bundleDir, rec.file), bytes: rec.bytes } : undefined;
@@ -49,7 +49,7 @@ export function readTail(file: string, n: number): string[] {
  * `head` says what the step is and how it went; `body` is output (its last
  * lines matter most, so a short pane cuts it from the top).
  */
-export function detailLines(session: Session, run: RunState, step: Step, opts: { tail?: TailView; diskTail?: string[]; running: boolean; now: number; width: number; lock: LockOptionView[] }): { head: Line[]; body: Line[] } {
+export function detailLines(session: ScreenView, run: RunState, step: Step, opts: { tail?: TailView; diskTail?: string[]; running: boolean; now: number; width: number; lock: LockOptionView[]; readOnly?: boolean }): { head: Line[]; body: Line[] } {
   const L: Line[] = [];
   const body: Line[] = [];
   const st = run.steps[step.id]!;
@@ -59,7 +59,7 @@ export function detailLines(session: Session, run: RunState, step: Step, opts: {
   // Not in this mode, or held back by a failure (on_failure: stop): say so first, in the journal's words.
   if (st.notRun && (st.status === 'not-in-mode' || st.status === 'not-run')) {
     L.push({ text: st.notRun.reason, color: st.status === 'not-run' ? 'yellow' : 'gray' });
-    L.push({ text: st.status === 'not-run' ? `it runs once "${st.notRun.failedStep}" passes (r retries it) or is skipped; s skips this one with a reason` : 'it does not block the GO of this run', dim: true });
+    if (!opts.readOnly || st.status !== 'not-run') L.push({ text: st.status === 'not-run' ? `it runs once "${st.notRun.failedStep}" passes (r retries it) or is skipped; s skips this one with a reason` : 'it does not block the GO of this run', dim: true });
   }
   const last = st.attempts.at(-1);
   switch (step.kind) {
@@ -71,7 +71,7 @@ export function detailLines(session: Session, run: RunState, step: Step, opts: {
       if (cmd?.cwd) L.push({ text: `in ${cmd.cwd}`, dim: true });
       if (opts.running) {
         const t = opts.tail;
-        L.push({ text: `running${t ? ` · ${bytes(t.bytes)} so far` : ''} — o opens the whole output (follows it), c cancels`, color: 'cyan' });
+        L.push({ text: `running${t ? ` · ${bytes(t.bytes)} so far` : ''} — o opens the whole output (follows it)${opts.readOnly ? '' : ', c cancels'}`, color: 'cyan' });
         for (const l of t?.lines ?? []) body.push({ text: l });
         break;
       }
@@ -79,7 +79,7 @@ export function detailLines(session: Session, run: RunState, step: Step, opts: {
         L.push(...resultLine(session, last));
         const lines = opts.tail && opts.tail.attempt === last.n ? opts.tail.lines : opts.diskTail ?? [];
         for (const l of lines) body.push({ text: l, dim: last.status === 'passed' });
-      } else L.push({ text: 'not run yet — Enter runs it, a runs the whole section', dim: true });
+      } else L.push({ text: opts.readOnly ? 'not run yet' : 'not run yet — Enter runs it, a runs the whole section', dim: true });
       break;
     }
     case 'confirm':

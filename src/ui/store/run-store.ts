@@ -6,7 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunOutcome } from '../../engine/events.js';
 import type { RunState } from '../../engine/fold.js';
 import type { Activity, Health } from '../../session/notifications.js';
-import type { Session } from '../../session/session.js';
+import type { ScreenView } from '../screen-view.js';
 import { uiReducer, type UiAction, type UiState } from './ui-reducer.js';
 
 /** The spinner's frame period. */
@@ -41,7 +41,7 @@ export interface RunStoreHandle {
   dispose(): void;
 }
 
-export function createRunStore(session: Session, opts: { selected: string; size: { columns: number; rows: number }; tickMs?: number }): RunStoreHandle {
+export function createRunStore(session: ScreenView, opts: { selected: string; size: { columns: number; rows: number }; tickMs?: number }): RunStoreHandle {
   const store = createStore<RunStore>()((set) => ({
     seq: session.snapshot.seq,
     run: session.state,

@@ -8,7 +8,7 @@ import { useEffect } from 'react';
 import { OK, refuse, type IntentResult } from '../../../session/result.js';
 import { signoffFiles } from '../../../session/signed-signoffs.js';
 import type { Step } from '../../../runbook/types.js';
-import { useIntents, useRunStore } from '../../context.js';
+import { useRunIntents, useRunStore } from '../../context.js';
 import { wrapLines } from '../../layout.js';
 import { FieldsForm, type FieldSpec } from './FieldsForm.js';
 import { Text } from 'ink';
@@ -17,7 +17,7 @@ import { Text } from 'ink';
 const PICK_UP_MS = 400;
 
 export function SignedSignoffForm({ step, height }: { step: Step; height: number }) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const columns = useRunStore((s) => s.size.columns);
   const signatures = useRunStore((s) => s.run.signatures);
   const session = intents.session;

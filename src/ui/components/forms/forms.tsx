@@ -8,7 +8,7 @@ import { refuse, type IntentResult } from '../../../session/result.js';
 import { validateField } from '../../../session/inputs.js';
 import type { Step } from '../../../runbook/types.js';
 import { confirmsLabel, nameProblem } from '../../../shared/names.js';
-import { useIntents, useRunStore } from '../../context.js';
+import { useRunIntents, useRunStore } from '../../context.js';
 import { wrapLines } from '../../layout.js';
 import { lockView } from '../../store/selectors.js';
 import { tint } from '../../theme.js';
@@ -37,7 +37,7 @@ function Intro({ lines }: { lines: string[] }) {
 }
 
 export function SkipForm({ step, height }: FormProps) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const given = intents.defaults?.get(step.id);
   return (
     <FieldsForm
@@ -52,7 +52,7 @@ export function SkipForm({ step, height }: FormProps) {
 }
 
 export function ConfirmForm({ step, height }: FormProps) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const columns = useRunStore((s) => s.size.columns);
   if (step.kind !== 'confirm') return null;
   const given = intents.defaults?.get(step.id);
@@ -74,7 +74,7 @@ export function ConfirmForm({ step, height }: FormProps) {
 }
 
 export function InputForm({ step, height }: FormProps) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   if (step.kind !== 'input') return null;
   const given = intents.defaults?.get(step.id);
   const fields: FieldSpec[] = step.fields.map((f) => ({
@@ -99,7 +99,7 @@ export function InputForm({ step, height }: FormProps) {
 }
 
 export function NoticeForm({ step, height }: FormProps) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const text = intents.session.renderNotice(step.id) ?? '';
   const lines = text.split('\n');
   const room = Math.max(1, height - 6);
@@ -120,11 +120,11 @@ export function NoticeForm({ step, height }: FormProps) {
 
 export function SignoffForm({ step, height }: FormProps) {
   // A signed runbook's sign-offs are SSH signatures, not typed names (docs/signoffs.md).
-  return useIntents().session.signoffs.required ? <SignedSignoffForm step={step} height={height} /> : <NamedSignoffForm step={step} height={height} />;
+  return useRunIntents().session.signoffs.required ? <SignedSignoffForm step={step} height={height} /> : <NamedSignoffForm step={step} height={height} />;
 }
 
 function NamedSignoffForm({ step, height }: FormProps) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const columns = useRunStore((s) => s.size.columns);
   const target = useRunStore((s) => s.run.target.commit.slice(0, 7));
   const signatures = useRunStore((s) => s.run.signatures);
@@ -161,7 +161,7 @@ function NamedSignoffForm({ step, height }: FormProps) {
 }
 
 export function DecisionForm({ step, height }: FormProps) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const { run, now } = useRunStore((s) => ({ run: s.run, now: s.now }));
   const options = lockView(intents.session.runbook, run, now).options;
   if (step.kind !== 'decision') return null;
@@ -201,7 +201,7 @@ export function DecisionForm({ step, height }: FormProps) {
 }
 
 export function ClearTriggerForm({ height }: { height: number }) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const open = useRunStore((s) => s.run.triggers.filter((t) => t.open));
   const titleOf = (id: string) => intents.session.runbook.triggers?.find((t) => t.id === id)?.title ?? id;
   return (
@@ -220,7 +220,7 @@ export function ClearTriggerForm({ height }: { height: number }) {
 }
 
 export function TriggerForm({ height }: { height: number }) {
-  const intents = useIntents();
+  const intents = useRunIntents();
   const triggers = intents.session.runbook.triggers ?? [];
   return (
     <FieldsForm

@@ -1,0 +1,148 @@
+// runWatch: `cutover watch <bundle>` in a terminal — the run's own screen
+// (header, steps, detail, GO lock, output viewer) drawn from a WatchView,
+// read-only. It follows the journal as another process writes it (fs.watch,
+// and a poll in case the file system does not tell), ends when the run
+// closes (the final frame stays a moment, then a short summary on the
+// normal screen), at a broken hash chain (exit 1, saying where), or on q or
+// Ctrl-C; on every path the normal screen, cursor and terminal modes come
+// back. It never writes to the bundle.
+import { watch as watchFile, type FSWatcher } from 'node:fs';
+import { render } from 'ink';
+import type { WatchView } from '../session/watch-view.js';
+import { commandName } from '../shared/command-name.js';
+import { EXIT } from '../shared/errors.js';
+import { App } from './components/App.js';
+import { ScreenProvider } from './context.js';
+import { createRunStore } from './store/run-store.js';
+import { WatchIntents } from './watch-intents.js';
+
+export interface WatchOptions {
+  out(text: string): void;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  /** How often the journal is read when the file system sends no change (ms). */
+  pollMs?: number;
+  /** How long the closed run's final frame stays before the screen ends (ms; any key ends it sooner). */
+  lingerMs?: number;
+}
+
+const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
+const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+
+/** The step to show first: the running one, else the first not yet done, else the last. */
+function firstStep(view: WatchView): string {
+  const steps = view.runbook.sections.flatMap((s) => s.steps);
+  const open = steps.find((s) => ['running', 'pending', 'failed', 'interrupted'].includes(view.state.steps[s.id]?.status ?? ''));
+  return view.activity.running?.step ?? open?.id ?? steps.at(-1)!.id;
+}
+
+export async function runWatch(view: WatchView, opts: WatchOptions): Promise<number> {
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  const size = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const handle = createRunStore(view, { selected: firstStep(view), size: size() });
+  const store = handle.store;
+  let finish!: (code: number) => void;
+  let ended = false;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const intents = new WatchIntents(view, store, (code) => {
+    if (!ended) finish(code);
+    ended = true;
+  });
+  const where = view.relative(view.bundleDir);
+  intents.say('watching, read-only: another process drives the run; q stops watching', 'info');
+
+  // The screen follows the run: the step that starts, or the one an event is about.
+  const follow = view.subscribe((n) => {
+    if (n.kind === 'activity' && n.activity.running) intents.select(n.activity.running.step);
+    if (n.kind === 'snapshot') {
+      const step = (n.snapshot.event as { step?: unknown }).step;
+      if (typeof step === 'string' && view.findStep(step)) intents.select(step);
+    }
+  });
+  let closing: NodeJS.Timeout | undefined;
+  const check = () => {
+    if (ended || closing) return;
+    try {
+      view.poll();
+    } catch (err) {
+      intents.fatal(err);
+      return;
+    }
+    if (view.broken) {
+      intents.say(`✗ ${view.broken.message}`, 'error');
+      finish(EXIT.notOk);
+      ended = true;
+    } else if (view.state.closed) {
+      const d = view.state.decision;
+      intents.say(`The run is closed: ${view.state.closed.outcome}${d ? ` — ${d.label}` : ''}. Watch ends (any key now).`, view.state.closed.outcome === 'GO' ? 'ok' : 'warn');
+      closing = setTimeout(() => intents.leave(EXIT.ok), opts.lingerMs ?? 2500);
+    }
+  };
+  const poller = setInterval(check, opts.pollMs ?? 250);
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watchFile(view.journalFile, () => check());
+    watcher.on('error', () => watcher?.close());
+  } catch {
+    // no fs.watch here (a network file system): the poll alone follows the journal
+  }
+  // Any key leaves the closed run's final frame at once.
+  const onKeyAfterClose = () => {
+    if (closing) intents.leave(EXIT.ok);
+  };
+  stdin.on('data', onKeyAfterClose);
+
+  const onResize = () => store.setState({ size: size() });
+  const onSignal = (signal: NodeJS.Signals) => intents.leave(signal === 'SIGINT' ? EXIT.sigint : EXIT.notOk);
+  const onCrash = (error: unknown) => intents.fatal(error);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  stdout.on('resize', onResize);
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  stdout.write(ENTER_ALT);
+  const ink = render(
+    <ScreenProvider store={store} intents={intents}>
+      <App />
+    </ScreenProvider>,
+    { stdin, stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 30 },
+  );
+  ink.waitUntilExit().catch(onCrash);
+  check();
+  let code: number;
+  try {
+    code = await done;
+  } finally {
+    clearInterval(poller);
+    if (closing) clearTimeout(closing);
+    watcher?.close();
+    stdin.off('data', onKeyAfterClose);
+    follow();
+    ink.unmount();
+    ink.cleanup();
+    stdout.write(LEAVE_ALT);
+    handle.dispose();
+    stdout.off('resize', onResize);
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+  if (intents.crash) throw intents.crash;
+  summary(view, code, where, opts.out);
+  return code;
+}
+
+function summary(view: WatchView, code: number, where: string, out: (text: string) => void): void {
+  const s = view.state;
+  if (view.broken) {
+    out(`cutover watch: ✗ ${view.broken.message}`);
+    return;
+  }
+  const seen = `${view.events.length} events seen, nothing written`;
+  if (s.closed) out(`cutover watch: the run closed: ${s.closed.outcome}${s.rehearsal ? ' (REHEARSAL)' : ''}${s.decision ? ` — ${s.decision.label}` : ''}`);
+  else out(`cutover watch: stopped watching${code === EXIT.sigint ? ' (Ctrl-C)' : ''}; the run goes on (last event: ${view.snapshot.event.type})`);
+  out(`Runbook: ${view.runbook.title} · ${seen}`);
+  out(`Evidence bundle: ${where}`);
+  out(s.closed ? `Verify with: ${commandName()} verify ${where}` : `Watch again with: ${commandName()} watch ${where}`);
+}
