@@ -87,7 +87,7 @@ export interface RunState extends IncidentFields {
   inputs: Record<string, Record<string, string>>;
   signatures: Signature[];
   refusals: { step: string; option: string; reasons: string[]; seq: number }[];
-  notices: Record<string, { file: string; sentAt: string; channel?: string }>;
+  notices: Record<string, { file: string; sentAt: string; channel?: string; plainFile?: string }>;
   decision?: DecisionState;
   closed?: { outcome: RunOutcome; seq: number };
   lastSeq: number;
@@ -213,7 +213,7 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
     case 'notice.sent':
       if (!stepState) return;
       voidSignatures(state, byId, ev.step, 'was sent', ev.seq);
-      state.notices[ev.step] = { file: ev.text.file, sentAt: ev.sent_at, channel: ev.channel };
+      state.notices[ev.step] = { file: ev.text.file, sentAt: ev.sent_at, channel: ev.channel, ...(ev.plain ? { plainFile: ev.plain.file } : {}) };
       complete(stepState, ev);
       return;
     case 'signoff.recorded': {

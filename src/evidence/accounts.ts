@@ -14,7 +14,7 @@ const FIXED = new Set([JOURNAL_FILE, RUNBOOK_COPY, MANIFEST, DECISION_RECORD, SU
 
 /** A file of an attempt: steps/<step>/attempt-<n>/<rest>. */
 const ATTEMPT_FILE = /^steps\/([^/]+)\/attempt-(\d+)\/(.+)$/;
-const NOTICE_FILE = /^notices\/([^/]+)\.md$/;
+const NOTICE_FILE = /^notices\/([^/]+)\.(?:md|txt)$/;
 /** Written while an attempt's command runs, removed before its step.finished. */
 const WHILE_RUNNING = new Set(['pid', 'pid.identity']);
 
@@ -41,7 +41,7 @@ export function recordedFiles(ev: JournalEvent): StreamRecord[] {
       (x): x is StreamRecord => typeof x === 'object' && x !== null && typeof (x as StreamRecord).file === 'string',
     );
   }
-  if (ev.type === 'notice.sent' && typeof ev.text?.file === 'string') return [ev.text];
+  if (ev.type === 'notice.sent') return [ev.text, ev.plain].filter((x): x is StreamRecord => typeof x?.file === 'string');
   return [];
 }
 

@@ -43,10 +43,10 @@ export function attemptDir(bundleDir: string, stepId: string, attempt: number): 
   return resolveInside(bundleDir, ['steps', stepId, `attempt-${attempt}`], 'the attempt directory', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
 }
 
-/** The file a notice's text is written to, `notices/<step-id>.md`, proven inside the bundle. */
-export function noticeFile(bundleDir: string, stepId: string): { rel: string; path: string } {
-  const path = resolveInside(bundleDir, ['notices', `${stepId}.md`], 'the notice text', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
-  return { rel: `notices/${stepId}.md`, path };
+/** The file a notice's text is written to, `notices/<step-id>.md` (and the paste-ready `.txt`), proven inside the bundle. */
+export function noticeFile(bundleDir: string, stepId: string, ext: 'md' | 'txt' = 'md'): { rel: string; path: string } {
+  const path = resolveInside(bundleDir, ['notices', `${stepId}.${ext}`], 'the notice text', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
+  return { rel: `notices/${stepId}.${ext}`, path };
 }
 
 /**

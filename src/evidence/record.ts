@@ -6,6 +6,7 @@ import { stepsInOrder, type Attempt, type RunState } from '../engine/fold.js';
 import { decisionStep, lockStatus } from '../engine/gates.js';
 import { inMode } from '../engine/modes.js';
 import { deadlines } from '../engine/progress.js';
+import { directionText } from '../engine/direction.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 import { mdCode, mdLink, mdText } from './markdown.js';
@@ -137,6 +138,7 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   L.push(`| Started (UTC) | ${t(state.startedAt)} |`);
   L.push(`| Baseline | ${t(state.baseline.release_tag)} ${t(state.baseline.commit)} ${t(state.baseline.service_contract)} |`);
   L.push(`| Target | ${t(state.target.release_tag)} ${t(state.target.commit)} ${t(state.target.service_contract)} |`);
+  L.push(`| Direction | ${t(directionText(runbook, state.baseline, state.target, 40))} |`);
   L.push(`| Outcome | **${t(manifest.outcome)}**${manifest.closed ? '' : ' (run not closed)'} |`);
   L.push('');
   L.push('## Decision', '');

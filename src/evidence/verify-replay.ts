@@ -13,6 +13,7 @@ import { gateProblems, optionConditions } from '../engine/gates.js';
 import { notRunFor } from '../engine/modes.js';
 import { actionsFor, runSettled, type RunningInfo } from '../engine/policy.js';
 import { equalsProblem } from '../engine/equals.js';
+import { futureProblem } from '../engine/entry-times.js';
 import type { DecisionStep, Runbook, Step } from '../runbook/types.js';
 import { outcomeOf } from './record.js';
 import { attemptProblems } from './verify-verdicts.js';
@@ -182,8 +183,9 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
     default:
       if (!wanted) return;
       if (!actions.answer.ok) bad(`"${step.id}" was answered (${ev.type}), which the run did not allow: ${actions.answer.reason}`);
-      if (ev.type === 'input.recorded' && step.kind === 'input') checkEquals(state, step, ev.values, bad);
+      if (ev.type === 'input.recorded' && step.kind === 'input') checkEquals(state, step, ev.values, bad, ev.at);
       if (ev.type === 'notice.sent' && ev.text?.file !== `notices/${step.id}.md`) bad(`the text of notice "${step.id}" is recorded as ${JSON.stringify(ev.text?.file)}, not notices/${step.id}.md`);
+      if (ev.type === 'notice.sent' && ev.plain !== undefined && ev.plain?.file !== `notices/${step.id}.txt`) bad(`the plain text of notice "${step.id}" is recorded as ${JSON.stringify(ev.plain?.file)}, not notices/${step.id}.txt`);
       if (ev.type === 'signoff.recorded') {
         if (step.kind === 'signoff' && !step.roles.includes(ev.role)) bad(`"${String(ev.role)}" is not a role that signs "${step.id}" (${step.roles.join(', ')})`);
         if (typeof ev.name !== 'string' || !ev.name.trim()) bad(`the sign-off of ${String(ev.role)} has no signer's name`);
@@ -197,8 +199,13 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
  * so a recorded one was not written by it. Values hidden by masking (`***`)
  * cannot be compared and are left alone.
  */
-function checkEquals(state: RunState, step: Extract<Step, { kind: 'input' }>, values: Record<string, string>, bad: (m: string) => void): void {
+function checkEquals(state: RunState, step: Extract<Step, { kind: 'input' }>, values: Record<string, string>, bad: (m: string) => void, at?: string): void {
   if (!values || typeof values !== 'object') return;
+  // A `future:` time (a next-update ETA) must be later than the moment it was recorded.
+  for (const f of step.fields) {
+    const problem = typeof at === 'string' && typeof values[f.id] === 'string' ? futureProblem(f, values[f.id], new Date(at)) : undefined;
+    if (problem) bad(`"${step.id}" records ${f.id} = ${JSON.stringify(values[f.id])}, which the run refuses: ${problem}`);
+  }
   const ctx = { vars: state.vars, baseline: state.baseline, target: state.target, inputs: state.inputs, run: { id: state.runId, mode: state.mode, operator: state.operator, started_at: state.startedAt } };
   for (const f of step.fields) {
     if (f.equals === undefined || typeof values[f.id] !== 'string') continue;

@@ -4,7 +4,9 @@
 import { join, resolve } from 'node:path';
 import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep, lockStatus } from '../engine/gates.js';
-import { blockedBy, deadlines } from '../engine/progress.js';
+import { blockedBy, deadlines, type DeadlineState } from '../engine/progress.js';
+import { deadlineLine, overdueLines, rollbackHint, triggerClearedLines, triggerDeclaredLines } from './incident-lines.js';
+import { directionText } from '../engine/direction.js';
 import type { Step } from '../runbook/types.js';
 import { tailOf } from '../runner/index.js';
 import type { Session } from '../session/session.js';
@@ -31,9 +33,8 @@ export class LineReporter {
     const s = session.state;
     const rb = session.runbook;
     for (const sec of rb.sections) for (const st of sec.steps) this.sectionOfStep.set(st.id, { id: sec.id, title: sec.title });
-    const short = (c: string) => c.slice(0, 7);
     this.write(`cutover ${VERSION} — ${rb.title} (${rb.id} ${rb.version})`);
-    this.write(`${s.rehearsal ? 'REHEARSAL' : 'CUTOVER'} · operator ${s.operator} · ${s.baseline.release_tag} ${short(s.baseline.commit)} → ${s.target.release_tag} ${short(s.target.commit)}`);
+    this.write(`${s.rehearsal ? 'REHEARSAL' : 'CUTOVER'} · operator ${s.operator} · ${directionText(rb, s.baseline, s.target)}`);
     this.write(`bundle: ${session.relative(session.bundleDir)}`);
     for (const p of session.preflight) this.write(`preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`);
     const notInMode = stepsInOrder(rb).filter((st) => s.steps[st.id]?.status === 'not-in-mode');
@@ -117,12 +118,16 @@ export class LineReporter {
   }
 
   triggerDeclared(session: Session, id: string): void {
-    const t = session.runbook.triggers?.find((x) => x.id === id);
-    const declared = session.state.triggers.find((x) => x.id === id);
-    this.write(`\n⚠ ROLLBACK TRIGGER: ${t?.title ?? id} (${t?.severity ?? declared?.severity}) — ${t?.action ?? ''}`);
-    if (declared?.note) this.write(`  note: ${declared.note}`);
-    for (const d of deadlines(session.runbook, session.state, session.clock()).filter((x) => x.anchor === 'trigger' && x.dueAt)) this.write(`  deadline: ${d.title} by ${d.dueAt} (within ${d.within})`);
-    if (t?.rollback && session.runbook.rollback) this.write(`  rollback protocol: cutover run ${session.relative(resolve(session.runbookDir, session.runbook.rollback))} --mode ${session.state.mode}`);
+    for (const l of triggerDeclaredLines(session, id)) this.write(l);
+  }
+
+  triggerCleared(session: Session, id: string): void {
+    for (const l of triggerClearedLines(session, id)) this.write(l);
+  }
+
+  /** Deadlines journaled overdue now (deadline.overdue), in red words. */
+  overdue(missed: DeadlineState[]): void {
+    for (const l of overdueLines(missed)) this.write(l);
   }
 
   refused(label: string, reasons: string[]): void {
@@ -163,8 +168,9 @@ export class LineReporter {
     }
     const rollbackTrigger = s.triggers.find((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback);
     if (rollbackTrigger && session.runbook.rollback) {
-      this.write(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — cutover run ${session.relative(resolve(session.runbookDir, session.runbook.rollback))} --mode ${s.mode}`);
+      this.write(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — ${rollbackHint(session) ?? ''}`);
     }
+    for (const d of deadlines(session.runbook, s, session.clock()).filter((x) => x.dueAt)) this.write(`Deadline: ${deadlineLine(d)}`);
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
     this.write(`Verify it with: ${commandName()} verify ${session.relative(session.bundleDir)}`);
     // A closed run is never resumed: after a NO-GO the day goes on in a new run linked to this one.

@@ -115,6 +115,8 @@ export interface InputField {
   multiline?: boolean;
   /** The value must equal this text after substitution (pins, vars, run fields, recorded inputs). */
   equals?: string;
+  /** A timestamp field: the time must be later than the moment it is entered (the session clock). */
+  future?: boolean;
 }
 
 export interface InputStep extends StepBase {
@@ -189,6 +191,8 @@ export interface Runbook {
   title: string;
   version: string;
   description?: string;
+  /** `rollback`: the runbook rolls back from `target` to `baseline` (shown target → baseline). Default `cutover`. */
+  kind?: 'cutover' | 'rollback';
   modes: Mode[];
   baseline: Pin;
   target: Pin;

@@ -1,13 +1,33 @@
 // Validation of typed input fields (text, select, sha, tag, duration, url,
-// timestamp). Returns every problem in words, per field.
+// timestamp). Returns every problem in words, per field, each naming its
+// field (its label).
 import { equalsProblem } from '../engine/equals.js';
+import { futureProblem, relativeTime, RELATIVE_TIME } from '../engine/entry-times.js';
 import type { RefContext } from '../runbook/resolve.js';
 import type { InputField, InputStep } from '../runbook/types.js';
 
-export { equalsProblem };
+export { equalsProblem, futureProblem, relativeTime, RELATIVE_TIME };
 
-export function validateField(field: InputField, raw: string | undefined): string | undefined {
+/** The values with every timestamp field's relative time (`now+30m`) made absolute at `now`. */
+export function resolveRelativeTimes(step: InputStep, values: Record<string, string>, now: Date): Record<string, string> {
+  const out = { ...values };
+  for (const f of step.fields) {
+    if (f.type !== 'timestamp' || typeof out[f.id] !== 'string') continue;
+    const abs = relativeTime(out[f.id]!, now);
+    if (abs) out[f.id] = abs;
+  }
+  return out;
+}
+
+/**
+ * One field's value against its type and pattern. Without `now` (an answers
+ * file read before the run) a relative time (`now+30m`) passes for a
+ * timestamp; with it, the session has made it absolute and a `future:` field
+ * must be later than `now`.
+ */
+export function validateField(field: InputField, raw: string | undefined, now?: Date): string | undefined {
   const value = (raw ?? '').trim();
+  if (field.type === 'timestamp' && !now && RELATIVE_TIME.test(value)) return undefined;
   if (!value) return field.required === false ? undefined : `${field.label} is required`;
   switch (field.type) {
     case 'select':
@@ -27,21 +47,21 @@ export function validateField(field: InputField, raw: string | undefined): strin
       break;
     case 'timestamp':
       if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(value) || Number.isNaN(Date.parse(value))) {
-        return `${field.label} must be an ISO-8601 UTC timestamp such as 2026-11-21T14:05:00Z`;
+        return `${field.label} must be an ISO-8601 UTC timestamp such as 2026-11-21T14:05:00Z (or now, now+30m)`;
       }
       break;
     default:
       break;
   }
   if (field.pattern && !new RegExp(field.pattern).test(value)) return `${field.label} does not match the pattern ${field.pattern}`;
-  return undefined;
+  return now ? futureProblem(field, value, now) : undefined;
 }
 
 /** Every problem of the values, by field id (an unknown field under its own key); `ctx` checks `equals:`. */
-export function validateFields(step: InputStep, values: Record<string, string>, ctx?: RefContext, lenient = false): Record<string, string> {
+export function validateFields(step: InputStep, values: Record<string, string>, ctx?: RefContext, lenient = false, now?: Date): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const f of step.fields) {
-    const p = validateField(f, values[f.id]) ?? (ctx ? equalsProblem(f, step, values, ctx, lenient) : undefined);
+    const p = validateField(f, values[f.id], now) ?? (ctx ? equalsProblem(f, step, values, ctx, lenient) : undefined);
     if (p) problems[f.id] = p;
   }
   for (const k of Object.keys(values)) {

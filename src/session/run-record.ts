@@ -19,7 +19,7 @@ import { EvidenceWriteError, InputError } from '../shared/errors.js';
 import { releaseLock } from './lock.js';
 import { Notifier, snapshotOf, type Health, type Listener, type Snapshot } from './notifications.js';
 import type { RunParts } from './open.js';
-import { validateFields } from './inputs.js';
+import { resolveRelativeTimes, validateFields } from './inputs.js';
 import { maskSecrets } from './secrets.js';
 
 export class RunRecord {
@@ -185,8 +185,8 @@ export class RunRecord {
   fieldProblem(id: string, fieldId: string, values: Record<string, string>): string | undefined {
     const step = this.findStep(id);
     if (step?.kind !== 'input') return undefined;
-    const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
-    const problem = validateFields(step, clean, this.refContext())[fieldId];
+    const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock());
+    const problem = validateFields(step, clean, this.refContext(), false, this.clock())[fieldId];
     return problem === undefined ? undefined : this.mask(problem);
   }
 

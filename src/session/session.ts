@@ -3,19 +3,18 @@
 // (fsync'd) and only then reflected in the snapshot listeners see. A
 // mistake of the operator is a refusal with its reasons, never an
 // exception; exceptions are for bugs and evidence that cannot be written.
-import { dirname, relative } from 'node:path';
+import { relative } from 'node:path';
 import { evidenceDigest } from '../engine/digest.js';
 import { gateProblems, lockStatus, type DecisionAttempt, type OptionStatus } from '../engine/gates.js';
-import { attemptDir, claimAttemptDir, noticeFile } from '../evidence/bundle.js';
-import { sha256 } from '../evidence/canonical.js';
+import { attemptDir, claimAttemptDir } from '../evidence/bundle.js';
+import { writeNoticeFiles } from './notices.js';
 import { render, resolveCheckParams, resolveCommand, resolveCwd } from '../runbook/resolve.js';
 import type { DecisionStep, Step } from '../runbook/types.js';
-import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { cleanText, nameProblem } from '../shared/names.js';
 import { EvidenceWriteError } from '../shared/errors.js';
 import { missingTools } from '../runbook/tools.js';
 import { runStepAttempt, type AttemptFacts } from './attempt.js';
-import { validateFields } from './inputs.js';
+import { resolveRelativeTimes, validateFields } from './inputs.js';
 import { killLeftovers } from './leftovers.js';
 import type { Activity, RunningAttempt } from './notifications.js';
 import { openExistingRun, openNewRun, type ResumeOptions, type StartOptions } from './open.js';
@@ -201,8 +200,8 @@ export class Session extends RunRecord {
   recordInput(id: string, values: Record<string, string>): IntentResult {
     const step = this.answerable(id, 'input');
     if ('ok' in step) return step;
-    const clean = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()]));
-    const fields = validateFields(step, clean, this.refContext());
+    const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock());
+    const fields = validateFields(step, clean, this.refContext(), false, this.clock());
     if (Object.keys(fields).length) return refuse(`"${step.title}" (${id}): ${Object.values(fields).join('; ')}`, 'correct the values and enter them again', fields);
     this.append({ type: 'input.recorded', step: id, by: this.operator, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.mask(v)])) });
     return OK;
@@ -214,11 +213,10 @@ export class Session extends RunRecord {
     const text = this.renderNotice(id)!;
     const unresolved = text.match(/\$\{[^}]+\}/g);
     if (unresolved) return refuse(`notice "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
-    const { rel, path } = noticeFile(this.bundleDir, id);
-    mkdirDurable(dirname(path));
-    writeFileDurable(path, text, this.bundleDir);
     const channel = opts.channel ? this.mask(opts.channel) : step.channel ? this.mask(render(step.channel, this.refContext())) : undefined;
-    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: opts.sentAt ?? this.clock().toISOString(), text: { file: rel, bytes: Buffer.byteLength(text), sha256: sha256(text) } });
+    const sentAt = opts.sentAt ?? this.clock().toISOString();
+    const files = writeNoticeFiles(this.bundleDir, step, text, { sentAt, by: this.operator, ...(channel ? { channel } : {}), ...(step.audience ? { audience: this.mask(render(step.audience, this.refContext())) } : {}) });
+    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: sentAt, ...files });
     return OK;
   }
 

@@ -212,7 +212,7 @@ describe('service-v3-rollback.yaml encodes the rollback communication protocol',
       ...pinsOf(rb),
       inputs: {
         'trigger-identification': { incident_id: 'INC-42', trigger_type: 'envelope-shape-mismatch', severity: 'SEV-1', contract_mode: 'service.v3 runtime', identified_at: '2026-02-22T14:03:00Z' },
-        'incident-assessment': { impact_summary: 'Draft enrichment errors', immediate_actions: 'baseline frozen', next_update_eta: '2026-02-22T14:45:00Z' },
+        'incident-assessment': { current_tag: 'v0.4.0', current_sha: TARGET.commit, rollback_tag: 'v0.3.2', rollback_sha: BASELINE.commit, impact_summary: 'Draft enrichment errors', immediate_actions: 'baseline frozen', next_update_eta: '2026-02-22T14:45:00Z' },
       },
     });
     expect(text).not.toContain('${');
@@ -230,6 +230,19 @@ describe('service-v3-rollback.yaml encodes the rollback communication protocol',
     expect(step(rb, 'rollback-owners-signoff', 'signoff')).toMatchObject({ roles: ['producer_rollback_owner', 'consumer_rollback_owner'], distinct: true });
     const decision = step(rb, 'rollback-decision', 'decision') as DecisionStep;
     expect(decision.options.map((o) => [o.go, o.remediation ?? false])).toEqual([[true, false], [false, true]]);
+  });
+
+  it('is a rollback runbook; the notice fields are held to the pins and the ETA to the future; the re-pin is a consumer sign-off', () => {
+    expect(rb.kind).toBe('rollback');
+    const assessment = step(rb, 'incident-assessment', 'input') as InputStep;
+    const field = (id: string) => assessment.fields.find((f) => f.id === id)!;
+    expect([field('current_tag').equals, field('current_sha').equals, field('rollback_tag').equals, field('rollback_sha').equals]).toEqual(['${target.release_tag}', '${target.commit}', '${baseline.release_tag}', '${baseline.commit}']);
+    expect(field('next_update_eta')).toMatchObject({ type: 'timestamp', future: true });
+    expect(step(rb, 'consumer-repin-confirmed', 'signoff')).toMatchObject({ roles: ['consumer_rollback_owner'] });
+    const consumer = rb.sections.find((s) => s.id === 'consumer-reversal-evidence')!.steps.map((s) => s.id);
+    expect(consumer).toEqual(expect.arrayContaining(['consumer-baseline-handoff', 'consumer-baseline-pin', 'consumer-baseline-contract', 'consumer-baseline-ci']));
+    expect(step(rb, 'consumer-baseline-handoff', 'command')).toMatchObject({ expect: { stdout_not_contains: ['validation skipped'] } });
+    expect(steps(rb).some((s) => s.id === 'joint-incident-summary' && s.kind === 'notice')).toBe(true);
   });
 });
 

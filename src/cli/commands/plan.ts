@@ -12,6 +12,7 @@ import { buildPlan, isVarProblem, type Plan, type PlannedStep } from '../../runb
 import { dirname, resolve } from 'node:path';
 import { signersProblems } from '../../signoff/signers-file.js';
 import type { Runbook } from '../../runbook/types.js';
+import { directionText, isRollbackRunbook } from '../../engine/direction.js';
 import { maskText, maskValue, secretsFor, shownVars } from '../../runbook/secret-names.js';
 
 export const HELP = `Usage: cutover plan <runbook> [--var KEY=VALUE]... [--json]
@@ -96,6 +97,7 @@ function renderPlan(rb: Runbook, plan: Plan, secrets: string[]): string {
   lines.push(`modes: ${rb.modes.join(', ')}`);
   lines.push(`baseline: ${baseline.release_tag} ${baseline.commit}${baseline.service_contract ? ` ${baseline.service_contract}` : ''}`);
   lines.push(`target:   ${target.release_tag} ${target.commit}${target.service_contract ? ` ${target.service_contract}` : ''}`);
+  lines.push(`direction: ${directionText(rb, baseline, target)}${isRollbackRunbook(rb) ? ' (a rollback runbook: from the target back to the baseline)' : ''}`);
   for (const c of plan.tagChecks) {
     const bad = plan.problems.filter((p) => p.pin?.checkout === c.checkout).map((p) => `${p.pin!.tag} ✗`);
     lines.push(`release tags in ${c.checkout}: ${[...c.confirmed.map((t) => `${t} ✓`), ...bad].join(', ')}${bad.length ? ' (see the preflight)' : ''}`);

@@ -3,6 +3,7 @@
 import { isCancelled, stepsInOrder, type RunState } from '../../engine/fold.js';
 import { decisionStep, lockStatus } from '../../engine/gates.js';
 import { blockedBy, deadlines } from '../../engine/progress.js';
+import { directionText } from '../../engine/direction.js';
 import type { Runbook, Step } from '../../runbook/types.js';
 import type { Activity } from '../../session/notifications.js';
 import { STATUS, type StatusLook } from '../theme.js';
@@ -104,12 +105,11 @@ export interface HeaderView {
 }
 
 export function headerView(runbook: Runbook, run: RunState, now: number): HeaderView {
-  const short = (c: string) => c.slice(0, 7);
   const running = deadlines(runbook, run, new Date(now)).filter((d) => d.status === 'running' || (d.status === 'missed' && !d.completedAt));
   return {
     title: runbook.title,
     rehearsal: run.rehearsal,
-    pins: `${run.baseline.release_tag} ${short(run.baseline.commit)} → ${run.target.release_tag} ${short(run.target.commit)}`,
+    pins: directionText(runbook, run.baseline, run.target),
     operator: run.operator,
     elapsed: clockTime(now - Date.parse(run.startedAt)),
     deadlines: running.map((d) => {
