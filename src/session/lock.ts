@@ -146,3 +146,15 @@ export function releaseLock(bundleDir: string): void {
     // the lock is gone from this process's view; durability of its removal is not evidence
   }
 }
+
+/** The pid of another live cutover process holding the bundle's lock, if any (nothing is written). */
+export function lockHeldElsewhere(bundleDir: string): number | undefined {
+  let holder: ReturnType<typeof readHolder>;
+  try {
+    holder = readHolder(join(bundleDir, LOCK));
+  } catch {
+    return undefined;
+  }
+  if (holder === undefined || holder === 'unreadable' || isSelf(holder)) return undefined;
+  return isSameProcessAlive(holder) ? holder.pid : undefined;
+}
