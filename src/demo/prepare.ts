@@ -267,21 +267,23 @@ async function mergeAnswers(file: string, overrides: Record<string, unknown>, tr
   await writeFile(file, stringify(doc));
 }
 
+/** The sandbox commit, one shell for the three git commands: one process for Node to spawn, and the chain goes on while Node loads the run. */
+const COMMIT_SCRIPT = 'git "$@" init -q && git "$@" add -A && git "$@" commit -q --no-verify -m "sandbox producer for the cutover demo"';
+
 async function commitProducer(dir: string): Promise<string> {
   const env = { ...process.env, ...GIT_ENV };
-  const git = (...args: string[]) => run('git', ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, env });
+  const config = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false'];
   try {
-    await git('init', '-q');
-    await git('add', '-A');
-    await git('commit', '-q', '--no-verify', '-m', 'sandbox producer for the cutover demo');
+    await run('sh', ['-c', COMMIT_SCRIPT, 'sh', ...config], { cwd: dir, env });
     // The new branch's ref, read instead of asking git once more (a process less before the first screen).
     const head = (await readFile(join(dir, '.git', 'refs', 'heads', 'main'), 'utf8').catch(() => '')).trim();
     if (/^[0-9a-f]{40}$/.test(head)) return head;
-    const { stdout } = await git('rev-parse', 'HEAD');
+    const { stdout } = await run('git', [...config, 'rev-parse', 'HEAD'], { cwd: dir, env });
     return stdout.trim();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new InputError('the demo needs git, which is not on PATH', 'install git; the demo commits the sandbox producer so its gates can check the pinned commit');
+    const e = err as Omit<NodeJS.ErrnoException, 'code'> & { stderr?: string; code?: string | number };
+    // 127: the shell found no git on PATH.
+    if (e.code === 'ENOENT' || e.code === 127) throw new InputError('the demo needs git, which is not on PATH', 'install git; the demo commits the sandbox producer so its gates can check the pinned commit');
     throw new InputError(`could not make the sandbox producer a git repository in ${dir}: ${e.stderr?.trim() || e.message}`, 'check that git works in the temporary directory (see `git --version`)');
   }
 }

@@ -2,10 +2,10 @@
 // vars without values, working directories that do not exist, executables
 // (declared tools and each command's argv[0]) missing from PATH, pinned
 // checkouts not at their commit, release tags that disagree with the pins.
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoadedRunbook } from './load.js';
+import { checkPin } from './pin-checkout.js';
 import { checkPinTags, pinsRelease, type PinDisagreement } from './pin-tags.js';
 import { resolveCheckParams, resolveCommand, resolveCwd, resolvePins, type RefContext, type ResolvedCommand } from './resolve.js';
 import type { Step } from './types.js';
@@ -151,34 +151,6 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
 
 /** Shell keywords and builtins: not programs on PATH. */
 const SHELL_WORDS = new Set(['if', 'for', 'while', 'until', 'case', '{', '!', '[', '[[', 'exec', 'set', 'cd', 'test', 'trap', 'export', 'unset', 'umask', 'ulimit', 'eval', '.', 'source', ':', 'readonly', 'wait', 'command', 'type', 'echo', 'printf', 'true', 'false', 'read', 'shift', 'exit', 'return', 'local', 'alias', 'pwd', 'times', 'kill']);
-
-/** The checkout a pinned step runs in must be at the pinned commit, and clean, before cutover day. */
-function checkPin(cwd: string, pin: string, reported: Set<string>, notGit: Set<string>): { message: string; hint: string } | undefined {
-  const key = `${cwd}\0${pin}`;
-  // A checkout that is not a git repository is said once, whatever its steps pin.
-  if (reported.has(key) || notGit.has(cwd)) return undefined;
-  reported.add(key);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 }).trim();
-  let head: string;
-  try {
-    head = git('rev-parse', '--verify', 'HEAD');
-  } catch {
-    notGit.add(cwd);
-    return { message: `${cwd} is not a git checkout, so it cannot be at the pinned commit ${pin}`, hint: 'run the step in the repository checkout (cwd) that the runbook pins' };
-  }
-  if (head !== pin) return { message: `${cwd} is at ${head}, not at the pinned commit ${pin}`, hint: `check out the pinned commit there: git -C ${cwd} checkout ${pin}` };
-  const dirty = { message: `${cwd} has uncommitted changes to tracked files`, hint: 'commit or stash them: a modified checkout is not evidence about the pinned commit' };
-  try {
-    if (git('--no-optional-locks', 'status', '--porcelain', '--untracked-files=no') !== '') return dirty;
-  } catch (err) {
-    // Fail closed, as the run does: unknown is a problem. More output than the buffer holds is a listing of changes.
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOBUFS') return dirty;
-    const why = e.code === 'ETIMEDOUT' ? 'git status did not finish within 10 s' : `git status failed: ${(String(e.stderr ?? '').split('\n')[0] ?? '').trim() || e.message}`;
-    return { message: `cannot tell whether ${cwd} has uncommitted changes to tracked files (${why})`, hint: `fix what stops \`git -C ${cwd} status\` there: a pinned step whose tree state is unknown does not pass` };
-  }
-  return undefined;
-}
 
 function firstShellWord(command: string): string | undefined {
   const words = splitWords(command);
