@@ -14,7 +14,7 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   lint: { summary: 'lint <runbook>... [--json]         validate runbook files', load: () => import('./cli/commands/lint.js') },
   plan: { summary: 'plan <runbook> [--var KEY=VALUE]... [--json]\n                                   resolved steps + preflight', load: () => import('./cli/commands/plan.js') },
-  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...\n      [--evidence-dir DIR] [--operator NAME] [--answers FILE] [--plain]\n      [--json] [--reopen BUNDLE] [--dry-run]', load: () => import('./cli/commands/run.js') },
+  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...\n      [--evidence-dir DIR] [--operator NAME] [--answers FILE] [--plain]\n      [--json] [--reopen BUNDLE] [--from BUNDLE] [--dry-run]', load: () => import('./cli/commands/run.js') },
   resume: { summary: 'resume <bundle-dir> [--answers FILE] [--operator NAME]\n      [--var KEY=VALUE]... [--retry STEP]... [--retry-failed] [--plain] [--json]', load: () => import('./cli/commands/resume.js') },
   verify: { summary: 'verify <bundle-dir> [--runbook FILE] [--allowed-signers FILE]\n                    [--json]             integrity + rule replay', load: () => import('./cli/commands/verify.js') },
   report: { summary: 'report <bundle-dir> [--format markdown|json] [--json] [--out FILE]', load: () => import('./cli/commands/report.js') },
@@ -22,6 +22,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   demo: { summary: 'demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]\n      [--json]                     self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
   signoff: { summary: 'signoff request <bundle-dir> --step ID --role ROLE\n                                   the text an approver signs', load: () => import('./cli/commands/signoff.js') },
   sign: { summary: 'sign <bundle-dir|msg-file> --step ID --role ROLE --key FILE\n                                   sign it with ssh-keygen', load: () => import('./cli/commands/sign.js') },
+  trigger: { summary: 'trigger <bundle-dir> TRIGGER --note TEXT [--severity SEV-n]\n      [--identified-at TIME] [--clear TRIGGER] [--operator NAME]\n                                   declare (or clear) a rollback trigger', load: () => import('./cli/commands/trigger.js') },
   watch: { summary: 'watch <bundle-dir> [--plain]         read-only live view of a run', load: () => import('./cli/commands/watch.js') },
   completion: { summary: 'completion bash|zsh                print a shell completion script', load: () => import('./cli/commands/completion.js') },
 };

@@ -20,6 +20,7 @@ import { checkSums, readSums, scanBundle } from './verify-files.js';
 import type { CheckRerun } from './verify-check-inputs.js';
 import { checkVerdictsAgainstFiles } from './verify-verdicts.js';
 import { checkReopenLink } from './verify-reopen.js';
+import { checkRollbackLinks, type LinkedReport } from './verify-rollback-link.js';
 
 export interface VerifyProblem {
   file: string;
@@ -41,6 +42,8 @@ export interface VerifyReport {
   notes: VerifyProblem[];
   /** Signed sign-offs: the allowed-signers file their keys were held against, and the keys trusted. */
   signers?: SignersReport;
+  /** A rollback run and its cutover run, verified together (issue 13): the other bundle's result. */
+  linked?: LinkedReport[];
 }
 
 export interface VerifyOptions {
@@ -60,6 +63,8 @@ export interface VerifyOptions {
    * `runbook` is given and it exists; else only the bundle's copy.
    */
   signers?: SignersAnchor;
+  /** false: check a rollback link's two ends but do not verify the other bundle too (it is the one verifying this one). */
+  followLinks?: boolean;
 }
 
 export async function verifyBundle(bundleDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -96,6 +101,8 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
 
   checkJournalDigests(bundleDir, events, digests, report);
   checkReopenLink(bundleDir, started, report, (file, message) => notes.push({ file, message }));
+  const verifyOther = async (dir: string) => verifyBundle(dir, { ...(options.checks ? { checks: options.checks } : {}), followLinks: false });
+  const linked = await checkRollbackLinks(bundleDir, events, report, (file, message) => notes.push({ file, message }), options.followLinks === false ? undefined : verifyOther);
 
   let runbook: Runbook | undefined;
   if (runbookDigest) {
@@ -129,7 +136,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
   // Every file is the journal's: a file it does not record was added, or the journal was cut back.
   const listed = sumsListing(bundleDir);
   for (const u of unaccountedFiles(listed ? files.filter((f) => listed.has(f)) : files, events)) report(u.file, u.message);
-  return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems, notes, ...(signers ? { signers } : {}) };
+  return { bundle: bundleDir, ok: problems.length === 0, rehearsal: started.rehearsal, outcome, events: events.length, files: files.length, problems, notes, ...(signers ? { signers } : {}), ...(linked.length ? { linked } : {}) };
 }
 
 function messageOf(err: unknown): string {

@@ -56,6 +56,8 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
         return { exitCode: interrupted.code, outcome: 'PAUSED' };
       }
       declareDueTriggers(session, answers, reporter);
+      const missed = session.triggers.recordOverdue();
+      if (missed.length) reporter.overdue(missed);
       const retried = retry.shift();
       const step = retried !== undefined ? session.step(retried) : conductor.next();
       if (retried === undefined) reporter.notRunBefore(session, step);
@@ -136,14 +138,24 @@ function must(result: IntentResult, where: string): void {
   if (!result.ok) throw new InputError(`${where}: ${result.reasons.join('; ')}`, result.hint);
 }
 
-/** Declares the answers file's triggers once their `after` step has run (whatever its result), once each. */
+/**
+ * Declares the answers file's triggers once their `after` step has run
+ * (whatever its result), once each; a `clear: true` entry clears its open
+ * trigger (with its note as the reason) at that point.
+ */
 function declareDueTriggers(session: Session, answers: Answers | undefined, reporter: LineReporter): void {
   if (session.state.closed || session.state.decision) return;
   for (const t of answers?.triggers ?? []) {
-    if (session.state.triggers.some((x) => x.id === t.id)) continue;
     const after = t.after ? session.state.steps[t.after]?.status : undefined;
     if (t.after && (after === 'pending' || after === 'running')) continue;
-    must(session.declareTrigger(t.id, t.note), answers!.file);
+    if (t.clear) {
+      if (!session.state.triggers.some((x) => x.id === t.id && x.open)) continue;
+      must(session.clearTrigger(t.id, t.note), answers!.file);
+      reporter.triggerCleared(session, t.id);
+      continue;
+    }
+    if (session.state.triggers.some((x) => x.id === t.id)) continue;
+    must(session.declareTrigger(t.id, t.note, { ...(t.severity ? { severity: t.severity } : {}), ...(t.identified_at ? { identifiedAt: t.identified_at } : {}) }), answers!.file);
     reporter.triggerDeclared(session, t.id);
   }
 }

@@ -12,6 +12,7 @@ import { composeFirstDocument, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_MAP_KEYS, MAX_NOD
 import type { RefContext } from '../runbook/resolve.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import { validateInput } from './inputs.js';
+import { triggerAnswers, type TriggerAnswer } from './answers-triggers.js';
 import { stepsInOrder } from '../engine/fold.js';
 
 export type Answer =
@@ -29,12 +30,7 @@ export type Answer =
     }
   | { kind: 'decision'; option: string; remediation?: string; otherwise?: { option: string; remediation?: string } };
 
-/** A rollback trigger to declare once step `after` is done (or at once without it). */
-export interface TriggerAnswer {
-  id: string;
-  note: string;
-  after?: string;
-}
+export type { TriggerAnswer } from './answers-triggers.js';
 
 export interface Answers {
   file: string;
@@ -229,21 +225,6 @@ function checkAgainstStep(step: Step, answer: Answer, where: string): void {
 }
 
 /** `triggers:` — the rollback triggers to declare during a scripted run. */
-function triggerAnswers(node: Node | undefined, data: unknown, runbook: Runbook, steps: Map<string, unknown>, at: (n: Node | null | undefined) => string, problems: InputError[]): TriggerAnswer[] {
-  if (node === undefined) return [];
-  if (!isSeq(node)) throw new InputError(`${at(node)}: \`triggers:\` must be a list of {id, note, after}`, 'see docs/runbook-format.md, section "Answers file"');
-  const known = (runbook.triggers ?? []).map((t) => t.id);
-  return node.items.flatMap((item, i) => collecting(problems, () => {
-    const where = at(item as Node);
-    const v = (data as unknown[])[i] as Record<string, unknown> | null;
-    if (!v || typeof v !== 'object' || typeof v.id !== 'string') throw new InputError(`${where}: a trigger needs an \`id\``, `use one of the runbook's triggers: ${known.join(', ') || '(none declared)'}`);
-    if (!known.includes(v.id)) throw new InputError(`${where}: "${v.id}" is not a trigger of runbook ${runbook.id}`, `use one of: ${known.join(', ') || '(the runbook declares no triggers)'}`);
-    if (typeof v.note !== 'string' || !v.note.trim()) throw new InputError(`${where}: trigger "${v.id}" needs a \`note\` saying what was observed`, 'write what triggered it, e.g. note: legacy_error seen in a 400 response');
-    if (v.after !== undefined && (typeof v.after !== 'string' || !steps.has(v.after))) throw new InputError(`${where}: \`after\` of trigger "${v.id}" is not a step of the runbook`, 'name the step after which the trigger is identified');
-    return [{ id: v.id, note: v.note.trim(), ...(typeof v.after === 'string' ? { after: v.after } : {}) }];
-  }) ?? []);
-}
-
 function toAnswer(kind: string, value: unknown, where: string, id: string): Answer {
   const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const bad = (expected: string) => new InputError(`${where}: the answer to "${id}" (a ${kind} step) must be ${expected}`, 'see docs/runbook-format.md, section "Answers file"');

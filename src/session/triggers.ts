@@ -88,6 +88,11 @@ export class TriggerDesk {
     return OK;
   }
 
+  /** Journals the link to a rollback run started from this run (allowed in a settled run too). */
+  recordRollback(body: Extract<EventBody, { type: 'rollback.started' }>): JournalEvent {
+    return this.append(body);
+  }
+
   /**
    * Journals each deadline missed since the last look (deadline.overdue),
    * once per step: the fold remembers it, so a resumed run or a second

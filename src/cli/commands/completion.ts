@@ -17,6 +17,7 @@ import * as check from './check.js';
 import * as demo from './demo.js';
 import * as signoff from './signoff.js';
 import * as sign from './sign.js';
+import * as trigger from './trigger.js';
 import * as watch from './watch.js';
 
 export const HELP = `Usage: cutover completion bash|zsh
@@ -120,6 +121,7 @@ export function commandSpecs(): CommandSpec[] {
     spec('demo', demo.OPTIONS, NONE, scenarios),
     spec('signoff', signoff.OPTIONS, DIR, scenarios, 'request'),
     spec('sign', sign.OPTIONS, FILE, scenarios),
+    spec('trigger', trigger.OPTIONS, DIR, scenarios),
     spec('watch', watch.OPTIONS, DIR, scenarios),
     spec('completion', OPTIONS, words('bash', 'zsh'), scenarios),
   ];
@@ -269,6 +271,7 @@ function multipleFlags(): (name: string) => Map<string, boolean> {
     demo: demo.OPTIONS,
     signoff: signoff.OPTIONS,
     sign: sign.OPTIONS,
+    trigger: trigger.OPTIONS,
     watch: watch.OPTIONS,
     completion: OPTIONS,
     'check handoff': check.HANDOFF_OPTIONS,

@@ -31,12 +31,20 @@ export function preloadScreen(plain: boolean): void {
   process.stdin.setRawMode(true);
   screen ??= import('../../ui/index.js');
 }
+import { watchRequests } from '../../session/trigger-requests.js';
 
 export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean; json?: boolean }): Promise<number> {
   // Every line either front end prints passes the run's secret mask. With
   // --json the plain log goes to stderr and stdout gets one JSON summary.
   const json = opts.json === true;
   const out = (t: string) => (json ? opts.io.err : opts.io.out)(session.mask(t));
+  // `cutover trigger` from another terminal, and deadlines gone overdue, while either front end runs (issue 13).
+  let reporter: LineReporter | undefined;
+  const stopWatching = watchRequests(session, (e) => {
+    if (e.picked?.result.ok && e.picked.request.action === 'clear') reporter?.triggerCleared(session, e.picked.request.trigger);
+    else if (e.picked?.result.ok) reporter?.triggerDeclared(session, e.picked.request.trigger);
+    if (e.overdue) reporter?.overdue(e.overdue);
+  });
   try {
     const answers = opts.answers;
     if (!json && wantsScreen(opts.plain)) {
@@ -44,7 +52,7 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
       const { runInteractive } = await (screen ??= import('../../ui/index.js'));
       return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out });
     }
-    const reporter = new LineReporter(out);
+    reporter = new LineReporter(out);
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
     if (json) opts.io.out(session.mask(JSON.stringify(runSummary(session, result.outcome, result.exitCode), null, 2)));
     return result.exitCode;
@@ -54,6 +62,7 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
     if (err instanceof InputError && (session.mask(err.message) !== err.message || hint !== err.hint)) throw new InputError(session.mask(err.message), hint);
     throw err;
   } finally {
+    stopWatching();
     session.release();
   }
 }

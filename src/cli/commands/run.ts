@@ -10,10 +10,14 @@ import { readReopening, type Reopening } from '../../session/reopen.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { dryRun } from './dry-run.js';
+import { operatorPrincipalOf } from '../operator-principal.js';
+import { rollbackOrigin, startLinkedRollback } from '../../session/rollback-start.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
                    [--evidence-dir DIR] [--operator NAME] [--answers FILE]
-                   [--plain] [--json] [--reopen BUNDLE] [--dry-run]
+                   [--operator-principal NAME]
+                   [--plain] [--json] [--reopen BUNDLE] [--from BUNDLE]
+                   [--dry-run]
 
 Starts a run of the runbook: every command and check runs live, every event
 is journaled into a new evidence bundle (default ./evidence/<UTC>_<id>/), and
@@ -27,6 +31,10 @@ Options:
   --var KEY=VALUE     set a declared runbook var (repeatable)
   --evidence-dir DIR  where the bundle directory is created (default ./evidence)
   --operator NAME     who runs it (default: git user.name, else the login name)
+  --operator-principal NAME
+                      your principal in the runbook's allowed-signers file
+                      (signed runbooks; or $CUTOVER_OPERATOR_PRINCIPAL): its
+                      keys may not sign as an approver, and sign the decision
   --plain             the plain line log instead of the interactive screen
                       (the screen opens only when stdin and stdout are
                       terminals; CI, pipes and files always get the log)
@@ -41,6 +49,10 @@ Options:
                       fix, then run again); the new run.started names the old
                       run and its journal's last hash; --mode and the vars
                       default to the old run's
+  --from BUNDLE       start this rollback runbook from a cutover run with an
+                      open rollback trigger: its mode, vars and trigger carry
+                      over (give vars it lacks with --var); the new bundle
+                      (beside it) and the cutover journal name each other
   --dry-run           execute nothing and write nothing (no bundle): show
                       every step as it would run (resolved command, cwd, env
                       names, secrets masked; what each manual step asks and
@@ -57,10 +69,12 @@ export const OPTIONS = {
   var: { type: 'string', multiple: true },
   'evidence-dir': { type: 'string' },
   operator: { type: 'string' },
+  'operator-principal': { type: 'string' },
   plain: { type: 'boolean' },
   answers: { type: 'string' },
   json: { type: 'boolean' },
   reopen: { type: 'string' },
+  from: { type: 'string' },
   'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
@@ -75,17 +89,26 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   preloadScreen((values.plain ?? false) || (values.json ?? false) || (values['dry-run'] ?? false));
   // A run reopened after a NO-GO takes the closed run's mode and vars unless given.
   const reopening = values.reopen !== undefined ? reopeningFor(positionals[0]!, values.reopen) : undefined;
-  const mode = (values.mode ?? reopening?.mode ?? 'rehearsal') as Mode;
+  if (values.from !== undefined && (values.reopen !== undefined || values['dry-run'])) throw new InputError(`run: --from cannot go with --${values.reopen !== undefined ? 'reopen' : 'dry-run'}`, 'start the rollback run with --from alone');
+  const linked = values.from !== undefined ? { runbookPath: positionals[0]!, from: values.from, vars: parseVarFlags('run', values.var), ...(values.mode ? { mode: values.mode as Mode } : {}), ...(values['evidence-dir'] ? { evidenceDir: values['evidence-dir'] } : {}), ...(values.operator ? { operator: values.operator } : {}) } : undefined;
+  const origin = linked ? rollbackOrigin(linked) : undefined;
+  const mode = (values.mode ?? reopening?.mode ?? origin?.mode ?? 'rehearsal') as Mode;
   if (mode !== 'rehearsal' && mode !== 'cutover') throw new InputError(`run: --mode must be rehearsal or cutover, not "${values.mode}"`, 'use --mode rehearsal to rehearse (every command runs for real, no runtime-cutover GO), --mode cutover on cutover day; --dry-run executes nothing');
   // The answers file is checked before the bundle exists, so a typo in it
   // leaves no half-started run behind.
   // With the run's vars, so that an input's equals: is checked against the pins here.
-  const answers = values.answers ? answersFor(positionals[0]!, values.answers, true, { ...reopening?.vars, ...parseVarFlags('run', values.var) }) : undefined;
+  const answers = values.answers ? answersFor(positionals[0]!, values.answers, true, { ...reopening?.vars, ...origin?.vars, ...parseVarFlags('run', values.var) }) : undefined;
   // The sign-off rules, against the names in the answers file: refused now, not at the decision.
   answers?.checkSigners([resolveOperator(values.operator)]);
   if (values['dry-run']) {
     if (values.reopen !== undefined || values['evidence-dir'] !== undefined) throw new InputError(`run: --dry-run writes nothing, so --${values.reopen !== undefined ? 'reopen' : 'evidence-dir'} has no effect with it`, 'drop that flag, or drop --dry-run to start a real run');
     return dryRun({ runbookPath: positionals[0]!, mode, vars: parseVarFlags('run', values.var), ...(values.operator !== undefined ? { operator: values.operator } : {}), ...(answers ? { answers } : {}), json: values.json ?? false }, io);
+  }
+  if (linked && origin) {
+    const { session, back } = await startLinkedRollback(linked, origin);
+    const t = origin.link.trigger;
+    (values.json ? io.err : io.out)(`Rollback of ${origin.link.run_id} for trigger ${t.id} (${t.severity}, identified ${t.identified_at}); linked both ways with ${session.relative(origin.link.bundle)} (its journal seq ${back.seq} names this run)`);
+    return runFrontEnd(session, { plain: values.plain ?? false, answers, io, json: values.json ?? false });
   }
   const session = Session.start({
     runbookPath: positionals[0]!,
@@ -93,6 +116,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     vars: { ...reopening?.vars, ...parseVarFlags('run', values.var) },
     evidenceDir: values['evidence-dir'],
     operator: values.operator,
+    ...operatorPrincipalOf(values['operator-principal']),
     ...(reopening ? { reopens: reopening.link } : {}),
   });
   if (reopening) {
@@ -107,3 +131,4 @@ function reopeningFor(runbookFile: string, bundleDir: string): Reopening | undef
   const loaded = loadRunbook(runbookFile);
   return loaded.ok ? readReopening(bundleDir, loaded.loaded.runbook) : undefined;
 }
+

@@ -85,6 +85,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     for (const t of report.signers.trusted) io.out(`  ${printable(t.step)}/${printable(t.role)}: ${printable(t.principal)} ${printable(t.key)}`);
     if (!report.signers.trusted.length) io.out('  (none)');
   }
+  for (const l of report.linked ?? []) io.out(`${shown}: linked bundle ${printableName(l.bundle)} verified with it: ${l.ok ? 'OK' : `${l.problems.length} problem(s)`}; outcome ${printable(String(l.outcome))}`);
   if (report.ok) {
     io.out(`${shown}: OK — ${report.events} journal events, ${report.files} files, hash chain intact, every digest matches, GO lock replayed${report.rehearsal ? ' (REHEARSAL)' : ''}; outcome ${printable(String(report.outcome))}`);
   } else {
