@@ -7,6 +7,7 @@ import { decisionStep, lockStatus } from '../engine/gates.js';
 import { inMode } from '../engine/modes.js';
 import { deadlines } from '../engine/progress.js';
 import { directionText } from '../engine/direction.js';
+import { incidentReport, incidentSection, type IncidentReport } from './incident-record.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 import { mdCode, mdLink, mdText } from './markdown.js';
@@ -48,6 +49,8 @@ export interface Manifest {
   signoffs: { step: string; role: string; name: string; at: string; void: boolean }[];
   triggers: { id: string; severity: string; note?: string; declared_at: string; open: boolean }[];
   refusals: { step: string; option: string; reasons: string[] }[];
+  /** A rollback run (or a run with a trigger): the incident and its drill metrics (incident-record.ts). */
+  incident?: IncidentReport;
   journal: { file: 'journal.ndjson'; events: number; last_hash: string };
   cutover_version: string;
 }
@@ -108,9 +111,15 @@ export function buildManifest(runbook: Runbook, state: RunState, events: readonl
     signoffs: state.signatures.map((s) => ({ step: s.step, role: s.role, name: s.name, at: s.at, void: s.voidedBy !== undefined })),
     triggers: state.triggers.map((t) => ({ id: t.id, severity: t.severity, note: t.note, declared_at: t.declaredAt, open: t.open })),
     refusals: state.refusals.map((r) => ({ step: r.step, option: r.option, reasons: r.reasons })),
+    ...incidentOf(runbook, state, now),
     journal: { file: 'journal.ndjson', events: events.length, last_hash: last.hash },
     cutover_version: VERSION,
   };
+}
+
+function incidentOf(runbook: Runbook, state: RunState, now: Date): { incident?: IncidentReport } {
+  const incident = incidentReport(runbook, state, now);
+  return incident ? { incident } : {};
 }
 
 function attemptLogs(a: Attempt): Record<string, StreamRecord> | undefined {
@@ -161,6 +170,7 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
     L.push('', `Refused: ${t(label)} —`);
     for (const reason of r.reasons) L.push(`  - ${t(reason)}`);
   }
+  L.push(...incidentSection(runbook, state, now));
   L.push(...preflightSection(state));
   L.push('', '## Sign-offs', '');
   // Whether a sign-off proves who signed (docs/signoffs.md) is said before any name.

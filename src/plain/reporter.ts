@@ -7,6 +7,7 @@ import { decisionStep, lockStatus } from '../engine/gates.js';
 import { blockedBy, deadlines, type DeadlineState } from '../engine/progress.js';
 import { deadlineLine, overdueLines, rollbackHint, triggerClearedLines, triggerDeclaredLines } from './incident-lines.js';
 import { directionText } from '../engine/direction.js';
+import { incidentLines } from '../evidence/incident-record.js';
 import type { Step } from '../runbook/types.js';
 import { tailOf } from '../runner/index.js';
 import type { Session } from '../session/session.js';
@@ -171,6 +172,8 @@ export class LineReporter {
       this.write(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — ${rollbackHint(session) ?? ''}`);
     }
     for (const d of deadlines(session.runbook, s, session.clock()).filter((x) => x.dueAt)) this.write(`Deadline: ${deadlineLine(d)}`);
+    // A rollback run (or a trigger): severity, drill metrics and the four protocol deadlines (evidence/incident-record.ts).
+    for (const line of incidentLines(session.runbook, s, session.clock())) this.write(line);
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);
     this.write(`Verify it with: ${commandName()} verify ${session.relative(session.bundleDir)}`);
     // A closed run is never resumed: after a NO-GO the day goes on in a new run linked to this one.

@@ -197,10 +197,10 @@ describe('service-v3-rollback.yaml encodes the rollback communication protocol',
   it('puts the four deadlines on the right anchors', () => {
     const due = Object.fromEntries(steps(rb).filter((s) => s.due).map((s) => [s.id, s.due]));
     expect(due).toEqual({
-      'initial-incident-notice': { after: 'trigger-identification', within: '15m' },
-      'producer-rollback-recommendation': { after: 'trigger-identification', within: '30m' },
+      'initial-incident-notice': { after: 'trigger', within: '15m' },
+      'producer-rollback-recommendation': { after: 'trigger', within: '30m' },
       'consumer-repin-confirmed': { after: 'rollback-executed', within: '30m' },
-      'joint-incident-summary': { after: 'trigger-identification', within: '24h' },
+      'joint-incident-summary': { after: 'trigger', within: '24h' },
     });
   });
 
