@@ -1,7 +1,7 @@
 // The plain line reporter: one line per fact, no colour, no cursor moves —
 // safe for CI logs, pipes and `tee`. A failed step shows the tail of its
 // output; the full output is in the bundle.
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep, lockStatus } from '../engine/gates.js';
 import { blockedBy, deadlines, type DeadlineState } from '../engine/progress.js';
