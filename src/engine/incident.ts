@@ -124,7 +124,7 @@ export function triggerOf(runbook: Runbook, id: string): Trigger | undefined {
  * `now`. Returns the UTC time or what is wrong, with the fix.
  */
 export function parseIdentifiedAt(text: string | undefined, now: Date): { at: string } | { problem: string; hint: string } {
-  const hint = 'give the time the trigger was identified as 2026-03-02T14:05:00Z (with its zone), HH:MM (UTC, today) or -12m (12 minutes ago); leave it out for now';
+  const hint = 'give the time the trigger was identified as 2026-03-02T14:05:00Z (with its zone), HH:MM (UTC, today) or "12m ago" (also -12m); leave it out for now';
   const raw = (text ?? '').trim();
   if (!raw || raw === 'now') return { at: now.toISOString() };
   let ms: number | undefined;

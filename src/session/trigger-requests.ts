@@ -60,15 +60,18 @@ export function dropRequest(bundleDir: string, request: TriggerRequest): string 
   return id;
 }
 
-/** The session's answer, once written. */
+/** The session's answer, once written; read once (the file is removed: .tmp holds no leftovers for verify to find). */
 export function readAnswer(bundleDir: string, id: string): TriggerAnswer | undefined {
   const r = readSmallFile(answerFile(bundleDir, id));
   if (!r.ok) return undefined;
+  let answer: TriggerAnswer;
   try {
-    return JSON.parse(r.text) as TriggerAnswer;
+    answer = JSON.parse(r.text) as TriggerAnswer;
   } catch {
     return undefined; // not written whole yet
   }
+  rmSync(answerFile(bundleDir, id), { force: true });
+  return answer;
 }
 
 /** Takes the request back if no session has claimed it; false when a session took it first. */

@@ -35,8 +35,8 @@ Options:
   --severity SEV-n      SEV-1, SEV-2 or SEV-3: the matrix minimum (default) or
                         more severe, never less
   --identified-at TIME  when it was identified (default now): a UTC time such
-                        as 2026-03-02T14:05:00Z, HH:MM (today, UTC) or -12m;
-                        earlier than now is fine, later is refused
+                        as 2026-03-02T14:05:00Z, HH:MM (today, UTC) or
+                        "12m ago"; earlier than now is fine, later is refused
   --clear TRIGGER       clear the open trigger TRIGGER instead
   --operator NAME       who declares it (default: git user.name, else login)
   -h, --help
