@@ -1,26 +1,13 @@
-// Prepares `cutover demo`: copies checklists/demo (runbook, sandbox producer
-// and consumer, answers) to a fresh sandbox directory (`cutover demo` makes
-// it in the evidence directory; by default the OS temp dir), applies a scenario's
-// edits to that copy, and makes the producer copy a git repository so the
-// runbook's pin_commit gates have a real HEAD to compare. The package's own
-// files are only ever read.
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// The demo's scenarios (`cutover demo --scenario NAME`): each breaks the
+// sandbox copy in a known way — edits to its files, answers and triggers for
+// the scripted run — to rehearse a NO-GO or a rollback. prepareDemo makes a
+// sandbox (demo/sandbox.ts) with one applied.
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { devNull, tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
+import { join, resolve, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { InputError } from '../shared/errors.js';
-
-const run = promisify(execFile);
-
-/** Where the demo lives inside the package, and what of it is copied. */
-const DEMO_DIR = join('checklists', 'demo');
-const SCENARIO_DIR = 'scenarios';
-const RUNBOOK = 'demo.yaml';
-const ANSWERS = 'answers.yaml';
-const WORKSPACE = 'workspace';
+import { ANSWERS, DEMO_DIR, SCENARIO_DIR, stageDemo, WORKSPACE, type PrepareOptions, type PreparedDemo } from './sandbox.js';
 
 export interface ScenarioExpectation {
   /** How the rehearsal ends: NO-GO, or a gate that stays red. */
@@ -49,39 +36,7 @@ export interface Scenario {
   triggers?: unknown[];
 }
 
-export interface PreparedDemo {
-  workDir: string;
-  runbookPath: string;
-  answersPath: string;
-  vars: Record<string, string>;
-  scenario?: { name: string; description: string; expect: ScenarioExpectation };
-}
-
-export interface PrepareOptions {
-  scenario?: string;
-  /** The directory that contains checklists/ (the installed package). */
-  packageRoot: string;
-  /** Parent of the sandbox directory (default: the OS temp dir; `cutover demo` uses the evidence directory). */
-  tmpRoot?: string;
-  /** The sandbox directory's name before its random suffix (default `cutover-demo-`). */
-  prefix?: string;
-}
-
-/**
- * A fixed identity and clock for the sandbox commit: it works on machines
- * without a git identity, and the same tree always gets the same HEAD.
- */
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'cutover demo',
-  GIT_AUTHOR_EMAIL: 'demo@cutover.invalid',
-  GIT_COMMITTER_NAME: 'cutover demo',
-  GIT_COMMITTER_EMAIL: 'demo@cutover.invalid',
-  GIT_AUTHOR_DATE: '2026-02-08T12:00:00Z',
-  GIT_COMMITTER_DATE: '2026-02-08T12:00:00Z',
-  // Ignore the user's and the system's git config (signing, hooks, templates).
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: devNull,
-};
+export type { PreparedDemo, PrepareOptions } from './sandbox.js';
 
 export function listScenarios(packageRoot: string): { name: string; description: string }[] {
   return scenarioNames(packageRoot).map((name) => {
@@ -90,35 +45,16 @@ export function listScenarios(packageRoot: string): { name: string; description:
   });
 }
 
+/** Prepares the demo's sandbox and waits for its producer commit (demo/sandbox.ts). */
 export async function prepareDemo(opts: PrepareOptions): Promise<PreparedDemo> {
-  const source = join(opts.packageRoot, DEMO_DIR);
-  if (!existsSync(join(source, RUNBOOK))) {
-    throw new InputError(`the demo runbook ${join(source, RUNBOOK)} does not exist`, 'reinstall the package; checklists/demo is part of it');
-  }
-  // Load the scenario before copying anything, so a bad name leaves no temp dir behind.
-  const scenario = opts.scenario === undefined ? undefined : loadScenario(opts.packageRoot, opts.scenario);
+  return (await stageDemo(opts)).ready;
+}
 
-  const workDir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), opts.prefix ?? 'cutover-demo-'));
-  try {
-    await copyTree(source, workDir, (rel) => rel !== SCENARIO_DIR);
-    const workspace = join(workDir, WORKSPACE);
-    if (scenario) {
-      for (const [i, edit] of scenario.edits.entries()) await applyEdit(workspace, edit, `${scenarioFile(opts.packageRoot, scenario.name)} edit ${i + 1}`);
-      if (scenario.answers || scenario.triggers) await mergeAnswers(join(workDir, ANSWERS), scenario.answers ?? {}, scenario.triggers);
-    }
-    const producerRoot = join(workspace, 'producer');
-    const producerCommit = await commitProducer(producerRoot);
-    return {
-      workDir,
-      runbookPath: join(workDir, RUNBOOK),
-      answersPath: join(workDir, ANSWERS),
-      vars: { producer_root: producerRoot, consumer_root: join(workspace, 'consumer'), producer_commit: producerCommit },
-      scenario: scenario && { name: scenario.name, description: scenario.description, expect: scenario.expect },
-    };
-  } catch (err) {
-    await rm(workDir, { recursive: true, force: true });
-    throw err;
-  }
+/** Applies a scenario's edits to the sandbox copy in `workDir`, and its answers and triggers to the copy's answers file. */
+export async function applyScenario(packageRoot: string, workDir: string, scenario: Scenario): Promise<void> {
+  const workspace = join(workDir, WORKSPACE);
+  for (const [i, edit] of scenario.edits.entries()) await applyEdit(workspace, edit, `${scenarioFile(packageRoot, scenario.name)} edit ${i + 1}`);
+  if (scenario.answers || scenario.triggers) await mergeAnswers(join(workDir, ANSWERS), scenario.answers ?? {}, scenario.triggers);
 }
 
 function scenarioNames(packageRoot: string): string[] {
@@ -134,7 +70,7 @@ function scenarioFile(packageRoot: string, name: string): string {
   return join(packageRoot, DEMO_DIR, SCENARIO_DIR, `${name}.yaml`);
 }
 
-function loadScenario(packageRoot: string, name: string): Scenario {
+export function loadScenario(packageRoot: string, name: string): Scenario {
   const names = scenarioNames(packageRoot);
   if (!names.includes(name)) {
     throw new InputError(`unknown demo scenario "${name}"`, names.length ? `use one of: ${names.join(', ')}` : 'this installation ships no scenarios; run `cutover demo` without --scenario');
@@ -188,22 +124,6 @@ function validateScenario(file: string, name: string, doc: unknown): Scenario {
     answers: doc.answers as Record<string, unknown> | undefined,
     triggers: doc.triggers as unknown[] | undefined,
   };
-}
-
-/** Copies a tree, the entries of a directory at once (the demo's first screen waits for this). */
-async function copyTree(from: string, to: string, include: (rel: string) => boolean, base = from): Promise<void> {
-  await mkdir(to, { recursive: true });
-  const entries = await readdir(from, { withFileTypes: true });
-  await Promise.all(
-    entries.map((entry) => {
-      const src = join(from, entry.name);
-      const rel = relative(base, src).split(sep).join('/');
-      if (!include(rel)) return undefined;
-      const dst = join(to, entry.name);
-      if (entry.isDirectory()) return copyTree(src, dst, include, base);
-      return entry.isFile() ? copyFile(src, dst) : undefined;
-    }),
-  );
 }
 
 /** Resolves a scenario's file inside the workspace copy; a path that escapes it is a broken scenario. */
@@ -265,25 +185,4 @@ async function mergeAnswers(file: string, overrides: Record<string, unknown>, tr
   doc.answers = { ...(doc.answers ?? {}), ...overrides };
   if (triggers) doc.triggers = [...(doc.triggers ?? []), ...triggers];
   await writeFile(file, stringify(doc));
-}
-
-/** The sandbox commit, one shell for the three git commands: one process for Node to spawn, and the chain goes on while Node loads the run. */
-const COMMIT_SCRIPT = 'git "$@" init -q && git "$@" add -A && git "$@" commit -q --no-verify -m "sandbox producer for the cutover demo"';
-
-async function commitProducer(dir: string): Promise<string> {
-  const env = { ...process.env, ...GIT_ENV };
-  const config = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false'];
-  try {
-    await run('sh', ['-c', COMMIT_SCRIPT, 'sh', ...config], { cwd: dir, env });
-    // The new branch's ref, read instead of asking git once more (a process less before the first screen).
-    const head = (await readFile(join(dir, '.git', 'refs', 'heads', 'main'), 'utf8').catch(() => '')).trim();
-    if (/^[0-9a-f]{40}$/.test(head)) return head;
-    const { stdout } = await run('git', [...config, 'rev-parse', 'HEAD'], { cwd: dir, env });
-    return stdout.trim();
-  } catch (err) {
-    const e = err as Omit<NodeJS.ErrnoException, 'code'> & { stderr?: string; code?: string | number };
-    // 127: the shell found no git on PATH.
-    if (e.code === 'ENOENT' || e.code === 127) throw new InputError('the demo needs git, which is not on PATH', 'install git; the demo commits the sandbox producer so its gates can check the pinned commit');
-    throw new InputError(`could not make the sandbox producer a git repository in ${dir}: ${e.stderr?.trim() || e.message}`, 'check that git works in the temporary directory (see `git --version`)');
-  }
 }

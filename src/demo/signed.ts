@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { InputError } from '../shared/errors.js';
 
 export const SIGNED_SCENARIO = 'signed';
@@ -23,7 +22,9 @@ export interface DemoApprover {
 }
 
 /** Makes the prepared demo copy in `workDir` a signed one; returns its demo approvers. */
-export function makeSignedDemo(workDir: string): DemoApprover[] {
+export async function makeSignedDemo(workDir: string): Promise<DemoApprover[]> {
+  // The YAML parser is loaded here, not with the demo command (which starts its sandbox before loading the rest).
+  const { parse, stringify } = await import('yaml');
   const dir = join(workDir, 'signed');
   const approvers: DemoApprover[] = [
     { role: 'producer_approver', principal: 'priya.raman@producer.demo.invalid', key: join(dir, 'demo-producer-approver_ed25519') },

@@ -38,6 +38,8 @@ export interface StartOptions {
   now?: Clock;
   /** The closed run this new one reopens (session/reopen.ts), journaled in run.started. */
   reopens?: ReopenLink;
+  /** The runbook as loadRunbook(runbookPath) read it, if the caller read it already (`cutover demo`, while its sandbox is committed). */
+  loaded?: LoadedRunbook;
   /** The cutover run this rollback run starts from (session/rollback-link.ts), journaled in run.started. */
   rollbackOf?: RollbackOfLink;
 }
@@ -65,7 +67,7 @@ export interface RunParts {
 
 export function openNewRun(opts: StartOptions): RunParts {
   const clock = opts.now ?? systemClock;
-  const loaded = loadOrThrow(opts.runbookPath);
+  const loaded = opts.loaded ?? loadOrThrow(opts.runbookPath);
   const rb = loaded.runbook;
   if (!rb.modes.includes(opts.mode)) {
     throw new InputError(`${opts.runbookPath}: this runbook may not run in ${opts.mode} mode (it allows: ${rb.modes.join(', ')})`, `run it with --mode ${rb.modes[0]}`);

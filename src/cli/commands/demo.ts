@@ -8,11 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, type OptionSpec } from '../args.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
-import { listScenarios, prepareDemo } from '../../demo/prepare.js';
-import { Session } from '../../session/session.js';
-import { preloadScreen, runFrontEnd, wantsScreen } from './front-end.js';
+import { stageDemo } from '../../demo/sandbox.js';
+import type { Session } from '../../session/session.js';
+import { preloadScreen, wantsScreen } from '../screen-preload.js';
 import { makeSignedDemo, SIGNED_DESCRIPTION, SIGNED_SCENARIO, startDemoApprovers } from '../../demo/signed.js';
-import { loadAnswers } from '../../session/answers.js';
 
 export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]
                     [--json]
@@ -66,6 +65,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   const root = packageRoot();
   if (values.list) {
+    const { listScenarios } = await import('../../demo/prepare.js');
     for (const s of listScenarios(root)) io.out(`${s.name.padEnd(14)} ${s.description}`);
     io.out(`${SIGNED_SCENARIO.padEnd(14)} ${SIGNED_DESCRIPTION}`);
     return EXIT.ok;
@@ -76,9 +76,15 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const evidenceDir = resolve(values['evidence-dir'] ?? 'evidence');
   mkdirSync(evidenceDir, { recursive: true });
   const signedDemo = values.scenario === SIGNED_SCENARIO;
-  const demo = await prepareDemo({ scenario: signedDemo ? undefined : values.scenario, packageRoot: root, tmpRoot: evidenceDir, prefix: SANDBOX_PREFIX });
+  // The sandbox is copied and its producer commit started first; while git
+  // commits it, the rest of the run's code loads and the runbook copy is read
+  // (not the signed scenario's: its copy is rewritten after the commit).
+  const staged = await stageDemo({ scenario: signedDemo ? undefined : values.scenario, packageRoot: root, tmpRoot: evidenceDir, prefix: SANDBOX_PREFIX });
+  const [{ Session }, { runFrontEnd }, { loadAnswers }, { loadRunbook }] = await Promise.all([import('../../session/session.js'), import('./front-end.js'), import('../../session/answers.js'), import('../../runbook/load.js')]);
+  const read = signedDemo ? undefined : loadRunbook(staged.runbookPath);
+  const demo = await staged.ready;
   // The signed scenario (docs/signoffs.md): signers: in the runbook copy, two demo approvers with DEMO keys.
-  const approvers = signedDemo ? makeSignedDemo(demo.workDir) : undefined;
+  const approvers = signedDemo ? await makeSignedDemo(demo.workDir) : undefined;
   if (signedDemo) demo.scenario = { name: SIGNED_SCENARIO, description: SIGNED_DESCRIPTION, expect: { outcome: 'GO', trigger: '', failing_steps: [], sandbox: [] } };
   // With --json stdout carries only the summary: the rest is log, on stderr.
   const log = values.json ? io.err : io.out;
@@ -88,6 +94,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   try {
     session = Session.start({
       runbookPath: demo.runbookPath,
+      // Read above; a runbook with problems is read again by the session, which reports them.
+      ...(read?.ok ? { loaded: read.loaded } : {}),
       mode: 'rehearsal',
       vars: demo.vars,
       evidenceDir,
