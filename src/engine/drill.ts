@@ -63,10 +63,11 @@ export interface DrillMetrics {
   deadlines: ProtocolDeadline[];
 }
 
-/** 95 seconds → `01:35`; minutes are not wrapped into hours (`125:00`). */
+/** 95 seconds → `01:35` (mm:ss); from an hour on, h:mm:ss (`1:37:00`, `23:59:44`). */
 export function mmss(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return s < 3600 ? `${two(Math.floor(s / 60))}:${two(s % 60)}` : `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
 }
 
 const valid = (t: string | undefined): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t));

@@ -52,10 +52,7 @@ describe('the demo without a TTY', () => {
     expect(sums.stdout).not.toContain('FAILED');
   });
 
-  it.each([
-    ['drift', 'handoff-published-check'],
-    ['envelope', 'envelope-candidate-check'],
-  ])('scenario %s ends NO-GO naming the red gate %s, and its bundle verifies', async (scenario, gate) => {
+  it.each([['drift', 'handoff-published-check']])('scenario %s ends NO-GO naming the red gate %s, and its bundle verifies', async (scenario, gate) => {
     const evidence = join(tmp, scenario);
     const r = await exec(process.execPath, [cli, 'demo', '--scenario', scenario, '--evidence-dir', evidence]);
     expect(r.code, r.stderr).toBe(1);
@@ -71,6 +68,29 @@ describe('the demo without a TTY', () => {
     expect(manifest.refusals).toHaveLength(1);
     const v = await exec(process.execPath, [cli, 'verify', bundle]);
     expect(v.code, v.stdout).toBe(0);
+  });
+
+  it('scenario envelope ends the cutover NO-GO with the trigger open, then rehearses the rollback linked to it: both bundles verify, the report shows the incident', async () => {
+    const evidence = join(tmp, 'envelope');
+    const r = await exec(process.execPath, [cli, 'demo', '--scenario', 'envelope', '--plain', '--evidence-dir', evidence]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('(envelope-candidate-check) failed');
+    expect(r.stdout).toContain('Decision: NO-GO — remediation:');
+    expect(r.stdout).toContain('rollback rehearsal: trigger envelope-shape-mismatch (SEV-1) is open');
+    expect(r.stdout).toContain('REHEARSAL · operator Demo Captain · rollback v0.4.0 7e4806a → v0.3.2 cf33144');
+    expect(r.stdout).toContain('Decision: Rollback complete (service.v2 baseline restored)');
+    expect(r.stdout).toMatch(/incident: SEV-1 · envelope-shape-mismatch · identified \S+ · time to recovery \d\d:\d\d/);
+    const bundles = readdirSync(evidence).filter((e) => !e.startsWith('.demo-sandbox-')).sort();
+    expect(bundles.map((b) => b.replace(/^\d{8}T\d{6}Z_/, ''))).toEqual(['service-v3-cutover-demo', 'service-v3-rollback-demo']);
+    for (const b of bundles) {
+      const v = await exec(process.execPath, [cli, 'verify', join(evidence, b)]);
+      expect(v.code, v.stdout).toBe(0);
+    }
+    const rollback = join(evidence, bundles[1]!);
+    const report = await exec(process.execPath, [cli, 'report', rollback]);
+    for (const needle of ['## Incident', '- Severity: **SEV-1**', '### Timeline (UTC)', '- initial incident notice (15m): met', '- producer rollback recommendation (30m): met', '- consumer re-pin confirmation (30m after rollback-executed): met', '- joint incident summary (24h): met', '(from the carried trigger)']) expect(report.stdout).toContain(needle);
+    expect(report.stdout).toMatch(/- Time to recovery: \*\*\d\d:\d\d\*\*/);
+    expect(readFileSync(join(rollback, 'notices', 'initial-incident-notice.txt'), 'utf8')).toMatch(/^\[SEV-1\] DEMO-INC-1 — /);
   });
 
   it('an unknown scenario is exit 2 listing the scenarios', async () => {

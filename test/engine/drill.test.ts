@@ -54,8 +54,8 @@ async function rehearse(): Promise<string> {
 }
 
 describe('drill metrics', () => {
-  it('mmss keeps minutes past the hour', () => {
-    expect([mmss(95_000), mmss(97 * MIN), mmss(-3 * MIN)]).toEqual(['01:35', '97:00', '03:00']);
+  it('mmss is mm:ss below an hour and h:mm:ss from an hour on', () => {
+    expect([mmss(95_000), mmss(59 * MIN + 59_000), mmss(97 * MIN), mmss(-3 * MIN), mmss(24 * 60 * MIN - 16_000)]).toEqual(['01:35', '59:59', '1:37:00', '03:00', '23:59:44']);
   });
 
   it('are computed from the journal alone, and cutover report shows the incident', async () => {
@@ -69,10 +69,10 @@ describe('drill metrics', () => {
       ['notice', '07:00'],
       ['recommendation', '42:00'],
       ['rollback-executed', '47:00'],
-      ['repin-confirmed', '92:00'],
-      ['final-record', '82:00'],
+      ['repin-confirmed', '1:32:00'],
+      ['final-record', '1:22:00'],
     ]);
-    expect(m.recovery).toEqual({ at: '2031-05-01T11:20:00Z', duration: '82:00' });
+    expect(m.recovery).toEqual({ at: '2031-05-01T11:20:00Z', duration: '1:22:00' });
     expect(m.deadlines.map((d) => [d.name, d.status, d.by ?? null])).toEqual([
       ['initial incident notice', 'met', '08:00'],
       ['producer rollback recommendation', 'missed', '12:00'],
@@ -88,7 +88,7 @@ describe('drill metrics', () => {
     for (const needle of [
       '## Incident',
       '- Severity: **SEV-1**',
-      '- Time to recovery: **82:00** (rollback complete 2031-05-01T11:20:00Z)',
+      '- Time to recovery: **1:22:00** (rollback complete 2031-05-01T11:20:00Z)',
       '### Protocol deadlines',
       '- initial incident notice (15m): met, 08:00 to spare',
       '- producer rollback recommendation (30m): MISSED by 12:00',
@@ -105,7 +105,7 @@ describe('drill metrics', () => {
     ]) expect(md.stdout).toContain(needle);
     const json = JSON.parse((await cli(['report', bundle, '--format', 'json'])).stdout) as { incident: { severity: string; recovery: { duration: string }; deadlines: { name: string; status: string }[] } };
     expect(json.incident.severity).toBe('SEV-1');
-    expect(json.incident.recovery.duration).toBe('82:00');
+    expect(json.incident.recovery.duration).toBe('1:22:00');
     expect(json.incident.deadlines.map((d) => d.status)).toEqual(['met', 'missed', 'missed', 'open']);
     // The summaries with the incident verify (rendered again from the journal).
     const verified = await cli(['verify', bundle]);

@@ -86,7 +86,7 @@ describe('shipped runbooks', () => {
   const runbooks = shippedRunbooks();
 
   it('are the cutover day, the rollback protocol and the demo', () => {
-    expect(runbooks.map((f) => relative(CHECKLISTS, f))).toEqual(['demo/demo.yaml', 'service-v3-cutover-day.yaml', 'service-v3-rollback.yaml']);
+    expect(runbooks.map((f) => relative(CHECKLISTS, f))).toEqual(['demo/demo.yaml', 'demo/rollback.yaml', 'service-v3-cutover-day.yaml', 'service-v3-rollback.yaml']);
   });
 
   it('all pass `cutover lint`', () => {

@@ -28,7 +28,10 @@ The evidence bundle is written under ./evidence (or --evidence-dir).
 
 Options:
   --scenario NAME     break something first to rehearse a NO-GO / rollback
-                      (run \`cutover demo --list\` to see the scenarios)
+                      (run \`cutover demo --list\` to see the scenarios);
+                      envelope then rehearses the rollback protocol, linked
+                      to the cutover run, and exits 0 once that rollback
+                      ends with "Rollback complete"
   --list              list the scenarios
   --evidence-dir DIR  where the bundle is written (default ./evidence)
   --plain             the plain line log, answered by the demo's answers
@@ -109,9 +112,17 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form is prefilled with its answers — Enter walks it, ? shows every key';
   // The screen owns the terminal: the demo approvers print only to the plain log.
   const signing = approvers && startDemoApprovers(session.bundleDir, approvers, wantsScreen((values.plain ?? false) || (values.json ?? false)) ? () => {} : log);
+  let code: number;
   try {
-    return await runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false });
+    code = await runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false });
   } finally {
     signing?.stop();
   }
+  // A scenario with `rollback: true` goes on with the rollback protocol, linked to this run (not with --json: one summary).
+  if (!values.json && values.scenario && session.state.closed) {
+    const { rehearseRollback, scenarioRehearsesRollback } = await import('./demo-rollback.js');
+    const rolled = !scenarioRehearsesRollback(root, values.scenario) ? undefined : await rehearseRollback({ cutover: session, packageRoot: root, workDir: demo.workDir, vars: demo.vars, evidenceDir, plain: values.plain ?? false, io, log });
+    if (rolled !== undefined) return rolled;
+  }
+  return code;
 }
