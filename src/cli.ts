@@ -14,8 +14,8 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   lint: { summary: 'lint <runbook>... [--json]         validate runbook files', load: () => import('./cli/commands/lint.js') },
   plan: { summary: 'plan <runbook> [--var KEY=VALUE]... [--json]\n                                   resolved steps + preflight', load: () => import('./cli/commands/plan.js') },
-  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...\n      [--evidence-dir DIR] [--operator NAME] [--answers FILE] [--plain]\n      [--json] [--reopen BUNDLE] [--from BUNDLE] [--dry-run]', load: () => import('./cli/commands/run.js') },
-  resume: { summary: 'resume <bundle-dir> [--answers FILE] [--operator NAME]\n      [--var KEY=VALUE]... [--retry STEP]... [--retry-failed] [--plain] [--json]', load: () => import('./cli/commands/resume.js') },
+  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...\n      [--evidence-dir DIR] [--operator NAME] [--answers FILE] [--plain]\n      [--json] [--reopen BUNDLE] [--from BUNDLE] [--dry-run]\n      [--operator-principal NAME]', load: () => import('./cli/commands/run.js') },
+  resume: { summary: 'resume <bundle-dir> [--answers FILE] [--operator NAME]\n      [--var KEY=VALUE]... [--retry STEP]... [--retry-failed] [--plain] [--json]\n      [--operator-principal NAME]', load: () => import('./cli/commands/resume.js') },
   verify: { summary: 'verify <bundle-dir> [--runbook FILE] [--allowed-signers FILE]\n                    [--json]             integrity + rule replay', load: () => import('./cli/commands/verify.js') },
   report: { summary: 'report <bundle-dir> [--format markdown|json] [--json] [--out FILE]', load: () => import('./cli/commands/report.js') },
   check: { summary: 'check handoff --manifest FILE --payload FILE [--expect-tag TAG]\n      [--expect-sha SHA] [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE]\n      [--manifest FILE] [--json]\n  cutover check artifact-digest --root DIR\n      (--from FILE | --artifact PATH=SHA256...) [--copy-to DIR] [--json]', load: () => import('./cli/commands/check.js') },
@@ -23,7 +23,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   signoff: { summary: 'signoff request <bundle-dir> --step ID --role ROLE\n                                   the text an approver signs', load: () => import('./cli/commands/signoff.js') },
   sign: { summary: 'sign <bundle-dir|msg-file> --step ID --role ROLE --key FILE\n                                   sign it with ssh-keygen', load: () => import('./cli/commands/sign.js') },
   trigger: { summary: 'trigger <bundle-dir> TRIGGER --note TEXT [--severity SEV-n]\n      [--identified-at TIME] [--clear TRIGGER] [--operator NAME]\n                                   declare (or clear) a rollback trigger', load: () => import('./cli/commands/trigger.js') },
-  watch: { summary: 'watch <bundle-dir> [--plain]         read-only live view of a run', load: () => import('./cli/commands/watch.js') },
+  watch: { summary: 'watch <bundle-dir> [--plain]         read-only live view of a run\n                                   (the run\'s screen in a terminal)', load: () => import('./cli/commands/watch.js') },
   completion: { summary: 'completion bash|zsh                print a shell completion script', load: () => import('./cli/commands/completion.js') },
 };
 

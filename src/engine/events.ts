@@ -85,6 +85,17 @@ export interface SignedRecord {
   sig: StreamRecord;
 }
 
+/**
+ * The operator's principal in the allowed-signers file (`--operator-principal`,
+ * docs/signoffs.md) and the fingerprints of its keys there: an approver's
+ * signature by one of these keys is refused where a step excludes the
+ * operator, and the operator signs the decision with one of them.
+ */
+export interface OperatorPrincipal {
+  principal: string;
+  keys: string[];
+}
+
 /** A new run's link to the closed run it reopens (after a NO-GO). */
 export interface ReopenLink {
   run_id: string;
@@ -139,8 +150,10 @@ export type EventBody =
       reopens?: ReopenLink;
       /** The cutover run this rollback run was started from, and the trigger it carries (issue 13). */
       rollback_of?: RollbackOfLink;
+      /** The operator's principal and keys in the allowed-signers copy (signed runbooks, `--operator-principal`). */
+      operator_principal?: OperatorPrincipal;
     }
-  | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number }
+  | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number; operator_principal?: OperatorPrincipal }
   | { type: 'run.paused'; reason: string; waiting_for?: string }
   | {
       type: 'step.started';
@@ -204,7 +217,13 @@ export type EventBody =
       evidence_digest: string;
       by: string;
     }
-  | { type: 'run.closed'; outcome: RunOutcome; summary: string };
+  | { type: 'run.closed'; outcome: RunOutcome; summary: string }
+  /**
+   * The operator's signature of the decision (docs/signoffs.md §6), made
+   * after run.closed over the text whose journal head is run.closed's hash:
+   * `decision` is the decision step, `signed` the text, signature, key and files.
+   */
+  | { type: 'decision.signed'; decision: string; journal_head: string; signed: SignedRecord };
 
 /** The preflight as journaled in run.started. */
 export interface PreflightRecord {

@@ -90,6 +90,8 @@ export interface RunState extends IncidentFields {
   notices: Record<string, { file: string; sentAt: string; channel?: string; plainFile?: string }>;
   decision?: DecisionState;
   closed?: { outcome: RunOutcome; seq: number };
+  /** The operator's signature of the decision (decision.signed, after run.closed). */
+  decisionSigned?: { principal: string; key: string; file: string; at: string; seq: number };
   lastSeq: number;
   lastAt: string;
 }
@@ -239,6 +241,9 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
       return;
     case 'run.closed':
       state.closed = { outcome: ev.outcome, seq: ev.seq };
+      return;
+    case 'decision.signed':
+      state.decisionSigned = { principal: ev.signed.principal, key: ev.signed.key, file: ev.signed.sig.file, at: ev.at, seq: ev.seq };
       return;
     default:
       applyIncidentEvent(state, ev); // triggers, deadline.overdue, rollback.started (incident.ts)

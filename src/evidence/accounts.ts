@@ -155,7 +155,7 @@ function signoffFileProblem(file: string, events: readonly JournalEvent[]): stri
   const m = SIGNOFF_FILE.exec(file);
   if (!m) return undefined;
   // The operator's signature of the decision, made once the run is closed (signoff/decision-signature.ts).
-  if (m[2] === 'operator' && events.at(-1)?.type === 'run.closed' && events.some((ev) => ev.type === 'decision.recorded' && ev.step === m[1])) return null;
+  if (m[2] === 'operator' && events.some((ev) => ev.type === 'run.closed') && events.some((ev) => ev.type === 'decision.recorded' && ev.step === m[1])) return null;
   const requested = events.some((ev) => ev.type === 'signoff.requested' && ev.step === m[1] && ev.role === m[2]);
   return requested ? null : `is a sign-off ${m[3] === 'msg' ? 'text' : 'signature'} for role "${m[2]}" of step "${m[1]}", which the journal never requested: the journal is shorter than the evidence on disk (cut back?) or the file was added`;
 }

@@ -176,7 +176,8 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   // Whether a sign-off proves who signed (docs/signoffs.md) is said before any name.
   L.push(runbook.signers ? '- sign-offs SSH-signed (namespace cutover-signoff; the texts, signatures and allowed signers are under signoffs/)' : '- sign-offs unsigned (names typed by the operator)');
   // What the approvers' signatures do not cover (docs/signoffs.md §5): what the journal holds after each request, the decision included.
-  if (runbook.signers && state.decision?.go) L.push(`- decision unsigned: signatures cover the evidence up to each sign-off request (the operator may sign the decision after the run closes: signoffs/${t(state.decision.step)}/operator.sig, checked by cutover verify)`);
+  if (state.decisionSigned) L.push(`- decision signed by the operator: principal ${t(state.decisionSigned.principal)}, key ${t(state.decisionSigned.key)}, at ${state.decisionSigned.at} (${t(state.decisionSigned.file)}; it binds the journal up to run.closed, checked by cutover verify)`);
+  else if (runbook.signers && state.decision?.go) L.push(`- decision unsigned: signatures cover the evidence up to each sign-off request (the operator may sign the decision after the run closes: signoffs/${t(state.decision.step)}/operator.sig, checked by cutover verify)`);
   if (state.signatures.length === 0) L.push('- none');
   for (const s of state.signatures) {
     const role = runbook.roles.find((r) => r.id === s.role)?.title ?? s.role;

@@ -25,7 +25,7 @@ const JOURNAL = 'journal.ndjson';
 
 const KNOWN_TYPES = new Set([
   'run.started', 'run.resumed', 'run.paused', 'step.started', 'step.finished', 'step.interrupted', 'step.skipped', 'step.not_run', 'step.confirmed',
-  'input.recorded', 'notice.sent', 'signoff.requested', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed',
+  'input.recorded', 'notice.sent', 'signoff.requested', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed', 'decision.signed',
   ...INCIDENT_TYPES,
 ]);
 
@@ -94,7 +94,12 @@ export function replay(runbook: Runbook, events: readonly JournalEvent[], report
       continue;
     }
     // A rollback run started from a closed cutover run links back to it (rollback.started).
-    if (closed && ev.type !== 'rollback.started') {
+    // The operator's signature of the decision follows run.closed too, once (decision.signed; its signature is checked by signoff/verify-signoffs.ts).
+    if (ev.type === 'decision.signed' && (!closed || state.decisionSigned)) {
+      bad(closed ? 'a second decision.signed: the decision is signed once' : 'decision.signed comes before run.closed: the operator signs the decision of a closed run');
+      continue;
+    }
+    if (closed && ev.type !== 'rollback.started' && ev.type !== 'decision.signed') {
       bad(`a ${ev.type} event comes after run.closed; nothing may be added to a closed run`);
       continue;
     }

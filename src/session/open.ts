@@ -23,6 +23,7 @@ import { loadSignersForRun, SIGNERS_COPY } from '../signoff/signers-file.js';
 import { EvidenceWriteError, InputError, RunNotStartedError } from '../shared/errors.js';
 import { refuseChangedOrigin, refuseNotRegular, refuseUnaccounted } from './resume-refusals.js';
 import { closedRunHint } from './reopen.js';
+import { operatorPrincipalForRun } from '../signoff/operator-principal.js';
 import { VERSION } from '../version.js';
 import { resolveOperator } from './identity.js';
 import { acquireLock, releaseLock } from './lock.js';
@@ -36,6 +37,8 @@ export interface StartOptions {
   operator?: string;
   /** The run's clock (tests move it); default the system clock. */
   now?: Clock;
+  /** The operator's principal in the allowed-signers file (docs/signoffs.md), journaled with its keys in run.started. */
+  operatorPrincipal?: string;
   /** The closed run this new one reopens (session/reopen.ts), journaled in run.started. */
   reopens?: ReopenLink;
   /** The runbook as loadRunbook(runbookPath) read it, if the caller read it already (`cutover demo`, while its sandbox is committed). */
@@ -46,6 +49,8 @@ export interface StartOptions {
 
 export interface ResumeOptions {
   operator?: string;
+  /** The operator's principal in the allowed-signers file (docs/signoffs.md), journaled in run.resumed. */
+  operatorPrincipal?: string;
   vars?: Record<string, string>;
   now?: Clock;
 }
@@ -82,6 +87,7 @@ export function openNewRun(opts: StartOptions): RunParts {
   refuseUnconfirmedPins(opts.mode, plan.problems, opts.runbookPath);
   // Read before the bundle exists: a missing or broken allowed-signers file leaves nothing behind.
   const signers = loadSignersForRun(rb, dirname(resolve(opts.runbookPath)), plan.ctx, opts.runbookPath);
+  const operatorPrincipal = operatorPrincipalForRun(signers, opts.operatorPrincipal, opts.runbookPath);
   const operator = resolveOperator(opts.operator);
   const at = clock();
   const bundleDir = createBundleDir(resolve(opts.evidenceDir ?? 'evidence'), rb.id, at);
@@ -112,6 +118,7 @@ export function openNewRun(opts: StartOptions): RunParts {
         ...(opts.reopens ? { reopens: opts.reopens } : {}),
         ...(opts.rollbackOf ? { rollback_of: opts.rollbackOf } : {}),
         ...(signers ? { signers: { file: SIGNERS_COPY, bytes: Buffer.byteLength(signers.text), sha256: sha256(signers.text), source: signers.path } } : {}),
+        ...(operatorPrincipal ? { operator_principal: operatorPrincipal } : {}),
       },
       at,
     );

@@ -22,7 +22,7 @@ import { OutputHub } from './output-hub.js';
 import { actionsFor, describe, refusalOf, type StepActions } from './policy.js';
 import { OK, refuse, type IntentResult, type Refusal } from './result.js';
 import { RunRecord } from './run-record.js';
-import { SignoffDesk } from './signed-signoffs.js';
+import { resumedPrincipal, SignoffDesk } from './signed-signoffs.js';
 import { TriggerDesk, type DeclareOptions } from './triggers.js';
 import type { RunOutcome } from '../engine/events.js';
 
@@ -47,8 +47,9 @@ export class Session extends RunRecord {
     const session = new Session(parts);
     if (!closed) {
       try {
+        const principal = resumedPrincipal(parts.bundleDir, parts.journal.events, opts.operatorPrincipal);
         session.markInterrupted();
-        session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: parts.journal.repairedTailBytes });
+        session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: parts.journal.repairedTailBytes, ...(principal ? { operator_principal: principal } : {}) });
         session.recordNotRun(); // a crash may have come between a failure and its step.not_run events
         session.triggers.recordOverdue(); // deadlines missed while no process held the run (once each)
       } catch (err) {

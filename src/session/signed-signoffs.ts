@@ -16,6 +16,9 @@ import { readSmallFile } from '../shared/small-file.js';
 import { judgeSignature, type JudgeContext, type Judgement } from '../signoff/judge.js';
 import { normalizeArmored, parseAllowedSigners, type AllowedSigner } from '../signoff/keys.js';
 import { SIGNERS_COPY } from '../signoff/signers-file.js';
+import { operatorPrincipalForRun, recordedOperatorPrincipals } from '../signoff/operator-principal.js';
+import type { OperatorPrincipal } from '../engine/events.js';
+import { InputError } from '../shared/errors.js';
 import { renderSignoffText } from '../signoff/text.js';
 import type { Permission } from '../engine/policy.js';
 import { OK, refuse, type IntentResult } from './result.js';
@@ -74,6 +77,16 @@ export function readSignersCopy(bundleDir: string, events: readonly JournalEvent
   }
   const parsed = parseAllowedSigners(r.text);
   return parsed.ok ? { text: r.text, entries: parsed.value } : { problem: `${join(bundleDir, SIGNERS_COPY)}: ${parsed.problem}` };
+}
+
+/** `resume --operator-principal`: the principal and its keys in the bundle's allowed-signers copy (held to run.started's digest). */
+export function resumedPrincipal(bundleDir: string, events: readonly JournalEvent[], principal: string | undefined): OperatorPrincipal | undefined {
+  if (principal === undefined) return undefined;
+  const started = events[0];
+  if (started?.type !== 'run.started' || !started.signers) return operatorPrincipalForRun(undefined, principal, join(bundleDir, 'runbook.yaml'));
+  const copy = readSignersCopy(bundleDir, events);
+  if ('problem' in copy) throw new InputError(copy.problem, 'run `cutover verify` on the bundle');
+  return operatorPrincipalForRun({ path: join(bundleDir, SIGNERS_COPY), entries: copy.entries }, principal, join(bundleDir, 'runbook.yaml'));
 }
 
 export class SignoffDesk {
@@ -147,7 +160,7 @@ export class SignoffDesk {
       expected: { run: this.host.state.runId, step: step.id, role, statement: this.host.statementOf(step.id)!, evidence: evidenceDigest(this.host.state) },
       isJournalHash: (h) => hashes.has(h),
       otherRoles: others.map((s) => ({ role: s.role, fingerprint: s.key! })),
-      ...(step.exclude_operator !== false ? { excludedOperators: this.host.state.operators } : {}),
+      ...(step.exclude_operator !== false ? { excludedOperators: this.host.state.operators, excludedPrincipals: recordedOperatorPrincipals(this.host.events) } : {}),
     };
   }
 

@@ -4,7 +4,9 @@
 // Each refusal says which check failed: the text, the namespace, the
 // principal allowed for the role, the signature over that exact text, keys
 // distinct across roles, the operator's key, the evidence still current.
+import type { OperatorPrincipal } from '../engine/events.js';
 import { samePerson } from '../shared/names.js';
+import { operatorKeys } from './operator-principal.js';
 import { keysOf, parseSshSig, type AllowedSigner } from './keys.js';
 import { sshVerify } from './ssh-keygen.js';
 import { fieldMismatches, parseSignoffText, SIGNOFF_NAMESPACE, type SignoffText } from './text.js';
@@ -23,6 +25,8 @@ export interface JudgeContext {
   otherRoles: readonly { role: string; fingerprint: string }[];
   /** The operators of the run, when the step says the operator may not sign. */
   excludedOperators?: readonly string[];
+  /** The operator principals the run recorded (--operator-principal), when the step says the operator may not sign: their keys are refused by fingerprint. */
+  excludedPrincipals?: readonly OperatorPrincipal[];
   /** When the signature is (was) recorded, ISO: the key's validity is judged then (ssh-keygen -Overify-time); now when absent. */
   at?: string;
 }
@@ -59,6 +63,10 @@ export function judgeSignature(ctx: JudgeContext, message: string, armored: stri
   for (const op of ctx.excludedOperators ?? []) {
     const opKeys = ctx.allowed.filter((a) => a.principals.some((p) => samePerson(p, op))).map((a) => a.fingerprint);
     if (opKeys.includes(sig.value.fingerprint) || samePerson(text.principal, op)) reasons.push(`the ${keyWords} belongs to ${op}, an operator of this run, who may not sign as ${ctx.expected.role}`);
+  }
+  for (const op of ctx.excludedPrincipals ?? []) {
+    if (operatorKeys([op], ctx.allowed).has(sig.value.fingerprint)) reasons.push(`the ${keyWords} is a key of "${op.principal}", the operator's principal (recorded when the run started), who may not sign as ${ctx.expected.role}`);
+    else if (text.principal === op.principal) reasons.push(`principal "${op.principal}" is the operator's, who may not sign as ${ctx.expected.role}`);
   }
   return reasons.length ? { ok: false, reasons } : { ok: true, principal: text.principal, fingerprint: sig.value.fingerprint, text };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import type { Runbook } from '../runbook/types.js';
 import { judgeSignature } from './judge.js';
+import { recordedOperatorPrincipals } from './operator-principal.js';
 import { parseAllowedSigners, parseSshSig, type AllowedSigner } from './keys.js';
 import { decisionSignatureProblems, OPERATOR_ROLE } from './decision-signature.js';
 import { SIGNERS_COPY } from './signers-file.js';
@@ -88,7 +89,7 @@ export function checkSignoffs(bundleDir: string, runbook: Runbook, events: reado
         expected: { run: started.run_id, step: ev.step, role: ev.role, statement: ev.statement, evidence: ev.evidence_digest },
         isJournalHash: (h) => before.has(h),
         otherRoles: [],
-        ...(step?.kind === 'signoff' && step.exclude_operator !== false ? { excludedOperators: [...operators] } : {}),
+        ...(step?.kind === 'signoff' && step.exclude_operator !== false ? { excludedOperators: [...operators], excludedPrincipals: recordedOperatorPrincipals(events.slice(0, i)) } : {}),
         // The key's validity (valid-before/after) as it was when the run recorded it, not today.
         at: ev.at,
       },
@@ -122,26 +123,44 @@ export function checkSignoffs(bundleDir: string, runbook: Runbook, events: reado
   return signersReport(anchor, trusted);
 }
 
-/** The operator's signature of the decision, where the bundle has one (it is optional). */
+/**
+ * The operator's signature of the decision, where the bundle has one (it is
+ * optional). Journaled as decision.signed: the files must be the ones it
+ * records, the signature verifies at the time it was recorded over the text
+ * binding run.closed's hash, by a key of the operator's principal. A pair of
+ * files without the event (cutover before 0.4 wrote none) is checked as
+ * files only.
+ */
 function checkDecisionSignature(bundleDir: string, events: readonly JournalEvent[], digests: ReadonlyMap<string, string>, allowedText: string | undefined, allowed: AllowedSigner[] | undefined, report: Report, anchor: SignersAnchor | undefined, trusted: TrustedSigner[]): void {
   const decision = events.find((e) => e.type === 'decision.recorded');
   if (decision?.type !== 'decision.recorded') return;
   const msg = `signoffs/${decision.step}/${OPERATOR_ROLE}.msg`;
   const sig = `signoffs/${decision.step}/${OPERATOR_ROLE}.sig`;
+  const sealed = events.find((e): e is Extract<JournalEvent, { type: 'decision.signed' }> => e.type === 'decision.signed');
   const has = [digests.has(msg), digests.has(sig)];
-  if (!has[0] && !has[1]) return;
+  if (!has[0] && !has[1] && !sealed) return;
   if (!has[0] || !has[1]) {
-    report(has[0] ? msg : sig, `is the operator's signature of the decision without its ${has[0] ? 'signature (.sig)' : 'text (.msg)'}: a file was removed or added`);
+    report(has[0] ? sig : msg, sealed ? `is recorded by decision.signed (journal seq ${sealed.seq}) but missing from the bundle` : `is the operator's signature of the decision without its ${has[0] ? 'signature (.sig)' : 'text (.msg)'}: a file was removed or added`);
     return;
+  }
+  if (sealed) {
+    const at = `seq ${sealed.seq}`;
+    const s = sealed.signed;
+    if (sealed.decision !== decision.step || s?.msg?.file !== msg || s?.sig?.file !== sig) report(JOURNAL, `${at}: decision.signed names ${JSON.stringify(s?.sig?.file)} for decision "${String(sealed.decision)}", not ${sig}`);
+    if (digests.get(msg) !== s?.msg?.sha256) report(msg, `sha256 ${String(digests.get(msg))} does not match decision.signed (journal ${at}, ${String(s?.msg?.sha256)}): the signed text was changed`);
+    if (digests.get(sig) !== s?.sig?.sha256) report(sig, `sha256 ${String(digests.get(sig))} does not match decision.signed (journal ${at}, ${String(s?.sig?.sha256)}): the signature was changed`);
+    const closed = events.find((e) => e.type === 'run.closed');
+    if (sealed.journal_head !== closed?.hash) report(JOURNAL, `${at}: decision.signed binds journal head ${String(sealed.journal_head).slice(0, 12)}…, not run.closed's hash`);
   }
   if (allowedText === undefined || !allowed) return; // the allowed-signers copy is reported already
   const [msgText, sigText] = [readFileSync(join(bundleDir, msg), 'utf8'), readFileSync(join(bundleDir, sig), 'utf8')];
-  const problems = decisionSignatureProblems(events, allowedText, allowed, msgText, sigText);
+  const problems = decisionSignatureProblems(events, allowedText, allowed, msgText, sigText, sealed?.at);
   for (const p of problems) report(sig, `the operator's signature of the decision: ${p}`);
   const text = parseSignoffText(msgText);
   const key = parseSshSig(sigText);
   if (problems.length || !text.ok || !key.ok) return;
-  const off = anchor ? anchorProblem(anchor, text.text.principal, key.value.fingerprint, sigText, msgText, undefined) : undefined;
+  if (sealed && (sealed.signed.key !== key.value.fingerprint || sealed.signed.principal !== text.text.principal)) report(JOURNAL, `seq ${sealed.seq}: decision.signed records ${sealed.signed.principal} with key ${sealed.signed.key}, but the signature is ${text.text.principal}'s with key ${key.value.fingerprint}`);
+  const off = anchor ? anchorProblem(anchor, text.text.principal, key.value.fingerprint, sigText, msgText, sealed?.at) : undefined;
   if (off) report(sig, `the operator's signature of the decision: ${off}`);
   else trusted.push({ step: decision.step, role: OPERATOR_ROLE, principal: text.text.principal, key: key.value.fingerprint });
 }

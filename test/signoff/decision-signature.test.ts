@@ -1,6 +1,7 @@
 // The operator signs the decision of a closed signed run (optional): the
 // text binds the decision, its evidence digest and the final journal head;
-// verify checks it, and ssh-keygen alone can.
+// it is journaled as decision.signed after run.closed; verify checks it, and
+// ssh-keygen alone can.
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,9 @@ describe('the operator\'s signature of the decision', () => {
     const events = readEvents(bundle);
     expect(text).toContain('role: operator\n');
     expect(text).toContain('statement: GO (rehearsal continuation)\n');
-    expect(text).toContain(`journal-head: ${events.at(-1)!.hash}\n`);
+    // It binds run.closed's hash, and is journaled after it as decision.signed.
+    expect(text).toContain(`journal-head: ${events.find((e) => e.type === 'run.closed')!.hash}\n`);
+    expect(events.at(-1)!.type).toBe('decision.signed');
     const verify = await cli(['verify', bundle]);
     expect(verify.code, verify.stdout).toBe(0);
     const r = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', 'signoffs/allowed_signers', '-I', 'Olga Operator', '-n', 'cutover-signoff', '-s', 'signoffs/decide/operator.sig'], { cwd: bundle, input: text, encoding: 'utf8' });

@@ -2,6 +2,7 @@
 // run from the same place. A torn journal tail is repaired and attempts that
 // were running are recorded as interrupted (never as passed).
 import { parseCommandArgs, parseVarFlags, type OptionSpec } from '../args.js';
+import { operatorPrincipalOf } from '../operator-principal.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { Session } from '../../session/session.js';
@@ -12,8 +13,8 @@ import { join } from 'node:path';
 import { JOURNAL_FILE, readJournal } from '../../evidence/journal.js';
 
 export const HELP = `Usage: cutover resume <bundle-dir> [--answers FILE] [--operator NAME]
-                      [--var KEY=VALUE]... [--retry STEP]... [--retry-failed]
-                      [--plain] [--json]
+                      [--operator-principal NAME] [--var KEY=VALUE]...
+                      [--retry STEP]... [--retry-failed] [--plain] [--json]
 
 Continues a run from its evidence bundle: after a pause (exit 3), Ctrl-C, a
 dropped connection or a crash. Every acknowledged event is kept; a command
@@ -23,6 +24,10 @@ Options:
   --answers FILE    answers for the remaining manual steps (section "Answers
                     file" of docs/runbook-format.md, in the package)
   --operator NAME   who continues the run (default: the operator who started it)
+  --operator-principal NAME
+                    your principal in the bundle's allowed-signers copy
+                    (signed runbooks; or $CUTOVER_OPERATOR_PRINCIPAL): its
+                    keys may not sign as an approver, and sign the decision
   --var KEY=VALUE   the value of a secret var again (secrets are not stored in
                     the bundle); other vars keep the values the run started with
   --retry STEP      run this command or check step again first, as a new
@@ -44,6 +49,7 @@ export const OPTIONS = {
   plain: { type: 'boolean' },
   answers: { type: 'string' },
   operator: { type: 'string' },
+  'operator-principal': { type: 'string' },
   var: { type: 'string', multiple: true },
   retry: { type: 'string', multiple: true },
   'retry-failed': { type: 'boolean' },
@@ -66,7 +72,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const vars = parseVarFlags('resume', values.var);
   // Before the run is opened: a step that cannot run again is refused with nothing written.
   const retry = planRetries(dir, values.retry ?? [], values['retry-failed'] ?? false);
-  const session = Session.resume(dir, { operator: values.operator, vars });
+  const session = Session.resume(dir, { operator: values.operator, vars, ...operatorPrincipalOf(values['operator-principal']) });
   return runFrontEnd(session, { plain: values.plain ?? false, answers, io, retry, json: values.json ?? false });
 }
 

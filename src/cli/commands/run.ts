@@ -10,10 +10,12 @@ import { readReopening, type Reopening } from '../../session/reopen.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { dryRun } from './dry-run.js';
+import { operatorPrincipalOf } from '../operator-principal.js';
 import { rollbackOrigin, startLinkedRollback } from '../../session/rollback-start.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
                    [--evidence-dir DIR] [--operator NAME] [--answers FILE]
+                   [--operator-principal NAME]
                    [--plain] [--json] [--reopen BUNDLE] [--from BUNDLE]
                    [--dry-run]
 
@@ -29,6 +31,10 @@ Options:
   --var KEY=VALUE     set a declared runbook var (repeatable)
   --evidence-dir DIR  where the bundle directory is created (default ./evidence)
   --operator NAME     who runs it (default: git user.name, else the login name)
+  --operator-principal NAME
+                      your principal in the runbook's allowed-signers file
+                      (signed runbooks; or $CUTOVER_OPERATOR_PRINCIPAL): its
+                      keys may not sign as an approver, and sign the decision
   --plain             the plain line log instead of the interactive screen
                       (the screen opens only when stdin and stdout are
                       terminals; CI, pipes and files always get the log)
@@ -63,6 +69,7 @@ export const OPTIONS = {
   var: { type: 'string', multiple: true },
   'evidence-dir': { type: 'string' },
   operator: { type: 'string' },
+  'operator-principal': { type: 'string' },
   plain: { type: 'boolean' },
   answers: { type: 'string' },
   json: { type: 'boolean' },
@@ -109,6 +116,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     vars: { ...reopening?.vars, ...parseVarFlags('run', values.var) },
     evidenceDir: values['evidence-dir'],
     operator: values.operator,
+    ...operatorPrincipalOf(values['operator-principal']),
     ...(reopening ? { reopens: reopening.link } : {}),
   });
   if (reopening) {

@@ -19,7 +19,7 @@ import { parseSignoffText } from '../../signoff/text.js';
 import { currentRequest, judgeContextOf, readBundle, signoffStep, type BundleView } from './signoff-bundle.js';
 import { closedDecision, decisionSignatureProblems, decisionText, OPERATOR_ROLE, operatorPrincipals } from '../../signoff/decision-signature.js';
 import { keysOf } from '../../signoff/keys.js';
-import { writeSums } from '../../evidence/bundle.js';
+import { sealDecision } from '../../session/decision-seal.js';
 
 export const HELP = `Usage: cutover sign <bundle-dir | msg-file> --step ID --role ROLE --key FILE
 
@@ -151,13 +151,15 @@ async function signDecision(io: CliIO, view: BundleView, bundle: string, stepId:
   const allowedText = copy.text;
   const parsed = { value: copy.entries };
   const fingerprint = keyFingerprint(key);
-  const principals = operatorPrincipals(parsed.value, closed.operators);
+  const principals = operatorPrincipals(parsed.value, closed.operators, view.events);
   const principal = principals.find((p) => keysOf(parsed.value, p).includes(fingerprint));
   if (!principal) {
-    io.err(`${bundle}: the key ${fingerprint} is not the key of an operator of this run (${closed.operators.join(', ')}) in signoffs/allowed_signers${principals.length ? ` (their principals: ${principals.join(', ')})` : ''}; nothing was written.`);
+    const recorded = view.events.some((e) => (e.type === 'run.started' || e.type === 'run.resumed') && e.operator_principal);
+    io.err(recorded ? `${bundle}: the key ${fingerprint} is not a key of the operator's principal (${principals.join(', ')}, recorded by the run with --operator-principal) in signoffs/allowed_signers; nothing was written.` : `${bundle}: the key ${fingerprint} is not the key of an operator of this run (${closed.operators.join(', ')}) in signoffs/allowed_signers${principals.length ? ` (their principals: ${principals.join(', ')})` : ''}; nothing was written.`);
     return EXIT.notOk;
   }
   const files = signoffFiles(bundle, stepId, OPERATOR_ROLE);
+  if (view.events.some((e) => e.type === 'decision.signed')) throw new InputError(`${files.sig}: the decision is signed already`, `a decision is signed once; \`${commandName()} verify ${bundle}\` checks that signature`);
   const message = decisionText(view.events, principal)!;
   const signature = sshSign(key, message);
   const problems = decisionSignatureProblems(view.events, allowedText, parsed.value, message, signature);
@@ -165,11 +167,9 @@ async function signDecision(io: CliIO, view: BundleView, bundle: string, stepId:
     io.err(`${bundle}: the operator's signature of the decision would not hold:\n${problems.map((p) => `  - ${p}`).join('\n')}\nnothing was written.`);
     return EXIT.notOk;
   }
-  mkdirDurable(dirname(files.msg));
-  writeFileDurable(files.msg, message, bundle);
-  writeFileDurable(files.sig, signature, bundle);
-  // SHA256SUMS lists every file: the two new ones join it.
-  await writeSums(bundle);
+  // Journaled after run.closed (decision.signed), the summaries written again: verify holds it to the journal.
+  const ev = await sealDecision(bundle, view.runbook, { decision: stepId, principal, key: fingerprint, message, signature });
   io.out(`Signed the decision as the operator (principal ${principal}, key ${fingerprint}), binding the final journal head: ${files.sig}`);
+  io.out(`Recorded in the journal as decision.signed (seq ${ev.seq}); ${commandName()} verify ${bundle} checks it.`);
   return EXIT.ok;
 }

@@ -12,6 +12,7 @@ import { loadRunbook } from '../../runbook/load.js';
 import type { Runbook, SignoffStep } from '../../runbook/types.js';
 import { readSignersCopy, requestsOf, type SignoffRequest } from '../../session/signed-signoffs.js';
 import type { JudgeContext } from '../../signoff/judge.js';
+import { recordedOperatorPrincipals } from '../../signoff/operator-principal.js';
 import { parseSignoffText } from '../../signoff/text.js';
 import { InputError } from '../errors.js';
 
@@ -65,6 +66,6 @@ export function judgeContextOf(view: BundleView, step: SignoffStep, role: string
     expected: { run: view.state.runId, step: step.id, role, statement: requested.ok ? requested.text.statement : '', evidence: evidenceDigest(view.state) },
     isJournalHash: (h) => hashes.has(h),
     otherRoles: view.state.signatures.filter((s) => s.step === step.id && s.role !== role && !s.voidedBy && s.key).map((s) => ({ role: s.role, fingerprint: s.key! })),
-    ...(step.exclude_operator !== false ? { excludedOperators: view.state.operators } : {}),
+    ...(step.exclude_operator !== false ? { excludedOperators: view.state.operators, excludedPrincipals: recordedOperatorPrincipals(view.events) } : {}),
   };
 }
