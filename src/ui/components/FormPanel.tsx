@@ -1,6 +1,7 @@
 // The open form, in place of the detail pane and the GO lock.
 import { useIntents, useRunStore } from '../context.js';
-import { ClearTriggerForm, ConfirmForm, DecisionForm, InputForm, NoticeForm, SignoffForm, SkipForm, TriggerForm } from './forms/forms.js';
+import { ConfirmForm, DecisionForm, InputForm, NoticeForm, SignoffForm, SkipForm } from './forms/forms.js';
+import { ClearTriggerForm, TriggerForm } from './forms/trigger-forms.js';
 import { QuitForm } from './forms/QuitForm.js';
 
 export function FormPanel({ height }: { height: number }) {

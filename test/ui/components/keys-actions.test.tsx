@@ -191,26 +191,36 @@ describe('c', () => {
 });
 
 describe('R', () => {
-  it('opens the trigger form; the trigger is declared and the GO lock shows it', async () => {
+  it('opens the trigger form (matrix minimum and action shown, severity never below it, identification time); the trigger is declared and the GO lock shows it', async () => {
     const screen = mountScreen({ size: { columns: 240, rows: 30 } });
     await prepareToDecide(screen.session);
     await until(() => expect(screen.frame()).toContain('✓ open   GO (rehearsal continuation)'));
     screen.press('R');
     await until(() => expect(screen.frame()).toContain('Declare a rollback trigger — it locks GO until it is cleared'));
-    expect(screen.frame()).toContain('› Trigger: ↑↓ choose');
-    expect(screen.frame()).toContain('( ) Non-2xx envelope shape mismatch (SEV-1) — Immediate rollback');
+    expect(screen.frame()).toContain('› Trigger: Non-2xx envelope shape mismatch (min SEV-1) — Immediate rollback');
+    expect(screen.frame()).toContain('(•) Non-2xx envelope shape mismatch (min SEV-1) — Immediate rollback');
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('› Severity (raise it, never below the minimum)'));
     screen.press(KEY.down);
-    await until(() => expect(screen.frame()).toContain('(•) Non-2xx envelope shape mismatch (SEV-1) — Immediate rollback'));
+    await until(() => expect(screen.frame()).toContain('below the matrix minimum SEV-1'));
+    screen.press(KEY.up);
+    await until(() => expect(screen.frame()).not.toContain('below the matrix minimum SEV-1'));
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('› Identified at (UTC;'));
+    for (let i = 0; i < 3; i++) screen.press(KEY.backspace);
+    screen.press(...'12m ago');
+    await until(() => expect(screen.frame()).toContain('12m ago'));
     screen.press(KEY.enter);
     await until(() => expect(screen.frame()).toContain('› What was observed:'));
     screen.press(...'envelope 500s on /v3/orders');
     await until(() => expect(screen.frame()).toContain('What was observed: envelope 500s on /v3/orders'));
     screen.press(KEY.enter);
     await until(() => expect(screen.session.state.triggers).toHaveLength(1));
-    expect(screen.session.state.triggers[0]).toMatchObject({ id: 'envelope-mismatch', open: true });
-    await until(() => expect(message(screen)).toBe('⚠ rollback trigger declared: Non-2xx envelope shape mismatch — GO is locked'));
-    const at = screen.session.state.triggers[0]!.declaredAt;
-    expect(screen.frame()).toContain(`✗ LOCKED GO (rehearsal continuation) — 1 unmet, first: rollback trigger "Non-2xx envelope shape mismatch" (SEV-1) declared at ${at} is open`);
+    const t = screen.session.state.triggers[0]!;
+    expect(t).toMatchObject({ id: 'envelope-mismatch', severity: 'SEV-1', open: true });
+    expect(Date.parse(t.declaredAt) - Date.parse(t.identifiedAt)).toBeGreaterThanOrEqual(12 * 60_000 - 1000);
+    await until(() => expect(message(screen)).toContain('⚠ rollback trigger declared: Non-2xx envelope shape mismatch — GO is locked'));
+    expect(screen.frame()).toContain(`✗ LOCKED GO (rehearsal continuation) — 1 unmet, first: rollback trigger "Non-2xx envelope shape mismatch" (SEV-1) identified at ${t.identifiedAt}, declared at ${t.declaredAt} is open`);
   });
 
   it('says so when the runbook declares no triggers', async () => {

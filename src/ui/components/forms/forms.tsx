@@ -2,7 +2,7 @@
 // (note, link), input (typed fields), notice (preview, then mark sent),
 // sign-off (per role: the signer's name and the target's short commit
 // typed), the decision (an option, remediation for NO-GO, its label typed),
-// a rollback trigger (from the matrix, with its severity and action).
+// (the rollback trigger forms are in trigger-forms.tsx).
 import { Text } from 'ink';
 import { refuse, type IntentResult } from '../../../session/result.js';
 import { validateField } from '../../../session/inputs.js';
@@ -11,7 +11,6 @@ import { confirmsLabel, nameProblem } from '../../../shared/names.js';
 import { useRunIntents, useRunStore } from '../../context.js';
 import { wrapLines } from '../../layout.js';
 import { lockView } from '../../store/selectors.js';
-import { tint } from '../../theme.js';
 import { FieldsForm, type FieldSpec } from './FieldsForm.js';
 import { SignedSignoffForm } from './SignedSignoffForm.js';
 
@@ -196,44 +195,6 @@ export function DecisionForm({ step, height }: FormProps) {
       submitLabel="record the decision"
       height={height}
       onSubmit={submit}
-    />
-  );
-}
-
-export function ClearTriggerForm({ height }: { height: number }) {
-  const intents = useRunIntents();
-  const open = useRunStore((s) => s.run.triggers.filter((t) => t.open));
-  const titleOf = (id: string) => intents.session.runbook.triggers?.find((t) => t.id === id)?.title ?? id;
-  return (
-    <FieldsForm
-      title="Clear a rollback trigger — recorded with your reason and name"
-      fields={[
-        { id: 'trigger', label: 'Trigger', kind: 'choice', options: open.map((t) => ({ value: t.id, label: `${titleOf(t.id)} (${t.severity}), declared ${t.declaredAt}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
-        { id: 'note', label: 'Why it no longer applies', multiline: true, validate: required('a reason') },
-      ]}
-      initial={open.length === 1 ? { trigger: open[0]!.id } : {}}
-      submitLabel="clear it"
-      height={height}
-      onSubmit={(v) => intents.submitted(undefined, intents.session.clearTrigger(v.trigger!, v.note!), `rollback trigger cleared: ${titleOf(v.trigger!)}`)}
-    />
-  );
-}
-
-export function TriggerForm({ height }: { height: number }) {
-  const intents = useRunIntents();
-  const triggers = intents.session.runbook.triggers ?? [];
-  return (
-    <FieldsForm
-      title="Declare a rollback trigger — it locks GO until it is cleared"
-      intro={<Text color={tint('yellow')} wrap="truncate-end">From the runbook's matrix: severity and action are the runbook's.</Text>}
-      fields={[
-        { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (${t.severity}) — ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
-        { id: 'note', label: 'What was observed', multiline: true, validate: required('a note') },
-      ]}
-      initial={{}}
-      submitLabel="declare it"
-      height={height}
-      onSubmit={(v) => intents.submitted(undefined, intents.session.declareTrigger(v.trigger!, v.note!), `⚠ rollback trigger declared: ${triggers.find((t) => t.id === v.trigger)?.title} — GO is locked`)}
     />
   );
 }

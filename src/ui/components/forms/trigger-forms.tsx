@@ -1,0 +1,76 @@
+// The rollback trigger forms (issue 13): declare one of the runbook's
+// matrix — its minimum severity and required action shown, a severity that
+// may be raised but never set below the minimum, when it was identified
+// (default now; earlier is fine, never later) and what was observed — and
+// clear an open one with the reason (recorded with who cleared it).
+import { Text } from 'ink';
+import { parseIdentifiedAt, SEVERITIES, severityRank } from '../../../engine/incident.js';
+import { rollbackCommand, shownPath } from '../../../session/rollback-link.js';
+import { useRunIntents, useRunStore } from '../../context.js';
+import { tint } from '../../theme.js';
+import { FieldsForm } from './FieldsForm.js';
+
+const required = (what: string) => (v: string) => (v.trim() ? undefined : `${what} is required`);
+
+export function ClearTriggerForm({ height }: { height: number }) {
+  const intents = useRunIntents();
+  const open = useRunStore((s) => s.run.triggers.filter((t) => t.open));
+  const titleOf = (id: string) => intents.session.runbook.triggers?.find((t) => t.id === id)?.title ?? id;
+  return (
+    <FieldsForm
+      title="Clear a rollback trigger — recorded with your reason and name"
+      fields={[
+        { id: 'trigger', label: 'Trigger', kind: 'choice', options: open.map((t) => ({ value: t.id, label: `${titleOf(t.id)} (${t.severity}), identified ${t.identifiedAt}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
+        { id: 'note', label: 'Why it no longer applies', multiline: true, validate: required('a reason') },
+      ]}
+      initial={open.length === 1 ? { trigger: open[0]!.id } : {}}
+      submitLabel="clear it"
+      height={height}
+      onSubmit={(v) => intents.submitted(undefined, intents.session.clearTrigger(v.trigger!, v.note!), `rollback trigger cleared: ${titleOf(v.trigger!)}`)}
+    />
+  );
+}
+
+export function TriggerForm({ height }: { height: number }) {
+  const intents = useRunIntents();
+  const session = intents.session;
+  const triggers = session.runbook.triggers ?? [];
+  const minimum = (id: string | undefined) => triggers.find((t) => t.id === id)?.severity;
+  const done = (id: string) => {
+    const t = triggers.find((x) => x.id === id);
+    const command = t?.rollback ? rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, session.state.vars, (p) => shownPath(p)) : undefined;
+    return `⚠ rollback trigger declared: ${t?.title} — GO is locked${command ? `. Rollback protocol: quit (q), then ${command}` : ''}`;
+  };
+  return (
+    <FieldsForm
+      title="Declare a rollback trigger — it locks GO until it is cleared"
+      intro={<Text color={tint('yellow')} wrap="truncate-end">From the runbook's matrix: minimum severity and required action.</Text>}
+      fields={[
+        { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (min ${t.severity}) — ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
+        {
+          id: 'severity',
+          label: 'Severity (raise it, never below the minimum)',
+          kind: 'choice',
+          options: SEVERITIES.map((s) => ({ value: s, label: s })),
+          validate: (v, all) => {
+            const min = minimum(all.trigger);
+            return min && (severityRank(v) ?? 9) > (severityRank(min) ?? 3) ? `below the matrix minimum ${min}` : undefined;
+          },
+        },
+        {
+          id: 'identified_at',
+          label: 'Identified at (UTC; now, HH:MM, 12m ago or 2026-03-02T14:05:00Z)',
+          validate: (v) => {
+            const r = parseIdentifiedAt(v, session.clock());
+            return 'problem' in r ? r.problem : undefined;
+          },
+        },
+        { id: 'note', label: 'What was observed', multiline: true, validate: required('a note') },
+      ]}
+      initial={{ trigger: triggers[0]?.id ?? '', severity: triggers[0]?.severity ?? 'SEV-1', identified_at: 'now' }}
+      submitLabel="declare it"
+      height={height}
+      onSubmit={(v) => intents.submitted(undefined, session.declareTrigger(v.trigger!, v.note!, { severity: v.severity, identifiedAt: v.identified_at }), done(v.trigger!))}
+    />
+  );
+}
