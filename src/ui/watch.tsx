@@ -52,19 +52,24 @@ export async function runWatch(view: WatchView, opts: WatchOptions): Promise<num
   const where = view.relative(view.bundleDir);
   intents.say('watching, read-only: another process drives the run; q stops watching', 'info');
 
-  // The screen follows the run: the step that starts, or the one an event is about.
+  // The screen follows the run: the step that starts, or the last one the new events are about.
   const follow = view.subscribe((n) => {
     if (n.kind === 'activity' && n.activity.running) intents.select(n.activity.running.step);
-    if (n.kind === 'snapshot') {
-      const step = (n.snapshot.event as { step?: unknown }).step;
-      if (typeof step === 'string' && view.findStep(step)) intents.select(step);
-    }
   });
+  const followEvents = (from: number) => {
+    const step = view.events
+      .slice(from)
+      .map((e) => (e as { step?: unknown }).step)
+      .filter((id): id is string => typeof id === 'string' && view.findStep(id) !== undefined)
+      .at(-1);
+    if (step && !view.activity.running) intents.select(step);
+  };
   let closing: NodeJS.Timeout | undefined;
   const check = () => {
     if (ended || closing) return;
     try {
-      view.poll();
+      const seen = view.events.length;
+      if (view.poll()) followEvents(seen);
     } catch (err) {
       intents.fatal(err);
       return;
