@@ -64,22 +64,27 @@ export function incidentSection(runbook: Runbook, state: RunState, now: Date): s
   L.push(`- Severity: **${t(r.severity ?? 'not recorded')}**`);
   L.push(`- Trigger: ${t(r.trigger ?? 'not recorded')}${r.incidentId ? ` — incident ${t(r.incidentId)}` : ''}`);
   L.push(`- Identified at (UTC): ${t(r.identifiedAt ?? 'not recorded')}${r.identifiedFrom ? ` (from the ${t(r.identifiedFrom)})` : ''}`);
-  L.push(`- Time to recovery: ${r.recovery ? `**${t(r.recovery.duration)}** (rollback complete ${t(r.recovery.at)})` : 'not recovered yet (no final record)'}`);
-  L.push('', '### Protocol deadlines', '');
-  if (r.deadlines.length === 0) L.push('- this runbook has none of the protocol steps');
-  for (const d of r.deadlines) L.push(`- ${t(deadlineWords(d))}${d.doneAt ? ` — done ${t(d.doneAt)}` : ''}`);
-  L.push('', '### Drill metrics (from the identification)', '');
-  for (const m of r.milestones) L.push(`- ${t(m.title)}: ${m.since ? `${t(m.since)} (${t(m.at)})` : 'not yet'}`);
-  L.push(`- time to recovery: ${r.recovery ? t(r.recovery.duration) : 'not yet'}`);
+  // The protocol's parts only where the runbook has its steps (a cutover run with a trigger has the rollback run for them).
+  const protocol = r.deadlines.length > 0 || r.milestones.length > 0;
+  if (protocol) {
+    L.push(`- Time to recovery: ${r.recovery ? `**${t(r.recovery.duration)}** (rollback complete ${t(r.recovery.at)})` : 'not recovered yet (no final record)'}`);
+    L.push('', '### Protocol deadlines', '');
+    for (const d of r.deadlines) L.push(`- ${t(deadlineWords(d))}${d.doneAt ? ` — done ${t(d.doneAt)}` : ''}`);
+    L.push('', '### Drill metrics (from the identification)', '');
+    for (const m of r.milestones) L.push(`- ${t(m.title)}: ${m.since ? `${t(m.since)} (${t(m.at)})` : 'not yet'}`);
+    L.push(`- time to recovery: ${r.recovery ? t(r.recovery.duration) : 'not yet'}`);
+  }
   L.push('', '### Timeline (UTC)', '');
   for (const e of r.timeline) L.push(`- ${t(e.at)} — ${t(e.what)}`);
   if (r.notices.length) {
     L.push('', '### Notices', '');
     for (const n of r.notices) L.push(`- ${t(n.title)} (${mdCode(n.step)}): sent ${t(n.sent_at)}${n.channel ? ` to ${t(n.channel)}` : ''} — ${mdLink(n.file, n.file)}${n.plain_file ? `, paste-ready ${mdLink(n.plain_file, n.plain_file)}` : ''}`);
   }
-  L.push('', '### Final record', '');
-  if (!r.final_record) L.push('- not recorded yet');
-  for (const [k, v] of Object.entries(r.final_record ?? {})) L.push(`- ${t(k)}: ${t(v.trim())}`);
+  if (protocol) {
+    L.push('', '### Final record', '');
+    if (!r.final_record) L.push('- not recorded yet');
+    for (const [k, v] of Object.entries(r.final_record ?? {})) L.push(`- ${t(k)}: ${t(v.trim())}`);
+  }
   return L;
 }
 
@@ -87,7 +92,8 @@ export function incidentSection(runbook: Runbook, state: RunState, now: Date): s
 export function incidentLines(runbook: Runbook, state: RunState, now: Date): string[] {
   const r = incidentReport(runbook, state, now);
   if (!r) return [];
-  const L = [`incident: ${r.severity ?? 'severity not recorded'} · ${r.trigger ?? 'trigger not recorded'} · identified ${r.identifiedAt ?? '(not recorded)'} · time to recovery ${r.recovery?.duration ?? 'not yet'}`];
+  const protocol = r.deadlines.length > 0 || r.milestones.length > 0;
+  const L = [`incident: ${r.severity ?? 'severity not recorded'} · ${r.trigger ?? 'trigger not recorded'} · identified ${r.identifiedAt ?? '(not recorded)'}${protocol ? ` · time to recovery ${r.recovery?.duration ?? 'not yet'}` : ''}`];
   for (const m of r.milestones) L.push(`  ${m.title}: ${m.since ?? 'not yet'}`);
   for (const d of r.deadlines) L.push(`  deadline ${deadlineWords(d)}`);
   return L;

@@ -77,6 +77,10 @@ describe('decision-record.md of a run fed Markdown through every free-text field
     expect(lines.filter((l) => l.startsWith('#'))).toEqual([
       '# Decision record — GO lock fixture',
       '## Decision',
+      // The run declares a trigger: its incident (cutover's own headings; the protocol's parts are the rollback run's).
+      '## Incident',
+      '### Timeline (UTC)',
+      '### Notices',
       '## Preflight (before the first step)',
       '## Sign-offs',
       '## Confirmations',
