@@ -33,6 +33,7 @@ const stepCommon = {
     description: { type: 'string', description: 'Longer guidance shown to the operator.' },
     owner: { ...id, description: 'Id of the role that owns this step (declared in roles).' },
     required: { type: 'boolean', default: true, description: 'Whether the step must pass before a GO (default true).' },
+    follow_up: { type: 'boolean', default: false, description: 'A follow-up (e.g. a 24 h incident summary): it does not block the GO or the close, the run may close with it open, and `cutover resume` on the closed bundle records it later (confirm, input and notice steps).' },
     requires: { type: 'array', items: id, description: 'Steps that must be complete before this one can run.' },
     due: {
       type: 'object',

@@ -153,7 +153,8 @@ export type EventBody =
       /** The operator's principal and keys in the allowed-signers copy (signed runbooks, `--operator-principal`). */
       operator_principal?: OperatorPrincipal;
     }
-  | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number; operator_principal?: OperatorPrincipal }
+  /** `follow_up`: a closed run opened again only to record its follow-up steps (issue 13). */
+  | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number; operator_principal?: OperatorPrincipal; follow_up?: true }
   | { type: 'run.paused'; reason: string; waiting_for?: string }
   | {
       type: 'step.started';

@@ -100,8 +100,9 @@ export function stepsInOrder(runbook: Runbook): Step[] {
   return runbook.sections.flatMap((s) => s.steps);
 }
 
+/** A follow-up step (e.g. the 24 h incident summary) is never required: the run may close with it open. */
 export function isRequired(step: Step): boolean {
-  return step.required !== false;
+  return step.required !== false && step.follow_up !== true;
 }
 
 export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): RunState {
@@ -259,7 +260,8 @@ export function applyEvent(state: RunState, byId: Map<string, Step>, ev: Journal
 function voidSignatures(state: RunState, byId: Map<string, Step>, stepId: string, change: string, seq: number): void {
   // Any step, required or not: an option may list an optional step in requires_steps.
   const step = byId.get(stepId);
-  if (!step || step.kind === 'signoff' || step.kind === 'decision') return;
+  // A follow-up is not evidence of the GO: recording it (even after the close) voids no sign-off.
+  if (!step || step.kind === 'signoff' || step.kind === 'decision' || step.follow_up === true) return;
   for (const sig of state.signatures) {
     if (sig.voidedBy) continue;
     sig.voidedBy = { step: stepId, change, seq };

@@ -99,7 +99,7 @@ export function actionsFor(runbook: Runbook, state: RunState, step: Step, runnin
 
   let answer: Permission;
   if (automated) answer = no(`${describe(step)} is a ${step.kind} step: it runs by itself`, 'run it, or skip it with a reason');
-  else if (!settled.ok) answer = settled;
+  else if (!settled.ok && !openFollowUp(state, step)) answer = settled;
   else if (step.kind === 'decision') {
     // NO-GO is always available and the GO lock judges the rest — once no attempt is still writing its evidence.
     answer = running ? no(`"${running.step}" is running; the decision waits until its attempt is recorded`, 'wait for it, or cancel it first') : YES;
@@ -117,4 +117,9 @@ export function needsRerun(state: RunState, step: Step): boolean {
   const st = state.steps[step.id];
   const last = st?.attempts[st.attempts.length - 1];
   return st?.status === 'interrupted' || (st?.status === 'failed' && isCancelled(last));
+}
+
+/** A follow-up step not recorded yet: it may be answered after the decision and after the close (`cutover resume`). */
+export function openFollowUp(state: RunState, step: Step): boolean {
+  return step.follow_up === true && (step.kind === 'confirm' || step.kind === 'input' || step.kind === 'notice') && state.steps[step.id]?.status === 'pending';
 }

@@ -24,9 +24,10 @@ export function blockedBy(state: RunState, step: Step): string[] {
  * attempt that was cancelled or interrupted did not fail on its own: its
  * step comes up again, as if it had never run.
  */
-export function nextStep(runbook: Runbook, state: RunState): Step | undefined {
+export function nextStep(runbook: Runbook, state: RunState, passOver: ReadonlySet<string> = new Set()): Step | undefined {
   if (state.decision || state.closed) return undefined;
   for (const step of stepsInOrder(runbook)) {
+    if (passOver.has(step.id)) continue; // a follow-up left open (the plain run has no answer for it)
     const st = state.steps[step.id]!;
     if (st.status === 'passed' || st.status === 'skipped' || st.status === 'not-in-mode' || st.status === 'not-run') continue;
     if (st.status === 'failed' && !isCancelled(st.attempts[st.attempts.length - 1])) continue;

@@ -5,11 +5,11 @@
 // passed unmet at that moment and only once, and rollback.started (the one
 // event a closed run may still get).
 import type { JournalEvent } from '../engine/events.js';
-import type { RunState } from '../engine/fold.js';
+import { stepsInOrder, type RunState } from '../engine/fold.js';
 import { severityProblem, triggerOf } from '../engine/incident.js';
-import { runSettled } from '../engine/policy.js';
+import { openFollowUp, runSettled } from '../engine/policy.js';
 import { deadlines } from '../engine/progress.js';
-import type { Runbook } from '../runbook/types.js';
+import type { Runbook, Step } from '../runbook/types.js';
 
 /** The events this module checks. */
 export const INCIDENT_TYPES = new Set(['trigger.declared', 'trigger.cleared', 'deadline.overdue', 'rollback.started']);
@@ -60,4 +60,15 @@ export function checkIncidentEvent(runbook: Runbook, state: RunState, ev: Journa
     default:
       return;
   }
+}
+
+/**
+ * What a closed run may still get for its follow-up steps (`follow_up: true`,
+ * session/follow-ups.ts): run.resumed marked follow_up while one is open, and
+ * the answer recording an open follow-up.
+ */
+export function followUpAfterClose(runbook: Runbook, state: RunState, ev: JournalEvent, step: Step | undefined): boolean {
+  const open = stepsInOrder(runbook).some((s) => openFollowUp(state, s));
+  if (ev.type === 'run.resumed') return ev.follow_up === true && open;
+  return step !== undefined && (ev.type === 'step.confirmed' || ev.type === 'input.recorded' || ev.type === 'notice.sent') && openFollowUp(state, step);
 }

@@ -17,7 +17,7 @@ import { futureProblem } from '../engine/entry-times.js';
 import type { DecisionStep, Runbook, Step } from '../runbook/types.js';
 import { outcomeOf } from './record.js';
 import { attemptProblems } from './verify-verdicts.js';
-import { checkIncidentEvent, INCIDENT_TYPES } from './verify-incident.js';
+import { checkIncidentEvent, followUpAfterClose, INCIDENT_TYPES } from './verify-incident.js';
 
 type Report = (file: string, message: string) => void;
 
@@ -99,7 +99,7 @@ export function replay(runbook: Runbook, events: readonly JournalEvent[], report
       bad(closed ? 'a second decision.signed: the decision is signed once' : 'decision.signed comes before run.closed: the operator signs the decision of a closed run');
       continue;
     }
-    if (closed && ev.type !== 'rollback.started' && ev.type !== 'decision.signed') {
+    if (closed && ev.type !== 'rollback.started' && ev.type !== 'decision.signed' && !followUpAfterClose(runbook, state, ev, step)) {
       bad(`a ${ev.type} event comes after run.closed; nothing may be added to a closed run`);
       continue;
     }

@@ -14,6 +14,7 @@ import type { Session } from '../session/session.js';
 import { LineReporter } from './reporter.js';
 import { driveSignedSignoff } from './signed.js';
 import { commandName } from '../shared/command-name.js';
+import { openFollowUps } from '../session/follow-ups.js';
 
 export interface DriveResult {
   exitCode: number;
@@ -48,6 +49,9 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
   for (const s of signals) process.on(s, onSignal);
   try {
     reporter.header(session);
+    // A closed run resumed for its follow-ups (the 24 h summary): only those are recorded.
+    if (session.state.closed) return await recordFollowUps(session, answers, reporter);
+    const passOver = new Set<string>();
     for (;;) {
       if (interrupted) {
         session.pause(`interrupted by ${interrupted.signal}`);
@@ -59,7 +63,7 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
       const missed = session.triggers.recordOverdue();
       if (missed.length) reporter.overdue(missed);
       const retried = retry.shift();
-      const step = retried !== undefined ? session.step(retried) : conductor.next();
+      const step = retried !== undefined ? session.step(retried) : conductor.next(passOver);
       if (retried === undefined) reporter.notRunBefore(session, step);
       if (!step) break;
       const answer = answers?.get(step.id);
@@ -96,6 +100,12 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
         return { exitCode: EXIT.paused, outcome: 'PAUSED' };
       }
       const unsigned = answer ? unsignedRoles(session, step, answer) : [];
+      if (!answer && step.follow_up && retried === undefined) {
+        // A follow-up never holds the run: left open, recorded later with `cutover resume` on the bundle.
+        passOver.add(step.id);
+        reporter.line(`… ${step.id}: ${step.title} — a follow-up, left open (record it later: \`${commandName()} resume ${session.relative(session.bundleDir)} --answers FILE\`)`);
+        continue;
+      }
       if (!answer || unsigned.length) {
         const why = !answers
           ? 'no --answers file was given'
@@ -225,4 +235,19 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
     default:
       return mismatch();
   }
+}
+
+/** Records the follow-ups of a closed run the answers file answers; exit 0 when none is left open, else 3. */
+async function recordFollowUps(session: Session, answers: Answers | undefined, reporter: LineReporter): Promise<DriveResult> {
+  const open = openFollowUps(session.runbook, session.state);
+  for (const step of open) {
+    const answer = answers?.get(step.id);
+    if (!answer) continue;
+    applyAnswer(session, step, answer, answers!, reporter, new Set());
+  }
+  await session.writeSummaries();
+  const left = openFollowUps(session.runbook, session.state);
+  for (const step of left) reporter.line(`… ${step.id}: ${step.title} — follow-up still open${answers ? ` (${answers.file} has no answer for it)` : ' (give --answers FILE with its answer)'}`);
+  reporter.line(`The run is closed (${session.state.closed!.outcome}); ${open.length - left.length} follow-up(s) recorded, ${left.length} open.`);
+  return { exitCode: left.length ? EXIT.paused : EXIT.ok, outcome: session.state.closed!.outcome };
 }

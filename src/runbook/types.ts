@@ -57,6 +57,8 @@ interface StepBase {
   owner?: string;
   /** Required steps must pass before a GO (default true). */
   required?: boolean;
+  /** A follow-up: never blocks the GO or the close; may be recorded after the run closed (`cutover resume`). */
+  follow_up?: boolean;
   /** Steps that must have completed before this one may run. */
   requires?: string[];
   due?: Due;

@@ -32,8 +32,8 @@ export class Conductor {
    * own (a cancelled or interrupted attempt runs again), requires passed.
    * Undefined once the decision is recorded or nothing is left.
    */
-  next(): Step | undefined {
-    return nextStep(this.session.runbook, this.session.state);
+  next(passOver?: ReadonlySet<string>): Step | undefined {
+    return nextStep(this.session.runbook, this.session.state, passOver);
   }
 
   /** Where a resumed run stopped: the step to show first. */

@@ -23,6 +23,7 @@ import { loadSignersForRun, SIGNERS_COPY } from '../signoff/signers-file.js';
 import { EvidenceWriteError, InputError, RunNotStartedError } from '../shared/errors.js';
 import { refuseChangedOrigin, refuseNotRegular, refuseUnaccounted } from './resume-refusals.js';
 import { closedRunHint } from './reopen.js';
+import { closedWithFollowUps } from './follow-ups.js';
 import { operatorPrincipalForRun } from '../signoff/operator-principal.js';
 import { VERSION } from '../version.js';
 import { resolveOperator } from './identity.js';
@@ -154,7 +155,8 @@ export function openExistingRun(bundleDir: string, opts: ResumeOptions): RunPart
   const onDisk = readJournal(join(bundleDir, JOURNAL_FILE)).events;
   const closed = onDisk.find((e) => e.type === 'run.closed');
   // A crash between run.closed and the closing summaries leaves them to write: only that is done then.
-  if (closed?.type === 'run.closed' && summariesComplete(bundleDir, onDisk[onDisk.length - 1]!.hash)) {
+  // …and a closed run with follow-up steps still open is opened to record them (session/follow-ups.ts).
+  if (closed?.type === 'run.closed' && summariesComplete(bundleDir, onDisk[onDisk.length - 1]!.hash) && !closedWithFollowUps(bundleDir, onDisk)) {
     const origin = onDisk[0]?.type === 'run.started' ? onDisk[0].runbook.file : '<runbook>';
     throw new InputError(`${bundleDir}: the run is closed (outcome ${closed.outcome} at ${closed.at}); there is nothing to resume`, closedRunHint(bundleDir, origin, closed.outcome));
   }

@@ -56,7 +56,7 @@ export class Session extends RunRecord {
         session.release();
         throw err;
       }
-    }
+    } else session.triggers.resumeFollowUps(parts.journal.repairedTailBytes); // a closed run with follow-ups to record
     return session;
   }
 

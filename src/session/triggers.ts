@@ -12,6 +12,7 @@ import { unrecordedOverdue, type DeadlineState } from '../engine/progress.js';
 import { didYouMean } from '../runbook/suggest.js';
 import type { Runbook } from '../runbook/types.js';
 import type { Clock } from '../shared/clock.js';
+import { openFollowUps } from './follow-ups.js';
 import { OK, refuse, type IntentResult } from './result.js';
 
 export interface TriggerHost {
@@ -86,6 +87,13 @@ export class TriggerDesk {
     if (!note.trim()) return refuse(`clearing trigger "${triggerId}" needs a reason`, 'say why the trigger no longer applies (it is recorded with who cleared it)', { note: 'a reason is required' });
     this.append({ type: 'trigger.cleared', trigger: triggerId, note: this.host.mask(note.trim()), by: this.host.operator, ...(opts.requestedBy ? { requested_by: this.host.mask(opts.requestedBy) } : {}) });
     return OK;
+  }
+
+  /** A closed run resumed for its open follow-ups (follow-ups.ts): run.resumed says so; false when there is none. */
+  resumeFollowUps(repairedTailBytes: number): boolean {
+    if (!this.host.state.closed || openFollowUps(this.host.runbook, this.host.state).length === 0) return false;
+    this.append({ type: 'run.resumed', operator: this.host.operator, repaired_tail_bytes: repairedTailBytes, follow_up: true });
+    return true;
   }
 
   /** Journals the link to a rollback run started from this run (allowed in a settled run too). */
