@@ -17,7 +17,8 @@ Warnings (the file stays valid): a plain description, title, statement or
 label cut short by " #", which YAML reads as a comment — quote the string.
 
 Options:
-  --json    print {"files":[{"file","ok","diagnostics":[...],"warnings":[...]}]} instead
+  --json    print {"files":[{"file","ok","diagnostics":[...],
+            "warnings":[...]}]} instead
   -h, --help
 
 Exit codes: 0 all valid (warnings do not change it), 2 a runbook is invalid or
