@@ -28,12 +28,18 @@ function pickUp(session: Session, step: SignoffStep, reporter: LineReporter): vo
   for (const x of r.refused) reporter.line(`  signature of ${x.role} refused:\n${x.reasons.map((m) => `    - ${session.mask(m)}`).join('\n')}`);
 }
 
+/** Every principal the runbook allows for `role`, when there are several (the text names one). */
+function allowedWords(session: Session, role: string): string {
+  const all = session.runbook.signers?.roles[role] ?? [];
+  return all.length > 1 ? `; allowed for ${role}: ${all.join(', ')}` : '';
+}
+
 /** The commands an approver runs to sign `role`, for the log. */
 export function signInstructions(session: Session, step: SignoffStep, role: string): string[] {
   const bundle = session.relative(session.bundleDir);
   const files = signoffFiles(session.bundleDir, step.id, role);
   return [
-    `  ${role}: sign ${session.relative(files.msg)} with`,
+    `  ${role}: sign ${session.relative(files.msg)} (principal ${session.signoffs.current(step.id, role)?.principal ?? '?'}${allowedWords(session, role)}) with`,
     `      ${commandName()} sign ${bundle} --step ${step.id} --role ${role} --key ~/.ssh/id_ed25519`,
     `    or, with ssh-keygen alone: ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n ${SIGNOFF_NAMESPACE} < ${role}.msg > ${role}.sig`,
   ];

@@ -121,21 +121,27 @@ export class SignoffDesk {
     return last && last.evidence_digest === evidenceDigest(this.host.state) ? last : undefined;
   }
 
-  /** Writes the text `role` signs (signoffs/<step>/<role>.msg) and journals the request; a current request is kept as it is. */
-  request(id: string, role: string): IntentResult & { request?: SignoffRequest } {
+  /**
+   * Writes the text `role` signs (signoffs/<step>/<role>.msg) and journals
+   * the request, in the name of `principal` (one the runbook allows for the
+   * role; the first by default); a current request in that name is kept.
+   */
+  request(id: string, role: string, principal?: string): IntentResult & { request?: SignoffRequest } {
     const step = this.step(id, role);
     if ('ok' in step) return step;
-    const existing = this.current(id, role);
-    if (existing) return { ...OK, request: existing };
     const principals = this.host.runbook.signers!.roles[role] ?? [];
     if (principals.length === 0) return refuse(`the runbook's signers.roles names no principal for role "${role}"`, 'add the principals who may sign for it under signers.roles');
+    if (principal !== undefined && !principals.includes(principal)) return refuse(`principal "${principal}" may not sign for role ${role}`, `the runbook allows: ${principals.join(', ')}`);
+    const existing = this.current(id, role);
+    if (existing && (principal === undefined || existing.principal === principal)) return { ...OK, request: existing };
+    const signer = principal ?? principals[0]!;
     const head = this.host.events.at(-1)!.hash;
     const digest = evidenceDigest(this.host.state);
-    const message = renderSignoffText({ run: this.host.state.runId, step: id, role, principal: principals[0]!, statement: this.host.statementOf(id)!, evidence: digest, journalHead: head });
+    const message = renderSignoffText({ run: this.host.state.runId, step: id, role, principal: signer, statement: this.host.statementOf(id)!, evidence: digest, journalHead: head });
     const files = signoffFiles(this.host.bundleDir, id, role);
     mkdirDurable(dirname(files.msg));
     writeFileDurable(files.msg, message, this.host.bundleDir);
-    const ev = this.append({ type: 'signoff.requested', step: id, role, principal: principals[0]!, evidence_digest: digest, journal_head: head, text: record(files.msgRel, message), message, by: this.host.operator });
+    const ev = this.append({ type: 'signoff.requested', step: id, role, principal: signer, evidence_digest: digest, journal_head: head, text: record(files.msgRel, message), message, by: this.host.operator });
     return { ...OK, request: ev as SignoffRequest };
   }
 

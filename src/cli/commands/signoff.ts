@@ -13,25 +13,33 @@ import { SIGNOFF_NAMESPACE } from '../../signoff/text.js';
 import { currentRequest, readBundle, signoffStep } from './signoff-bundle.js';
 
 export const HELP = `Usage: cutover signoff request <bundle-dir> --step ID --role ROLE
+                               [--principal NAME]
 
 Writes the text the approver of ROLE signs for the sign-off step ID into the
 bundle (signoffs/<step>/<role>.msg) and prints it with the command that signs
-it. The text names the run, the step, the role, the principal, the statement,
-the evidence digest the sign-off binds to and the journal head. A run waiting
-at the step has already written it; this prints it again. See docs/signoffs.md.
+it, and every principal the runbook allows for the role. The text names the
+run, the step, the role, the principal, the statement, the evidence digest the
+sign-off binds to and the journal head. A run waiting at the step has already
+written it (in the name of the role's first principal); this prints it again.
+See docs/signoffs.md.
 
 Options:
-  --step ID     the sign-off step
-  --role ROLE   the role that signs
+  --step ID         the sign-off step
+  --role ROLE       the role that signs
+  --principal NAME  request the text in the name of another principal allowed
+                    for the role (the run must be paused: exit 3 while a
+                    session holds the bundle)
   -h, --help
 
 Exit codes: 0 printed, 2 bad input (not a bundle, not a sign-off step or role,
 the runbook has no signers), 3 the run holding the bundle has not requested
 it yet.`;
 
-export function printRequest(io: CliIO, bundle: string, req: SignoffRequest): void {
+export function printRequest(io: CliIO, bundle: string, req: SignoffRequest, allowed: readonly string[] = [req.principal]): void {
   const files = signoffFiles(bundle, req.step, req.role);
   io.out(`Sign-off request for ${req.role} on "${req.step}" (principal ${req.principal}): ${files.msg}`);
+  const others = allowed.filter((p) => p !== req.principal);
+  io.out(`Allowed to sign for ${req.role}: ${allowed.join(', ')}${others.length ? ` — the text names ${req.principal}; for another of them run \`${commandName()} signoff request ${bundle} --step ${req.step} --role ${req.role} --principal NAME\` (on a paused run)` : ''}`);
   io.out('');
   io.out(req.message.trimEnd().split('\n').map((l) => `    ${l}`).join('\n'));
   io.out('');
@@ -44,6 +52,7 @@ export function printRequest(io: CliIO, bundle: string, req: SignoffRequest): vo
 export const OPTIONS = {
   step: { type: 'string' },
   role: { type: 'string' },
+  principal: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -62,9 +71,12 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     io.out(`${role} has signed "${step.id}" already (${signed.name} at ${signed.at}); nothing to request.`);
     return EXIT.ok;
   }
+  const allowed = view.runbook.signers?.roles[role] ?? [];
+  const wanted = values.principal;
+  if (wanted !== undefined && !allowed.includes(wanted)) throw new InputError(`${bundle}: principal "${wanted}" may not sign for role ${role}`, `the runbook allows: ${allowed.join(', ')}`);
   const existing = currentRequest(view, step.id, role);
-  if (existing) {
-    printRequest(io, bundle, existing);
+  if (existing && (wanted === undefined || existing.principal === wanted)) {
+    printRequest(io, bundle, existing, allowed);
     return EXIT.ok;
   }
   let session: Session;
@@ -72,16 +84,17 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     session = Session.resume(bundle);
   } catch (err) {
     if (err instanceof InputError && /in use|running|open in/i.test(err.message)) {
-      io.err(`${bundle}: the run holding the bundle has not requested the sign-off of ${role} on "${step.id}" yet; it writes the request itself when it reaches the step.\nhint: wait until its screen or log shows the request, then run \`${commandName()} signoff request ${bundle} --step ${step.id} --role ${role}\` again`);
+      if (wanted !== undefined && existing) io.err(`${bundle}: the run holding the bundle requested the sign-off of ${role} on "${step.id}" in the name of ${existing.principal}; a request in the name of ${wanted} needs the run paused.\nhint: pause the run (q on its screen, Ctrl-C), then run this again; or sign as ${existing.principal}`);
+      else io.err(`${bundle}: the run holding the bundle has not requested the sign-off of ${role} on "${step.id}" yet; it writes the request itself when it reaches the step.\nhint: wait until its screen or log shows the request, then run \`${commandName()} signoff request ${bundle} --step ${step.id} --role ${role}\` again`);
       return EXIT.paused;
     }
     throw err;
   }
   try {
-    const r = session.signoffs.request(step.id, role);
+    const r = session.signoffs.request(step.id, role, wanted);
     if (!r.ok) throw new InputError(`${bundle}: ${r.reasons.join('; ')}`, r.hint);
     await session.writeSummaries();
-    printRequest(io, bundle, r.request!);
+    printRequest(io, bundle, r.request!, allowed);
     return EXIT.ok;
   } finally {
     session.release();

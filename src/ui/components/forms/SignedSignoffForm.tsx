@@ -43,7 +43,12 @@ export function SignedSignoffForm({ step, height }: { step: Step; height: number
   if (step.kind !== 'signoff') return null;
   const open = step.roles.filter((r) => !signatures.some((s) => s.step === step.id && s.role === r && !s.voidedBy));
   const bundle = session.relative(session.bundleDir);
-  const principal = (role: string) => session.runbook.signers?.roles[role]?.[0] ?? '?';
+  // The principal the text names, and the others the runbook allows for the role.
+  const principal = (role: string) => {
+    const all = session.runbook.signers?.roles[role] ?? [];
+    const named = session.signoffs.current(step.id, role)?.principal ?? all[0] ?? '?';
+    return all.length > 1 ? `${named}; also allowed: ${all.filter((p) => p !== named).join(', ')}` : named;
+  };
   const fields: FieldSpec[] = open.map((role) => ({
     id: `sig:${role}`,
     label: `${roleTitle(role)} (${principal(role)}) — paste the signature, or leave empty to wait`,
