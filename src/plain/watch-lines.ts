@@ -56,9 +56,13 @@ export class WatchLines {
       case 'signoff.recorded':
         return `✓ ${this.title(ev.step)}: ${ev.role} signed by ${ev.name}${ev.signed ? ` (SSH signature, key ${ev.signed.key}, not checked by watch — run cutover verify)` : ' (name typed by the operator)'}`;
       case 'trigger.declared':
-        return `⚠ rollback trigger ${ev.trigger} (${ev.severity}) declared: ${ev.note}`;
+        return `⚠ rollback trigger ${ev.trigger} (${ev.severity}) declared${ev.identified_at && ev.identified_at !== ev.at ? ` (identified ${ev.identified_at})` : ''}${ev.requested_by ? ` by ${ev.requested_by}` : ''}: ${ev.note}`;
       case 'trigger.cleared':
-        return `rollback trigger ${ev.trigger} cleared: ${ev.note}`;
+        return `rollback trigger ${ev.trigger} cleared by ${ev.requested_by ?? ev.by}: ${ev.note}`;
+      case 'deadline.overdue':
+        return `✗ DEADLINE OVERDUE: ${this.title(ev.step)} (within ${ev.within}, due ${ev.due_at})`;
+      case 'rollback.started':
+        return `⚠ rollback run ${ev.run_id} started from this run by ${ev.started_by} (${ev.bundle})`;
       case 'decision.refused':
         return `✗ ${ev.option} refused: ${ev.reasons.join('; ')}`;
       case 'decision.recorded':
