@@ -142,6 +142,6 @@ function renderStep(n: number, p: PlannedStep): string[] {
   if (s.kind === 'signoff') out.push(`       signed by: ${s.roles.join(' + ')}${s.distinct !== false ? ' (different people)' : ''}${s.exclude_operator !== false ? ', not the operator' : ''}`);
   if (s.kind === 'decision') out.push(`       options: ${s.options.map((o) => o.label).join(' | ')}`);
   if (s.requires?.length) out.push(`       after: ${s.requires.join(', ')}`);
-  if (s.due) out.push(`       due: within ${s.due.within} after ${s.due.after === 'start' ? 'the run starts' : s.due.after === 'trigger' ? 'the trigger is declared' : `"${s.due.after}" completes`}`);
+  if (s.due) out.push(`       due: within ${s.due.within} after ${s.due.after === 'start' ? 'the run starts' : s.due.after === 'trigger' ? 'the rollback trigger was identified' : `"${s.due.after}" completes`}`);
   return out;
 }
