@@ -102,7 +102,11 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
       for (const role of step.roles) {
         const sig = run.signatures.find((s) => s.step === step.id && s.role === role);
         const title = session.runbook.roles.find((r) => r.id === role)?.title ?? role;
-        L.push(sig ? { text: `${title}: ${sig.name} at ${sig.at}${sig.voidedBy ? ` — VOID (${sig.voidedBy.step} ${sig.voidedBy.change})` : ''}`, color: sig.voidedBy ? 'red' : 'green' } : { text: `${title}: not signed`, color: 'yellow' });
+        // A signed runbook's request names who signs which text (docs/signoffs.md).
+        const asked = sig ? undefined : [...session.events].reverse().find((e) => e.type === 'signoff.requested' && e.step === step.id && e.role === role);
+        const from = asked?.type === 'signoff.requested' ? ` — requested from ${asked.principal}` : '';
+        L.push(sig ? { text: `${title}: ${sig.name} at ${sig.at}${sig.voidedBy ? ` — VOID (${sig.voidedBy.step} ${sig.voidedBy.change})` : ''}`, color: sig.voidedBy ? 'red' : 'green' } : { text: `${title}: not signed${from}`, color: 'yellow' });
+        if (sig?.key) L.push({ text: `  SSH-signed, key ${sig.key}`, dim: true });
       }
       break;
     case 'decision':
