@@ -33,6 +33,13 @@ export interface DeclareOptions {
 }
 
 export class TriggerDesk {
+  /**
+   * Set when the operator chose, on the screen, to switch to the rollback
+   * runbook now: the front end starts it linked to this run once the screen
+   * has paused this run and released the bundle (not evidence).
+   */
+  switchToRollback?: { trigger: string };
+
   constructor(
     private readonly host: TriggerHost,
     private readonly append: (body: EventBody) => JournalEvent,

@@ -32,6 +32,9 @@ export function preloadScreen(plain: boolean): void {
   screen ??= import('../../ui/index.js');
 }
 import { watchRequests } from '../../session/trigger-requests.js';
+import { startLinkedRollback } from '../../session/rollback-start.js';
+import { rollbackCommand } from '../../session/rollback-link.js';
+import { resolve } from 'node:path';
 
 export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean; json?: boolean }): Promise<number> {
   // Every line either front end prints passes the run's secret mask. With
@@ -50,7 +53,13 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
     if (!json && wantsScreen(opts.plain)) {
       // Loaded only here: the plain path, lint, verify and check never load Ink or React.
       const { runInteractive } = await (screen ??= import('../../ui/index.js'));
-      return await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out });
+      const code = await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out });
+      const switching = session.triggers.switchToRollback;
+      if (!switching) return code;
+      // The operator chose to start the rollback runbook: this run is paused; the rollback run opens linked to it.
+      stopWatching();
+      session.release();
+      return await switchToRollback(session, switching.trigger, opts.io);
     }
     reporter = new LineReporter(out);
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
@@ -79,4 +88,21 @@ export function answersFor(runbookFile: string, answersFile: string, checkRollba
   if (!vars) return loadAnswers(answersFile, rb);
   const values = resolveVars(rb, vars, process.env).values;
   return loadAnswers(answersFile, rb, { vars: values, ...resolvePins(rb, values) });
+}
+
+/** Starts the rollback runbook from the paused cutover run `from` (linked both ways) on the screen. */
+async function switchToRollback(from: Session, trigger: string, io: CliIO): Promise<number> {
+  const runbookPath = resolve(from.runbookDir, from.runbook.rollback!);
+  let started: Awaited<ReturnType<typeof startLinkedRollback>>;
+  try {
+    started = await startLinkedRollback({ runbookPath, from: from.bundleDir, trigger, vars: {}, operator: from.operator });
+  } catch (err) {
+    // A var the rollback runbook needs and the cutover run lacks (or a secret): the command that starts it, complete.
+    const command = rollbackCommand(from.runbookDir, from.runbook, from.bundleDir, from.state.vars, (p) => from.relative(p));
+    if (err instanceof InputError) throw new InputError(err.message, `${err.hint ?? ''}; the cutover run is paused — start the rollback with: ${command ?? ''}`);
+    throw err;
+  }
+  const { session, back } = started;
+  io.out(session.mask(`Rollback run started from ${from.relative(from.bundleDir)} (trigger ${trigger}; the cutover journal names it at seq ${back.seq}): ${session.relative(session.bundleDir)}`));
+  return runFrontEnd(session, { plain: false, io });
 }

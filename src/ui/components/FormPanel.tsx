@@ -1,7 +1,7 @@
 // The open form, in place of the detail pane and the GO lock.
 import { useIntents, useRunStore } from '../context.js';
 import { ConfirmForm, DecisionForm, InputForm, NoticeForm, SignoffForm, SkipForm } from './forms/forms.js';
-import { ClearTriggerForm, TriggerForm } from './forms/trigger-forms.js';
+import { ClearTriggerForm, RollbackPrompt, TriggerForm } from './forms/trigger-forms.js';
 import { QuitForm } from './forms/QuitForm.js';
 
 export function FormPanel({ height }: { height: number }) {
@@ -17,6 +17,8 @@ export function FormPanel({ height }: { height: number }) {
       return <TriggerForm key={key} height={height} />;
     case 'clear-trigger':
       return <ClearTriggerForm key={key} height={height} />;
+    case 'rollback':
+      return <RollbackPrompt key={key} height={height} />;
     case 'skip':
       return step ? <SkipForm key={key} step={step} height={height} /> : null;
     case 'confirm':

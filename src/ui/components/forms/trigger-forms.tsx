@@ -70,7 +70,36 @@ export function TriggerForm({ height }: { height: number }) {
       initial={{ trigger: triggers[0]?.id ?? '', severity: triggers[0]?.severity ?? 'SEV-1', identified_at: 'now' }}
       submitLabel="declare it"
       height={height}
-      onSubmit={(v) => intents.submitted(undefined, session.declareTrigger(v.trigger!, v.note!, { severity: v.severity, identifiedAt: v.identified_at }), done(v.trigger!))}
+      onSubmit={(v) => {
+        const r = intents.submitted(undefined, session.declareTrigger(v.trigger!, v.note!, { severity: v.severity, identifiedAt: v.identified_at }), done(v.trigger!));
+        // A rollback trigger offers to switch to the rollback runbook at once.
+        if (r.ok && session.runbook.rollback && triggers.find((t) => t.id === v.trigger)?.rollback) intents.openForm('rollback');
+        return r;
+      }}
+    />
+  );
+}
+
+/** After a rollback trigger: start the rollback runbook now (this run pauses, linked both ways), or stay. */
+export function RollbackPrompt({ height }: { height: number }) {
+  const intents = useRunIntents();
+  const session = intents.session;
+  const open = session.state.triggers.filter((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback).at(-1);
+  const command = rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, session.state.vars, (p) => shownPath(p));
+  return (
+    <FieldsForm
+      title="Start the rollback runbook now?"
+      intro={<Text color={tint('yellow')} wrap="truncate-end">{`This run pauses (GO stays locked); the rollback run opens here, linked to it: ${command ?? ''}`}</Text>}
+      fields={[{ id: 'start', label: 'Switch to the rollback runbook', kind: 'choice', options: [{ value: 'yes', label: 'yes — pause this run and start the rollback protocol now' }, { value: 'no', label: 'no — stay on this run (the command stays in the message)' }] }]}
+      initial={{ start: 'yes' }}
+      submitLabel="go"
+      height={height}
+      onSubmit={(v) => {
+        if (v.start !== 'yes' || !open) return intents.submitted(undefined, { ok: true }, `rollback protocol: quit (q), then ${command ?? ''}`);
+        session.triggers.switchToRollback = { trigger: open.id };
+        void intents.leave(3, `switching to the rollback runbook for trigger ${open.id}`);
+        return { ok: true };
+      }}
     />
   );
 }
