@@ -5,7 +5,7 @@
 // it, and exits 130; SIGTERM/SIGHUP (a dropped SSH session) pause with 3.
 import { decisionStep } from '../engine/gates.js';
 import type { Step } from '../runbook/types.js';
-import { killAllRunning } from '../runner/index.js';
+import { killAllRunning } from '../runner/process-group.js';
 import { EXIT, InputError } from '../shared/errors.js';
 import type { Answer, Answers } from '../session/answers.js';
 import type { Conductor } from '../session/conductor.js';

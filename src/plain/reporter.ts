@@ -9,7 +9,7 @@ import { deadlineLine, overdueLines, rollbackHint, triggerClearedLines, triggerD
 import { directionText } from '../engine/direction.js';
 import { incidentLines } from '../evidence/incident-record.js';
 import type { Step } from '../runbook/types.js';
-import { tailOf } from '../runner/index.js';
+import { tailOf } from '../runner/log-tail.js';
 import type { Session } from '../session/session.js';
 import { VERSION } from '../version.js';
 import { commandName } from '../shared/command-name.js';

@@ -10,7 +10,7 @@ import { sha256File as sha256OfFile } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/canonical.js';
 import type { ResolvedCommand } from '../runbook/resolve.js';
 import type { CheckStep, CommandStep } from '../runbook/types.js';
-import { runCommand, type RawTail } from '../runner/index.js';
+import type { RawTail } from '../runner/index.js';
 import type { Clock } from '../shared/clock.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
 import { tempDirOf } from '../shared/inside.js';
@@ -37,6 +37,13 @@ export interface AttemptFacts {
   check?: CheckRecord;
 }
 
+let runner: Promise<typeof import('../runner/run-command.js')> | undefined;
+
+/** The runner (execa, the capture): loaded when a command first runs, not before the first screen (Session.runStep loads it before the attempt is timed). */
+export function loadRunner(): Promise<typeof import('../runner/run-command.js')> {
+  return (runner ??= import('../runner/run-command.js'));
+}
+
 export async function runStepAttempt(input: AttemptInput): Promise<AttemptFacts> {
   return input.kind === 'command' ? runCommandAttempt(input) : runCheckAttempt(input);
 }
@@ -44,6 +51,7 @@ export async function runStepAttempt(input: AttemptInput): Promise<AttemptFacts>
 async function runCommandAttempt(input: Extract<AttemptInput, { kind: 'command' }>): Promise<AttemptFacts> {
   const { cmd, dir, bundleDir } = input;
   const files = { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log'), combined: join(dir, 'combined.log'), tempDir: tempDirOf(bundleDir) };
+  const { runCommand } = await loadRunner();
   let r;
   try {
     r = await runCommand(

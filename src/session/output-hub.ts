@@ -3,7 +3,7 @@
 // second the hub turns only its last lines into masked, sanitized text and
 // notifies once — never per chunk. A flush costs in proportion to the tail,
 // not to how much the command printed; an idle tail costs nothing.
-import { RawTail } from '../runner/index.js';
+import { RawTail } from '../runner/raw-tail.js';
 
 /** The live tail of one attempt, as the store takes it. */
 export interface OutputFlush {

@@ -13,7 +13,7 @@ import type { DecisionStep, Step } from '../runbook/types.js';
 import { cleanText, nameProblem } from '../shared/names.js';
 import { EvidenceWriteError } from '../shared/errors.js';
 import { missingTools } from '../runbook/tools.js';
-import { runStepAttempt, type AttemptFacts } from './attempt.js';
+import { loadRunner, runStepAttempt, type AttemptFacts } from './attempt.js';
 import { resolveRelativeTimes, validateFields } from './inputs.js';
 import { killLeftovers } from './leftovers.js';
 import type { Activity, RunningAttempt } from './notifications.js';
@@ -102,6 +102,7 @@ export class Session extends RunRecord {
     this.running = { info: { step: id, attempt: n, startedAt: this.clock().toISOString(), cancelling: false }, controller };
     this.setActivity(this.running.info);
     try {
+      if (step.kind === 'command') await loadRunner(); // the runner's code, before step.started: its loading is not timed as the command's
       if (opts.signal?.aborted) controller.abort();
       const dir = attemptDir(this.bundleDir, id, n);
       claimAttemptDir(dir);

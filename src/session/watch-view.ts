@@ -17,7 +17,7 @@ import { JOURNAL_FILE, readJournal } from '../evidence/journal.js';
 import { loadRunbook } from '../runbook/load.js';
 import { render, resolveCheckParams, resolveCommand, resolveCwd, type RefContext } from '../runbook/resolve.js';
 import type { Runbook, Step } from '../runbook/types.js';
-import { tailOf } from '../runner/index.js';
+import { tailOf } from '../runner/log-tail.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { InputError } from '../shared/errors.js';
 import { Notifier, snapshotOf, type Activity, type Health, type Listener, type Snapshot } from './notifications.js';

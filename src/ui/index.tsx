@@ -7,7 +7,7 @@ import { render } from 'ink';
 import { Conductor } from '../session/conductor.js';
 import type { Answers } from '../session/answers.js';
 import type { Session } from '../session/session.js';
-import { killAllRunning } from '../runner/index.js';
+import { killAllRunning } from '../runner/process-group.js';
 import { EXIT } from '../shared/errors.js';
 import { App } from './components/App.js';
 import { ScreenProvider } from './context.js';

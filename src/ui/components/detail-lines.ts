@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Attempt, RunState } from '../../engine/fold.js';
 import type { Step } from '../../runbook/types.js';
-import { tailOf } from '../../runner/index.js';
+import { tailOf } from '../../runner/log-tail.js';
 import type { ScreenView } from '../screen-view.js';
 import { bytes, oneLine, wrapLines } from '../layout.js';
 import { clockTime, type LockOptionView } from '../store/selectors.js';

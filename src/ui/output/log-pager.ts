@@ -3,7 +3,7 @@
 // a 1 GB log and jumping to its end reads only its last few kilobytes;
 // searching reads it in chunks, yielding between them so keys still work.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { sanitizeForTerminal } from '../../runner/index.js';
+import { sanitizeForTerminal } from '../../runner/terminal-text.js';
 
 /** A line longer than this is shown in pieces of this many bytes. */
 export const MAX_LINE_BYTES = 4096;
