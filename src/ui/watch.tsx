@@ -141,7 +141,10 @@ export async function runWatch(view: WatchView, opts: WatchOptions): Promise<num
 function summary(view: WatchView, code: number, where: string, out: (text: string) => void): void {
   const s = view.state;
   if (view.broken) {
-    out(`cutover watch: ✗ ${view.broken.message}`);
+    out(`cutover watch: ✗ the journal does not check out from event ${view.broken.index} (seq ${view.broken.seq}):`);
+    out(`its hash chain is broken there, so nothing from there on was shown.`);
+    out(`Evidence bundle: ${where}`);
+    out(`Check it with: ${commandName()} verify ${where}`);
     return;
   }
   const seen = `${view.events.length} events seen, nothing written`;

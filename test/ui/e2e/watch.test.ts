@@ -4,7 +4,7 @@
 // keys that would act say "read-only: watching"; the decision is shown, the
 // screen ends by itself with a plain summary on the normal screen, the
 // terminal is restored, and the bundle still verifies (nothing was written).
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.js';
@@ -93,5 +93,27 @@ describe('cutover watch in a terminal', () => {
     expect((await run).code).toBe(0);
     const verify = await cli(['verify', bundle]);
     expect(verify.code, verify.stdout).toBe(0);
+  }, 180_000);
+
+  it('stops at a broken hash chain: exit 1, saying from which event, the terminal restored', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'rb.yaml'), RUNBOOK.replace('while [ ! -f gate ]; do sleep 0.1; done; ', ''));
+    writeFileSync(join(dir, 'answers.yaml'), ANSWERS);
+    const evidence = join(dir, 'ev');
+    expect((await cli(['run', 'rb.yaml', '--plain', '--operator', 'Olga Operator', '--answers', 'answers.yaml', '--evidence-dir', evidence], { cwd: dir, timeoutMs: 120_000 })).code).toBe(0);
+    const bundle = bundleOf(evidence)!;
+    // Event 3 edited without its hash recomputed: events 1 and 2 still check out.
+    const journal = join(bundle, 'journal.ndjson');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"step":"hello"', '"step":"slow"');
+    writeFileSync(journal, lines.join('\n'));
+
+    const p = start(['watch', bundle], { cwd: dir, columns: 80, rows: 24 });
+    const exit = await exitOf(p, 60_000);
+    expect(exit).toMatchObject({ exitCode: 1 });
+    expect(p.raw()).toContain('\x1b[?1049h');
+    expect(p.raw().lastIndexOf('\x1b[?1049l')).toBeGreaterThan(p.raw().lastIndexOf('\x1b[?1049h'));
+    await p.waitFor('cutover watch: ✗ the journal does not check out from event 3 (seq 3):\nits hash chain is broken there, so nothing from there on was shown.');
+    expect(p.text()).toContain('Check it with: cutover verify');
   }, 180_000);
 });
