@@ -19,11 +19,12 @@ import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
  *   have none, and the blank cells of the grid can share one object (it is
  *   only ever read).
  * - Each frame's Output measured and tokenized every text again (its caches
- *   lived one frame): a frame now also looks in the frame before's caches,
- *   so an unchanged line is never tokenized twice and at most two frames'
- *   worth is held. Each text node's width, measured uncached on every
- *   frame, is cached (up to 1,000 texts, then a fresh cache); everything
- *   cached is a pure function of the text.
+ *   lived one frame): a frame now also looks in the two frames before's
+ *   caches, so an unchanged line is not tokenized again, nor one that comes
+ *   back when the selection moves back and forth (three frames' worth held
+ *   at most). Each text node's width, measured uncached on every frame, is
+ *   cached (up to 1,000 texts, then a fresh cache); everything cached is a
+ *   pure function of the text.
  * - Yoga's loader (emscripten) gets its embedded wasm by `fetch` of a
  *   data: URL whenever a global fetch exists, as in Node 18+: that loads
  *   Node's whole fetch implementation (undici) and runs a request, a tenth of
@@ -39,13 +40,14 @@ const PATCHES = [
     file: /ink[\\/]build[\\/]output\.js$/,
     edits: [
       ["row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });", 'row.push(BLANK_CELL);'],
+      // First: the text inserted below has `new OutputCaches()` of its own.
+      ['caches = new OutputCaches();', 'caches = framesCaches();'],
       [
         'export default class Output {',
-        "const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };\nlet lastCaches;\nfunction framesCaches() {\n    const caches = new OutputCaches();\n    caches.previous = lastCaches;\n    if (lastCaches) lastCaches.previous = undefined;\n    lastCaches = caches;\n    return caches;\n}\nexport default class Output {",
+        "const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };\nlet lastCaches;\nfunction framesCaches() {\n    const caches = new OutputCaches();\n    caches.previous = lastCaches;\n    if (lastCaches?.previous) lastCaches.previous.previous = undefined;\n    lastCaches = caches;\n    return caches;\n}\nexport default class Output {",
       ],
-      ['cached = styledCharsFromTokens(tokenize(line));', 'cached = this.previous?.styledChars.get(line) ?? styledCharsFromTokens(tokenize(line));'],
-      ['cached = stringWidth(text);', 'cached = this.previous?.widths.get(text) ?? stringWidth(text);'],
-      ['caches = new OutputCaches();', 'caches = framesCaches();'],
+      ['cached = styledCharsFromTokens(tokenize(line));', 'cached = this.previous?.styledChars.get(line) ?? this.previous?.previous?.styledChars.get(line) ?? styledCharsFromTokens(tokenize(line));'],
+      ['cached = stringWidth(text);', 'cached = this.previous?.widths.get(text) ?? this.previous?.previous?.widths.get(text) ?? stringWidth(text);'],
     ],
   },
   {
@@ -91,6 +93,8 @@ const inkPatches = {
           if (!text.includes(wrong)) throw new Error(`${args.path}: the text an ink patch replaces has changed (${JSON.stringify(wrong.slice(0, 60))}); check it and update scripts/build.mjs`);
           text = text.replace(wrong, right);
         }
+        // A later edit of the same file must not have changed an earlier one's text (as one did, unnoticed: the cross-frame caches were never used).
+        for (const [, right] of edits) if (!text.includes(right)) throw new Error(`${args.path}: an ink patch's text was changed by a later patch (${JSON.stringify(right.slice(0, 60))}); order the edits in scripts/build.mjs`);
         return { contents: text, loader: 'js' };
       });
     }
