@@ -202,8 +202,12 @@ export type EventBody =
    */
   | { type: 'trigger.declared'; trigger: string; severity: string; note: string; by: string; identified_at?: string; requested_by?: string }
   | { type: 'trigger.cleared'; trigger: string; note: string; by: string; requested_by?: string }
-  /** A step's deadline passed before it was completed: written once per step. */
-  | { type: 'deadline.overdue'; step: string; anchor: string; anchor_at: string; within: string; due_at: string }
+  /**
+   * A step's deadline passed before it was completed: written once per step,
+   * and for a deadline counted from a trigger once per (step, trigger):
+   * `trigger` and `trigger_seq` (its trigger.declared; none when carried).
+   */
+  | { type: 'deadline.overdue'; step: string; anchor: string; anchor_at: string; within: string; due_at: string; trigger?: string; trigger_seq?: number }
   /** (cutover run) the rollback runbook was started linked to this run; may follow run.closed. */
   | { type: 'rollback.started'; run_id: string; bundle: string; runbook: { id: string; file: string }; trigger: string; journal_head: string; started_by: string }
   | { type: 'decision.refused'; step: string; option: string; reasons: string[]; by: string }

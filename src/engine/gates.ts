@@ -170,10 +170,14 @@ export function optionConditions(runbook: Runbook, state: RunState, decision: De
   if (!signoffs.some((s) => s.roles.length >= 2)) {
     out.push({ rule: 'joint-signoff', message: `${option.label} requires no joint sign-off (a signoff step with two roles); fix the runbook` });
   }
-  // Rule 5: open rollback triggers.
+  // Rule 5: open rollback triggers — and a trigger whose rollback run was started from this run locks GO for good (it cannot be cleared).
   for (const t of state.triggers.filter((x) => x.open)) {
     const title = runbook.triggers?.find((x) => x.id === t.id)?.title ?? t.id;
     out.push({ rule: 'trigger', trigger: t.id, message: `rollback trigger "${title}" (${t.severity}) ${t.identifiedAt !== t.declaredAt ? `identified at ${t.identifiedAt}, ` : ''}declared at ${t.declaredAt} is open` });
+  }
+  for (const r of state.rollbacks) {
+    if (state.triggers.some((x) => x.open && x.id === r.trigger)) continue;
+    out.push({ rule: 'trigger', trigger: r.trigger, message: `the rollback run ${r.runId} was started from this run for trigger "${r.trigger}" at ${r.at}: GO stays locked while a rollback run is linked` });
   }
   // Rule 6: freshness of automated evidence.
   for (const step of required) {

@@ -21,6 +21,10 @@ export interface TriggerState {
 
 /** A deadline that passed before its step was completed (deadline.overdue). */
 export interface OverdueState {
+  step: string;
+  /** For a deadline counted from a trigger: that trigger (its id, and the seq of its trigger.declared; none for a carried one). */
+  trigger?: string;
+  triggerSeq?: number;
   dueAt: string;
   anchor: string;
   anchorAt: string;
@@ -43,6 +47,7 @@ export interface RollbackRunState {
 /** What issue 13 adds to the run state. */
 export interface IncidentFields {
   triggers: TriggerState[];
+  /** By overdueKey(): once per step, and for a deadline counted from a trigger once per (step, trigger declared). */
   overdue: Record<string, OverdueState>;
   /** The cutover run this rollback run was started from, with the trigger it carries. */
   rollbackOf?: RollbackOfLink;
@@ -66,12 +71,39 @@ export function severityProblem(trigger: Trigger, severity: string): string | un
   return undefined;
 }
 
-/** The trigger the protocol's deadlines count from: the one carried from the cutover run, else the first declared. */
-export function anchorTrigger(state: IncidentFields): { id: string; identifiedAt: string; severity: string; note: string; carried: boolean } | undefined {
+export interface AnchorTrigger {
+  id: string;
+  identifiedAt: string;
+  severity: string;
+  note: string;
+  carried: boolean;
+  /** The seq of its trigger.declared (none for a carried trigger). */
+  seq?: number;
+}
+
+/**
+ * The trigger the protocol's deadlines count from: in a rollback run the one
+ * carried from the cutover run; else the open trigger identified earliest. A
+ * trigger cleared (a false alarm) no longer anchors them: its deadline.overdue
+ * events stay in the journal as history, and a trigger declared later starts
+ * its deadlines afresh.
+ */
+export function anchorTrigger(state: IncidentFields): AnchorTrigger | undefined {
   const carried = state.rollbackOf?.trigger;
   if (carried) return { id: carried.id, identifiedAt: carried.identified_at, severity: carried.severity, note: carried.note, carried: true };
-  const first = state.triggers[0];
-  return first ? { id: first.id, identifiedAt: first.identifiedAt, severity: first.severity, note: first.note, carried: false } : undefined;
+  let first: TriggerState | undefined;
+  for (const t of state.triggers) if (t.open && (!first || t.identifiedAt < first.identifiedAt)) first = t;
+  return first ? { id: first.id, identifiedAt: first.identifiedAt, severity: first.severity, note: first.note, carried: false, seq: first.seq } : undefined;
+}
+
+/** Where the fold keeps a deadline.overdue: per step, and per (step, trigger declared) for one counted from a trigger. */
+export function overdueKey(step: string, trigger?: { id: string; seq?: number }): string {
+  return trigger ? `${step}\u0000${trigger.id}#${trigger.seq ?? 'carried'}` : step;
+}
+
+/** Whether a trigger's rollback run was started from this run (rollback.started names it). */
+export function rollbackStartedFor(state: IncidentFields, triggerId: string): RollbackRunState | undefined {
+  return state.rollbacks.find((r) => r.trigger === triggerId);
 }
 
 /** The carried trigger of a rollback_of link, as a state view. */
@@ -101,9 +133,14 @@ export function applyIncidentEvent(state: IncidentFields, ev: JournalEvent): boo
         t.cleared = { at: ev.at, note: ev.note, by: ev.by, seq: ev.seq, ...(ev.requested_by ? { requestedBy: ev.requested_by } : {}) };
       }
       return true;
-    case 'deadline.overdue':
-      if (!Object.hasOwn(state.overdue, ev.step)) state.overdue[ev.step] = { dueAt: ev.due_at, anchor: ev.anchor, anchorAt: ev.anchor_at, within: ev.within, at: ev.at, seq: ev.seq };
+    case 'deadline.overdue': {
+      const trigger = typeof ev.trigger === 'string' ? { id: ev.trigger, ...(typeof ev.trigger_seq === 'number' ? { seq: ev.trigger_seq } : {}) } : undefined;
+      const key = overdueKey(ev.step, trigger);
+      if (!Object.hasOwn(state.overdue, key)) {
+        state.overdue[key] = { step: ev.step, ...(trigger ? { trigger: trigger.id, ...(trigger.seq !== undefined ? { triggerSeq: trigger.seq } : {}) } : {}), dueAt: ev.due_at, anchor: ev.anchor, anchorAt: ev.anchor_at, within: ev.within, at: ev.at, seq: ev.seq };
+      }
       return true;
+    }
     case 'rollback.started':
       state.rollbacks.push({ runId: ev.run_id, bundle: ev.bundle, runbook: ev.runbook, trigger: ev.trigger, journalHead: ev.journal_head, at: ev.at, seq: ev.seq });
       return true;

@@ -3,7 +3,7 @@
 import type { Runbook, Step } from '../runbook/types.js';
 import { parseDuration } from '../runbook/vars.js';
 import { isCancelled, stepsInOrder, type RunState } from './fold.js';
-import { anchorTrigger } from './incident.js';
+import { anchorTrigger, overdueKey } from './incident.js';
 import { heldBy, inMode } from './modes.js';
 
 /** A step is done when it passed or was skipped (the run may move past it). */
@@ -52,8 +52,11 @@ export interface DeadlineState {
   completedAt?: string;
   /** When the anchor happened (for `trigger`: when the trigger was identified). */
   anchorAt?: string;
-  /** The deadline.overdue event journaled for it, if any. */
+  /** The deadline.overdue event journaled for it (for this anchor trigger), if any. */
   overdueSeq?: number;
+  /** For a deadline counted from a trigger: the trigger that anchors it now (deadline.overdue names it). */
+  trigger?: string;
+  triggerSeq?: number;
 }
 
 export function deadlines(runbook: Runbook, state: RunState, now: Date): DeadlineState[] {
@@ -62,13 +65,19 @@ export function deadlines(runbook: Runbook, state: RunState, now: Date): Deadlin
     if (!step.due || !inMode(step, state.mode)) continue;
     const { after, within } = step.due;
     let anchorAt: string | undefined;
+    // Counted from when the (earliest open, or carried) trigger was identified, not from its entry (issue 13).
+    const trigger = after === 'trigger' ? anchorTrigger(state) : undefined;
     if (after === 'start') anchorAt = state.startedAt;
-    // Counted from when the trigger was identified, not from its entry (issue 13).
-    else if (after === 'trigger') anchorAt = anchorTrigger(state)?.identifiedAt;
+    else if (after === 'trigger') anchorAt = trigger?.identifiedAt;
     else anchorAt = state.steps[after]?.completedAt;
     const st = state.steps[step.id]!;
-    const overdueSeq = Object.hasOwn(state.overdue, step.id) ? state.overdue[step.id]!.seq : undefined;
-    const base: DeadlineState = { step: step.id, title: step.title, within, anchor: after, status: 'waiting', completedAt: st.completedAt, ...(overdueSeq !== undefined ? { overdueSeq } : {}) };
+    const key = overdueKey(step.id, trigger);
+    const overdueSeq = Object.hasOwn(state.overdue, key) ? state.overdue[key]!.seq : undefined;
+    const base: DeadlineState = {
+      step: step.id, title: step.title, within, anchor: after, status: 'waiting', completedAt: st.completedAt,
+      ...(overdueSeq !== undefined ? { overdueSeq } : {}),
+      ...(trigger ? { trigger: trigger.id, ...(trigger.seq !== undefined ? { triggerSeq: trigger.seq } : {}) } : {}),
+    };
     if (!anchorAt) {
       out.push(base);
       continue;

@@ -3,6 +3,7 @@
 // happened. Severity, the timeline, the notices, the four protocol
 // deadlines by name, the drill metrics and the final record — all from the
 // folded journal (engine/drill.ts), so `cutover verify` renders them again.
+import { printable } from '../shared/printable.js';
 import { drillMetrics, deadlineWords, hasIncident, type DrillMetrics } from '../engine/drill.js';
 import { stepsInOrder, type RunState } from '../engine/fold.js';
 import type { Runbook } from '../runbook/types.js';
@@ -41,7 +42,7 @@ export function incidentReport(runbook: Runbook, state: RunState, now: Date): In
     } else if (st.status === 'passed' && s.kind !== 'decision' && s.kind !== 'notice') add(st.completedAt, `${s.title}: ${({ input: 'recorded', confirm: 'confirmed', signoff: 'signed' } as Record<string, string>)[s.kind] ?? 'done'}`);
     else if (st.status === 'skipped') add(st.completedAt, `${s.title}: skipped — ${st.skipReason ?? ''}`);
   }
-  for (const [step, o] of Object.entries(state.overdue)) add(o.at, `deadline overdue: ${title(step)} (due ${o.dueAt})`);
+  for (const o of Object.values(state.overdue)) add(o.at, `deadline overdue: ${title(o.step)} (due ${o.dueAt})`);
   for (const r of state.rollbacks) add(r.at, `rollback run started: ${r.runbook.id} (${r.runId})`);
   if (state.decision) add(state.decision.at, `decision: ${state.decision.label}`);
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -96,5 +97,5 @@ export function incidentLines(runbook: Runbook, state: RunState, now: Date): str
   const L = [`incident: ${r.severity ?? 'severity not recorded'} · ${r.trigger ?? 'trigger not recorded'} · identified ${r.identifiedAt ?? '(not recorded)'}${protocol ? ` · time to recovery ${r.recovery?.duration ?? 'not yet'}` : ''}`];
   for (const m of r.milestones) L.push(`  ${m.title}: ${m.since ?? 'not yet'}`);
   for (const d of r.deadlines) L.push(`  deadline ${deadlineWords(d)}`);
-  return L;
+  return L.map(printable); // the plain log: a typed trigger or note never forges a line
 }

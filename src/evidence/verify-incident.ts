@@ -2,11 +2,13 @@
 // a trigger of the matrix declared at a severity not below its minimum and
 // identified no later than it was entered, a trigger cleared only while
 // open and with a reason, a deadline.overdue only for a deadline that had
-// passed unmet at that moment and only once, and rollback.started (the one
-// event a closed run may still get).
+// passed unmet at that moment and only once (per step and anchoring
+// trigger), and rollback.started (the one event a closed run may still get):
+// once per trigger, for an open trigger whose action is a rollback; after
+// it that trigger is never cleared (and the GO lock holds, gates.ts rule 5).
 import type { JournalEvent } from '../engine/events.js';
 import { stepsInOrder, type RunState } from '../engine/fold.js';
-import { severityProblem, triggerOf } from '../engine/incident.js';
+import { rollbackStartedFor, severityProblem, triggerOf } from '../engine/incident.js';
 import { openFollowUp, runSettled } from '../engine/policy.js';
 import { deadlines } from '../engine/progress.js';
 import type { Runbook, Step } from '../runbook/types.js';
@@ -41,6 +43,7 @@ export function checkIncidentEvent(runbook: Runbook, state: RunState, ev: Journa
     }
     case 'trigger.cleared':
       if (!state.triggers.some((t) => t.id === ev.trigger && t.open)) bad(`trigger "${String(ev.trigger)}" is cleared, but it is not open at this point`);
+      else if (rollbackStartedFor(state, ev.trigger)) bad(`trigger "${ev.trigger}" is cleared after its rollback run ${rollbackStartedFor(state, ev.trigger)!.runId} was started (rollback.started): cutover refuses that`);
       else if (!isText(ev.note)) bad(`trigger "${ev.trigger}" is cleared without a reason`);
       if (!settled.ok) bad(`a trigger was cleared although ${settled.reason}`);
       return;
@@ -49,14 +52,24 @@ export function checkIncidentEvent(runbook: Runbook, state: RunState, ev: Journa
       if (!d) bad(`deadline.overdue names step "${String(ev.step)}", which has no deadline in this run`);
       else if (d.overdueSeq !== undefined) bad(`deadline.overdue for "${ev.step}" again: the journal says it was overdue at seq ${d.overdueSeq}`);
       else if (d.status !== 'missed') bad(`deadline.overdue for "${ev.step}", but at ${ev.at} its deadline was ${d.status}${d.dueAt ? ` (due ${d.dueAt})` : ''}`);
+      else if ((ev.trigger ?? undefined) !== d.trigger || (ev.trigger_seq ?? undefined) !== d.triggerSeq) bad(`deadline.overdue for "${ev.step}" names trigger ${JSON.stringify(ev.trigger ?? null)} (seq ${String(ev.trigger_seq ?? '-')}), but at ${ev.at} its deadline counted from ${d.trigger ? `trigger "${d.trigger}" (seq ${String(d.triggerSeq ?? '-')})` : 'no trigger'}`);
       else if (d.dueAt !== ev.due_at || d.anchorAt !== ev.anchor_at) bad(`deadline.overdue for "${ev.step}" says due ${String(ev.due_at)} from ${String(ev.anchor_at)}, but the events give due ${d.dueAt} from ${String(d.anchorAt)}`);
       if (state.closed) bad('a deadline.overdue event comes after run.closed');
       return;
     }
-    case 'rollback.started':
-      if (![ev.run_id, ev.bundle, ev.trigger, ev.journal_head].every(isText) || typeof ev.runbook !== 'object') bad('rollback.started is malformed: it needs run_id, bundle, runbook, trigger and journal_head');
+    case 'rollback.started': {
+      if (![ev.run_id, ev.bundle, ev.trigger, ev.journal_head].every(isText) || typeof ev.runbook !== 'object') {
+        bad('rollback.started is malformed: it needs run_id, bundle, runbook, trigger and journal_head');
+        return;
+      }
+      if (!/^[0-9a-f]{64}$/.test(ev.journal_head)) bad(`rollback.started gives journal_head ${JSON.stringify(ev.journal_head)}, not the 64-hex hash of the rollback run's run.started`);
+      const before = rollbackStartedFor(state, ev.trigger);
+      if (before) bad(`a second rollback.started for trigger "${ev.trigger}": its rollback run ${before.runId} was started at seq ${before.seq}`);
       else if (!state.triggers.some((t) => t.id === ev.trigger)) bad(`rollback.started carries trigger "${ev.trigger}", which was never declared in this run`);
+      else if (!state.triggers.some((t) => t.id === ev.trigger && t.open)) bad(`rollback.started carries trigger "${ev.trigger}", which is not open at this point (it was cleared)`);
+      else if (triggerOf(runbook, ev.trigger)?.rollback !== true) bad(`rollback.started carries trigger "${ev.trigger}", whose action in the matrix is not a rollback (rollback: true)`);
       return;
+    }
     default:
       return;
   }

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
+import { loadRunbook } from '../runbook/load.js';
 import { isBundleDir } from './bundle.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
 
@@ -31,7 +32,12 @@ function findBundle(bundleDir: string, recorded: string): string | undefined {
 
 const text = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
-export async function checkRollbackLinks(bundleDir: string, events: readonly JournalEvent[], report: Report, note: Report, verifyOther?: VerifyOther): Promise<LinkedReport[]> {
+/**
+ * Checks both ends of each rollback link of this journal. `requireLinks`
+ * (verify --require-links): a linked bundle that cannot be found is a
+ * problem, not a note.
+ */
+export async function checkRollbackLinks(bundleDir: string, events: readonly JournalEvent[], report: Report, note: Report, verifyOther?: VerifyOther, requireLinks = false): Promise<LinkedReport[]> {
   const started = events[0];
   if (started?.type !== 'run.started') return [];
   const others: string[] = [];
@@ -42,7 +48,7 @@ export async function checkRollbackLinks(bundleDir: string, events: readonly Jou
       report(JOURNAL_FILE, 'seq 1: run.started `rollback_of` is malformed: it needs run_id, bundle, journal_head and trigger {id, severity, identified_at, declared_at, note}');
     } else {
       const cutover = findBundle(bundleDir, link.bundle);
-      if (!cutover) note(JOURNAL_FILE, `this rollback run was started from ${link.run_id}, whose bundle is not at ${link.bundle} nor beside this one: the link (journal head ${link.journal_head}) was NOT checked — put that bundle beside this one and verify again`);
+      if (!cutover) (requireLinks ? report : note)(JOURNAL_FILE, `this rollback run was started from ${link.run_id}, whose bundle is not at ${link.bundle} nor beside this one: the link (journal head ${link.journal_head}) was NOT checked — put that bundle beside this one and verify again${requireLinks ? ' (--require-links)' : ''}`);
       else {
         const { events: theirs, problems } = readJournal(join(cutover, JOURNAL_FILE));
         const first = theirs[0];
@@ -53,7 +59,11 @@ export async function checkRollbackLinks(bundleDir: string, events: readonly Jou
         else if (at < 0) report(JOURNAL_FILE, `seq 1: this run names ${link.run_id}'s journal head ${link.journal_head}, which ${join(cutover, JOURNAL_FILE)} does not hold: the link does not match`);
         else if (next?.type !== 'rollback.started' || next.run_id !== started.run_id || next.journal_head !== started.hash) {
           report(JOURNAL_FILE, `seq 1: ${join(cutover, JOURNAL_FILE)} does not link back to this run: after its event seq ${theirs[at]!.seq} it should record rollback.started naming ${started.run_id} and the hash ${started.hash}${next?.type === 'rollback.started' ? `, but names ${String(next.run_id)} / ${String(next.journal_head)}` : ''}`);
-        } else others.push(cutover);
+        } else {
+          const wrong = carriedTriggerProblem(cutover, theirs.slice(0, at + 1), trigger, next.trigger);
+          if (wrong) report(JOURNAL_FILE, `seq 1: ${wrong}`);
+          others.push(cutover);
+        }
       }
     }
   }
@@ -61,7 +71,7 @@ export async function checkRollbackLinks(bundleDir: string, events: readonly Jou
     if (ev.type !== 'rollback.started' || !text(ev.bundle) || !text(ev.journal_head)) continue;
     const rollback = findBundle(bundleDir, ev.bundle);
     if (!rollback) {
-      note(JOURNAL_FILE, `seq ${ev.seq}: the rollback run ${String(ev.run_id)} started from this run is not at ${ev.bundle} nor beside this bundle: that link was NOT checked — put it beside this one and verify again`);
+      (requireLinks ? report : note)(JOURNAL_FILE, `seq ${ev.seq}: the rollback run ${String(ev.run_id)} started from this run is not at ${ev.bundle} nor beside this bundle: that link was NOT checked — put it beside this one and verify again${requireLinks ? ' (--require-links)' : ''}`);
       continue;
     }
     const first = readJournal(join(rollback, JOURNAL_FILE)).events[0];
@@ -80,4 +90,29 @@ export async function checkRollbackLinks(bundleDir: string, events: readonly Jou
     for (const p of r.problems) report(`../${basename(other)}/${p.file}`, `(linked bundle) ${p.message}`);
   }
   return out;
+}
+
+/**
+ * The trigger a rollback run carries must be the cutover run's: declared
+ * there (same severity, identification, entry time and note), still open at
+ * the head the link names, a rollback trigger of its matrix, and the one its
+ * rollback.started names. Returns what is wrong, naming both values.
+ */
+function carriedTriggerProblem(cutover: string, upToHead: readonly JournalEvent[], carried: Record<string, unknown>, linkedTrigger: unknown): string | undefined {
+  const id = String(carried.id);
+  let open: (JournalEvent & { type: 'trigger.declared' }) | undefined;
+  for (const ev of upToHead) {
+    if (ev.type === 'trigger.declared' && ev.trigger === id) open = ev;
+    else if (ev.type === 'trigger.cleared' && ev.trigger === id) open = undefined;
+  }
+  const where = join(cutover, JOURNAL_FILE);
+  if (!open) return `the carried trigger "${id}" is not open in ${where} at the journal head the link names (it was never declared there, or was cleared)`;
+  if (linkedTrigger !== id) return `the carried trigger is "${id}", but ${where}'s rollback.started names trigger ${JSON.stringify(linkedTrigger)}`;
+  const theirs = { id, severity: open.severity, identified_at: open.identified_at ?? open.at, declared_at: open.at, note: open.note };
+  const ours = { id, severity: carried.severity, identified_at: carried.identified_at, declared_at: carried.declared_at, note: carried.note };
+  const differ = (Object.keys(theirs) as (keyof typeof theirs)[]).filter((k) => ours[k] !== theirs[k]);
+  if (differ.length) return `the carried trigger "${id}" does not match its trigger.declared (seq ${open.seq}) in ${where}: ${differ.map((k) => `${k} is ${JSON.stringify(ours[k])} here, ${JSON.stringify(theirs[k])} there`).join('; ')}`;
+  const copy = loadRunbook(join(cutover, 'runbook.yaml'), { checkRollbackPath: false, bundleCopy: true });
+  if (copy.ok && copy.loaded.runbook.triggers?.find((t) => t.id === id)?.rollback !== true) return `the carried trigger "${id}" is not a rollback trigger (rollback: true) in the matrix of ${join(cutover, 'runbook.yaml')}`;
+  return undefined;
 }

@@ -65,6 +65,8 @@ export interface VerifyOptions {
   signers?: SignersAnchor;
   /** false: check a rollback link's two ends but do not verify the other bundle too (it is the one verifying this one). */
   followLinks?: boolean;
+  /** verify --require-links: a linked bundle (rollback run or cutover run) that cannot be found is a problem, not a note. */
+  requireLinks?: boolean;
 }
 
 export async function verifyBundle(bundleDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -101,8 +103,8 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
 
   checkJournalDigests(bundleDir, events, digests, report);
   checkReopenLink(bundleDir, started, report, (file, message) => notes.push({ file, message }));
-  const verifyOther = async (dir: string) => verifyBundle(dir, { ...(options.checks ? { checks: options.checks } : {}), followLinks: false });
-  const linked = await checkRollbackLinks(bundleDir, events, report, (file, message) => notes.push({ file, message }), options.followLinks === false ? undefined : verifyOther);
+  const verifyOther = async (dir: string) => verifyBundle(dir, { ...(options.checks ? { checks: options.checks } : {}), followLinks: false, ...(options.requireLinks ? { requireLinks: true } : {}) });
+  const linked = await checkRollbackLinks(bundleDir, events, report, (file, message) => notes.push({ file, message }), options.followLinks === false ? undefined : verifyOther, options.requireLinks === true);
 
   let runbook: Runbook | undefined;
   if (runbookDigest) {

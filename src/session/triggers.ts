@@ -6,12 +6,13 @@
 // journaled here, or refused with its reasons.
 import type { EventBody, JournalEvent } from '../engine/events.js';
 import type { RunState } from '../engine/fold.js';
-import { parseIdentifiedAt, severityProblem, triggerOf } from '../engine/incident.js';
+import { parseIdentifiedAt, rollbackStartedFor, severityProblem, triggerOf } from '../engine/incident.js';
 import { runSettled } from '../engine/policy.js';
 import { unrecordedOverdue, type DeadlineState } from '../engine/progress.js';
 import { didYouMean } from '../runbook/suggest.js';
 import type { Runbook } from '../runbook/types.js';
 import type { Clock } from '../shared/clock.js';
+import { commandName } from '../shared/command-name.js';
 import { openFollowUps } from './follow-ups.js';
 import { OK, refuse, type IntentResult } from './result.js';
 
@@ -91,6 +92,13 @@ export class TriggerDesk {
       const near = didYouMean(triggerId, open);
       return refuse(`trigger "${triggerId}" is not open`, open.length ? `${near ? `${near} ` : ''}the open triggers are: ${open.join(', ')}` : 'no trigger is open in this run');
     }
+    const rollback = rollbackStartedFor(state, triggerId);
+    if (rollback) {
+      return refuse(
+        `trigger "${triggerId}" cannot be cleared: its rollback run ${rollback.runId} was started from this run at ${rollback.at}, so GO stays locked in this run`,
+        `finish the rollback in that run (\`${commandName()} resume ${rollback.bundle}\`) and record this run's decision as NO-GO; a new cutover attempt is a new run`,
+      );
+    }
     if (!note.trim()) return refuse(`clearing trigger "${triggerId}" needs a reason`, 'say why the trigger no longer applies (it is recorded with who cleared it)', { note: 'a reason is required' });
     this.append({ type: 'trigger.cleared', trigger: triggerId, note: this.host.mask(note.trim()), by: this.host.operator, ...(opts.requestedBy ? { requested_by: this.host.mask(opts.requestedBy) } : {}) });
     return OK;
@@ -110,15 +118,16 @@ export class TriggerDesk {
 
   /**
    * Journals each deadline missed since the last look (deadline.overdue),
-   * once per step: the fold remembers it, so a resumed run or a second
-   * look never writes it again. Returns the ones written now.
+   * once per step (per step and trigger for one counted from a trigger):
+   * the fold remembers it, so a resumed run or a second look never writes
+   * it again. Returns the ones written now.
    */
   recordOverdue(): DeadlineState[] {
     const { runbook, state } = this.host;
     if (state.closed) return [];
     const missed = unrecordedOverdue(runbook, state, this.host.clock());
     for (const d of missed) {
-      this.append({ type: 'deadline.overdue', step: d.step, anchor: d.anchor, anchor_at: d.anchorAt!, within: d.within, due_at: d.dueAt! });
+      this.append({ type: 'deadline.overdue', step: d.step, anchor: d.anchor, anchor_at: d.anchorAt!, within: d.within, due_at: d.dueAt!, ...(d.trigger ? { trigger: d.trigger, ...(d.triggerSeq !== undefined ? { trigger_seq: d.triggerSeq } : {}) } : {}) });
     }
     return missed;
   }

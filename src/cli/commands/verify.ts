@@ -13,7 +13,7 @@ import { readSignersFile } from '../../signoff/signers-file.js';
 import { join } from 'node:path';
 
 export const HELP = `Usage: cutover verify <bundle-dir> [--runbook FILE]
-                      [--allowed-signers FILE] [--json]
+                      [--allowed-signers FILE] [--require-links] [--json]
 
 Checks an evidence bundle: the journal's hash chain, every file against
 SHA256SUMS and the digests recorded in the journal, manifest.json against its
@@ -30,6 +30,9 @@ Options:
                   every signing key must be listed there for its principal.
                   Without it (or --runbook), signatures are checked against
                   the bundle's own copy, which a forger can replace
+  --require-links a rollback run and its cutover run verify together: when
+                  the other bundle of a link is not at its recorded path nor
+                  beside this one, fail (exit 1) instead of a note
   --json          print the report as JSON
   -h, --help
 
@@ -39,6 +42,7 @@ export const OPTIONS = {
   json: { type: 'boolean' },
   runbook: { type: 'string' },
   'allowed-signers': { type: 'string' },
+  'require-links': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -70,7 +74,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   }
   // The checks are loaded only here (they bring ajv): verify runs a check again on the copies of its inputs.
   const { CHECK_RERUN } = await import('../../checks/rerun.js');
-  const report = await verifyBundle(dir, { runbook: anchor, checks: CHECK_RERUN, ...(signers ? { signers } : {}) });
+  const report = await verifyBundle(dir, { runbook: anchor, checks: CHECK_RERUN, ...(signers ? { signers } : {}), ...(values['require-links'] ? { requireLinks: true } : {}) });
   // Names and messages come from the bundle: printed escaped, never as raw terminal sequences.
   const shown = printableName(dir);
   if (values.json) {
