@@ -19,13 +19,16 @@ const COMMANDS: Record<string, CommandEntry> = {
   verify: { summary: 'verify <bundle-dir> [--runbook FILE] [--allowed-signers FILE]\n      [--require-links] [--json]   integrity + rule replay', load: () => import('./cli/commands/verify.js') },
   report: { summary: 'report <bundle-dir> [--format markdown|json] [--json] [--out FILE]', load: () => import('./cli/commands/report.js') },
   check: { summary: 'check handoff --manifest FILE --payload FILE [--expect-tag TAG]\n      [--expect-sha SHA] [--strict] [--json]\n  cutover check envelope --contract v2|v3 --sample FILE [--policy FILE]\n      [--manifest FILE] [--json]\n  cutover check artifact-digest --root DIR\n      (--from FILE | --artifact PATH=SHA256...) [--copy-to DIR] [--json]', load: () => import('./cli/commands/check.js') },
-  demo: { summary: 'demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]\n      [--json]                     self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
+  demo: { summary: 'demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]\n      [--json] [--operator-principal NAME]\n                                   self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
   signoff: { summary: 'signoff request <bundle-dir> --step ID --role ROLE\n      [--principal NAME]           the text an approver signs', load: () => import('./cli/commands/signoff.js') },
   sign: { summary: 'sign <bundle-dir|msg-file> --step ID --role ROLE --key FILE\n                                   sign it with ssh-keygen', load: () => import('./cli/commands/sign.js') },
   trigger: { summary: 'trigger <bundle-dir> TRIGGER --note TEXT [--severity SEV-n]\n      [--identified-at TIME] [--clear TRIGGER] [--operator NAME]\n                                   declare (or clear) a rollback trigger', load: () => import('./cli/commands/trigger.js') },
   watch: { summary: 'watch <bundle-dir> [--plain]         read-only live view of a run\n                                   (the run\'s screen in a terminal)', load: () => import('./cli/commands/watch.js') },
   completion: { summary: 'completion bash|zsh                print a shell completion script', load: () => import('./cli/commands/completion.js') },
 };
+
+/** The commands that may take a bundle's lock. */
+const LOCKING = new Set(['run', 'resume', 'demo', 'signoff', 'sign', 'trigger']);
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map((c) => `  cutover ${c.summary}`);
@@ -65,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   const mod = await entry.load();
+  // A lock this process takes says which command holds the bundle (`cutover trigger` tells a user so).
+  if (LOCKING.has(command)) (await import('./session/lock.js')).setLockCommand(`cutover ${command}`);
   return mod.main(rest, processIO);
 }
 

@@ -24,7 +24,9 @@ export interface DemoApprover {
 /** Makes the prepared demo copy in `workDir` a signed one; returns its demo approvers. */
 export async function makeSignedDemo(workDir: string): Promise<DemoApprover[]> {
   // The YAML parser is loaded here, not with the demo command (which starts its sandbox before loading the rest).
-  const { parse, stringify } = await import('yaml');
+  // (Bundled, the dynamic import's namespace may hold the CommonJS module under `default`.)
+  const yaml = await import('yaml');
+  const { parse, stringify } = typeof yaml.parse === 'function' ? yaml : yaml.default;
   const dir = join(workDir, 'signed');
   const approvers: DemoApprover[] = [
     { role: 'producer_approver', principal: 'priya.raman@producer.demo.invalid', key: join(dir, 'demo-producer-approver_ed25519') },

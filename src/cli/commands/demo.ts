@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandArgs, type OptionSpec } from '../args.js';
+import { operatorPrincipalOf } from '../operator-principal.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { stageDemo } from '../../demo/sandbox.js';
@@ -14,7 +15,7 @@ import { preloadScreen, wantsScreen } from '../screen-preload.js';
 import { makeSignedDemo, SIGNED_DESCRIPTION, SIGNED_SCENARIO, startDemoApprovers } from '../../demo/signed.js';
 
 export const HELP = `Usage: cutover demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]
-                    [--json]
+                    [--json] [--operator-principal NAME]
 
 Runs a self-contained rehearsal of the service.v3 cutover day: a sandbox
 producer and consumer workspace (real node programs checking real contract
@@ -37,6 +38,9 @@ Options:
   --plain             the plain line log, answered by the demo's answers
   --json              print one JSON summary of the run on stdout at the end,
                       as \`cutover run --json\` does (the log goes to stderr)
+  --operator-principal NAME
+                      (--scenario signed) the operator's principal in the
+                      demo's allowed-signers file, as \`cutover run\` takes it
   -h, --help`;
 
 export const OPTIONS = {
@@ -45,6 +49,7 @@ export const OPTIONS = {
   list: { type: 'boolean' },
   'evidence-dir': { type: 'string' },
   json: { type: 'boolean' },
+  'operator-principal': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -93,6 +98,10 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const log = values.json ? io.err : io.out;
   if (demo.scenario) log(`scenario ${demo.scenario.name}: ${demo.scenario.description}\n`);
   log(`sandbox: ${demo.workDir}`);
+  // A scenario that rehearses the rollback (rollback: true): the sandbox producer's last good release, carried to the rollback run.
+  const rollbackDemo = !signedDemo && values.scenario !== undefined ? await import('./demo-rollback.js') : undefined;
+  const rehearsesRollback = rollbackDemo?.scenarioRehearsesRollback(root, values.scenario) === true;
+  const vars = rehearsesRollback ? await rollbackDemo!.lastGoodVars(root, demo.vars) : demo.vars;
   let session: Session;
   try {
     session = Session.start({
@@ -100,9 +109,10 @@ export async function main(args: string[], io: CliIO): Promise<number> {
       // Read above; a runbook with problems is read again by the session, which reports them.
       ...(read?.ok ? { loaded: read.loaded } : {}),
       mode: 'rehearsal',
-      vars: demo.vars,
+      vars,
       evidenceDir,
       operator: 'Demo Captain',
+      ...operatorPrincipalOf(values['operator-principal']),
     });
   } catch (err) {
     rmSync(demo.workDir, { recursive: true, force: true }); // no run uses it
@@ -114,14 +124,14 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const signing = approvers && startDemoApprovers(session.bundleDir, approvers, wantsScreen((values.plain ?? false) || (values.json ?? false)) ? () => {} : log);
   let code: number;
   try {
-    code = await runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false });
+    code = await runFrontEnd(session, { plain: values.plain ?? false, answers: loadAnswers(demo.answersPath, session.runbook), io, note, demo: true, json: values.json ?? false, ...(rehearsesRollback ? { rollbackAnswers: rollbackDemo!.rollbackAnswersOf(demo.workDir) } : {}) });
   } finally {
     signing?.stop();
   }
   // A scenario with `rollback: true` goes on with the rollback protocol, linked to this run (not with --json: one summary).
-  if (!values.json && values.scenario && session.state.closed) {
-    const { rehearseRollback, scenarioRehearsesRollback } = await import('./demo-rollback.js');
-    const rolled = !scenarioRehearsesRollback(root, values.scenario) ? undefined : await rehearseRollback({ cutover: session, packageRoot: root, workDir: demo.workDir, vars: demo.vars, evidenceDir, plain: values.plain ?? false, io, log });
+  // (From the screen's prompt the rollback has started already: this run is paused, not closed.)
+  if (!values.json && rehearsesRollback && session.state.closed) {
+    const rolled = await rollbackDemo!.rehearseRollback({ cutover: session, workDir: demo.workDir, evidenceDir, plain: values.plain ?? false, io, log });
     if (rolled !== undefined) return rolled;
   }
   return code;
