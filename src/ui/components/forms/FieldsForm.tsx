@@ -20,6 +20,8 @@ export interface FieldSpec {
   placeholder?: string;
   /** What is wrong with the value now, if anything (shown as you type). */
   validate?(value: string, values: Record<string, string>): string | undefined;
+  /** Other fields set anew when this one changes (the severity to the chosen trigger's minimum). */
+  sets?(value: string): Record<string, string>;
   /** Hidden while this returns false (e.g. remediation only for NO-GO). */
   when?(values: Record<string, string>): boolean;
 }
@@ -56,7 +58,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
   };
   const shown = visible(values);
   const set = (id: string, v: string) => {
-    setValues({ ...live.current.values, [id]: v });
+    setValues({ ...live.current.values, [id]: v, ...(live.current.values[id] !== v ? fields.find((f) => f.id === id)?.sets?.(v) : undefined) });
     setTouched((t) => (t.has(id) ? t : new Set(t).add(id)));
     // The refusal spoke of the old value: from now on this field is checked as it is typed.
     setRefusal((r) => {

@@ -46,7 +46,8 @@ export function TriggerForm({ height }: { height: number }) {
       title="Declare a rollback trigger — it locks GO until it is cleared"
       intro={<Text color={tint('yellow')} wrap="truncate-end">From the runbook's matrix: minimum severity and required action.</Text>}
       fields={[
-        { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (min ${t.severity}) — ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger') },
+        // Choosing another trigger starts its severity at that trigger's matrix minimum (raise it after).
+        { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (min ${t.severity}) — ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger'), sets: (v) => ({ severity: minimum(v) ?? 'SEV-1' }) },
         {
           id: 'severity',
           label: 'Severity (raise it, never below the minimum)',
