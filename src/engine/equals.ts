@@ -20,6 +20,8 @@ export function equalsProblem(field: InputField, step: InputStep, values: Record
   const lookup = refLookup({ ...ctx, inputs: { ...(ctx.inputs ?? {}), [step.id]: own } });
   const expected = substitute(field.equals, lookup);
   const unresolved = findRefs(expected).map((r) => `\${${r.raw}}`);
+  // `${trigger.…}` in a run without a trigger (an unlinked rollback run before one is declared): nothing to hold the value to.
+  if (unresolved.length && !ctx.trigger && unresolved.every((r) => r.startsWith('${trigger.'))) return undefined;
   if (unresolved.length) return lenient ? undefined : `${field.label} cannot be checked against ${field.equals}: ${unresolved.join(', ')} has no value yet`;
   return value === expected ? undefined : `${field.label} must equal ${field.equals} = ${JSON.stringify(expected)}; the value given is ${JSON.stringify(value)}`;
 }

@@ -96,6 +96,15 @@ export function anchorTrigger(state: IncidentFields): AnchorTrigger | undefined 
   return first ? { id: first.id, identifiedAt: first.identifiedAt, severity: first.severity, note: first.note, carried: false, seq: first.seq } : undefined;
 }
 
+/** `${trigger.…}` for the run's trigger (the carried one, else the earliest open one); nothing without one. */
+export function triggerRefs(state: IncidentFields): { trigger?: Record<string, string> } {
+  const carried = state.rollbackOf?.trigger;
+  if (carried) return { trigger: { id: carried.id, severity: carried.severity, identified_at: carried.identified_at, declared_at: carried.declared_at, note: carried.note } };
+  const a = anchorTrigger(state);
+  const t = a ? state.triggers.find((x) => x.seq === a.seq) : undefined;
+  return t ? { trigger: { id: t.id, severity: t.severity, identified_at: t.identifiedAt, declared_at: t.declaredAt, note: t.note } } : {};
+}
+
 /** Where the fold keeps a deadline.overdue: per step, and per (step, trigger declared) for one counted from a trigger. */
 export function overdueKey(step: string, trigger?: { id: string; seq?: number }): string {
   return trigger ? `${step}\u0000${trigger.id}#${trigger.seq ?? 'carried'}` : step;

@@ -13,6 +13,8 @@ export interface RefContext {
   target: Pin;
   /** Recorded input values: step id → field → value. */
   inputs?: Record<string, Record<string, string>>;
+  /** The run's trigger (TRIGGER_FIELDS): a rollback run's carried one, else the earliest open one; none without a trigger. */
+  trigger?: Record<string, string>;
 }
 
 export function refLookup(ctx: RefContext): (ref: RefKind) => string | undefined {
@@ -27,6 +29,8 @@ export function refLookup(ctx: RefContext): (ref: RefKind) => string | undefined
         const v = own(ctx[ref.pin] as unknown as Record<string, unknown>, ref.field);
         return v === undefined ? undefined : String(v);
       }
+      case 'trigger':
+        return ctx.trigger ? own(ctx.trigger, ref.field) : undefined;
       case 'input': {
         const step = ctx.inputs ? own(ctx.inputs, ref.step) : undefined;
         return step ? own(step, ref.field) : undefined;

@@ -14,7 +14,7 @@ import { checkSigners } from './semantics-signers.js';
 import { asList, asObj, asStr, idsOfKind, type Hint, type Obj, type Path, type Report, type StepIndex } from './semantic-data.js';
 import { positionOf, type RunbookSource } from './source.js';
 import { didYouMean } from './suggest.js';
-import { argvProblem, classifyRef, findRefs, PIN_FIELDS, RESERVED_IDS, RUN_FIELDS } from './vars.js';
+import { argvProblem, classifyRef, findRefs, PIN_FIELDS, RESERVED_IDS, RUN_FIELDS, TRIGGER_FIELDS } from './vars.js';
 
 export interface SemanticOptions {
   /** Whether `rollback:` must name an existing file (false for a runbook copied into an evidence bundle). */
@@ -189,6 +189,10 @@ function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
         break;
       case 'pin':
         if (!(PIN_FIELDS as readonly string[]).includes(r.field)) report(path, `\${${r.pin}.${r.field}} is not a pin field`, `use one of: ${PIN_FIELDS.map((f) => `${r.pin}.${f}`).join(', ')}`);
+        break;
+      case 'trigger':
+        if (!ctx.inputsAllowed) report(path, `\${${raw}} refers to the run's trigger, which is only available in notice templates and statements (and in an input field's equals:)`, 'use a declared var here');
+        else if (!(TRIGGER_FIELDS as readonly string[]).includes(r.field)) report(path, `\${trigger.${r.field}} is not a trigger field`, `use one of: ${TRIGGER_FIELDS.map((f) => `trigger.${f}`).join(', ')}`);
         break;
       case 'input': {
         const target = steps.get(r.step);

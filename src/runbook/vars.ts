@@ -12,11 +12,16 @@ export const PIN_FIELDS = ['release_tag', 'commit', 'service_contract', 'api_con
 /** Names that cannot be step ids because they are reference namespaces. */
 export const RESERVED_IDS = new Set(['run', 'baseline', 'target', 'start', 'trigger', 'env']);
 
+/** The fields of `${trigger.…}` (the run's trigger; a rollback run's carried one). */
+export const TRIGGER_FIELDS = ['id', 'severity', 'identified_at', 'declared_at', 'note'] as const;
+
 export type RefKind =
   | { kind: 'var'; name: string }
   | { kind: 'run'; field: string }
   | { kind: 'pin'; pin: 'baseline' | 'target'; field: string }
   | { kind: 'input'; step: string; field: string }
+  /** `${trigger.id}` …: the run's trigger (a rollback run's carried one), in an equals:, notice or statement. */
+  | { kind: 'trigger'; field: string }
   | { kind: 'invalid'; reason: string };
 
 export function findRefs(text: string): { raw: string; index: number }[] {
@@ -39,6 +44,7 @@ export function classifyRef(raw: string): RefKind {
   const [head, field] = parts as [string, string];
   if (head === 'run') return { kind: 'run', field };
   if (head === 'baseline' || head === 'target') return { kind: 'pin', pin: head, field };
+  if (head === 'trigger') return { kind: 'trigger', field };
   return { kind: 'input', step: head, field };
 }
 

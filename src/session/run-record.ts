@@ -5,6 +5,7 @@
 import { join, relative } from 'node:path';
 import type { EventBody, JournalEvent, RunOutcome } from '../engine/events.js';
 import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
+import { triggerRefs } from '../engine/incident.js';
 import { notRunFor } from '../engine/modes.js';
 import { runSettled } from '../engine/policy.js';
 import { DECISION_RECORD, MANIFEST, writeSums } from '../evidence/bundle.js';
@@ -127,6 +128,7 @@ export class RunRecord {
       target: s.target,
       inputs: s.inputs,
       run: { id: s.runId, mode: s.mode, operator: s.operator, started_at: s.startedAt, runbook: this.runbook.id, bundle: this.bundleDir },
+      ...triggerRefs(s),
     };
   }
 
@@ -185,7 +187,7 @@ export class RunRecord {
   fieldProblem(id: string, fieldId: string, values: Record<string, string>): string | undefined {
     const step = this.findStep(id);
     if (step?.kind !== 'input') return undefined;
-    const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock());
+    const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock(), this.refContext());
     const problem = validateFields(step, clean, this.refContext(), false, this.clock())[fieldId];
     return problem === undefined ? undefined : this.mask(problem);
   }

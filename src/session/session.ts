@@ -202,7 +202,7 @@ export class Session extends RunRecord {
   recordInput(id: string, values: Record<string, string>): IntentResult {
     const step = this.answerable(id, 'input');
     if ('ok' in step) return step;
-    const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock());
+    const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock(), this.refContext());
     const fields = validateFields(step, clean, this.refContext(), false, this.clock());
     if (Object.keys(fields).length) return refuse(`"${step.title}" (${id}): ${Object.values(fields).join('; ')}`, 'correct the values and enter them again', fields);
     this.append({ type: 'input.recorded', step: id, by: this.operator, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.mask(v)])) });

@@ -106,6 +106,11 @@ describe('switching to the rollback runbook', () => {
     const a = await cli(['verify', join(ws.dir, 'evidence-orig', bundle.split('/').at(-1)!)]);
     expect(a.stdout).toMatch(/note: seq \d+: the rollback run \S+ started from this run is not at .* that link was NOT checked/);
     expect(a.stdout).not.toContain('linked bundle');
+    // verify --require-links: the link that cannot be followed fails the verify (exit 1) instead of a note.
+    const strict = await cli(['verify', join(ws.dir, 'evidence-orig', bundle.split('/').at(-1)!), '--require-links']);
+    expect(strict.code, strict.stdout).toBe(1);
+    expect(strict.stdout).toMatch(/seq \d+: the rollback run \S+ started from this run is not at .* NOT checked .*\(--require-links\)/);
+    expect(strict.stdout).not.toMatch(/note: seq \d+: the rollback run/);
   }, 60_000);
 
   it('refuses --from without an open rollback trigger, and names the vars nobody gives', async () => {
