@@ -28,36 +28,43 @@ export function scenarioRehearsesRollback(packageRoot: string, scenario: string 
 
 export interface DemoRollbackOptions {
   cutover: Session;
-  packageRoot: string;
   workDir: string;
-  vars: Record<string, string>;
   evidenceDir: string;
   plain: boolean;
   io: CliIO;
   log: (line: string) => void;
 }
 
-/** Runs the linked rollback rehearsal; undefined when the cutover run left no rollback trigger open. */
+/** The sandbox producer's last good release (branch last-good), for the cutover run's vars: the rollback run it starts carries it. */
+export async function lastGoodVars(packageRoot: string, vars: Record<string, string>): Promise<Record<string, string>> {
+  const lastGood = await commitLastGood(vars.producer_root!, join(packageRoot, 'checklists', 'demo', 'workspace', 'producer'));
+  return { ...vars, producer_baseline_commit: lastGood };
+}
+
+/** The demo's rollback answers, for a rollback started from the screen's prompt. */
+export function rollbackAnswersOf(workDir: string): string {
+  return join(workDir, ROLLBACK_ANSWERS);
+}
+
+/** Runs the linked rollback rehearsal after a closed cutover run; undefined when it left no rollback trigger open. */
 export async function rehearseRollback(opts: DemoRollbackOptions): Promise<number | undefined> {
   const { cutover } = opts;
   const open = cutover.state.triggers.find((t) => t.open && cutover.runbook.triggers?.some((x) => x.id === t.id && x.rollback));
-  if (!open) return undefined;
-  const producer = opts.vars.producer_root!;
-  const lastGood = await commitLastGood(producer, join(opts.packageRoot, 'checklists', 'demo', 'workspace', 'producer'));
+  if (!open || cutover.state.rollbacks.length > 0) return undefined;
   const from = cutover.bundleDir;
   const shown = relative(process.cwd(), from) || from;
   opts.log(`\nrollback rehearsal: trigger ${open.id} (${open.severity}) is open — starting the rollback runbook linked to ${shown}`);
-  opts.log(`  as: cutover run ${relative(process.cwd(), join(opts.workDir, ROLLBACK_RUNBOOK))} --from ${shown} --var producer_baseline_commit=${lastGood}`);
+  opts.log(`  as: cutover run ${relative(process.cwd(), join(opts.workDir, ROLLBACK_RUNBOOK))} --from ${shown}`);
   const { session } = await startLinkedRollback({
     runbookPath: join(opts.workDir, ROLLBACK_RUNBOOK),
     from,
     trigger: open.id,
-    vars: { producer_baseline_commit: lastGood },
+    vars: {},
     mode: 'rehearsal',
     evidenceDir: opts.evidenceDir,
     operator: 'Demo Captain',
   });
-  const answers = loadAnswers(join(opts.workDir, ROLLBACK_ANSWERS), session.runbook);
+  const answers = loadAnswers(rollbackAnswersOf(opts.workDir), session.runbook);
   const note = `rollback rehearsal of ${open.id} (${open.severity}): every form is prefilled — Enter walks it`;
   return runFrontEnd(session, { plain: opts.plain, answers, io: opts.io, note, demo: true });
 }

@@ -36,7 +36,7 @@ import { startLinkedRollback } from '../../session/rollback-start.js';
 import { rollbackCommand } from '../../session/rollback-link.js';
 import { resolve } from 'node:path';
 
-export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean; json?: boolean }): Promise<number> {
+export async function runFrontEnd(session: Session, opts: { plain: boolean; answers?: Answers; io: CliIO; retry?: string[]; note?: string; demo?: boolean; json?: boolean; rollbackAnswers?: string }): Promise<number> {
   // Every line either front end prints passes the run's secret mask. With
   // --json the plain log goes to stderr and stdout gets one JSON summary.
   const json = opts.json === true;
@@ -59,7 +59,7 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
       // The operator chose to start the rollback runbook: this run is paused; the rollback run opens linked to it.
       stopWatching();
       session.release();
-      return await switchToRollback(session, switching.trigger, opts.io);
+      return await switchToRollback(session, switching.trigger, opts.io, opts.rollbackAnswers);
     }
     reporter = new LineReporter(out);
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
@@ -91,7 +91,7 @@ export function answersFor(runbookFile: string, answersFile: string, checkRollba
 }
 
 /** Starts the rollback runbook from the paused cutover run `from` (linked both ways) on the screen. */
-async function switchToRollback(from: Session, trigger: string, io: CliIO): Promise<number> {
+async function switchToRollback(from: Session, trigger: string, io: CliIO, answersFile?: string): Promise<number> {
   const runbookPath = resolve(from.runbookDir, from.runbook.rollback!);
   let started: Awaited<ReturnType<typeof startLinkedRollback>>;
   try {
@@ -104,5 +104,7 @@ async function switchToRollback(from: Session, trigger: string, io: CliIO): Prom
   }
   const { session, back } = started;
   io.out(session.mask(`Rollback run started from ${from.relative(from.bundleDir)} (trigger ${trigger}; the cutover journal names it at seq ${back.seq}): ${session.relative(session.bundleDir)}`));
-  return runFrontEnd(session, { plain: false, io });
+  // The demo's rollback answers (cutover demo --scenario envelope) prefill its forms.
+  const answers = answersFile ? loadAnswers(answersFile, session.runbook) : undefined;
+  return runFrontEnd(session, { plain: false, io, ...(answers ? { answers, demo: true } : {}) });
 }
