@@ -1,7 +1,7 @@
 // Issue 13A: a follow-up step (the joint incident summary, due 24 h after
-// the trigger) does not hold the run: it closes with the summary open
-// (GO reached), and `cutover resume` on the closed bundle records it later;
-// both bundles verify.
+// the trigger) does not hold the run: the rollback run started from the
+// cutover run closes with the summary open (GO reached), and `cutover
+// resume` on the closed bundle records it later; both bundles verify.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,17 +12,20 @@ import { journalOf, OPERATOR, workspace, writeYaml } from './fixture.js';
 const APPROVERS = { pa: 'Priya Producer', ca: 'Marco Consumer' };
 
 describe('follow-up steps', () => {
-  it('a run closes with its 24 h summary open; cutover resume on the closed bundle records it; verify passes before and after', async () => {
+  it('a rollback run closes with its 24 h summary open; cutover resume on the closed bundle records it; verify passes before and after', async () => {
     const ws = workspace();
     const rb = parse(readFileSync(ws.rollback, 'utf8')) as { sections: { steps: Record<string, unknown>[] }[] };
     rb.sections[0]!.steps.find((s) => s.id === 'summary')!.follow_up = true;
     writeYaml(ws.rollback, rb);
-    // The trigger is declared in the rollback run itself; cleared with the reason once rolled back.
     writeYaml(join(ws.dir, 'answers.yaml'), {
-      answers: { 'initial-notice': true, recommendation: true, 'rollback-executed': true, repin: true, owners: APPROVERS, done: { option: 'complete' } },
-      triggers: [{ id: 'envelope-mismatch', note: 'legacy_error in prod', identified_at: '5m ago' }, { id: 'envelope-mismatch', after: 'repin', clear: true, note: 'rolled back; baseline verified' }],
+      answers: { rc: true, notify: true, sign: APPROVERS, decide: { option: 'go', otherwise: { option: 'no-go', remediation: 'roll back' } } },
+      triggers: [{ id: 'envelope-mismatch', after: 'rc', note: 'legacy_error in prod', identified_at: '5m ago' }],
     });
-    const r = await cli(['run', 'rollback.yaml', '--plain', '--answers', 'answers.yaml', '--var', 'channel=#bridge', '--var', 'ticket=INC-9', '--operator', OPERATOR], { cwd: ws.dir });
+    const cut = await cli(['run', 'cutover.yaml', '--plain', '--answers', 'answers.yaml', '--var', 'channel=#bridge', '--operator', OPERATOR], { cwd: ws.dir });
+    expect(cut.code, cut.stdout + cut.stderr).toBe(1);
+    const cutBundle = join(ws.dir, /Evidence bundle: (\S+)/.exec(cut.stdout)![1]!);
+    writeYaml(join(ws.dir, 'rb-answers.yaml'), { answers: { 'initial-notice': true, recommendation: true, 'rollback-executed': true, repin: true, owners: APPROVERS, done: { option: 'complete' } } });
+    const r = await cli(['run', 'rollback.yaml', '--from', cutBundle, '--var', 'ticket=INC-9', '--plain', '--answers', 'rb-answers.yaml', '--operator', OPERATOR], { cwd: ws.dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('summary: Joint incident summary — a follow-up, left open');
     expect(r.stdout).toMatch(/Deadline: Joint incident summary \(summary\) within 24h of the trigger, due \S+ — open/);
@@ -36,11 +39,13 @@ describe('follow-up steps', () => {
     expect(later.stdout).toContain('1 follow-up(s) recorded, 0 open');
     const tail = journalOf(bundle).slice(-2);
     expect(tail).toMatchObject([{ type: 'run.resumed', follow_up: true, operator: 'Dana Decisionlog' }, { type: 'step.confirmed', step: 'summary', by: 'Dana Decisionlog' }]);
-    const after = await cli(['verify', bundle]);
-    expect(after.code, after.stdout).toBe(0);
+    for (const b of [bundle, cutBundle]) {
+      const after = await cli(['verify', b]);
+      expect(after.code, after.stdout).toBe(0);
+    }
     // Nothing is left: the closed run is not opened again.
     const again = await cli(['resume', bundle, '--plain'], { cwd: ws.dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('the run is closed');
-  }, 90_000);
+  }, 300_000);
 });
