@@ -5,6 +5,7 @@ import { parseCommandArgs, parseVarFlags, type OptionSpec } from '../args.js';
 import { operatorPrincipalOf } from '../operator-principal.js';
 import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { repairRollbackLink } from '../../session/rollback-repair.js';
 import { Session } from '../../session/session.js';
 import { planRetries } from '../../session/retry-check.js';
 import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
@@ -72,6 +73,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const vars = parseVarFlags('resume', values.var);
   // Before the run is opened: a step that cannot run again is refused with nothing written.
   const retry = planRetries(dir, values.retry ?? [], values['retry-failed'] ?? false);
+  // A rollback run whose start was cut short before the cutover run named it: the back-link is recorded first (or refused with how to repair).
+  const repaired = await repairRollbackLink(dir);
+  if (repaired) io.err(repaired);
   const session = Session.resume(dir, { operator: values.operator, vars, ...operatorPrincipalOf(values['operator-principal']) });
   return runFrontEnd(session, { plain: values.plain ?? false, answers, io, retry, json: values.json ?? false });
 }
