@@ -38,7 +38,10 @@ function notRegular(bundleDir: string, path: string, kind: string): string {
 }
 
 /** Lists and hashes the bundle, reporting every entry that is not evidence cutover could have written. */
-export async function scanBundle(bundleDir: string, report: Report): Promise<BundleScan> {
+/** The request, claim and answer files of `cutover trigger` (session/trigger-requests.ts): never evidence, and harmless once their command has gone. */
+const TRIGGER_FILE = /^trigger-(?:request|claimed|answer|part)-[a-f0-9]{16}\.json$/;
+
+export async function scanBundle(bundleDir: string, report: Report, note: Report = report): Promise<BundleScan> {
   const files: string[] = [];
   const digests = new Map<string, string>();
   let blocked = false;
@@ -55,6 +58,10 @@ export async function scanBundle(bundleDir: string, report: Report): Promise<Bun
       continue;
     }
     if (path === LOCK) continue;
+    if (path.startsWith(`${TEMP_DIR}/`) && TRIGGER_FILE.test(path.slice(TEMP_DIR.length + 1))) {
+      note(path, `is left by a \`cutover trigger\` request whose command or session stopped: it is not evidence and changes nothing; delete it: rm ${join(bundleDir, path)}`);
+      continue;
+    }
     if (path.startsWith(`${TEMP_DIR}/`)) {
       report(path, 'is a temporary file left by a write that was cut short (a crash): it is not evidence; `cutover resume` removes it');
       continue;

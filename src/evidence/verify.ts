@@ -74,7 +74,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
   const notes: VerifyProblem[] = [];
   const report = (file: string, message: string) => problems.push({ file, message });
   // Every entry first, without following a link: what is not a regular file is reported and never opened.
-  const { files, digests, blocked } = await scanBundle(bundleDir, report);
+  const { files, digests, blocked } = await scanBundle(bundleDir, report, (file, message) => notes.push({ file, message }));
   if (blocked) return { bundle: bundleDir, ok: false, events: 0, files: files.length, problems, notes };
   const journalPath = join(bundleDir, JOURNAL_FILE);
   const { events, problems: chain, validBytes, totalBytes } = readJournal(journalPath);

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { InputError } from '../shared/errors.js';
+import type { JournalEvent } from '../engine/events.js';
 import { cleanText, nameProblem } from '../shared/names.js';
 
 export function resolveOperator(explicit?: string): string {
@@ -34,4 +35,16 @@ function loginName(): string | undefined {
   } catch {
     return process.env.USER;
   }
+}
+
+/**
+ * Who operates a run now: the operator of run.started, or of the last
+ * run.resumed. A trigger declared, or a rollback started, on a paused run
+ * by someone else is journaled with this operator and `requested_by`/
+ * `started_by` naming them: they never become an operator of the run (an
+ * approver excluded as the operator could not sign then).
+ */
+export function operatorOfRun(events: readonly JournalEvent[]): string | undefined {
+  const last = events.filter((e) => e.type === 'run.started' || e.type === 'run.resumed').at(-1) as { operator?: unknown } | undefined;
+  return typeof last?.operator === 'string' ? last.operator : undefined;
 }

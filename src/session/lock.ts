@@ -19,6 +19,27 @@ import { identityOf, isSameProcessAlive, parseIdentity, type ProcessIdentity } f
 
 /** The identity this process writes into a lock (computed once: it does not change). */
 let self: ProcessIdentity | undefined;
+
+/**
+ * What kind of holder a lock names, beside its identity: the command that
+ * holds it (`cutover sign`, `cutover trigger`…) and whether it is a session
+ * that picks up `cutover trigger` requests (session/trigger-requests.ts).
+ * A one-shot writer holds the bundle for a moment and never looks.
+ */
+export interface LockHolder {
+  pid: number;
+  command: string;
+  polls: boolean;
+}
+
+let command = 'cutover';
+/** Bundles whose lock this process has marked as polling for requests. */
+const polling = new Set<string>();
+
+/** Names the command this process runs (cli.ts), recorded in every lock it takes. */
+export function setLockCommand(name: string): void {
+  command = name;
+}
 function selfIdentity(): ProcessIdentity {
   self ??= identityOf(process.pid);
   return self;
@@ -55,7 +76,7 @@ function writeTemp(bundleDir: string): string {
   const fd = openSync(tmp, 'wx');
   let written = false;
   try {
-    const data = Buffer.from(`${JSON.stringify(selfIdentity())}\n`);
+    const data = Buffer.from(`${JSON.stringify({ ...selfIdentity(), command, ...(polling.has(resolve(bundleDir)) ? { polls: true } : {}) })}\n`);
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off, null);
     fsyncSync(fd);
@@ -131,6 +152,7 @@ function takeLock(bundleDir: string): void {
 /** Removes the bundle's lock if this process holds it; a lock of another process is left alone. */
 export function releaseLock(bundleDir: string): void {
   held.delete(resolve(bundleDir));
+  polling.delete(resolve(bundleDir));
   const path = join(bundleDir, LOCK);
   let holder: ReturnType<typeof readHolder>;
   try {
@@ -147,14 +169,40 @@ export function releaseLock(bundleDir: string): void {
   }
 }
 
-/** The pid of another live cutover process holding the bundle's lock, if any (nothing is written). */
-export function lockHeldElsewhere(bundleDir: string): number | undefined {
+/**
+ * Marks the lock this process holds as that of a session picking up
+ * `cutover trigger` requests (or no longer): the lock is rewritten whole
+ * (a temp file renamed over it). Nothing happens if this process does not hold it.
+ */
+export function markLockPolling(bundleDir: string, polls: boolean): void {
+  const key = resolve(bundleDir);
+  if (!held.has(key)) return;
+  if (polls) polling.add(key);
+  else polling.delete(key);
+  const tmp = writeTemp(bundleDir);
+  try {
+    renameSync(tmp, join(bundleDir, LOCK));
+    fsyncDir(bundleDir);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Another live cutover process holding the bundle's lock, if any, with what it is (nothing is written). */
+export function lockHeldElsewhere(bundleDir: string): LockHolder | undefined {
+  const path = join(bundleDir, LOCK);
   let holder: ReturnType<typeof readHolder>;
   try {
-    holder = readHolder(join(bundleDir, LOCK));
+    holder = readHolder(path);
   } catch {
     return undefined;
   }
-  if (holder === undefined || holder === 'unreadable' || isSelf(holder)) return undefined;
-  return isSameProcessAlive(holder) ? holder.pid : undefined;
+  if (holder === undefined || holder === 'unreadable' || isSelf(holder) || !isSameProcessAlive(holder)) return undefined;
+  let kind: { command?: unknown; polls?: unknown } = {};
+  try {
+    kind = JSON.parse(readFileSync(path, 'utf8')) as typeof kind;
+  } catch {
+    // a bare pid (older versions): a holder of unknown kind
+  }
+  return { pid: holder.pid, command: typeof kind.command === 'string' && /^cutover[ a-z-]*$/.test(kind.command) ? kind.command : 'cutover', polls: kind?.polls === true };
 }

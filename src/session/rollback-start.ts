@@ -13,6 +13,7 @@ import type { Clock } from '../shared/clock.js';
 import { commandName } from '../shared/command-name.js';
 import { InputError } from '../shared/errors.js';
 import { CutoverHold, missingVars, readRollbackOrigin, type RollbackOrigin } from './rollback-link.js';
+import { operatorOfRun } from './identity.js';
 import { Session } from './session.js';
 
 export interface LinkedRollbackOptions {
@@ -48,7 +49,9 @@ export function rollbackOrigin(opts: LinkedRollbackOptions): RollbackOrigin {
 export async function startLinkedRollback(opts: LinkedRollbackOptions, origin: RollbackOrigin = rollbackOrigin(opts)): Promise<{ session: Session; back: JournalEvent }> {
   const closed = isClosed(opts.from);
   // A closed cutover run gets only the link event; an open (paused) one is resumed for it and paused again.
-  const cutover = closed ? CutoverHold.take(opts.from) : Session.resume(opts.from, { ...(opts.operator ? { operator: opts.operator } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  // Resumed with its own operator: who starts the rollback is recorded as started_by, never as an operator of the cutover run.
+  const cutoverOperator = operatorOfRun(readJournal(join(opts.from, JOURNAL_FILE)).events);
+  const cutover = closed ? CutoverHold.take(opts.from) : Session.resume(opts.from, { ...(cutoverOperator ? { operator: cutoverOperator } : {}), ...(opts.now ? { now: opts.now } : {}) });
   let back: JournalEvent | undefined;
   let session: Session | undefined;
   try {
@@ -81,7 +84,7 @@ export async function startLinkedRollback(opts: LinkedRollbackOptions, origin: R
   }
   // The closed cutover run's summaries describe its journal as it now ends.
   if (closed) {
-    const again = Session.resume(opts.from, opts.operator ? { operator: opts.operator } : {});
+    const again = Session.resume(opts.from, cutoverOperator ? { operator: cutoverOperator } : {});
     try {
       await again.writeSummaries();
     } finally {

@@ -7,6 +7,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
+import { dropRequest, readAnswer } from '../../src/session/trigger-requests.js';
 import { cli, DIST, distIsFresh, REPO } from '../helpers/cli.js';
 import { journalOf, OPERATOR, workspace, writeYaml } from './fixture.js';
 
@@ -44,7 +45,9 @@ describe('cutover trigger', () => {
     const events = journalOf(bundle).slice(before);
     expect(events.map((e) => e.type)).toEqual(['run.resumed', 'trigger.declared', 'run.paused']);
     const declared = events[1] as Extract<JournalEvent, { type: 'trigger.declared' }>;
-    expect(declared).toMatchObject({ trigger: 'payload-drift', severity: 'SEV-1', by: 'Rita Responder', note: 'commit_sha drifted' });
+    // The declarer is who requested it; the run's operator stays the only operator (review finding 9).
+    expect(events[0]).toMatchObject({ operator: OPERATOR });
+    expect(declared).toMatchObject({ trigger: 'payload-drift', severity: 'SEV-1', by: OPERATOR, requested_by: 'Rita Responder', note: 'commit_sha drifted' });
     const lag = Date.parse(declared.at) - Date.parse(declared.identified_at!);
     expect(lag).toBeGreaterThanOrEqual(7 * 60_000 - 1000);
     // Clearing: a reason is required; then it is recorded with who cleared it.
@@ -53,10 +56,10 @@ describe('cutover trigger', () => {
     expect(clearNoNote.stderr).toContain('the reason');
     const cleared = await cli(['trigger', bundle, '--clear', 'payload-drift', '--note', 'fixed and re-verified', '--operator', 'Rita Responder']);
     expect(cleared.code, cleared.stderr).toBe(0);
-    expect(journalOf(bundle).filter((e) => e.type === 'trigger.cleared')).toMatchObject([{ trigger: 'payload-drift', note: 'fixed and re-verified', by: 'Rita Responder' }]);
+    expect(journalOf(bundle).filter((e) => e.type === 'trigger.cleared')).toMatchObject([{ trigger: 'payload-drift', note: 'fixed and re-verified', by: OPERATOR, requested_by: 'Rita Responder' }]);
     const v = await cli(['verify', bundle]);
     expect(v.code, v.stdout).toBe(0);
-  }, 60_000);
+  }, 150_000);
 
   it('against a run a live cutover process holds: the session picks the request up and journals it; the plain log says so', async () => {
     const ws = workspace([{ id: 'wait', kind: 'command', title: 'Wait for the go file', run: ['node', '-e', "const f=process.argv[1];const t=setInterval(()=>{if(require('fs').existsSync(f)){clearInterval(t)}},50)", '${gofile}'] }]);
@@ -88,7 +91,17 @@ describe('cutover trigger', () => {
       expect(declared).toMatchObject({ trigger: 'envelope-mismatch', severity: 'SEV-1', by: OPERATOR, requested_by: 'Rita Responder' });
       const refused = await cli(['trigger', bundle, 'envelope-mismatch', '--note', 'again']);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('already open');
+      expect(refused.stderr).toContain('already open'); // the command's own pre-check
+      // The same request dropped as the command drops it, without its pre-check: the session refuses it, and says why.
+      const id = dropRequest(bundle, { action: 'declare', trigger: 'envelope-mismatch', note: 'again', by: 'Rita Responder' });
+      const answer = await vi.waitFor(() => {
+        const a = readAnswer(bundle, id);
+        if (!a) throw new Error('no answer yet');
+        return a;
+      }, { timeout: 15_000, interval: 100 });
+      expect(answer).toMatchObject({ ok: false });
+      expect(answer.reasons?.join('; ')).toContain('trigger "envelope-mismatch" is already open');
+      expect(journalOf(bundle).filter((e) => e.type === 'trigger.declared')).toHaveLength(1);
       await vi.waitFor(() => {
         if (!out.includes('⚠ ROLLBACK TRIGGER')) throw new Error('not printed yet');
       }, { timeout: 10_000, interval: 100 });
