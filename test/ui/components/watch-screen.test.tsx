@@ -3,7 +3,7 @@
 // what the session journals, and is read-only: every key that would act says
 // "read-only: watching" and nothing is written; moving, o and ? work; q
 // leaves with 0.
-import { readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,18 @@ const open: (() => void)[] = [];
 afterEach(() => {
   while (open.length) open.pop()!();
 });
+
+/** Every entry of the bundle (the directories and .tmp too), with its size and modification time: what "nothing written" means. */
+function treeOf(dir: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  const walk = (rel: string) => {
+    const st = lstatSync(join(dir, rel));
+    tree[rel || '.'] = `${st.isDirectory() ? 'dir' : st.size} ${st.mtimeMs}`;
+    if (st.isDirectory()) for (const name of readdirSync(join(dir, rel)).sort()) walk(rel ? `${rel}/${name}` : name);
+  };
+  walk('');
+  return tree;
+}
 
 function watchScreen(session: Session) {
   const view = new WatchView(session.bundleDir);
@@ -46,6 +58,8 @@ describe('the watch screen', () => {
     const w = watchScreen(session);
     const journal = join(session.bundleDir, 'journal.ndjson');
     const before = readFileSync(journal, 'utf8');
+    const tree = treeOf(session.bundleDir);
+    expect(Object.keys(tree)).toContain('journal.ndjson');
     await until(() => expect(w.frame()).toContain('read-only: watching'));
     expect(w.frame()).toContain('Release candidate immutable');
     for (const [key, shown] of [[KEY.enter, 'Enter'], ['a', 'a'], ['s', 's'], ['r', 'r'], ['R', 'R'], ['C', 'C'], ['c', 'c']] as const) {
@@ -55,6 +69,7 @@ describe('the watch screen', () => {
     // No form opened, nothing journaled, no file written in the bundle.
     expect(w.frame()).not.toContain('Tab/↑↓ field');
     expect(readFileSync(journal, 'utf8')).toBe(before);
+    expect(treeOf(session.bundleDir)).toEqual(tree);
 
     w.press('j');
     await until(() => expect(w.frame()).toMatch(/›. Go\/no-go meeting/));
@@ -70,6 +85,7 @@ describe('the watch screen', () => {
     await until(() => expect(w.frame()).not.toContain('Keys — cutover watch'));
     w.press('q');
     expect(await w.exited).toBe(0);
+    expect(treeOf(session.bundleDir)).toEqual(tree); // moving, o and ? wrote nothing either
   });
 
   it('follows what the run journals: a confirmation made by the session shows once polled', async () => {

@@ -6,7 +6,7 @@
 // terminal is restored, and the bundle still verifies (nothing was written).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../helpers/cli.js';
 import { tempDir } from '../../fixtures/engine/scenario.js';
 import { exitOf, footerOf, killAll, messageOf, opened, rowOf, start, WAIT } from './helpers.js';
@@ -62,8 +62,11 @@ describe('cutover watch in a terminal', () => {
     writeFileSync(join(dir, 'answers.yaml'), ANSWERS);
     const evidence = join(dir, 'ev');
     const run = cli(['run', 'rb.yaml', '--plain', '--operator', 'Olga Operator', '--answers', 'answers.yaml', '--evidence-dir', evidence], { cwd: dir, timeoutMs: 120_000 });
-    let bundle: string | undefined;
-    while (!(bundle = bundleOf(evidence))) await new Promise((r) => setTimeout(r, 50));
+    const bundle = await vi.waitFor(() => {
+      const found = bundleOf(evidence);
+      if (!found) throw new Error(`no bundle in ${evidence} yet`);
+      return found;
+    }, { timeout: 60_000, interval: 50 });
 
     const p = start(['watch', bundle], { cwd: dir, columns: 80, rows: 24 });
     await opened(p, 'read-only: watching');
