@@ -90,8 +90,8 @@ export interface RunState extends IncidentFields {
   notices: Record<string, { file: string; sentAt: string; channel?: string; plainFile?: string }>;
   decision?: DecisionState;
   closed?: { outcome: RunOutcome; seq: number };
-  /** The operator's signature of the decision (decision.signed, after run.closed). */
-  decisionSigned?: { principal: string; key: string; file: string; at: string; seq: number };
+  operatorPrincipal?: { principal: string; keys: string[] }; // run.started's --operator-principal and its keys
+  decisionSigned?: { principal: string; key: string; file: string; at: string; seq: number }; // the operator's decision.signed
   lastSeq: number;
   lastAt: string;
 }
@@ -127,6 +127,7 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
     overdue: {},
     rollbacks: [],
     ...(first.rollback_of !== undefined ? { rollbackOf: first.rollback_of } : {}),
+    ...(first.operator_principal !== undefined ? { operatorPrincipal: first.operator_principal } : {}),
     refusals: [],
     notices: {},
     lastSeq: first.seq,

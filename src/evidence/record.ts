@@ -143,7 +143,7 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   L.push(`| Runbook sha256 | ${mdCode(manifest.runbook.sha256)} |`);
   L.push(`| Run | ${t(state.runId)} |`);
   L.push(`| Mode | ${t(state.mode)} |`);
-  L.push(`| Operator | ${t(state.operator)} |`);
+  L.push(`| Operator | ${t(state.operator)}${state.operatorPrincipal ? ` (principal ${t(state.operatorPrincipal.principal)}, key${state.operatorPrincipal.keys.length === 1 ? '' : 's'} ${state.operatorPrincipal.keys.map(t).join(', ')})` : ''} |`);
   L.push(`| Started (UTC) | ${t(state.startedAt)} |`);
   L.push(`| Baseline | ${t(state.baseline.release_tag)} ${t(state.baseline.commit)} ${t(state.baseline.service_contract)} |`);
   L.push(`| Target | ${t(state.target.release_tag)} ${t(state.target.commit)} ${t(state.target.service_contract)} |`);

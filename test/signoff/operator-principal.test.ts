@@ -70,6 +70,7 @@ describe('--operator-principal', () => {
     expect(last.journal_head).toBe(events[closedAt]!.hash);
     expect(last.signed).toMatchObject({ principal: OLGA, key: olgaKey });
     expect(readFileSync(join(bundle, 'decision-record.md'), 'utf8')).toContain(`- decision signed by the operator: principal ${OLGA}, key ${olgaKey}`);
+    expect(readFileSync(join(bundle, 'decision-record.md'), 'utf8')).toContain(`| Operator | Olga Operator (principal ${OLGA}, key ${olgaKey}) |`);
     const again = await cli(['sign', bundle, '--step', 'decide', '--role', 'operator', '--key', f.key.olga]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('the decision is signed already');
