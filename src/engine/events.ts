@@ -115,6 +115,8 @@ export interface RollbackOfLink {
   journal_head: string;
   /** The trigger carried over: it anchors the rollback run's `after: trigger` deadlines. */
   trigger: CarriedTrigger;
+  /** When the cutover run started (its run.started `at`): no trigger of the rollback run is identified before it. */
+  started_at?: string;
 }
 
 export interface CarriedTrigger {

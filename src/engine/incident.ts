@@ -163,13 +163,24 @@ export function triggerOf(runbook: Runbook, id: string): Trigger | undefined {
   return runbook.triggers?.find((t) => t.id === id);
 }
 
+/** The earliest identification time a run takes: its own start, or for a rollback run the cutover run's. */
+export function identifiedNotBefore(state: IncidentFields & { startedAt: string }): { at: string; what: string } {
+  const cutover = state.rollbackOf;
+  return cutover && typeof cutover.started_at === 'string' ? { at: cutover.started_at, what: `the cutover run ${cutover.run_id}` } : { at: state.startedAt, what: 'this run' };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
 /**
  * When a trigger was identified, from what the responder typed: an ISO-8601
- * time with its zone (`2026-03-02T14:05:00Z`, `…+01:00`), `HH:MM` (today,
- * UTC), or how long ago (`-12m`, `12m ago`); empty is now. Never later than
- * `now`. Returns the UTC time or what is wrong, with the fix.
+ * time with its zone (`2026-03-02T14:05:00Z`, `…+01:00`), `HH:MM` (UTC; a
+ * time later than now is yesterday's), or how long ago (`-12m`, `12m ago`);
+ * empty is now. Never later than `now`, never more than 24 h before it, and
+ * never before `notBefore` (the run's start; a rollback run's: the cutover
+ * run's). `dayBefore: false`: an answers file read before the run (a time
+ * written in advance; the run checks it when it declares the trigger). Returns the UTC time or what is wrong, with the fix.
  */
-export function parseIdentifiedAt(text: string | undefined, now: Date): { at: string } | { problem: string; hint: string } {
+export function parseIdentifiedAt(text: string | undefined, now: Date, notBefore?: { at: string; what: string }, opts: { dayBefore?: boolean } = {}): { at: string } | { problem: string; hint: string } {
   const hint = 'give the time the trigger was identified as 2026-03-02T14:05:00Z (with its zone), HH:MM (UTC, today) or "12m ago" (also -12m); leave it out for now';
   const raw = (text ?? '').trim();
   if (!raw || raw === 'now') return { at: now.toISOString() };
@@ -182,6 +193,8 @@ export function parseIdentifiedAt(text: string | undefined, now: Date): { at: st
   } else if (hhmm) {
     const [h, m, sec] = [Number(hhmm[1]), Number(hhmm[2]), Number(hhmm[3] ?? 0)];
     if (h < 24 && m < 60 && sec < 60) ms = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), h, m, sec);
+    // 23:50 typed at 00:10 is yesterday's 23:50.
+    if (ms !== undefined && ms > now.getTime() + 1000) ms -= DAY_MS;
   } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(raw)) {
     const t = Date.parse(raw.replace(' ', 'T'));
     if (Number.isFinite(t)) ms = t;
@@ -189,7 +202,10 @@ export function parseIdentifiedAt(text: string | undefined, now: Date): { at: st
   if (ms === undefined) return { problem: `the identification time "${raw}" is not a time cutover reads`, hint };
   // Seconds of clock skew between the responder's machine and the run's are not "the future".
   if (ms > now.getTime() + 1000) return { problem: `the identification time ${new Date(ms).toISOString()} is in the future (now is ${now.toISOString()})`, hint: 'a trigger is identified before it is declared: give the time it was seen, or leave it out for now' };
-  return { at: new Date(Math.min(ms, now.getTime())).toISOString() };
+  const at = new Date(Math.min(ms, now.getTime())).toISOString();
+  if (opts.dayBefore !== false && ms < now.getTime() - DAY_MS) return { problem: `the identification time ${at} is more than 24 h before it is entered (now is ${now.toISOString()})`, hint: 'give the time the trigger was seen today (HH:MM later than now is read as yesterday); a trigger older than a day is not a cutover-day trigger' };
+  if (notBefore && ms < Date.parse(notBefore.at)) return { problem: `the identification time ${at} is before ${notBefore.what} started (${notBefore.at})`, hint: `give a time from ${notBefore.at} on, when it was seen during the run, or leave it out for now` };
+  return { at };
 }
 
 function durationMs(text: string): number | undefined {

@@ -8,7 +8,7 @@
 // it that trigger is never cleared (and the GO lock holds, gates.ts rule 5).
 import type { JournalEvent } from '../engine/events.js';
 import { stepsInOrder, type RunState } from '../engine/fold.js';
-import { rollbackStartedFor, severityProblem, triggerOf } from '../engine/incident.js';
+import { identifiedNotBefore, rollbackStartedFor, severityProblem, triggerOf } from '../engine/incident.js';
 import { openFollowUp, runSettled } from '../engine/policy.js';
 import { deadlines } from '../engine/progress.js';
 import type { Runbook, Step } from '../runbook/types.js';
@@ -35,6 +35,8 @@ export function checkIncidentEvent(runbook: Runbook, state: RunState, ev: Journa
       if (ev.identified_at !== undefined) {
         if (!isUtc(ev.identified_at)) bad(`trigger "${String(ev.trigger)}" has identified_at ${JSON.stringify(ev.identified_at)}, not a UTC time as cutover writes it`);
         else if (ev.identified_at > ev.at) bad(`trigger "${String(ev.trigger)}" is identified at ${ev.identified_at}, after it was entered (${ev.at}): cutover refuses a time in the future`);
+        else if (Date.parse(ev.identified_at) < Date.parse(ev.at) - 24 * 3600 * 1000) bad(`trigger "${String(ev.trigger)}" is identified at ${ev.identified_at}, more than 24 h before it was entered (${ev.at}): cutover refuses that`);
+        else if (ev.identified_at < identifiedNotBefore(state).at) bad(`trigger "${String(ev.trigger)}" is identified at ${ev.identified_at}, before ${identifiedNotBefore(state).what} started (${identifiedNotBefore(state).at}): cutover refuses that`);
       }
       if (state.triggers.some((t) => t.id === ev.trigger && t.open)) bad(`trigger "${String(ev.trigger)}" is declared again while it is open`);
       if (!isText(ev.note)) bad(`trigger "${String(ev.trigger)}" is declared without a note`);

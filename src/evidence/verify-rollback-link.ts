@@ -56,6 +56,7 @@ export async function checkRollbackLinks(bundleDir: string, events: readonly Jou
         const next = at >= 0 ? theirs[at + 1] : undefined;
         if (first?.type !== 'run.started' || first.run_id !== link.run_id) report(JOURNAL_FILE, `seq 1: this run was started from ${link.run_id}, but ${cutover} holds ${first?.type === 'run.started' ? `run ${first.run_id}` : 'no run'}`);
         else if (problems.length) report(JOURNAL_FILE, `seq 1: the cutover run ${link.run_id} this run was started from has integrity problems in ${join(cutover, JOURNAL_FILE)} (${problems[0]})`);
+        else if (link.started_at !== undefined && link.started_at !== first.at) report(JOURNAL_FILE, `seq 1: this run says the cutover run ${link.run_id} started at ${String(link.started_at)}, but its run.started is at ${first.at}`);
         else if (at < 0) report(JOURNAL_FILE, `seq 1: this run names ${link.run_id}'s journal head ${link.journal_head}, which ${join(cutover, JOURNAL_FILE)} does not hold: the link does not match`);
         else if (next?.type !== 'rollback.started' || next.run_id !== started.run_id || next.journal_head !== started.hash) {
           report(JOURNAL_FILE, `seq 1: ${join(cutover, JOURNAL_FILE)} does not link back to this run: after its event seq ${theirs[at]!.seq} it should record rollback.started naming ${started.run_id} and the hash ${started.hash}${next?.type === 'rollback.started' ? `, but names ${String(next.run_id)} / ${String(next.journal_head)}` : ''}`);

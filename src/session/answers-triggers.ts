@@ -61,7 +61,7 @@ export function triggerAnswers(node: Node | undefined, data: unknown, runbook: R
     if (v.identified_at !== undefined) {
       identified = v.identified_at instanceof Date ? v.identified_at.toISOString() : typeof v.identified_at === 'string' ? v.identified_at : undefined;
       // Checked again when declared (a relative time counts from then); a time already in the future is wrong now.
-      const parsed = identified === undefined ? { problem: 'identified_at must be a time', hint: '' } : parseIdentifiedAt(identified, new Date());
+      const parsed = identified === undefined ? { problem: 'identified_at must be a time', hint: '' } : parseIdentifiedAt(identified, new Date(), undefined, { dayBefore: false });
       if ('problem' in parsed) throw new InputError(`${where}: trigger "${v.id}": ${parsed.problem}`, parsed.hint || 'write identified_at: "2026-03-02T14:05:00Z"');
     }
     return [{ id: v.id, note: v.note.trim(), ...(typeof v.after === 'string' ? { after: v.after } : {}), ...(severity ? { severity } : {}), ...(identified ? { identified_at: identified } : {}), ...(clear ? { clear: true as const } : {}) }];

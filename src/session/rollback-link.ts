@@ -62,6 +62,7 @@ export function readRollbackOrigin(bundleDir: string, rollback: Runbook, trigger
       run_id: started.run_id,
       bundle: resolve(bundleDir),
       journal_head: events.at(-1)!.hash,
+      started_at: started.at,
       trigger: { id: chosen.id, severity: chosen.severity, identified_at: chosen.identifiedAt, declared_at: chosen.declaredAt, note: chosen.note },
     },
     mode: started.mode,

@@ -6,7 +6,7 @@
 // journaled here, or refused with its reasons.
 import type { EventBody, JournalEvent } from '../engine/events.js';
 import type { RunState } from '../engine/fold.js';
-import { parseIdentifiedAt, rollbackStartedFor, severityProblem, triggerOf } from '../engine/incident.js';
+import { identifiedNotBefore, parseIdentifiedAt, rollbackStartedFor, severityProblem, triggerOf } from '../engine/incident.js';
 import { runSettled } from '../engine/policy.js';
 import { unrecordedOverdue, type DeadlineState } from '../engine/progress.js';
 import { didYouMean } from '../runbook/suggest.js';
@@ -63,7 +63,7 @@ export class TriggerDesk {
     const severity = opts.severity?.trim() || trigger.severity;
     const sevProblem = severityProblem(trigger, severity);
     if (sevProblem) fields.severity = sevProblem;
-    const when = parseIdentifiedAt(opts.identifiedAt, this.host.clock());
+    const when = parseIdentifiedAt(opts.identifiedAt, this.host.clock(), identifiedNotBefore(state));
     if ('problem' in when) fields.identified_at = when.problem;
     if (!note.trim()) fields.note = `declaring "${triggerId}" needs a note saying what was observed`;
     if (Object.keys(fields).length) {

@@ -47,11 +47,12 @@ describe('deadlines counted from the trigger identification (moved clock)', () =
 
   it('a deadline passed is missed, journaled overdue exactly once — not again on a later look nor after a resume', async () => {
     const ws = workspace();
-    const clock = clockAt(T0);
+    const clock = clockAt(T0 - 10 * MIN);
     const s = start(ws, clock);
     let bundle: string;
     try {
       bundle = s.bundleDir;
+      clock.set(T0);
       s.declareTrigger('envelope-mismatch', 'seen in prod', { identifiedAt: iso(T0 - 5 * MIN) });
       clock.set(T0 + 9 * MIN);
       expect(notify(s).status).toBe('running');
@@ -114,7 +115,9 @@ describe('declaring and clearing a trigger', () => {
 
   it('refuses an unknown trigger with did-you-mean, a time in the future, an empty note', () => {
     const ws = workspace();
-    const s = start(ws, clockAt(T0));
+    const clock = clockAt(T0 - 20 * MIN);
+    const s = start(ws, clock);
+    clock.set(T0);
     try {
       const unknown = s.declareTrigger('envelope-mismach', 'x');
       expect(!unknown.ok && unknown.reasons[0]).toContain('"envelope-mismach" is not a rollback trigger of runbook mini-cut');
@@ -136,8 +139,9 @@ describe('declaring and clearing a trigger', () => {
 
   it('an open trigger locks GO with its reason; clearing needs a reason and records who cleared it; it never clears itself', () => {
     const ws = workspace();
-    const clock = clockAt(T0);
+    const clock = clockAt(T0 - 5 * MIN);
     const s = start(ws, clock);
+    clock.set(T0);
     try {
       s.confirm('rc');
       s.declareTrigger('envelope-mismatch', 'legacy_error back', { identifiedAt: iso(T0 - MIN) });
@@ -154,6 +158,28 @@ describe('declaring and clearing a trigger', () => {
       expect(s.clearTrigger('envelope-mismatch', 'false alarm: test client')).toEqual({ ok: true });
       expect(s.state.triggers[0]!.cleared).toMatchObject({ note: 'false alarm: test client', by: OPERATOR });
       expect(s.gate('decide', { option: 'go', confirmedText: 'GO (rehearsal continuation)' })).toEqual([]);
+    } finally {
+      s.release();
+    }
+  });
+
+  it('refuses an identification before the run started or more than 24 h before entry; HH:MM later than now is yesterday (review 13/12)', () => {
+    const ws = workspace();
+    const start0 = Date.parse('2026-03-02T23:40:00.000Z');
+    const clock = clockAt(start0);
+    const s = start(ws, clock);
+    clock.set(Date.parse('2026-03-03T00:10:00.000Z'));
+    try {
+      const early = s.declareTrigger('envelope-mismatch', 'x', { identifiedAt: '2026-03-02T23:30:00Z' });
+      expect(!early.ok && early.reasons[0]).toBe(`the identification time 2026-03-02T23:30:00.000Z is before this run started (${iso(start0)})`);
+      expect(!early.ok && early.hint).toContain(`give a time from ${iso(start0)} on`);
+      const epoch = s.declareTrigger('envelope-mismatch', 'x', { identifiedAt: '1970-01-01T00:00:00Z' });
+      expect(!epoch.ok && epoch.reasons[0]).toContain('more than 24 h before it is entered');
+      const ages = s.declareTrigger('envelope-mismatch', 'x', { identifiedAt: '9999h ago' });
+      expect(!ages.ok && ages.reasons[0]).toContain('more than 24 h before it is entered');
+      // 23:50 typed at 00:10 is yesterday's 23:50 (after the run started at 23:40).
+      expect(s.declareTrigger('envelope-mismatch', 'seen at ten to midnight', { identifiedAt: '23:50' })).toEqual({ ok: true });
+      expect(s.state.triggers[0]!.identifiedAt).toBe('2026-03-02T23:50:00.000Z');
     } finally {
       s.release();
     }

@@ -19,7 +19,7 @@ describe('follow-up steps', () => {
     writeYaml(ws.rollback, rb);
     writeYaml(join(ws.dir, 'answers.yaml'), {
       answers: { rc: true, notify: true, sign: APPROVERS, decide: { option: 'go', otherwise: { option: 'no-go', remediation: 'roll back' } } },
-      triggers: [{ id: 'envelope-mismatch', after: 'rc', note: 'legacy_error in prod', identified_at: '5m ago' }],
+      triggers: [{ id: 'envelope-mismatch', after: 'rc', note: 'legacy_error in prod' }],
     });
     const cut = await cli(['run', 'cutover.yaml', '--plain', '--answers', 'answers.yaml', '--var', 'channel=#bridge', '--operator', OPERATOR], { cwd: ws.dir });
     expect(cut.code, cut.stdout + cut.stderr).toBe(1);

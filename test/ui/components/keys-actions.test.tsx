@@ -208,8 +208,10 @@ describe('R', () => {
     screen.press(KEY.enter);
     await until(() => expect(screen.frame()).toContain('› Identified at (UTC;'));
     for (let i = 0; i < 3; i++) screen.press(KEY.backspace);
-    screen.press(...'12m ago');
-    await until(() => expect(screen.frame()).toContain('12m ago'));
+    // Identified when the run started, entered later (never before the run started: review finding 13/12).
+    const startedAt = screen.session.state.startedAt;
+    screen.press(...startedAt);
+    await until(() => expect(screen.frame()).toContain(startedAt));
     screen.press(KEY.enter);
     await until(() => expect(screen.frame()).toContain('› What was observed:'));
     screen.press(...'envelope 500s on /v3/orders');
@@ -218,7 +220,8 @@ describe('R', () => {
     await until(() => expect(screen.session.state.triggers).toHaveLength(1));
     const t = screen.session.state.triggers[0]!;
     expect(t).toMatchObject({ id: 'envelope-mismatch', severity: 'SEV-1', open: true });
-    expect(Date.parse(t.declaredAt) - Date.parse(t.identifiedAt)).toBeGreaterThanOrEqual(12 * 60_000 - 1000);
+    expect(t.identifiedAt).toBe(startedAt);
+    expect(Date.parse(t.declaredAt)).toBeGreaterThan(Date.parse(t.identifiedAt));
     await until(() => expect(message(screen)).toContain('⚠ rollback trigger declared: Non-2xx envelope shape mismatch — GO is locked'));
     expect(screen.frame()).toContain(`✗ LOCKED GO (rehearsal continuation) — 1 unmet, first: rollback trigger "Non-2xx envelope shape mismatch" (SEV-1) identified at ${t.identifiedAt}, declared at ${t.declaredAt} is open`);
   });
