@@ -87,4 +87,19 @@ describe('--operator-principal', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/signoffs\/decide\/operator\.sig: sha256 \S+ does not match decision\.signed \(journal seq \d+, \S+\): the signature was changed/);
   }, 300_000);
+
+  it('given on resume, is checked against the bundle\'s copy and recorded in run.resumed', async () => {
+    const f = fixture();
+    expect((await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence])).code).toBe(3);
+    const bundle = onlyBundle(f.evidence);
+    const nobody = await cli(['resume', bundle, '--plain', '--operator-principal', 'nobody@ops.example']);
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain(`${join(bundle, 'signoffs/allowed_signers')}: --operator-principal "nobody@ops.example" has no key in the allowed-signers file`);
+    expect((await cli(['resume', bundle, '--plain', '--operator-principal', OLGA])).code).toBe(3);
+    const resumed = readEvents(bundle).filter((e) => e.type === 'run.resumed') as { operator_principal?: { principal: string } }[];
+    expect(resumed.map((e) => e.operator_principal?.principal)).toEqual([OLGA]);
+    const asAlice = await cli(['sign', bundle, '--step', 'sign', '--role', 'pa', '--key', f.key.olga]);
+    expect(asAlice.code).toBe(1);
+    expect(asAlice.stderr).toContain(`is a key of "${OLGA}", the operator's principal`);
+  }, 240_000);
 });
