@@ -14,7 +14,7 @@ interface CommandEntry {
 const COMMANDS: Record<string, CommandEntry> = {
   lint: { summary: 'lint <runbook>... [--json]         validate runbook files', load: () => import('./cli/commands/lint.js') },
   plan: { summary: 'plan <runbook> [--var KEY=VALUE]... [--json]\n                                   resolved steps + preflight', load: () => import('./cli/commands/plan.js') },
-  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...\n      [--evidence-dir DIR] [--operator NAME] [--answers FILE] [--plain]\n      [--json] [--reopen BUNDLE] [--from BUNDLE] [--dry-run]\n      [--operator-principal NAME]', load: () => import('./cli/commands/run.js') },
+  run: { summary: 'run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...\n      [--evidence-dir DIR] [--operator NAME] [--answers FILE] [--plain]\n      [--json] [--reopen BUNDLE] [--from BUNDLE] [--dry-run]\n      [--rollback-answers FILE] [--operator-principal NAME]', load: () => import('./cli/commands/run.js') },
   resume: { summary: 'resume <bundle-dir> [--answers FILE] [--operator NAME]\n      [--var KEY=VALUE]... [--retry STEP]... [--retry-failed] [--plain] [--json]\n      [--operator-principal NAME]', load: () => import('./cli/commands/resume.js') },
   verify: { summary: 'verify <bundle-dir> [--runbook FILE] [--allowed-signers FILE]\n      [--require-links] [--json]   integrity + rule replay', load: () => import('./cli/commands/verify.js') },
   report: { summary: 'report <bundle-dir> [--format markdown|json] [--json] [--out FILE]', load: () => import('./cli/commands/report.js') },

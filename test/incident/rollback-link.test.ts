@@ -132,3 +132,27 @@ describe('switching to the rollback runbook', () => {
     expect(readFileSync(join(ws.dir, bundle!, 'journal.ndjson'), 'utf8')).not.toContain('rollback.started');
   }, 60_000);
 });
+
+describe('run --rollback-answers', () => {
+  it('starts the rollback runbook, linked, once the cutover run stops with a rollback trigger open, and answers it from the file', async () => {
+    const ws = workspace();
+    // The rollback runbook's `ticket` has no default: given to the cutover run, it is carried on as --var.
+    const rb = (await import('yaml')).parse(readFileSync(ws.cutover, 'utf8')) as { vars: Record<string, unknown> };
+    rb.vars.ticket = { type: 'string', description: 'Incident ticket', required: false };
+    writeYaml(ws.cutover, rb);
+    writeYaml(join(ws.dir, 'answers.yaml'), {
+      answers: { rc: true, notify: true, sign: APPROVERS, decide: { option: 'go', otherwise: { option: 'no-go', remediation: 'roll back' } } },
+      triggers: [{ id: 'envelope-mismatch', after: 'rc', note: 'legacy_error in prod' }],
+    });
+    writeYaml(join(ws.dir, 'rb-answers.yaml'), { answers: { 'initial-notice': true, recommendation: true, 'rollback-executed': true, repin: true, summary: true, owners: APPROVERS, done: { option: 'complete' } } });
+    const r = await cli(['run', 'cutover.yaml', '--plain', '--answers', 'answers.yaml', '--rollback-answers', 'rb-answers.yaml', '--var', 'channel=#bridge', '--var', 'ticket=INC-5', '--operator', OPERATOR], { cwd: ws.dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0); // the rollback run's GO
+    expect(r.stdout).toContain('Rollback trigger envelope-mismatch is open: the rollback runbook starts, linked both ways');
+    const bundles = [...r.stdout.matchAll(/Evidence bundle: (\S+)/g)].map((m) => join(ws.dir, m[1]!));
+    expect(bundles).toHaveLength(2);
+    const [cut, back] = bundles.map((b) => journalOf(b));
+    expect((back![0] as Extract<JournalEvent, { type: 'run.started' }>).rollback_of?.run_id).toBe((cut![0] as { run_id: string }).run_id);
+    expect(cut!.some((e) => e.type === 'rollback.started')).toBe(true);
+    for (const b of bundles) expect((await cli(['verify', b])).code).toBe(0);
+  }, 300_000);
+});

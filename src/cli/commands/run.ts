@@ -12,12 +12,13 @@ import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { dryRun } from './dry-run.js';
 import { operatorPrincipalOf } from '../operator-principal.js';
 import { rollbackOrigin, startLinkedRollback } from '../../session/rollback-start.js';
+import { checkRollbackAnswers, thenRollback } from './run-rollback.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
                    [--evidence-dir DIR] [--operator NAME] [--answers FILE]
                    [--operator-principal NAME]
                    [--plain] [--json] [--reopen BUNDLE] [--from BUNDLE]
-                   [--dry-run]
+                   [--rollback-answers FILE] [--dry-run]
 
 Starts a run of the runbook: every command and check runs live, every event
 is journaled into a new evidence bundle (default ./evidence/<UTC>_<id>/), and
@@ -53,6 +54,10 @@ Options:
                       open rollback trigger: its mode, vars and trigger carry
                       over (give vars it lacks with --var); the new bundle
                       (beside it) and the cutover journal name each other
+  --rollback-answers FILE
+                      when this run stops with a rollback trigger open, start
+                      the runbook's rollback runbook at once (as --from
+                      would) and answer it from FILE
   --dry-run           execute nothing and write nothing (no bundle): show
                       every step as it would run (resolved command, cwd, env
                       names, secrets masked; what each manual step asks and
@@ -75,6 +80,7 @@ export const OPTIONS = {
   json: { type: 'boolean' },
   reopen: { type: 'string' },
   from: { type: 'string' },
+  'rollback-answers': { type: 'string' },
   'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
@@ -100,6 +106,10 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const answers = values.answers ? answersFor(positionals[0]!, values.answers, true, { ...reopening?.vars, ...origin?.vars, ...parseVarFlags('run', values.var) }) : undefined;
   // The sign-off rules, against the names in the answers file: refused now, not at the decision.
   answers?.checkSigners([resolveOperator(values.operator)]);
+  if (values['rollback-answers'] !== undefined) {
+    if (values.from !== undefined || values.json || values['dry-run']) throw new InputError('run: --rollback-answers goes with a cutover run, not with --from, --json or --dry-run', 'drop one of them');
+    checkRollbackAnswers(positionals[0]!, values['rollback-answers']);
+  }
   if (values['dry-run']) {
     if (values.reopen !== undefined || values['evidence-dir'] !== undefined) throw new InputError(`run: --dry-run writes nothing, so --${values.reopen !== undefined ? 'reopen' : 'evidence-dir'} has no effect with it`, 'drop that flag, or drop --dry-run to start a real run');
     return dryRun({ runbookPath: positionals[0]!, mode, vars: parseVarFlags('run', values.var), ...(values.operator !== undefined ? { operator: values.operator } : {}), ...(answers ? { answers } : {}), json: values.json ?? false }, io);
@@ -123,7 +133,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     const { run_id, outcome, journal_head } = reopening.link;
     (values.json ? io.err : io.out)(`Reopens ${run_id} (${outcome}) from ${session.relative(reopening.link.bundle)}; its journal ends with ${journal_head}`);
   }
-  return runFrontEnd(session, { plain: values.plain ?? false, answers, io, json: values.json ?? false });
+  const code = await runFrontEnd(session, { plain: values.plain ?? false, answers, io, json: values.json ?? false });
+  const rollbackAnswers = values['rollback-answers'];
+  return rollbackAnswers !== undefined ? thenRollback(session, code, rollbackAnswers, { plain: values.plain ?? false, io, vars: parseVarFlags('run', values.var) }) : code;
 }
 
 /** The closed run --reopen names, read against the runbook (an invalid runbook is left to the run to report). */
