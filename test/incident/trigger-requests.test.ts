@@ -7,7 +7,7 @@
 // one-shot command holds the bundle. On a paused run the declarer is
 // recorded as requested_by, never as an operator: they can still sign.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
@@ -94,6 +94,16 @@ describe('cutover trigger requests, against a live session', () => {
       expect(answerOf(bundle, d).ok).toBe(false);
       expect(answerOf(bundle, d).reasons?.join(' ')).toContain('trigger "envelope-mismatch" is already open');
       expect(journalOf(bundle).filter((e) => e.type === 'trigger.declared')).toHaveLength(1);
+      // Leftovers of a command or session stopped a while ago (older than the command's deadline): swept by the running session.
+      const e = 'e'.repeat(16);
+      const f = 'f'.repeat(16);
+      const old = new Date(Date.now() - 10 * 60_000);
+      for (const name of [`trigger-answer-${e}.json`, `trigger-claimed-${f}.json`]) {
+        writeFileSync(join(bundle, '.tmp', name), '{}');
+        utimesSync(join(bundle, '.tmp', name), old, old);
+      }
+      await vi.waitFor(() => expect(readdirSync(join(bundle, '.tmp')).filter((n) => n.includes(e) || n.includes(f))).toEqual([]), { timeout: 15_000, interval: 100 });
+      expect(existsSync(join(bundle, '.tmp', `trigger-answer-${d}.json`))).toBe(true); // a fresh answer stays for its command
       writeFileSync(gofile, '');
       expect(await exited).toBe(3);
       // The answers nobody read are leftovers: verify names them as a note, not a problem, and says how to remove them.
@@ -172,4 +182,26 @@ describe('cutover trigger on a paused run', () => {
     const v = await cli(['verify', bundle]);
     expect(v.code, v.stdout).toBe(0);
   }, 90_000);
+
+  it('run --from on it records who started the rollback as started_by, the cutover run resumed by its own operator; once that rollback started, a closed run\'s refusal points at it, not at --from', async () => {
+    const ws = workspace();
+    const bundle = await pausedRun(ws);
+    expect((await cli(['trigger', bundle, 'envelope-mismatch', '--note', 'legacy_error in a 400', '--operator', 'Priya Producer'])).code).toBe(0);
+    const before = journalOf(bundle).length;
+    const rb = await cli(['run', 'rollback.yaml', '--from', bundle, '--var', 'ticket=INC-1', '--plain', '--operator', 'Rita Responder'], { cwd: ws.dir });
+    expect(rb.code, rb.stdout + rb.stderr).toBe(3);
+    const added = journalOf(bundle).slice(before);
+    expect(added.map((e) => e.type)).toEqual(['run.resumed', 'rollback.started', 'run.paused']);
+    expect(added[0]).toMatchObject({ operator: OPERATOR });
+    expect(added[1]).toMatchObject({ started_by: 'Rita Responder' });
+    expect(journalOf(bundle).filter((e) => e.type === 'run.resumed').map((e) => (e as { operator: string }).operator)).not.toContain('Rita Responder');
+    // The cutover run closes (NO-GO: the trigger locks GO); declaring again is refused, and the hint names the rollback run already started.
+    writeYaml(join(ws.dir, 'close.yaml'), { answers: { notify: true, sign: { pa: 'Priya Producer', ca: 'Marco Consumer' }, decide: { option: 'no-go', remediation: 'rolled back' } } });
+    const closed = await cli(['resume', bundle, '--plain', '--answers', 'close.yaml', '--operator', OPERATOR], { cwd: ws.dir });
+    expect(closed.code, closed.stdout + closed.stderr).toBe(1);
+    const again = await cli(['trigger', bundle, 'envelope-mismatch', '--note', 'still seen']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/the run is closed; the rollback run \S+ was started from it for this trigger/);
+    expect(again.stderr).not.toContain('--from');
+  }, 120_000);
 });

@@ -41,7 +41,8 @@ Options:
                         as 2026-03-02T14:05:00Z, HH:MM (today, UTC) or
                         "12m ago"; earlier than now is fine, later is refused
   --clear TRIGGER       clear the open trigger TRIGGER instead
-  --operator NAME       who declares it (default: git user.name, else login)
+  --operator NAME       who declares it (default: git user.name, else login);
+                        journaled as requested_by, never as the run's operator
   -h, --help
 
 Exit codes: 0 recorded; 1 a running session took the request but gave no
