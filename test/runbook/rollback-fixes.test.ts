@@ -53,3 +53,13 @@ describe('the consumer handoff step of the rollback runbook', () => {
     }
   });
 });
+
+describe('a rollback runbook reads from the target back to the baseline', () => {
+  it('in cutover plan (direction:), while a cutover runbook reads baseline → target', async () => {
+    const dir = tempDir();
+    const rollback = await cli(['plan', ROLLBACK, '--var', `producer_root=${dir}`, '--var', `consumer_root=${dir}`]);
+    expect(rollback.stdout).toContain('direction: rollback v0.4.0 7e4806a → v0.3.2 cf33144 (a rollback runbook: from the target back to the baseline)');
+    const cutover = await cli(['plan', join(REPO, 'checklists', 'service-v3-cutover-day.yaml'), '--var', `producer_root=${dir}`, '--var', `consumer_root=${dir}`]);
+    expect(cutover.stdout).toContain('direction: v0.3.2 cf33144 → v0.4.0 7e4806a\n');
+  });
+});
