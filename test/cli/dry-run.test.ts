@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { RUNBOOK } from '../session/run-modes-fixture.js';
 
 const BASE_SHA = 'cf331449e1589581a5dcbb3adecd3e9ae4509277';
@@ -35,7 +35,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const dry = (...args: string[]) => cli(['run', file('rb.yaml'), '--dry-run', '--operator', 'Olga Operator', '--var', 'api_token=s3cr3t-value-42', ...args], { cwd: dir, timeoutMs: 60_000 });
+const dry = (...args: string[]) => cliInProcess(['run', file('rb.yaml'), '--dry-run', '--operator', 'Olga Operator', '--var', 'api_token=s3cr3t-value-42', ...args], { cwd: dir });
 
 describe('cutover run --dry-run', () => {
   it('executes nothing, writes nothing, shows every step and the GO it would unlock (exit 0)', async () => {
@@ -63,7 +63,7 @@ describe('cutover run --dry-run', () => {
   it('says the GO would stay locked (exit 1) when no step could open it', async () => {
     // The only GO is for cutover day: a rehearsal could never open it.
     writeFileSync(file('locked.yaml'), TRACES.replace('{ id: go, label: GO, go: true }', '{ id: go, label: GO, go: true, modes: [cutover] }'));
-    const r = await cli(['run', file('locked.yaml'), '--dry-run', '--operator', 'Olga Operator', '--var', 'api_token=x'], { cwd: dir, timeoutMs: 60_000 });
+    const r = await cliInProcess(['run', file('locked.yaml'), '--dry-run', '--operator', 'Olga Operator', '--var', 'api_token=x'], { cwd: dir });
     rmSync(file('locked.yaml'));
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain('GO: would stay LOCKED:');
@@ -88,7 +88,7 @@ describe('cutover run --dry-run', () => {
     const bad = await dry('--answers', file('bad-answers.yaml'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`${file('bad-answers.yaml')}:2:11: the answer to "record": Rollback target tag must equal \${baseline.release_tag} = "v0.3.2"; the value given is "v9.9.9"`);
-    const noVar = await cli(['run', file('rb.yaml'), '--dry-run', '--operator', 'Olga Operator'], { cwd: dir });
+    const noVar = await cliInProcess(['run', file('rb.yaml'), '--dry-run', '--operator', 'Olga Operator'], { cwd: dir });
     expect(noVar.code).toBe(2);
     expect(noVar.stderr).toContain('api_token');
     const withDir = await dry('--evidence-dir', file('ev'));
@@ -107,7 +107,7 @@ describe('lint: modes, on_failure, equals, environment_failure', () => {
       .replace('equals: "${baseline.commit}"', 'equals: "${nowhere.sha}"')
       .replace('        kind: decision\n', '        kind: decision\n        modes: [rehearsal]\n');
     writeFileSync(file('bad.yaml'), bad);
-    const r = await cli(['lint', file('bad.yaml')], { cwd: dir });
+    const r = await cliInProcess(['lint', file('bad.yaml')], { cwd: dir });
     rmSync(file('bad.yaml'));
     expect(r.code).toBe(2);
     const out = r.stderr + r.stdout;
@@ -122,7 +122,7 @@ describe('lint: modes, on_failure, equals, environment_failure', () => {
   it('accepts an equals: naming another field of the same input and an earlier input', async () => {
     const ok = RUNBOOK.replace('          - { id: rollback_sha, label: Rollback target commit, type: sha, equals: "${baseline.commit}" }', '          - { id: rollback_sha, label: Rollback target commit, type: sha, equals: "${baseline.commit}" }\n          - { id: tag_again, label: Tag again, type: tag, equals: "${record.rollback_tag}" }');
     writeFileSync(file('ok.yaml'), ok);
-    const r = await cli(['lint', file('ok.yaml')], { cwd: dir });
+    const r = await cliInProcess(['lint', file('ok.yaml')], { cwd: dir });
     rmSync(file('ok.yaml'));
     expect(r.code, r.stderr).toBe(0);
   });

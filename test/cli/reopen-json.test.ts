@@ -8,7 +8,8 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { snapshot } from '../helpers/snapshot.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cutover-reopen-'));
@@ -30,7 +31,7 @@ beforeAll(async () => {
     join(dir, 'answers.yaml'),
     readFileSync(join(dir, 'answers.yaml'), 'utf8').replace('decide: { option: go-rehearsal }', 'decide: { option: go-rehearsal, otherwise: { option: no-go, remediation: "fix hello and rehearse again" } }'),
   );
-  first = await cli(['run', 'runbook.yaml', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap', '--json'], { cwd: dir });
+  first = await cliInProcess(['run', 'runbook.yaml', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap', '--json'], { cwd: dir });
   oldBundle = bundles()[0]!;
 }, 120_000);
 
@@ -60,7 +61,7 @@ describe('run --json', () => {
 
   it('a paused run says what it waits for and how to resume', async () => {
     writeFileSync(join(dir, 'partial.yaml'), 'answers:\n  rc: true\n');
-    const r = await cli(['run', 'runbook.yaml', '--answers', 'partial.yaml', '--evidence-dir', 'paused', '--operator', 'Cap', '--json'], { cwd: dir });
+    const r = await cliInProcess(['run', 'runbook.yaml', '--answers', 'partial.yaml', '--evidence-dir', 'paused', '--operator', 'Cap', '--json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(3);
     const summary = JSON.parse(r.stdout) as { outcome: string; waiting_for: string; resume: string; closed: boolean };
     expect(summary).toMatchObject({ outcome: 'PAUSED', closed: false, waiting_for: 'meeting' });
@@ -71,9 +72,9 @@ describe('run --json', () => {
 describe('--json on the other commands that report', () => {
   it('report --json is report --format json; --json with --format markdown is refused', async () => {
     const [json, format, both] = await Promise.all([
-      cli(['report', oldBundle, '--json'], { cwd: dir }),
-      cli(['report', oldBundle, '--format', 'json'], { cwd: dir }),
-      cli(['report', oldBundle, '--json', '--format', 'markdown'], { cwd: dir }),
+      cliInProcess(['report', oldBundle, '--json'], { cwd: dir }),
+      cliInProcess(['report', oldBundle, '--format', 'json'], { cwd: dir }),
+      cliInProcess(['report', oldBundle, '--json', '--format', 'markdown'], { cwd: dir }),
     ]);
     expect(json.code, json.stderr).toBe(0);
     const manifest = JSON.parse(json.stdout) as { run_id: string; outcome: string; written_at: string };
@@ -86,10 +87,10 @@ describe('--json on the other commands that report', () => {
 
   it('resume --json prints the summary of the resumed run', async () => {
     writeFileSync(join(dir, 'rc-only.yaml'), 'answers:\n  rc: true\n');
-    const paused = await cli(['run', 'runbook.yaml', '--answers', 'rc-only.yaml', '--evidence-dir', 'paused2', '--operator', 'Cap', '--json'], { cwd: dir });
+    const paused = await cliInProcess(['run', 'runbook.yaml', '--answers', 'rc-only.yaml', '--evidence-dir', 'paused2', '--operator', 'Cap', '--json'], { cwd: dir });
     expect(paused.code, paused.stderr).toBe(3);
     const bundle = (JSON.parse(paused.stdout) as { bundle: string }).bundle;
-    const r = await cli(['resume', bundle, '--answers', 'answers.yaml', '--json'], { cwd: dir });
+    const r = await cliInProcess(['resume', bundle, '--answers', 'answers.yaml', '--json'], { cwd: dir });
     const summary = JSON.parse(r.stdout) as { outcome: string; exit_code: number; bundle: string; closed: boolean };
     expect(summary).toMatchObject({ bundle, closed: true, exit_code: r.code });
     expect(['GO', 'NO-GO']).toContain(summary.outcome);
@@ -101,13 +102,13 @@ describe('after a NO-GO', () => {
   it('resume --retry-failed says the run is closed and names the command that reopens it, writing nothing', async () => {
     writeFileSync(join(dir, 'fixed'), '');
     const before = snapshot(oldBundle);
-    const r = await cli(['resume', oldBundle, '--retry-failed', '--plain'], { cwd: dir });
+    const r = await cliInProcess(['resume', oldBundle, '--retry-failed', '--plain'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${oldBundle}: the run is closed (NO-GO); its steps do not run again and it is not resumed (nothing was written)`);
     expect(r.stderr).toContain(`hint: fix what failed, then start a new run linked to this one: \`cutover run ${join(dir, 'runbook.yaml')} --reopen ${oldBundle}\``);
     expect(r.stderr).not.toMatch(STACK);
     // Without --retry-failed too: a closed run is not resumed, and the hint names the way on.
-    const plain = await cli(['resume', oldBundle, '--plain'], { cwd: dir });
+    const plain = await cliInProcess(['resume', oldBundle, '--plain'], { cwd: dir });
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('the run is closed (outcome NO-GO');
     expect(plain.stderr).toContain(`--reopen ${oldBundle}`);
@@ -115,7 +116,7 @@ describe('after a NO-GO', () => {
   });
 
   it('run --reopen starts a new run linked to the closed one, which verify checks', async () => {
-    const r = await cli(['run', 'runbook.yaml', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap', '--reopen', oldBundle, '--json'], { cwd: dir });
+    const r = await cliInProcess(['run', 'runbook.yaml', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap', '--reopen', oldBundle, '--json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { outcome: string; bundle: string; reopens: Record<string, string> };
     expect(summary.outcome).toBe('GO');
@@ -126,29 +127,29 @@ describe('after a NO-GO', () => {
     expect(started.reopens).toEqual(summary.reopens);
     expect(r.stderr).toContain(`Reopens ${oldJournal[0]!.run_id} (NO-GO)`);
 
-    const ok = await cli(['verify', summary.bundle, '--json'], { cwd: dir });
+    const ok = await cliInProcess(['verify', summary.bundle, '--json'], { cwd: dir });
     expect(ok.code, ok.stdout).toBe(0);
 
     // The closed run changed after the day went on: the new bundle's verify finds it.
     appendFileSync(join(oldBundle, 'journal.ndjson'), '{"seq":999}\n');
-    const bad = await cli(['verify', summary.bundle], { cwd: dir });
+    const bad = await cliInProcess(['verify', summary.bundle], { cwd: dir });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`this run reopens ${oldJournal[0]!.run_id} whose journal ended with ${oldJournal.at(-1)!.hash}`);
 
     // The old bundle moved away: the link cannot be checked, which is a note, not a problem.
     rmSync(oldBundle, { recursive: true });
-    const away = await cli(['verify', summary.bundle, '--json'], { cwd: dir });
+    const away = await cliInProcess(['verify', summary.bundle, '--json'], { cwd: dir });
     expect(away.code, away.stdout).toBe(0);
     expect((JSON.parse(away.stdout) as { notes: { message: string }[] }).notes.map((n) => n.message).join('\n')).toContain('the link to it');
   });
 
   it('refuses to reopen an open run or a GO, naming what to do instead', async () => {
     const paused = join(dir, 'paused', readdirSync(join(dir, 'paused'))[0]!);
-    const open = await cli(['run', 'runbook.yaml', '--plain', '--reopen', paused], { cwd: dir });
+    const open = await cliInProcess(['run', 'runbook.yaml', '--plain', '--reopen', paused], { cwd: dir });
     expect(open.code).toBe(2);
     expect(open.stderr).toContain('that run is still open; it is continued, not reopened');
     const go = bundles().at(-1)!;
-    const final = await cli(['run', 'runbook.yaml', '--plain', '--reopen', go], { cwd: dir });
+    const final = await cliInProcess(['run', 'runbook.yaml', '--plain', '--reopen', go], { cwd: dir });
     expect(final.code).toBe(2);
     expect(final.stderr).toContain('that run ended with GO; a GO is final');
   });

@@ -6,7 +6,8 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { snapshot } from '../helpers/snapshot.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cutover-resume-retry-'));
@@ -28,7 +29,7 @@ beforeAll(async () => {
       .replace('{ id: shelly, kind: command, title: Shell,', '{ id: shelly, kind: command, title: Shell, requires: [hello],'),
   );
   writeFileSync(join(dir, 'partial.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace(/^ {2}decide:.*$/m, ''));
-  const first = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+  const first = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
   expect(first.code, first.stdout + first.stderr).toBe(3);
   bundle = join(dir, 'ev', readdirSync(join(dir, 'ev'))[0]!);
   // A torn last line, as a crash mid-append leaves it: only a real resume cuts it off.
@@ -43,7 +44,7 @@ describe('resume --retry of a step that cannot run again', () => {
     [['--retry', 'hello', '--retry', 'decide'], '--retry decide: it is a decision step'],
   ])('resume %j is refused, names the step, and writes nothing', async (flags, message) => {
     const before = snapshot(bundle);
-    const r = await cli(['resume', bundle, '--plain', '--answers', 'partial.yaml', ...flags], { cwd: dir });
+    const r = await cliInProcess(['resume', bundle, '--plain', '--answers', 'partial.yaml', ...flags], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).toContain(`${bundle}: cannot resume with these retries (nothing was written)`);
@@ -54,7 +55,7 @@ describe('resume --retry of a step that cannot run again', () => {
 
   it('accepts a step whose requirement is retried before it, and runs both as new attempts', async () => {
     writeFileSync(join(dir, 'fixed'), '');
-    const r = await cli(['resume', bundle, '--plain', '--answers', 'partial.yaml', '--retry', 'hello', '--retry', 'shelly'], { cwd: dir });
+    const r = await cliInProcess(['resume', bundle, '--plain', '--answers', 'partial.yaml', '--retry', 'hello', '--retry', 'shelly'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(3); // pauses again at the unanswered decision
     expect(r.stdout).toContain('▶ hello: Say hello (attempt 2)');
     expect(r.stdout).toMatch(/▶ shelly: Shell( \(attempt 1\))?\n/);

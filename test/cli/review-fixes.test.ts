@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/session/session.js';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cutover-review-'));
@@ -25,7 +25,7 @@ describe('answers files', () => {
   it('an empty signer name is refused with its position, before any bundle exists', async () => {
     const dir = fixture('empty-name');
     writeFileSync(join(dir, 'bad.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace('pa: Priya Producer', 'pa: '));
-    const r = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'bad.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+    const r = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'bad.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: "sign"\.pa is empty/);
     expect(r.stderr).not.toMatch(STACK);
@@ -35,7 +35,7 @@ describe('answers files', () => {
   it('an answer for a step the runbook does not have leaves no half-started bundle', async () => {
     const dir = fixture('unknown-step');
     writeFileSync(join(dir, 'bad.yaml'), 'answers:\n  nope: true\n');
-    const r = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'bad.yaml', '--evidence-dir', 'ev'], { cwd: dir });
+    const r = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'bad.yaml', '--evidence-dir', 'ev'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad.yaml:2:3: "nope" is not a step of runbook mini');
     expect(existsSync(join(dir, 'ev'))).toBe(false);
@@ -52,7 +52,7 @@ describe('secret vars', () => {
     writeFileSync(join(dir, 'runbook.yaml'), rb);
     // A token pasted into a note by mistake is masked like command output.
     writeFileSync(join(dir, 'partial.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace(/^ {2}decide:.*$/m, '').replace('rc: true', 'rc: { note: "pasted s3cr3t-value-123 by mistake" }'));
-    const r = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123'], { cwd: dir });
+    const r = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stdout).toContain('✓ hello passed');
     const bundle = bundleIn(join(dir, 'ev'));
@@ -61,13 +61,13 @@ describe('secret vars', () => {
     expect(r.stdout).toContain('pasted *** by mistake');
     expect(r.stdout).not.toContain('s3cr3t-value-123');
     for (const f of ['journal.ndjson', 'manifest.json', 'decision-record.md']) expect(readFileSync(join(bundle, f), 'utf8')).not.toContain('s3cr3t-value-123');
-    const refused = await cli(['resume', bundle, '--answers', 'answers.yaml'], { cwd: dir });
+    const refused = await cliInProcess(['resume', bundle, '--answers', 'answers.yaml'], { cwd: dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--var DEPLOY_TOKEN=...');
-    const notSecret = await cli(['resume', bundle, '--answers', 'answers.yaml', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123', '--var', 'nope=1'], { cwd: dir });
+    const notSecret = await cliInProcess(['resume', bundle, '--answers', 'answers.yaml', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123', '--var', 'nope=1'], { cwd: dir });
     expect(notSecret.code).toBe(2);
     expect(notSecret.stderr).toContain('only secret vars are given again on resume');
-    const resumed = await cli(['resume', bundle, '--answers', 'answers.yaml', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123'], { cwd: dir });
+    const resumed = await cliInProcess(['resume', bundle, '--answers', 'answers.yaml', '--var', 'DEPLOY_TOKEN=s3cr3t-value-123'], { cwd: dir });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect((await cliInProcess(['verify', bundle])).code).toBe(0);
   });
@@ -83,7 +83,7 @@ describe('the decision stays reachable', () => {
         .replace('        title: Go/no-go\n', '        title: Go/no-go\n        requires: [hello]\n'),
     );
     writeFileSync(join(dir, 'answers2.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace('decide: { option: go-rehearsal }', 'decide: { option: go-rehearsal, otherwise: { option: no-go, remediation: fix hello } }'));
-    const r = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'answers2.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+    const r = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'answers2.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain('required step "Say hello" (hello) failed');
     expect(r.stdout).toContain('Decision: NO-GO — remediation: fix hello');
@@ -93,11 +93,11 @@ describe('the decision stays reachable', () => {
 describe('a closed run', () => {
   it('is not resumed: exit 2 and the bundle is left untouched', async () => {
     const dir = fixture('closed');
-    const r = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+    const r = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
     expect(r.code).toBe(0);
     const bundle = bundleIn(join(dir, 'ev'));
     const before = readFileSync(join(bundle, 'journal.ndjson'));
-    const again = await cli(['resume', bundle], { cwd: dir });
+    const again = await cliInProcess(['resume', bundle], { cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('the run is closed (outcome GO');
     expect(readFileSync(join(bundle, 'journal.ndjson')).equals(before)).toBe(true);
@@ -130,13 +130,13 @@ describe('fixing a red gate and going on', () => {
       join(dir, 'runbook.yaml'),
       readFileSync(join(dir, 'runbook.yaml'), 'utf8').replace('run: "echo hello ${run.operator}"', 'run: [sh, -c, "test -f fixed && echo fixed"]'),
     );
-    const first = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+    const first = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'answers.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
     expect(first.code).toBe(1);
     expect(first.stdout).toContain('--retry-failed');
     const bundle = bundleIn(join(dir, 'ev'));
     writeFileSync(join(dir, 'fixed'), '');
     // The sign-off came before the retry, so it is void: the approvers sign again from the answers.
-    const again = await cli(['resume', bundle, '--answers', 'answers.yaml', '--retry-failed'], { cwd: dir });
+    const again = await cliInProcess(['resume', bundle, '--answers', 'answers.yaml', '--retry-failed'], { cwd: dir });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('▶ hello: Say hello (attempt 2)');
     expect(again.stdout).toContain('Decision: GO (rehearsal continuation)');
@@ -146,8 +146,8 @@ describe('fixing a red gate and going on', () => {
   it('--retry of a manual step is refused with a clear message', async () => {
     const dir = fixture('retry-manual');
     writeFileSync(join(dir, 'partial.yaml'), readFileSync(join(dir, 'answers.yaml'), 'utf8').replace(/^ {2}decide:.*$/m, ''));
-    await cli(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
-    const r = await cli(['resume', bundleIn(join(dir, 'ev')), '--retry', 'rc'], { cwd: dir });
+    await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'partial.yaml', '--evidence-dir', 'ev', '--operator', 'Cap'], { cwd: dir });
+    const r = await cliInProcess(['resume', bundleIn(join(dir, 'ev')), '--retry', 'rc'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--retry rc: it is a confirm step');
   });

@@ -15,7 +15,6 @@ import { stringify } from 'yaml';
 import { attemptDir, noticeFile } from '../../src/evidence/bundle.js';
 import { writeFileDurable } from '../../src/shared/durable.js';
 import { UnsafePathError } from '../../src/shared/inside.js';
-import { cli } from '../helpers/cli.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 import { defaultAnswers, tempDir, writeRunbook, type RunbookDoc } from '../fixtures/engine/scenario.js';
 
@@ -28,8 +27,8 @@ const ARTIFACTS: Record<string, string> = { [CLIMBER]: 'attacker bytes', [TMP_NA
 
 let dir: string;
 let bundle: string;
-let paused: Awaited<ReturnType<typeof cli>>;
-let resumed: Awaited<ReturnType<typeof cli>>;
+let paused: Awaited<ReturnType<typeof cliInProcess>>;
+let resumed: Awaited<ReturnType<typeof cliInProcess>>;
 
 function writeAnswers(name: string, edit?: (a: Record<string, unknown>) => void): string {
   const answers = defaultAnswers();
@@ -57,9 +56,9 @@ beforeAll(async () => {
     });
   });
   // No decision in the first answers: the run pauses after the check, then resume finishes it.
-  paused = await cli(['run', runbook, '--plain', '--answers', writeAnswers('first.yaml', (a) => delete a.decide), '--evidence-dir', evidence, '--operator', 'Olga Operator', '--mode', 'rehearsal']);
+  paused = await cliInProcess(['run', runbook, '--plain', '--answers', writeAnswers('first.yaml', (a) => delete a.decide), '--evidence-dir', evidence, '--operator', 'Olga Operator', '--mode', 'rehearsal']);
   bundle = join(evidence, readdirSync(evidence).find((n) => n !== 'victim.txt')!);
-  resumed = await cli(['resume', bundle, '--plain', '--answers', writeAnswers('all.yaml'), '--operator', 'Olga Operator']);
+  resumed = await cliInProcess(['resume', bundle, '--plain', '--answers', writeAnswers('all.yaml'), '--operator', 'Olga Operator']);
 }, 120_000);
 
 function copyOf(name: string): string {

@@ -7,7 +7,8 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { sha256 } from '../../src/evidence/canonical.js';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { readEvents, tempDir } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from './forge.js';
 
@@ -72,7 +73,7 @@ export const HANDOFF_STEP = `      - id: handoff
 
 export async function run(dir: string, runbook: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; bundle: string }> {
   const evidence = join(dir, 'evidence');
-  const r = await cli(['run', runbook, '--plain', '--evidence-dir', evidence, '--operator', 'Olga Operator', '--mode', 'rehearsal'], { env, timeoutMs: 60_000 });
+  const r = await cliInProcess(['run', runbook, '--plain', '--evidence-dir', evidence, '--operator', 'Olga Operator', '--mode', 'rehearsal'], { env });
   const [name] = readdirSync(evidence);
   return { code: r.code, out: r.stdout + r.stderr, bundle: join(evidence, name!) };
 }
@@ -82,7 +83,7 @@ export function finishedOf(bundle: string, step: string): Finished {
 }
 
 export async function verify(bundle: string): Promise<{ code: number | null; out: string }> {
-  const r = await cli(['verify', bundle]);
+  const r = await cliInProcess(['verify', bundle]);
   return { code: r.code, out: r.stdout + r.stderr };
 }
 

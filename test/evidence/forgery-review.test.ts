@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
-import { cli } from '../helpers/cli.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 import { eventsOf, prepareToDecide, readEvents, runPlain, tempDir, withSession, type PlainRun } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from './forge.js';
@@ -142,7 +141,7 @@ describe('resume against a bundle someone wrote into', () => {
     writeFileSync(copy, evil);
     await forge(run.bundle, (events) => events.map((e, i) => (i === 0 ? ({ ...e, runbook: { ...(e as Extract<JournalEvent, { type: 'run.started' }>).runbook, sha256: sha(evil) } } as JournalEvent) : e)));
     const before = readFileSync(join(run.bundle, 'journal.ndjson'));
-    const r = await cli(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
+    const r = await cliInProcess(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('runbook.yaml: the runbook this run started from has changed since');
     expect(readFileSync(join(run.bundle, 'journal.ndjson'))).toEqual(before);
@@ -151,7 +150,7 @@ describe('resume against a bundle someone wrote into', () => {
   it('refuses a FIFO where the lock would be, without hanging on it', async () => {
     const run = await pausedCopy();
     expect(spawnSync('mkfifo', [join(run.bundle, '.lock')]).status).toBe(0);
-    const r = await cli(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
+    const r = await cliInProcess(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('.lock is a FIFO');
   });
@@ -163,7 +162,7 @@ describe('resume against a bundle someone wrote into', () => {
     writeFileSync(join(run.bundle, 'notices/notice.md'), 'Go/no-go in #cutover-bridge for v0.4.0');
     const answers = join(run.dir, 'answers2.yaml');
     writeFileSync(answers, 'answers:\n  notice: { skip: "sent by hand" }\n  sign: { pa: Priya Producer, ca: Marco Consumer }\n  decide: { option: no-go, remediation: send the notice }\n');
-    const r = await cli(['resume', run.bundle, '--plain', '--answers', answers]);
+    const r = await cliInProcess(['resume', run.bundle, '--plain', '--answers', answers]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const v = await problemsOf(run.bundle);
     expect(v.text).toBe('');
@@ -172,7 +171,7 @@ describe('resume against a bundle someone wrote into', () => {
   it('says how to fix a stray file rather than calling it a cut journal', async () => {
     const run = await pausedCopy();
     writeFileSync(join(run.bundle, '.DS_Store'), 'x');
-    const r = await cli(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
+    const r = await cliInProcess(['resume', run.bundle, '--plain', '--answers', join(run.dir, 'answers.yaml')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("these files are not cutover's; if you put them there, move them out of the bundle and resume again");
   });

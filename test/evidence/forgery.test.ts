@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { writeSums } from '../../src/evidence/bundle.js';
-import { cli } from '../helpers/cli.js';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 import { eventsOf, readEvents, runPlain, stepOf, tempDir, withSession, type PlainRun } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from './forge.js';
@@ -69,7 +68,7 @@ describe('a journal cut back to a prefix of itself (class 2)', () => {
     const log = join(bundle, 'steps/producer-suite/attempt-1/stdout.log');
     const logBefore = readFileSync(log);
 
-    const resumed = await cli(['resume', bundle, '--plain', '--answers', join(noGo.dir, 'answers.yaml')]);
+    const resumed = await cliInProcess(['resume', bundle, '--plain', '--answers', join(noGo.dir, 'answers.yaml')]);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(2);
     expect(resumed.stderr).toContain('the journal does not account for evidence already in the bundle, so it cannot be resumed');
     expect(resumed.stderr).toContain('manifest.json summarizes a journal of');
@@ -90,7 +89,7 @@ describe('a journal cut back to a prefix of itself (class 2)', () => {
     const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
     writeFileSync(journal, `${lines.slice(0, 3).join('\n')}\n`);
     for (const f of ['manifest.json', 'decision-record.md', 'SHA256SUMS']) rmSync(join(bundle, f));
-    const resumed = await cli(['resume', bundle, '--plain', '--answers', join(noGo.dir, 'answers.yaml')]);
+    const resumed = await cliInProcess(['resume', bundle, '--plain', '--answers', join(noGo.dir, 'answers.yaml')]);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(2);
     expect(resumed.stderr).toMatch(/steps\/consumer-suite\/attempt-1\/\w+\.log belongs to attempt 1 of step "consumer-suite", which the journal never started/);
     expect(resumed.stderr).toMatch(/… and \d+ more/);

@@ -1,4 +1,4 @@
-// What the report says about a run, through the real CLI on a temp runbook
+// What the report says about a run, through the CLI's commands (in-process) on a temp runbook
 // and a real git checkout: a step held back by a failed prerequisite is
 // said in the plain log (and in the record); every attempt of a step is in
 // the Markdown report with its exit code, duration and git HEAD, not only
@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 
 let dir: string;
 let head: string;
@@ -76,7 +76,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('report details', () => {
   it('says a step was not run for its failed prerequisite, lists every attempt, shows the NO-GO as recorded', async () => {
     const evidence = join(dir, 'ev');
-    const first = await cli(['run', 'runbook.yaml', '--plain', '--answers', 'sign.yaml', '--evidence-dir', evidence, '--operator', 'Olga Operator'], { cwd: dir });
+    const first = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', 'sign.yaml', '--evidence-dir', evidence, '--operator', 'Olga Operator'], { cwd: dir });
     expect(first.code, first.stdout + first.stderr).toBe(3);
     expect(first.stdout).toContain('✗ flaky FAILED');
     expect(first.stdout).toContain('↷ after-flaky not run: it requires "flaky", which failed');
@@ -88,7 +88,7 @@ describe('report details', () => {
     const bundle = join(evidence, readdirSync(evidence)[0]!);
     expect(readFileSync(join(bundle, 'decision-record.md'), 'utf8')).toContain('| pending — not run: it requires flaky (failed) |');
 
-    const second = await cli(['resume', bundle, '--plain', '--retry', 'flaky', '--answers', 'decide.yaml'], { cwd: dir });
+    const second = await cliInProcess(['resume', bundle, '--plain', '--retry', 'flaky', '--answers', 'decide.yaml'], { cwd: dir });
     expect(second.code, second.stdout + second.stderr).toBe(1);
     expect(second.stdout).toContain('✓ flaky passed');
     expect(second.stdout).toContain('✓ after-flaky passed');
@@ -96,7 +96,7 @@ describe('report details', () => {
     expect(second.stdout).toContain('✓ after-after passed');
     expect(second.stdout).toMatch(/Outcome: NO-GO \(REHEARSAL\) — 4 passed, 0 failed, 0 skipped, 0 not done/);
 
-    const report = await cli(['report', bundle]);
+    const report = await cliInProcess(['report', bundle]);
     expect(report.code, report.stderr).toBe(0);
     const md = report.stdout;
     expect(md).toMatch(/\| ■ \| Decide \(`decide`\) \| decision \| NO-GO recorded \|/);
@@ -108,13 +108,13 @@ describe('report details', () => {
     // A step outside a git checkout has no HEAD to show, said so.
     expect(md).toMatch(/\| `after-flaky` \| 1 \| [0-9T:.-]+Z \| passed \| exit 0 \| \d+\.\d s \| — \|/);
     // The JSON report says the same: the decision step decided NO-GO, it did not "pass".
-    const json = await cli(['report', bundle, '--json']);
+    const json = await cliInProcess(['report', bundle, '--json']);
     expect(json.code, json.stderr).toBe(0);
     const decideStep = (JSON.parse(json.stdout) as { steps: { id: string; status: string; decided?: string }[] }).steps.find((x) => x.id === 'decide');
     expect(decideStep).toMatchObject({ status: 'decided', decided: 'NO-GO' });
     // The report is the record the bundle holds, and verify renders the same.
     expect(readFileSync(join(bundle, 'decision-record.md'), 'utf8')).toBe(md.endsWith('\n') ? md : `${md}\n`);
-    const verify = await cli(['verify', bundle]);
+    const verify = await cliInProcess(['verify', bundle]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 });

@@ -9,7 +9,8 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { readEvents, tempDir } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from './forge.js';
 
@@ -55,7 +56,7 @@ sections:
         with: { manifest: manifest.json, payload: payload.json }
 `);
     const evidence = join(dir, 'evidence');
-    const run = await cli(['run', runbook, '--plain', '--evidence-dir', evidence, '--operator', 'Olga Operator', '--mode', 'rehearsal'], { env: { DEPLOY_TOKEN: SECRET }, timeoutMs: 60_000 });
+    const run = await cliInProcess(['run', runbook, '--plain', '--evidence-dir', evidence, '--operator', 'Olga Operator', '--mode', 'rehearsal'], { env: { DEPLOY_TOKEN: SECRET } });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const bundle = join(evidence, readdirSync(evidence)[0]!);
     const started = readEvents(bundle).find((e): e is Extract<JournalEvent, { type: 'step.started' }> => e.type === 'step.started' && e.step === 'with-env')!;
@@ -66,7 +67,7 @@ sections:
     expect(record).toMatch(/- `handoff` #1 read `payload` .*payload\.json — sha256 `[0-9a-f]{64}`/);
     expect(record).toContain('- `handoff` #1 with: `manifest`=manifest.json, `payload`=payload.json');
     expect(readdirSync(bundle, { recursive: true }).map(String).filter((f) => { try { return readFileSync(join(bundle, f)).includes(SECRET); } catch { return false; } })).toEqual([]);
-    const ok = await cli(['verify', bundle]);
+    const ok = await cliInProcess(['verify', bundle]);
     expect(ok.code, ok.stdout).toBe(0);
 
     // The env in the journal, changed with the chain and summaries recomputed: the decision record shows what the journal says.

@@ -1,13 +1,19 @@
-// Runs a cheap `cutover` command (lint, plan, verify, report, check) inside
-// the test process instead of spawning it: the command's `main(args, io)` is
+// Runs a `cutover` command (lint, plan, verify, report, check, run, resume)
+// inside the test process instead of spawning it: the command's `main(args, io)` is
 // called with captured streams, its exit code is the number it returns, and
 // an error it throws is printed and mapped to an exit code by the same two
 // functions the real entry point (src/cli.ts) uses. A spawn of the built CLI
 // costs ~250 ms of start-up; this costs the command's own work.
 //
 // Use it where the behaviour under test does not depend on being a separate
-// process. Signals, crashes, terminals, start-up, `run`, `resume` and `demo`
-// stay real spawns (cli() in ./cli.ts), and every command keeps a few.
+// process. Signals, crashes, terminals, start-up, the interactive screen,
+// `demo`, `sign` and `watch` stay real spawns (cli() in ./cli.ts), and every
+// command keeps a few (test/cli/basics, test/crash, test/ui/e2e, ...). A run
+// or resume in-process runs its commands, writes its journal and bundle as a
+// spawned one does; what differs is the process (its pid, its signals, a
+// crash), so a test about those spawns. As for a spawn, whose stdout is a
+// pipe, stdout is no terminal during the call: run and resume pick the plain
+// log, never the screen.
 //
 // The command sees the working directory and environment a spawn would
 // have: for the duration of the call the process is chdir'ed to `cwd` and
@@ -27,6 +33,8 @@ const COMMANDS: Record<string, () => Promise<{ main: CommandMain }>> = {
   verify: () => import('../../src/cli/commands/verify.js'),
   report: () => import('../../src/cli/commands/report.js'),
   check: () => import('../../src/cli/commands/check.js'),
+  run: () => import('../../src/cli/commands/run.js'),
+  resume: () => import('../../src/cli/commands/resume.js'),
 };
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -61,6 +69,9 @@ async function runOne(args: string[], opts: Omit<CliOptions, 'input' | 'timeoutM
     } as typeof process.stdout.write;
   process.stdout.write = capture((s) => (stdout += s));
   process.stderr.write = capture((s) => (stderr += s));
+  // A spawned command's stdout is a pipe: not a terminal (no screen, no colour).
+  const ownTTY = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+  Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true, writable: true });
 
   const cwd = process.cwd();
   const savedEnv = { ...process.env };
@@ -85,6 +96,8 @@ async function runOne(args: string[], opts: Omit<CliOptions, 'input' | 'timeoutM
   } finally {
     process.stdout.write = realOut;
     process.stderr.write = realErr;
+    if (ownTTY) Object.defineProperty(process.stdout, 'isTTY', ownTTY);
+    else delete (process.stdout as { isTTY?: boolean }).isTTY;
     process.chdir(cwd);
     for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
     Object.assign(process.env, savedEnv);

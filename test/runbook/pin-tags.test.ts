@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 
 let dir: string;
 let repo: string;
@@ -92,7 +93,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('release tags checked against the pins', () => {
   it('plan names each tag that points elsewhere, with both commits and the --var that fixes it', async () => {
     // The pins swapped: v0.3.2 is first but the baseline pins second, v0.4.0 is second but the target pins first.
-    const r = await cli(['plan', runbook(second, first, repo)]);
+    const r = await cliInProcess(['plan', runbook(second, first, repo)]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain(`release tag v0.3.2 (baseline) points to ${first} in ${repo}, not to the pinned baseline commit ${second} (${second.slice(0, 7)} is tagged v0.4.0 here)`);
     expect(r.stdout).toContain(`if v0.3.2 is the release, pass --var baseline_commit=${first}`);
@@ -103,7 +104,7 @@ describe('release tags checked against the pins', () => {
   });
 
   it('says nothing about tags when the repository confirms the pins', async () => {
-    const r = await cli(['plan', runbook(first, second, repo)]);
+    const r = await cliInProcess(['plan', runbook(first, second, repo)]);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).not.toContain('release tag v');
     // The check is said to have happened: each tag found at its pin.
@@ -112,11 +113,11 @@ describe('release tags checked against the pins', () => {
 
   it('pins given as --var fix a runbook without editing it', async () => {
     const file = runbook(second, first, repo);
-    const r = await cli(['plan', file, '--var', `baseline_commit=${first}`, '--var', `target_commit=${second}`]);
+    const r = await cliInProcess(['plan', file, '--var', `baseline_commit=${first}`, '--var', `target_commit=${second}`]);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain(`baseline: v0.3.2 ${first}`);
     expect(r.stdout).toContain(`target:   v0.4.0 ${second}`);
-    const json = JSON.parse((await cli(['plan', file, '--json', '--var', `target_commit=${second}`])).stdout) as { release_tags: unknown; preflight: { problems: { message: string; pin?: { pin: string; tag: string; pinned: string; actual: string } }[] } };
+    const json = JSON.parse((await cliInProcess(['plan', file, '--json', '--var', `target_commit=${second}`])).stdout) as { release_tags: unknown; preflight: { problems: { message: string; pin?: { pin: string; tag: string; pinned: string; actual: string } }[] } };
     expect(json.preflight.problems.map((p) => p.pin)).toEqual([{ pin: 'baseline', tag: 'v0.3.2', pinned: second, actual: first, checkout: repo }]);
     expect(json.release_tags).toEqual([{ checkout: repo, confirmed: ['v0.4.0'] }]);
   });
@@ -128,23 +129,23 @@ describe('release tags checked against the pins', () => {
     git(other, 'tag', 'v0.4.0');
     const head = git(other, 'rev-parse', 'HEAD');
     const absent = 'e'.repeat(40);
-    const r = await cli(['plan', runbook(absent, head, other)]);
+    const r = await cliInProcess(['plan', runbook(absent, head, other)]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`release tag v0.3.2 (baseline) does not exist in ${other}; the baseline pin says it is commit ${absent}`);
     expect(r.stdout).toContain(`fetch the tags (git -C ${other} fetch --tags)`);
     expect(r.stdout).not.toContain('release tag v0.4.0');
     git(other, 'tag', 'v0.3.2');
-    const moved = await cli(['plan', runbook(absent, head, other)]);
+    const moved = await cliInProcess(['plan', runbook(absent, head, other)]);
     expect(moved.stdout).toContain(`release tag v0.3.2 (baseline) points to ${head} in ${other}, not to the pinned baseline commit ${absent} (eeeeeee is not in this repository)`);
   });
 
   it('says once that a checkout is not a git repository, and once that a checkout is missing', async () => {
     const plain = mkdtempSync(join(dir, 'plain-'));
-    const r = await cli(['plan', runbook(first, second, plain)]);
+    const r = await cliInProcess(['plan', runbook(first, second, plain)]);
     expect(r.code).toBe(1);
     expect(r.stdout.match(/is not a git checkout/g)).toHaveLength(1);
     expect(r.stdout).not.toContain('release tag');
-    const gone = await cli(['plan', runbook(first, second, join(dir, 'nowhere'))]);
+    const gone = await cliInProcess(['plan', runbook(first, second, join(dir, 'nowhere'))]);
     expect(gone.stdout.match(/working directory .*nowhere does not exist/g)).toHaveLength(1);
     expect(gone.stdout).not.toContain('release tag');
   });
@@ -153,7 +154,7 @@ describe('release tags checked against the pins', () => {
 describe('a run with pins the repository does not confirm', () => {
   it('--mode cutover does not start: exit 2, both commits named, no bundle written', async () => {
     const evidence = join(dir, 'ev-cutover');
-    const r = await cli(['run', runbook(first, first, repo), '--mode', 'cutover', '--plain', '--evidence-dir', evidence, '--operator', 'Olga Operator']);
+    const r = await cliInProcess(['run', runbook(first, first, repo), '--mode', 'cutover', '--plain', '--evidence-dir', evidence, '--operator', 'Olga Operator']);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toContain('the repository does not confirm the release pins, so the cutover does not start');
     expect(r.stderr).toContain(`release tag v0.4.0 (target) points to ${second} in ${repo}, not to the pinned target commit ${first}`);
@@ -169,7 +170,7 @@ describe('a run with pins the repository does not confirm', () => {
     const answers = join(dir, 'answers.yaml');
     writeFileSync(answers, 'answers:\n  joint-signoff: { pa: Priya Raman, ca: Tomas Alvarez }\n  decide:\n    option: go\n    otherwise: { option: nogo, remediation: fix the pins }\n');
     // The target tag confirms its pin, the baseline's does not (HEAD is at the target).
-    const r = await cli(['run', runbook(second, second, repo), '--plain', '--answers', answers, '--evidence-dir', evidence, '--operator', 'Olga Operator']);
+    const r = await cliInProcess(['run', runbook(second, second, repo), '--plain', '--answers', answers, '--evidence-dir', evidence, '--operator', 'Olga Operator']);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain(`preflight: [clean] release tag v0.3.2 (baseline) points to ${first}`);
     expect(r.stdout).toContain("WARNING: the repository does not confirm the release pins (above): this run's GO is locked");
@@ -182,7 +183,7 @@ describe('a run with pins the repository does not confirm', () => {
     const record = readFileSync(join(bundleDir, 'decision-record.md'), 'utf8');
     expect(record).toContain('## Preflight');
     expect(record).toContain(`release tag v0.3.2 (baseline) points to ${first}`);
-    const verify = await cli(['verify', bundleDir]);
+    const verify = await cliInProcess(['verify', bundleDir]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
@@ -190,7 +191,7 @@ describe('a run with pins the repository does not confirm', () => {
     const evidence = join(dir, 'ev-ok');
     const answers = join(dir, 'answers-ok.yaml');
     writeFileSync(answers, 'answers:\n  joint-signoff: { pa: Priya Raman, ca: Tomas Alvarez }\n  decide: { option: go }\n');
-    const r = await cli(['run', runbook(first, second, repo), '--plain', '--answers', answers, '--evidence-dir', evidence, '--operator', 'Olga Operator']);
+    const r = await cliInProcess(['run', runbook(first, second, repo), '--plain', '--answers', answers, '--evidence-dir', evidence, '--operator', 'Olga Operator']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).not.toContain('WARNING');
     const [bundle] = readdirSync(evidence);
@@ -203,13 +204,13 @@ describe('the shipped cutover-day runbook against a producer checkout whose tags
   it('names both disagreements, and --var baseline_commit / target_commit fix them without editing the runbook', async () => {
     const file = join(REPO, 'checklists/service-v3-cutover-day.yaml');
     const checkouts = ['--var', `producer_root=${repo}`, '--var', `consumer_root=${dir}`, '--var', `envelope_sample=${join(dir, 'sample.json')}`];
-    const as = await cli(['plan', file, ...checkouts]);
+    const as = await cliInProcess(['plan', file, ...checkouts]);
     expect(as.code).toBe(1);
     expect(as.stdout).toContain(`release tag v0.4.0 (target) points to ${second} in ${repo}, not to the pinned target commit 7e4806a34b98e6c06ee33fa9f11499a975e7b922 (7e4806a is not in this repository)`);
     expect(as.stdout).toContain(`pass --var target_commit=${second}`);
     expect(as.stdout).toContain(`release tag v0.3.2 (baseline) points to ${first} in ${repo}, not to the pinned baseline commit cf331449e1589581a5dcbb3adecd3e9ae4509277`);
     expect(as.stdout).toContain(`pass --var baseline_commit=${first}`);
-    const fixed = await cli(['plan', file, ...checkouts, '--var', `baseline_commit=${first}`, '--var', `target_commit=${second}`]);
+    const fixed = await cliInProcess(['plan', file, ...checkouts, '--var', `baseline_commit=${first}`, '--var', `target_commit=${second}`]);
     expect(fixed.stdout).not.toContain('release tag v');
     expect(fixed.stdout).toContain(`release tags in ${repo}: v0.3.2 ✓, v0.4.0 ✓`);
     expect(fixed.stdout).not.toContain('not at the pinned commit');
@@ -222,13 +223,13 @@ describe('resuming a rehearsal that started with an unconfirmed pin', () => {
     const evidence = join(dir, 'ev-resume');
     writeFileSync(join(dir, 'sign-only.yaml'), 'answers:\n  joint-signoff: { pa: Priya Raman, ca: Tomas Alvarez }\n');
     writeFileSync(join(dir, 'decide.yaml'), 'answers:\n  decide:\n    option: go\n    otherwise: { option: nogo, remediation: start again with the right pins }\n');
-    const paused = await cli(['run', runbook(second, second, repo), '--plain', '--answers', join(dir, 'sign-only.yaml'), '--evidence-dir', evidence, '--operator', 'Olga Operator']);
+    const paused = await cliInProcess(['run', runbook(second, second, repo), '--plain', '--answers', join(dir, 'sign-only.yaml'), '--evidence-dir', evidence, '--operator', 'Olga Operator']);
     expect(paused.code, paused.stdout + paused.stderr).toBe(3);
     const bundle = join(evidence, readdirSync(evidence)[0]!);
     // The tag is moved to the pin after the start: the run keeps what it found then.
     git(repo, 'tag', '-f', 'v0.3.2', second);
     try {
-      const resumed = await cli(['resume', bundle, '--plain', '--answers', join(dir, 'decide.yaml')]);
+      const resumed = await cliInProcess(['resume', bundle, '--plain', '--answers', join(dir, 'decide.yaml')]);
       expect(resumed.code, resumed.stdout + resumed.stderr).toBe(1);
       expect(resumed.stdout).toContain(`preflight: [clean] release tag v0.3.2 (baseline) points to ${first}`);
       expect(resumed.stdout).toContain("WARNING: the repository does not confirm the release pins (above): this run's GO is locked");

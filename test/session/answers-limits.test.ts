@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadAnswers, MAX_ANSWERS_BYTES } from '../../src/session/answers.js';
 import { bundleRunbook } from '../evidence/forge.js';
-import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { defaultAnswers, OPERATOR, tempDir, writeRunbook } from '../fixtures/engine/scenario.js';
 
 /** The fixture's default answers as YAML text, with the consumer approver's name written as `raw`. */
@@ -21,7 +21,7 @@ async function runWith(answersText: string) {
   const dir = tempDir();
   const answersFile = join(dir, 'answers.yaml');
   writeFileSync(answersFile, answersText);
-  const result = await cli(['run', writeRunbook(dir), '--plain', '--answers', answersFile, '--evidence-dir', join(dir, 'evidence'), '--operator', OPERATOR, '--mode', 'rehearsal']);
+  const result = await cliInProcess(['run', writeRunbook(dir), '--plain', '--answers', answersFile, '--evidence-dir', join(dir, 'evidence'), '--operator', OPERATOR, '--mode', 'rehearsal']);
   return { result, bundleStarted: existsSync(join(dir, 'evidence')) };
 }
 

@@ -1,13 +1,15 @@
 // An answers file with several mistakes gets every one of them reported at
 // once, each as file:line:col with its fix; unknown keys are refused with
 // "did you mean"; the sign-off rules (different people, not the operator)
-// are checked before the run starts. Real `cutover run` processes on the
-// mini fixture: exit 2, no stack trace, and no bundle left behind.
+// are checked before the run starts. `cutover run` on the mini fixture (the
+// command in-process, test/helpers/cli-in-process.ts): exit 2, no stack
+// trace, and no bundle left behind.
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, REPO } from '../helpers/cli.js';
+import { REPO } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cutover-answers-problems-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,7 +21,7 @@ async function runWith(answers: string, operator = 'Cap') {
   const file = join(dir, `answers-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, answers);
   const evidence = join(tmp, `ev-${Math.random().toString(36).slice(2)}`);
-  const r = await cli(['run', 'runbook.yaml', '--plain', '--answers', file, '--evidence-dir', evidence, '--operator', operator], { cwd: dir });
+  const r = await cliInProcess(['run', 'runbook.yaml', '--plain', '--answers', file, '--evidence-dir', evidence, '--operator', operator], { cwd: dir });
   return { ...r, file, evidence };
 }
 

@@ -1,4 +1,4 @@
-// Run modes and step semantics, through the real CLI on temp files: step
+// Run modes and step semantics, through the CLI's commands (in-process) on temp files: step
 // `modes` (not in this mode: journaled, never blocks the GO), section
 // `on_failure: stop` (later steps not run, naming the failed step; they run
 // once it passes on resume --retry), `environment_failure` patterns and
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
-import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { rechain, resummarize, writeJournal } from '../evidence/forge.js';
 import { RUNBOOK } from './run-modes-fixture.js';
 
@@ -46,11 +46,11 @@ function eventsOf(bundle: string): JournalEvent[] {
 }
 
 function run(args: string[], env: Record<string, string | undefined> = {}) {
-  return cli(['run', file('rb.yaml'), '--plain', '--operator', OPERATOR, ...args], { cwd: dir, env, timeoutMs: 90_000 });
+  return cliInProcess(['run', file('rb.yaml'), '--plain', '--operator', OPERATOR, ...args], { cwd: dir, env });
 }
 
 async function verifyOk(bundle: string): Promise<void> {
-  const v = await cli(['verify', bundle], { timeoutMs: 60_000 });
+  const v = await cliInProcess(['verify', bundle]);
   expect(v.code, v.stdout + v.stderr).toBe(0);
 }
 
@@ -123,12 +123,12 @@ describe('on_failure: stop and environment failures', () => {
 
     // A held step cannot be retried before the step that holds it: refused, nothing written.
     const journalBefore = readFileSync(join(bundle, 'journal.ndjson'), 'utf8');
-    const held2 = await cli(['resume', bundle, '--plain', '--operator', OPERATOR, '--retry', 'test'], { cwd: dir, timeoutMs: 60_000 });
+    const held2 = await cliInProcess(['resume', bundle, '--plain', '--operator', OPERATOR, '--retry', 'test'], { cwd: dir });
     expect(held2.code).toBe(2);
     expect(held2.stderr).toContain('--retry test: it is not run while "fetch" has failed (its section stops at a failure, on_failure: stop); retry "fetch" first (--retry fetch)');
     expect(readFileSync(join(bundle, 'journal.ndjson'), 'utf8')).toBe(journalBefore);
 
-    const again = await cli(['resume', bundle, '--plain', '--operator', OPERATOR, '--retry', 'fetch', '--answers', file('answers.yaml')], { cwd: dir, timeoutMs: 90_000 });
+    const again = await cliInProcess(['resume', bundle, '--plain', '--operator', OPERATOR, '--retry', 'fetch', '--answers', file('answers.yaml')], { cwd: dir });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     expect(again.stdout).toContain('✓ fetch passed');
     expect(again.stdout).toContain('✓ test passed');
@@ -155,7 +155,7 @@ sections:
 `;
     writeFileSync(file('tools.yaml'), rb);
     const evidence = file('ev-tools');
-    const r = await cli(['run', file('tools.yaml'), '--plain', '--operator', OPERATOR, '--evidence-dir', evidence], { cwd: dir, timeoutMs: 60_000 });
+    const r = await cliInProcess(['run', file('tools.yaml'), '--plain', '--operator', OPERATOR, '--evidence-dir', evidence], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain('preflight: required tool "no-such-tool-cutover-test" is not on PATH');
     expect(r.stdout).toContain('✗ suite ENVIRONMENT FAILURE');
@@ -182,7 +182,7 @@ describe('equals: on inputs', () => {
     expect(first.code, first.stdout + first.stderr).toBe(3);
     const bundle = bundleIn(evidence);
     // The runbook copy in the bundle is what resume reads its answers against; the pins come from the run.
-    const r = await cli(['resume', bundle, '--plain', '--operator', OPERATOR, '--answers', file('bad-answers.yaml')], { cwd: dir, timeoutMs: 90_000 });
+    const r = await cliInProcess(['resume', bundle, '--plain', '--operator', OPERATOR, '--answers', file('bad-answers.yaml')], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Rollback target tag must equal ${baseline.release_tag} = "v0.3.2"; the value given is "v9.9.9"');
     expect(eventsOf(bundle).some((e) => e.type === 'input.recorded')).toBe(false);
@@ -196,7 +196,7 @@ describe('equals: on inputs', () => {
     const events = eventsOf(forged).map((e) => (e.type === 'input.recorded' ? { ...e, values: { ...e.values, rollback_tag: 'v9.9.9' } } : e));
     writeJournal(forged, rechain(events));
     await resummarize(forged);
-    const v = await cli(['verify', forged], { timeoutMs: 60_000 });
+    const v = await cliInProcess(['verify', forged]);
     expect(v.code).toBe(1);
     expect(v.stdout + v.stderr).toContain('"record" records rollback_tag = "v9.9.9", which the run refuses: Rollback target tag must equal ${baseline.release_tag} = "v0.3.2"');
   });
@@ -211,7 +211,7 @@ describe('equals: on inputs', () => {
     events.splice(1, 0, { seq: 0, at, prev: '', hash: '', type: 'step.not_run', step: 'build', cause: 'mode', why: 'not in this mode: the step runs only in a cutover run; this run is a rehearsal', by: OPERATOR } as JournalEvent);
     writeJournal(forged, rechain(events));
     await resummarize(forged);
-    const v = await cli(['verify', forged], { timeoutMs: 60_000 });
+    const v = await cliInProcess(['verify', forged]);
     expect(v.code).toBe(1);
     expect(v.stdout + v.stderr).toContain('"build" is recorded as not run (mode), but at this point it runs in this run');
   });

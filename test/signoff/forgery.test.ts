@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/evidence/canonical.js';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { readEvents } from '../fixtures/engine/scenario.js';
 import { rechain, resummarize, writeJournal } from '../evidence/forge.js';
 import { onlyBundle, signedFixture, writeAnswers, type SignedFixture } from './fixture.js';
@@ -18,13 +19,13 @@ let good: string;
 
 beforeAll(async () => {
   f = signedFixture();
-  expect((await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence])).code).toBe(3);
+  expect((await cliInProcess(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence])).code).toBe(3);
   good = onlyBundle(f.evidence);
   expect((await cli(['sign', good, '--step', 'sign', '--role', 'pa', '--key', f.key.alice])).code).toBe(0);
   expect((await cli(['sign', good, '--step', 'sign', '--role', 'ca', '--key', f.key.bob])).code).toBe(0);
   const go = writeAnswers(f.dir, 'go.yaml', 'answers:\n  decide: { option: go-rehearsal }\n');
-  expect((await cli(['resume', good, '--plain', '--answers', go])).code).toBe(0);
-  expect((await cli(['verify', good])).code).toBe(0);
+  expect((await cliInProcess(['resume', good, '--plain', '--answers', go])).code).toBe(0);
+  expect((await cliInProcess(['verify', good])).code).toBe(0);
 }, 180_000);
 
 /** A copy of the good bundle with its journal rewritten by `edit`, every hash recomputed. */
@@ -51,7 +52,7 @@ describe('verify against a forger of signed sign-offs', () => {
       ev.signed!.msg = { ...ev.signed!.msg, bytes: Buffer.byteLength(text), sha256: sha256(text) };
       writeFileSync(join(dir, 'signoffs/sign/pa.msg'), text);
     });
-    const r = await cli(['verify', bundle]);
+    const r = await cliInProcess(['verify', bundle]);
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/the sign-off of pa on "sign": ssh-keygen -Y verify refused the signature of "alice@producer\.example" over this exact text/);
   }, 60_000);
@@ -62,7 +63,7 @@ describe('verify against a forger of signed sign-offs', () => {
       delete ev.signed;
       ev.name = 'Bob Consumer';
     });
-    const r = await cli(['verify', bundle]);
+    const r = await cliInProcess(['verify', bundle]);
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toContain('the sign-off of ca on "sign" is a typed name, but the runbook requires SSH-signed sign-offs');
     expect(r.stdout).toContain('is not SSH-signed, and this runbook requires signed sign-offs');
@@ -74,7 +75,7 @@ describe('verify against a forger of signed sign-offs', () => {
       const ca = recordedOf(events, 'ca');
       ca.signed = { ...pa.signed!, msg: ca.signed!.msg, sig: ca.signed!.sig };
     });
-    const r = await cli(['verify', bundle]);
+    const r = await cliInProcess(['verify', bundle]);
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toContain('the signed text is for role "pa", not "ca"');
     expect(r.stdout).toContain('the sign-off names bob@consumer.example, but was signed by principal alice@producer.example');

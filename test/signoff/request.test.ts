@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { onlyBundle, signedFixture } from './fixture.js';
 
 describe('cutover signoff request', () => {
   it('prints the text and the commands; requests anew once the evidence changed', async () => {
     const f = signedFixture();
-    expect((await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence])).code).toBe(3);
+    expect((await cliInProcess(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence])).code).toBe(3);
     const bundle = onlyBundle(f.evidence);
     const journal = () => readFileSync(join(bundle, 'journal.ndjson'), 'utf8');
     const before = journal();
@@ -25,11 +26,11 @@ describe('cutover signoff request', () => {
     const oldText = readFileSync(join(bundle, 'signoffs/sign/ca.msg'), 'utf8');
 
     // hello runs again (the run pauses at the sign-off once more): the evidence changed.
-    expect((await cli(['resume', bundle, '--plain', '--retry', 'hello'])).code).toBe(3);
+    expect((await cliInProcess(['resume', bundle, '--plain', '--retry', 'hello'])).code).toBe(3);
     const newText = readFileSync(join(bundle, 'signoffs/sign/ca.msg'), 'utf8');
     expect(newText).not.toBe(oldText);
     expect(newText.match(/^evidence-digest: .*$/m)![0]).not.toBe(oldText.match(/^evidence-digest: .*$/m)![0]);
-    expect((await cli(['verify', bundle])).code).toBe(0);
+    expect((await cliInProcess(['verify', bundle])).code).toBe(0);
 
     const wrongRole = await cli(['signoff', 'request', bundle, '--step', 'sign', '--role', 'captain']);
     expect(wrongRole.code).toBe(2);

@@ -18,12 +18,12 @@ let good: string;
 
 beforeAll(async () => {
   f = signedFixture();
-  expect((await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence])).code).toBe(3);
+  expect((await cliInProcess(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence])).code).toBe(3);
   good = onlyBundle(f.evidence);
   expect((await cli(['sign', good, '--step', 'sign', '--role', 'pa', '--key', f.key.alice])).code).toBe(0);
   expect((await cli(['sign', good, '--step', 'sign', '--role', 'ca', '--key', f.key.bob])).code).toBe(0);
   const go = writeAnswers(f.dir, 'go.yaml', 'answers:\n  decide: { option: go-rehearsal }\n');
-  expect((await cli(['resume', good, '--plain', '--answers', go])).code).toBe(0);
+  expect((await cliInProcess(['resume', good, '--plain', '--answers', go])).code).toBe(0);
 }, 180_000);
 
 type Recorded = Extract<JournalEvent, { type: 'signoff.recorded' }>;

@@ -19,12 +19,12 @@ describe('secrets and signed sign-offs', () => {
   it('a secret whose value is part of a principal leaves the signed records intact; the bundle verifies', async () => {
     const f = withSecret();
     const env = { FOO_TOKEN: 'producer' };
-    expect((await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence], { env })).code).toBe(3);
+    expect((await cliInProcess(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence], { env })).code).toBe(3);
     const bundle = onlyBundle(f.evidence);
     expect((await cli(['sign', bundle, '--step', 'sign', '--role', 'pa', '--key', f.key.alice])).code).toBe(0);
     expect((await cli(['sign', bundle, '--step', 'sign', '--role', 'ca', '--key', f.key.bob])).code).toBe(0);
     const go = writeAnswers(f.dir, 'go.yaml', 'answers:\n  decide: { option: go-rehearsal }\n');
-    const resumed = await cli(['resume', bundle, '--plain', '--answers', go], { env });
+    const resumed = await cliInProcess(['resume', bundle, '--plain', '--answers', go], { env });
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     const journal = readFileSync(`${bundle}/journal.ndjson`, 'utf8');
     expect(journal).toContain('"name":"alice@producer.example"');
@@ -35,13 +35,13 @@ describe('secrets and signed sign-offs', () => {
   it('a secret in the statement is masked in the text before it is signed: the secret never appears, the bundle verifies', async () => {
     const f = withSecret();
     const env = { FOO_TOKEN: 'approve' };
-    expect((await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence], { env })).code).toBe(3);
+    expect((await cliInProcess(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence], { env })).code).toBe(3);
     const bundle = onlyBundle(f.evidence);
     expect(readFileSync(`${bundle}/signoffs/sign/pa.msg`, 'utf8')).toContain('statement: We *** v0.4.0 for cutover\n');
     expect((await cli(['sign', bundle, '--step', 'sign', '--role', 'pa', '--key', f.key.alice])).code).toBe(0);
     expect((await cli(['sign', bundle, '--step', 'sign', '--role', 'ca', '--key', f.key.bob])).code).toBe(0);
     const go = writeAnswers(f.dir, 'go.yaml', 'answers:\n  decide: { option: go-rehearsal }\n');
-    expect((await cli(['resume', bundle, '--plain', '--answers', go], { env })).code).toBe(0);
+    expect((await cliInProcess(['resume', bundle, '--plain', '--answers', go], { env })).code).toBe(0);
     const v = await cliInProcess(['verify', bundle]);
     expect(v.code, v.stdout).toBe(0);
   }, 120_000);

@@ -1,6 +1,7 @@
 // Signed sign-offs end to end (issue 12), with real ed25519 keys made by
-// ssh-keygen in temp dirs and real `cutover` processes: the run waits, two
-// approvers sign from their own processes, GO unlocks; refusals say which
+// ssh-keygen in temp dirs: a spawned `cutover run` waits while two approvers
+// sign from their own processes, GO unlocks (the other runs, resumes and
+// verifies are the commands called in-process; every sign is spawned); refusals say which
 // check failed; verify re-verifies every signature; the ssh-keygen command
 // of docs/signoffs.md passes on the bundle.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import { madeFile, onlyBundle, publicKey, signedFixture, writeAnswers } from './fixture.js';
 
 const WAIT_BOTH = 'answers:\n  sign: { pa: { wait: true }, ca: { wait: true } }\n  decide: { option: go-rehearsal }\n';
@@ -25,7 +27,7 @@ describe('signed sign-offs', () => {
   it('two approvers sign from separate processes while the run waits; GO unlocks, verify and ssh-keygen agree', async () => {
     const f = signedFixture();
     const answers = writeAnswers(f.dir, 'answers.yaml', WAIT_BOTH);
-    const run = cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--answers', answers, '--evidence-dir', f.evidence], { timeoutMs: 120_000 });
+    const run = cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--answers', answers, '--evidence-dir', f.evidence]);
     await until(() => madeFile(f.evidence, 'signoffs/sign/ca.msg') !== undefined, 'the requests');
     const bundle = onlyBundle(f.evidence);
     const [pa, ca] = await Promise.all([
@@ -40,7 +42,7 @@ describe('signed sign-offs', () => {
     expect(done.stdout).toMatch(/signature of pa verified and recorded \(alice@producer\.example\)/);
     expect(done.stdout).toContain('Decision: GO (rehearsal continuation)');
 
-    const verify = await cli(['verify', bundle]);
+    const verify = await cliInProcess(['verify', bundle]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     // The command docs/signoffs.md gives, with standard tools only.
     for (const [role, principal] of [['pa', 'alice@producer.example'], ['ca', 'bob@consumer.example']]) {
@@ -59,7 +61,7 @@ describe('signed sign-offs', () => {
       const copy = join(f.dir, `tampered-${file.replace(/\W/g, '_')}`);
       cpSync(bundle, copy, { recursive: true });
       writeFileSync(join(copy, file), edit(readFileSync(join(copy, file), 'utf8')));
-      const bad = await cli(['verify', copy]);
+      const bad = await cliInProcess(['verify', copy]);
       expect(bad.code, bad.stdout).toBe(1);
       expect(bad.stdout).toContain(`${file}: sha256`);
       expect(bad.stdout).toContain('was changed');
@@ -71,7 +73,7 @@ describe('signed sign-offs', () => {
     const f = signedFixture();
     // bob's principal also lists alice's key: the same key could sign both roles.
     writeFileSync(f.allowed, `${readFileSync(f.allowed, 'utf8')}bob@consumer.example ${publicKey(f.key.alice)}\n`);
-    const first = await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence]);
+    const first = await cliInProcess(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence]);
     expect(first.code, first.stdout + first.stderr).toBe(3);
     expect(first.stdout).toContain('waiting for the SSH signature of pa and ca');
     expect(first.stdout).toContain(' --step sign --role pa --key ~/.ssh/id_ed25519');
@@ -88,7 +90,7 @@ describe('signed sign-offs', () => {
     expect(operatorKey.stderr).toContain('not by a key of "alice@producer.example"');
 
     expect((await cli(['sign', bundle, '--step', 'sign', '--role', 'pa', '--key', f.key.alice])).code).toBe(0);
-    const resumed = await cli(['resume', bundle, '--plain']);
+    const resumed = await cliInProcess(['resume', bundle, '--plain']);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(3);
     expect(resumed.stdout).toContain('signature of pa verified and recorded');
 
@@ -107,20 +109,20 @@ describe('signed sign-offs', () => {
 
     // A signed runbook's answers file cannot type a name.
     const typed = writeAnswers(f.dir, 'typed.yaml', 'answers:\n  sign: { ca: Bob Consumer }\n');
-    const refusedNames = await cli(['resume', bundle, '--plain', '--answers', typed]);
+    const refusedNames = await cliInProcess(['resume', bundle, '--plain', '--answers', typed]);
     expect(refusedNames.code).toBe(2);
     expect(refusedNames.stderr).toContain('requires SSH-signed sign-offs, but the answer to "sign" types a name for ca');
 
     expect((await cli(['sign', bundle, '--step', 'sign', '--role', 'ca', '--key', f.key.bob])).code).toBe(0);
     const go = writeAnswers(f.dir, 'go.yaml', 'answers:\n  decide: { option: go-rehearsal }\n');
-    const end = await cli(['resume', bundle, '--plain', '--answers', go]);
+    const end = await cliInProcess(['resume', bundle, '--plain', '--answers', go]);
     expect(end.code, end.stdout + end.stderr).toBe(0);
-    expect((await cli(['verify', bundle])).code).toBe(0);
+    expect((await cliInProcess(['verify', bundle])).code).toBe(0);
   }, 180_000);
 
   it('a signature over older evidence is refused as that; a message file is signed beside it', async () => {
     const f = signedFixture();
-    const first = await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence]);
+    const first = await cliInProcess(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence]);
     expect(first.code).toBe(3);
     const bundle = onlyBundle(f.evidence);
     // The approver got the text by mail and signs it with the tool, away from the bundle.
@@ -131,30 +133,30 @@ describe('signed sign-offs', () => {
     const armored = readFileSync(join(f.dir, 'pa.sig'), 'utf8');
     expect(armored).toMatch(/^-----BEGIN SSH SIGNATURE-----/);
     // Meanwhile the evidence changed: "hello" ran again; the run requests the text anew.
-    const again = await cli(['resume', bundle, '--plain', '--retry', 'hello']);
+    const again = await cliInProcess(['resume', bundle, '--plain', '--retry', 'hello']);
     expect(again.code, again.stdout + again.stderr).toBe(3);
     const pasted = writeAnswers(f.dir, 'pasted.yaml', `answers:\n  sign:\n    pa:\n      signature: |\n${armored.trimEnd().split('\n').map((l) => `        ${l}`).join('\n')}\n`);
-    const refused = await cli(['resume', bundle, '--plain', '--answers', pasted]);
+    const refused = await cliInProcess(['resume', bundle, '--plain', '--answers', pasted]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/the signature for pa: the signature binds to evidence digest [0-9a-f]{12}…, but the evidence is now [0-9a-f]{12}…: it changed after the request/);
     // The bundle is still sound: nothing was recorded.
-    expect((await cli(['verify', bundle])).code).toBe(0);
+    expect((await cliInProcess(['verify', bundle])).code).toBe(0);
   }, 180_000);
 
   it('lint checks the signers references; plan and run check the allowed-signers file', async () => {
     const f = signedFixture();
     const bad = join(f.dir, 'bad.yaml');
     writeFileSync(bad, readFileSync(f.runbook, 'utf8').replace('    ca: [bob@consumer.example]\n', '    cx: [bob@consumer.example]\n'));
-    const lint = await cli(['lint', bad]);
+    const lint = await cliInProcess(['lint', bad]);
     expect(lint.code).toBe(2);
     expect(lint.stdout + lint.stderr).toContain('signers.roles names undeclared role "cx"');
     expect(lint.stdout + lint.stderr).toContain('sign-off "sign" is signed by role "ca", but signers.roles names no principal for it');
 
     writeFileSync(f.allowed, 'alice@producer.example ssh-ed25519 not-base64!\n');
-    const plan = await cli(['plan', f.runbook]);
+    const plan = await cliInProcess(['plan', f.runbook]);
     expect(plan.code).toBe(1);
     expect(plan.stdout).toContain(`signers.file: ${f.allowed}: line 1: the key is not base64`);
-    const run = await cli(['run', f.runbook, '--plain', '--evidence-dir', f.evidence]);
+    const run = await cliInProcess(['run', f.runbook, '--plain', '--evidence-dir', f.evidence]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`signers.file: ${f.allowed}: line 1: the key is not base64`);
     expect(existsSync(f.evidence) ? onlyBundleOrNone(f.evidence) : undefined).toBeUndefined();
