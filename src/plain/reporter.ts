@@ -13,6 +13,7 @@ import { tailOf } from '../runner/log-tail.js';
 import type { Session } from '../session/session.js';
 import { VERSION } from '../version.js';
 import { commandName } from '../shared/command-name.js';
+import { printable } from '../shared/printable.js';
 
 const TAIL_LINES = 15;
 
@@ -109,7 +110,7 @@ export class LineReporter {
 
   manual(step: Step, what: string): void {
     this.sectionOf(step);
-    this.write(`✓ ${step.id}: ${step.title} — ${what}`);
+    this.write(`✓ ${step.id}: ${step.title} — ${printable(what)}`); // a typed note or name never forges a line
   }
 
   notice(session: Session, step: Step): void {
@@ -169,7 +170,7 @@ export class LineReporter {
     }
     const rollbackTrigger = s.triggers.find((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback);
     if (rollbackTrigger && session.runbook.rollback) {
-      this.write(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — ${rollbackHint(session) ?? ''}`);
+      this.write(printable(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — ${rollbackHint(session) ?? ''}`));
     }
     for (const d of deadlines(session.runbook, s, session.clock()).filter((x) => x.dueAt)) this.write(`Deadline: ${deadlineLine(d)}`);
     // A rollback run (or a trigger): severity, drill metrics and the four protocol deadlines (evidence/incident-record.ts).

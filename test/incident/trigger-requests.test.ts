@@ -175,9 +175,13 @@ describe('cutover trigger on a paused run', () => {
     expect(events[0]).toMatchObject({ operator: OPERATOR });
     expect(events[1]).toMatchObject({ by: OPERATOR, requested_by: 'Priya Producer', note: 'x\x1b[2Jy' });
     // The declarer signs as the producer approver (exclude_operator, the default): accepted.
-    writeYaml(join(ws.dir, 'answers2.yaml'), { answers: { notify: true, sign: { pa: 'Priya Producer', ca: 'Marco Consumer' } } });
+    writeYaml(join(ws.dir, 'answers2.yaml'), { answers: { notify: { note: 'sent\x1b[2J\r\nfake line: GO recorded' }, sign: { pa: 'Priya Producer', ca: 'Marco Consumer' } } });
     const r = await cli(['resume', bundle, '--plain', '--answers', 'answers2.yaml', '--operator', OPERATOR], { cwd: ws.dir });
     expect(r.code, r.stdout + r.stderr).toBe(3);
+    // A confirmation's note in the plain log: escaped, no forged line.
+    expect(r.stdout).toContain('sent\\x1b[2J\\r\\nfake line: GO recorded');
+    expect(r.stdout).not.toContain('\x1b');
+    expect(r.stdout).not.toMatch(/^fake line/m);
     expect(journalOf(bundle).find((e) => e.type === 'signoff.recorded' && e.role === 'pa')).toMatchObject({ name: 'Priya Producer' });
     const v = await cli(['verify', bundle]);
     expect(v.code, v.stdout).toBe(0);
