@@ -13,24 +13,9 @@ import { resolveVars } from '../../runbook/vars.js';
 import { Conductor } from '../../session/conductor.js';
 import type { Session } from '../../session/session.js';
 
-/** The interactive screen when stdin and stdout are terminals and --plain is not given. */
-export function wantsScreen(plain: boolean): boolean {
-  return !plain && process.stdin.isTTY === true && process.stdout.isTTY === true;
-}
+import { loadScreen, wantsScreen } from '../screen-preload.js';
 
-let screen: Promise<typeof import('../../ui/index.js')> | undefined;
-
-/**
- * Starts loading the screen (Ink, React: the slowest part of start-up) while
- * the command still prepares its run; only when the screen will be used.
- */
-export function preloadScreen(plain: boolean): void {
-  if (!wantsScreen(plain)) return;
-  // Raw at once: a key typed while the run is prepared reaches the screen as
-  // typed (cooked, an Enter would arrive as a line feed, which Ink ignores).
-  process.stdin.setRawMode(true);
-  screen ??= import('../../ui/index.js');
-}
+export { preloadScreen, wantsScreen } from '../screen-preload.js';
 import { watchRequests } from '../../session/trigger-requests.js';
 import { startLinkedRollback } from '../../session/rollback-start.js';
 import { rollbackCommand } from '../../session/rollback-link.js';
@@ -51,8 +36,8 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
   try {
     const answers = opts.answers;
     if (!json && wantsScreen(opts.plain)) {
-      // Loaded only here: the plain path, lint, verify and check never load Ink or React.
-      const { runInteractive } = await (screen ??= import('../../ui/index.js'));
+      // Loaded only here (or preloaded, cli/screen-preload.ts): the plain path, lint, verify and check never load Ink or React.
+      const { runInteractive } = await loadScreen();
       const code = await runInteractive(session, { ...(answers ? { answers } : {}), ...(opts.retry?.length ? { retry: opts.retry } : {}), ...(opts.note ? { note: opts.note } : {}), prefillConfirmations: opts.demo === true, out });
       const switching = session.triggers.switchToRollback;
       if (!switching) return code;
