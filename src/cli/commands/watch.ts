@@ -11,7 +11,7 @@ import { EXIT, InputError } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { WatchLines } from '../../plain/watch-lines.js';
 import { WatchView } from '../../session/watch-view.js';
-import { wantsScreen } from './front-end.js';
+import { wantsScreen } from '../screen-preload.js';
 
 export const HELP = `Usage: cutover watch <bundle-dir> [--plain]
 
