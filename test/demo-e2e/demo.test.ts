@@ -61,7 +61,7 @@ describe('the demo without a TTY', () => {
     expect(r.stdout).toContain('Decision: NO-GO — remediation:');
     // The scenario declares its trigger of the matrix once the gate is red; the lock names it.
     expect(r.stdout).toContain('⚠ ROLLBACK TRIGGER:');
-    expect(r.stdout).toMatch(/- rollback trigger ".+" \(SEV-[12]\) declared at .+ is open/);
+    expect(r.stdout).toMatch(/- rollback trigger ".+" \(SEV-[12]\) (identified at .+, )?declared at .+ is open/);
     const bundle = onlyBundle(evidence);
     const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8')) as { outcome: string; refusals: unknown[] };
     expect(manifest.outcome).toBe('NO-GO');
