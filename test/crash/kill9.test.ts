@@ -3,7 +3,9 @@
 // hold-at-fsync.mjs), in the middle of a command, during the sign-off, inside
 // a durable file write, and a torn last journal line is left behind. After
 // each crash `cutover resume`
-// finishes the run with a GO, every event that was in the journal before the
+// finishes the run with a GO (the command in-process, test/helpers/
+// cli-in-process.ts: the crash is the spawned run's; one resume after the
+// kill of a running command stays a separate process), every event that was in the journal before the
 // kill is still there byte for byte, an attempt cut off by the crash is
 // recorded as interrupted (never passed) and a new attempt passes, the
 // command's leftover processes do not outlive the resume, and
@@ -12,6 +14,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cliInProcess } from '../helpers/cli-in-process.js';
 import {
   bundleIn,
   eventKeys,
@@ -77,11 +80,12 @@ interface ManifestStep {
  * Resumes the crashed run to its end and checks everything a crash must not
  * break. `acknowledged` is what was in the journal before the kill.
  */
-async function resumeAndCheck(s: Scratch, bundle: string, acknowledged: string[]): Promise<RawEvent[]> {
+async function resumeAndCheck(s: Scratch, bundle: string, acknowledged: string[], how: 'in-process' | 'spawned' = 'in-process'): Promise<RawEvent[]> {
   const onDisk = journalEvents(bundle);
   const cutOff = runningAttempts(onDisk);
+  const cutover = (args: string[]) => (how === 'spawned' ? runCli(args, { cwd: s.dir }) : cliInProcess(args, { cwd: s.dir }));
 
-  const resumed = await runCli(['resume', bundle, '--plain', '--answers', s.answers], { cwd: s.dir });
+  const resumed = await cutover(['resume', bundle, '--plain', '--answers', s.answers]);
   expect(resumed.code, `resume failed:\n${resumed.stdout}\n${resumed.stderr}`).toBe(0);
   expect(resumed.stdout).toContain('Outcome: GO');
 
@@ -130,13 +134,13 @@ async function resumeAndCheck(s: Scratch, bundle: string, acknowledged: string[]
     expect(existsSync(join(bundle, 'steps', e.step!, `attempt-${e.attempt}`, 'pid'))).toBe(false);
   }
 
-  const verified = await runCli(['verify', bundle], { cwd: s.dir });
+  const verified = await cutover(['verify', bundle]);
   expect(verified.code, verified.stdout + verified.stderr).toBe(0);
 
   if (wasClosed) {
     // Now the closed run is complete: resuming again is refused and changes nothing.
     const manifestText = readFileSync(join(bundle, 'manifest.json'), 'utf8');
-    const again = await runCli(['resume', bundle, '--plain', '--answers', s.answers], { cwd: s.dir });
+    const again = await cutover(['resume', bundle, '--plain', '--answers', s.answers]);
     expect(again.code, again.stdout + again.stderr).toBe(2);
     expect(again.stderr).toContain('closed');
     expect(journalLines(bundle)).toEqual(after);
@@ -248,7 +252,7 @@ describe('cutover killed with SIGKILL', () => {
     expect(pids.filter(isAlive)).toEqual(pids);
     expect(processesWith(`30.${mark}`).map((p) => p.pid).sort()).toEqual([...pids].sort());
 
-    const events = await resumeAndCheck(s, bundle, acknowledged);
+    const events = await resumeAndCheck(s, bundle, acknowledged, 'spawned');
     expect(events.find((e) => e.type === 'step.interrupted')).toMatchObject({ step: 'long', attempt: 1, reason: expect.stringContaining('killed') });
     expect(pids.filter(isAlive)).toEqual([]);
     expect(processesWith(`30.${mark}`)).toEqual([]);
