@@ -58,7 +58,9 @@ describe('combined.log of a single-stream command', () => {
   it('is its own file when both streams wrote', async () => {
     const dir = tempDir();
     const files = filesIn(dir);
-    await runCommand({ shellCommand: 'echo out; sleep 0.1; echo err >&2; sleep 0.1; echo out2', cwd: dir }, files, { secrets: [] });
+    // Each line is written once the capture has taken the one before (seen in its stream's file): the order is the command's, not the scheduler's.
+    const seen = (file: string, text: string) => `until grep -q ${text} '${file}'; do sleep 0.01; done`;
+    await runCommand({ shellCommand: `echo out; ${seen(files.stdout, 'out')}; echo err >&2; ${seen(files.stderr, 'err')}; echo out2`, cwd: dir }, files, { secrets: [] });
     const inodes = new Set([files.stdout, files.stderr, files.combined].map((f) => statSync(f).ino));
     expect(inodes.size).toBe(3);
     expect(readFileSync(files.combined, 'utf8')).toBe('out\nerr\nout2\n');
