@@ -181,7 +181,7 @@ const DAY_MS = 24 * 3600 * 1000;
  * written in advance; the run checks it when it declares the trigger). Returns the UTC time or what is wrong, with the fix.
  */
 export function parseIdentifiedAt(text: string | undefined, now: Date, notBefore?: { at: string; what: string }, opts: { dayBefore?: boolean } = {}): { at: string } | { problem: string; hint: string } {
-  const hint = 'give the time the trigger was identified as 2026-03-02T14:05:00Z (with its zone), HH:MM (UTC, today) or "12m ago" (also -12m); leave it out for now';
+  const hint = 'give the time the trigger was identified as 2026-03-02T14:05:00Z (with its zone), HH:MM (UTC; later than now is yesterday) or "12m ago" (also -12m); leave it out for now';
   const raw = (text ?? '').trim();
   if (!raw || raw === 'now') return { at: now.toISOString() };
   let ms: number | undefined;
