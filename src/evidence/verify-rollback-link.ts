@@ -44,8 +44,8 @@ export async function checkRollbackLinks(bundleDir: string, events: readonly Jou
   const link = started.rollback_of as unknown as Record<string, unknown> | undefined;
   if (link !== undefined) {
     const trigger = link.trigger as Record<string, unknown> | undefined;
-    if (!text(link.run_id) || !text(link.bundle) || !text(link.journal_head) || !trigger || !text(trigger.id) || !text(trigger.identified_at)) {
-      report(JOURNAL_FILE, 'seq 1: run.started `rollback_of` is malformed: it needs run_id, bundle, journal_head and trigger {id, severity, identified_at, declared_at, note}');
+    if (!text(link.run_id) || !text(link.bundle) || !text(link.journal_head) || !/^[0-9a-f]{64}$/.test(link.journal_head) || !trigger || !text(trigger.id) || !text(trigger.identified_at)) {
+      report(JOURNAL_FILE, 'seq 1: run.started `rollback_of` is malformed: it needs run_id, bundle, journal_head (the 64-hex hash of the cutover journal\'s event) and trigger {id, severity, identified_at, declared_at, note}');
     } else {
       const cutover = findBundle(bundleDir, link.bundle);
       if (!cutover) (requireLinks ? report : note)(JOURNAL_FILE, `this rollback run was started from ${link.run_id}, whose bundle is not at ${link.bundle} nor beside this one: the link (journal head ${link.journal_head}) was NOT checked — put that bundle beside this one and verify again${requireLinks ? ' (--require-links)' : ''}`);

@@ -82,6 +82,18 @@ describe('the carried trigger', () => {
     expect(readFileSync(join(bundle, JOURNAL_FILE), 'utf8')).toContain(newHead);
   });
 
+  it('verify: a rollback_of journal_head that is not 64 hex is malformed (not merely a link not checked)', async () => {
+    const { session } = await linkedPair();
+    const rollbackBundle = session.bundleDir;
+    session.pause('test');
+    session.release();
+    rechain(rollbackBundle, (ev) => {
+      if (ev.type === 'run.started') (ev.rollback_of as { journal_head: string }).journal_head = 'HEAD';
+    });
+    const v = await verifyBundle(rollbackBundle);
+    expect(v.problems.map((p) => p.message).join('\n')).toContain('`rollback_of` is malformed: it needs run_id, bundle, journal_head (the 64-hex hash');
+  });
+
   it('in the linked run the identification input must agree with it; left empty it takes its values', async () => {
     const { session } = await linkedPair(true);
     try {
