@@ -6,6 +6,8 @@ import { parseDuration } from '../runbook/vars.js';
 import { confirmsLabel, nameKey, nameProblem, samePerson } from '../shared/names.js';
 import { isRequired, stepsInOrder, type RunState, type StepState } from './fold.js';
 import { inMode } from './modes.js';
+import { isRollbackRunbook } from './direction.js';
+import { anchorTrigger } from './incident.js';
 import { unconfirmedPins } from './pin-lock.js';
 
 export interface DecisionAttempt {
@@ -171,7 +173,10 @@ export function optionConditions(runbook: Runbook, state: RunState, decision: De
     out.push({ rule: 'joint-signoff', message: `${option.label} requires no joint sign-off (a signoff step with two roles); fix the runbook` });
   }
   // Rule 5: open rollback triggers — and a trigger whose rollback run was started from this run locks GO for good (it cannot be cleared).
-  for (const t of state.triggers.filter((x) => x.open)) {
+  // In a rollback run (kind: rollback) the incident it handles is its reason to exist, not a reason to hold its GO
+  // ("rollback complete"): the trigger its deadlines count from, when declared in the run itself, does not lock; any other open trigger does.
+  const incident = isRollbackRunbook(runbook) ? anchorTrigger(state) : undefined;
+  for (const t of state.triggers.filter((x) => x.open && !(incident && !incident.carried && incident.seq === x.seq))) {
     const title = runbook.triggers?.find((x) => x.id === t.id)?.title ?? t.id;
     out.push({ rule: 'trigger', trigger: t.id, message: `rollback trigger "${title}" (${t.severity}) ${t.identifiedAt !== t.declaredAt ? `identified at ${t.identifiedAt}, ` : ''}declared at ${t.declaredAt} is open` });
   }
