@@ -192,6 +192,19 @@ export class RunRecord {
     return problem === undefined ? undefined : this.mask(problem);
   }
 
+  /**
+   * The values an input step's form opens with before anything is typed:
+   * each field whose `equals:` names the run's trigger (`${trigger.…}`),
+   * filled with it (a linked rollback run's carried trigger) — what
+   * recordInput would take for it left empty, shown so it can be read.
+   */
+  prefilled(id: string): Record<string, string> {
+    const step = this.findStep(id);
+    if (step?.kind !== 'input') return {};
+    const filled = resolveRelativeTimes(step, {}, this.clock(), this.refContext());
+    return Object.fromEntries(Object.entries(filled).filter(([, v]) => typeof v === 'string' && v !== ''));
+  }
+
   /** recordNotRun on a run just started; if it throws, the bundle is released before the error goes on. */
   recordNotRunOrRelease(): this {
     try {

@@ -7,14 +7,17 @@
 // carried trigger (`equals: ${trigger.…}`), taking its values when left empty.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { chainHash } from '../../src/evidence/canonical.js';
 import { JOURNAL_FILE } from '../../src/evidence/journal.js';
 import { verifyBundle } from '../../src/evidence/verify.js';
 import { startLinkedRollback } from '../../src/session/rollback-start.js';
 import { Session } from '../../src/session/session.js';
+import { KEY, mountScreen, unmountAll, until } from '../ui/screen.js';
 import { iso, journalOf, MIN, OPERATOR, rollbackRunbook, T0, workspace, writeYaml } from './fixture.js';
+
+afterEach(unmountAll);
 
 /** Rewrites a journal with `edit` applied to each event, the hash chain recomputed (as a forger would). */
 function rechain(bundle: string, edit: (ev: Record<string, unknown>) => void): void {
@@ -111,6 +114,22 @@ describe('the carried trigger', () => {
     }
     const v = await verifyBundle(session.bundleDir);
     expect(v.problems.filter((p) => p.message.includes('identification'))).toEqual([]);
+  });
+
+  it('on the screen the identification form opens filled with the carried trigger, and Enter records it', async () => {
+    const { session } = await linkedPair(true);
+    try {
+      const screen = mountScreen({ session, size: { columns: 120, rows: 30 } });
+      await until(() => expect(screen.frame()).toContain('Trigger identification'));
+      screen.press(KEY.enter);
+      await until(() => expect(screen.frame()).toContain('Fill in: Trigger identification'));
+      expect(screen.frame()).toContain(iso(T0 + 2 * MIN));
+      expect(screen.frame()).not.toContain('is required');
+      screen.press(KEY.enter, KEY.enter, KEY.enter);
+      await until(() => expect(session.state.inputs.identification).toEqual({ trigger_type: 'envelope-mismatch', severity: 'SEV-1', identified_at: iso(T0 + 2 * MIN) }));
+    } finally {
+      session.release();
+    }
   });
 
   it('an unlinked run without a trigger leaves the equals unchecked (the fields are typed as before)', () => {

@@ -68,14 +68,11 @@ describe('cutover demo --scenario envelope in a terminal', () => {
     const first = (await settled(p)).join('\n');
     expect(first).toMatch(/⏱ Initial incident notice in 1\d:\d\d/);
 
-    // The identification time is the carried trigger's (equals: ${trigger.identified_at}); typed here as the journal has it.
+    // The identification time is the carried trigger's (equals: ${trigger.identified_at}): the form opens with it filled in, as the journal has it.
     const cutover = readdirSync(evidence).find((e) => e.endsWith('_service-v3-cutover-demo'))!;
     const declared = readEvents(join(evidence, cutover)).find((e) => e.type === 'trigger.declared') as { identified_at: string };
     p.write('\r');
     await p.waitFor('Fill in: Identify the trigger', WAIT);
-    for (let i = 0; i < 6 && !(await stable(p)).some((r) => r.startsWith('› Trigger identified at')); i++) p.write('\r');
-    p.write('\x15');
-    p.write(declared.identified_at);
     await p.waitFor(declared.identified_at, WAIT);
     await submitForm(p);
     await walk(p, { timeoutMs: 120_000 });

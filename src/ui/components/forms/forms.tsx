@@ -89,7 +89,7 @@ export function InputForm({ step, height }: FormProps) {
     <FieldsForm
       title={`Fill in: ${step.title}`}
       fields={fields}
-      initial={given?.kind === 'input' ? given.values : {}}
+      initial={{ ...intents.session.prefilled(step.id), ...(given?.kind === 'input' ? given.values : {}) }}
       submitLabel="record"
       height={height}
       onSubmit={(v) => intents.submitted(step.id, intents.session.recordInput(step.id, v), `✓ "${step.title}" recorded`)}
