@@ -49,8 +49,9 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
   for (const s of signals) process.on(s, onSignal);
   try {
     reporter.header(session);
-    // A closed run resumed for its follow-ups (the 24 h summary): only those are recorded.
-    if (session.state.closed) return await recordFollowUps(session, answers, reporter);
+    // A closed run resumed for its follow-ups (the 24 h summary): only those are recorded. A closed run
+    // with none open (e.g. killed after run.closed, before its summaries) goes on below: close() writes them.
+    if (session.state.closed && openFollowUps(session.runbook, session.state).length) return await recordFollowUps(session, answers, reporter);
     const passOver = new Set<string>();
     for (;;) {
       if (interrupted) {

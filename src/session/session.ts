@@ -34,7 +34,7 @@ export class Session extends RunRecord {
   /** Signed sign-offs (docs/signoffs.md): requests, pasted and dropped signatures. */
   readonly signoffs: SignoffDesk = new SignoffDesk(this, (body) => this.append(body));
   /** Rollback triggers and missed deadlines (issue 13, session/triggers.ts). */
-  readonly triggers: TriggerDesk = new TriggerDesk(this, (body) => this.append(body));
+  readonly triggers: TriggerDesk = new TriggerDesk(this, (body, at) => this.append(body, at));
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {

@@ -43,7 +43,7 @@ export class TriggerDesk {
 
   constructor(
     private readonly host: TriggerHost,
-    private readonly append: (body: EventBody) => JournalEvent,
+    private readonly append: (body: EventBody, at?: Date) => JournalEvent,
   ) {}
 
   /** Declares a trigger of the runbook's matrix; refused (with the fix) when the id, severity, time or run state is wrong. */
@@ -63,7 +63,8 @@ export class TriggerDesk {
     const severity = opts.severity?.trim() || trigger.severity;
     const sevProblem = severityProblem(trigger, severity);
     if (sevProblem) fields.severity = sevProblem;
-    const when = parseIdentifiedAt(opts.identifiedAt, this.host.clock(), identifiedNotBefore(state));
+    const now = this.host.clock(); // one moment: a trigger identified "now" is identified at its entry, to the millisecond
+    const when = parseIdentifiedAt(opts.identifiedAt, now, identifiedNotBefore(state));
     if ('problem' in when) fields.identified_at = when.problem;
     if (!note.trim()) fields.note = `declaring "${triggerId}" needs a note saying what was observed`;
     if (Object.keys(fields).length) {
@@ -78,7 +79,7 @@ export class TriggerDesk {
       by: this.host.operator,
       identified_at: (when as { at: string }).at,
       ...(opts.requestedBy ? { requested_by: this.host.mask(opts.requestedBy) } : {}),
-    });
+    }, now);
     return OK;
   }
 

@@ -97,6 +97,7 @@ describe('lint of a literal expect_commit_sha', () => {
     lines[at] = lines[at]!.replace('7e4806a', TARGET_SHA);
     writeFileSync(file, lines.join('\n'));
     copyFileSync(join(import.meta.dirname, '../../checklists/demo/demo.yaml'), join(dir, 'unchanged.yaml'));
+    copyFileSync(join(import.meta.dirname, '../../checklists/demo/rollback.yaml'), join(dir, 'rollback.yaml')); // the demo's `rollback:` runbook
     const good = await cliInProcess(['lint', file, join(dir, 'unchanged.yaml')]);
     expect(good.code, good.stdout + good.stderr).toBe(0);
   });
