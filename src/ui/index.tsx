@@ -3,14 +3,12 @@
 // signals (SIGHUP/SIGTERM pause with 3, SIGINT with 130: a running step is
 // cancelled and recorded first), and on every path restores the normal
 // screen, the cursor and the terminal modes, then prints a short summary.
-import { render } from 'ink';
 import { Conductor } from '../session/conductor.js';
 import type { Answers } from '../session/answers.js';
 import type { Session } from '../session/session.js';
 import { killAllRunning } from '../runner/process-group.js';
 import { EXIT } from '../shared/errors.js';
-import { App } from './components/App.js';
-import { ScreenProvider } from './context.js';
+import { showFullScreen } from './full-screen.js';
 import { Intents } from './intents.js';
 import { createRunStore } from './store/run-store.js';
 import { commandName } from '../shared/command-name.js';
@@ -32,9 +30,6 @@ export interface InteractiveOptions {
   stdout?: NodeJS.WriteStream;
 }
 
-const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
-const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
-
 export async function runInteractive(session: Session, opts: InteractiveOptions): Promise<number> {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
@@ -48,36 +43,15 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   greet(session, intents, opts);
   intents.begin();
 
-  const onResize = () => handle.store.setState({ size: size() });
   const onSignal = (signal: NodeJS.Signals) => void intents.leave(signal === 'SIGINT' ? EXIT.sigint : EXIT.paused, `interrupted by ${signal}`, signal === 'SIGINT');
   // An error (a bug, a render error): stop the running step and record it, then leave (the terminal is restored below).
   const onCrash = (error: unknown) => intents.fatal(error);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  stdout.on('resize', onResize);
-  for (const s of signals) process.on(s, onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-  stdout.write(ENTER_ALT);
-  const ink = render(
-    <ScreenProvider store={handle.store} intents={intents}>
-      <App />
-    </ScreenProvider>,
-    { stdin, stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 60 },
-  );
-  // A render error ends the screen too (Ink rejects waitUntilExit with it).
-  ink.waitUntilExit().catch(onCrash);
+  const takeDown = showFullScreen({ stdin, stdout, handle, intents, maxFps: 60, onSignal, onCrash });
   let code: number;
   try {
     code = await done;
   } finally {
-    ink.unmount();
-    ink.cleanup();
-    stdout.write(LEAVE_ALT);
-    handle.dispose();
-    stdout.off('resize', onResize);
-    for (const s of signals) process.off(s, onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
+    takeDown();
   }
   if (intents.crash) throw intents.crash;
   summary(session, code, opts.out);

@@ -12,7 +12,7 @@ import { OK, type IntentResult, type Refusal } from '../session/result.js';
 import type { Session } from '../session/session.js';
 import { EXIT } from '../shared/errors.js';
 import type { Command } from './keys/bindings.js';
-import { moveSelection } from './store/selectors.js';
+import { MOVE_DELTA, moveSelection } from './store/selectors.js';
 import type { RunStore } from './store/run-store.js';
 import type { FormKind, Message } from './store/ui-reducer.js';
 
@@ -111,8 +111,7 @@ export class Intents {
       case 'pageDown':
       case 'first':
       case 'last': {
-        const delta = { up: -1, down: 1, pageUp: -8, pageDown: 8, first: -1e6, last: 1e6 }[cmd];
-        this.select(moveSelection(runbook, sel, delta));
+        this.select(moveSelection(runbook, sel, MOVE_DELTA[cmd]));
         return;
       }
       case 'act':

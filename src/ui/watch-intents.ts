@@ -7,7 +7,7 @@ import type { WatchView } from '../session/watch-view.js';
 import { refuse, type IntentResult } from '../session/result.js';
 import { EXIT } from '../shared/errors.js';
 import { binding, type Command } from './keys/bindings.js';
-import { moveSelection } from './store/selectors.js';
+import { MOVE_DELTA, moveSelection } from './store/selectors.js';
 import type { RunStore } from './store/run-store.js';
 import type { Message } from './store/ui-reducer.js';
 
@@ -48,8 +48,7 @@ export class WatchIntents {
       case 'pageDown':
       case 'first':
       case 'last': {
-        const delta = { up: -1, down: 1, pageUp: -8, pageDown: 8, first: -1e6, last: 1e6 }[cmd];
-        this.select(moveSelection(this.session.runbook, sel, delta));
+        this.select(moveSelection(this.session.runbook, sel, MOVE_DELTA[cmd]));
         return;
       }
       case 'output':

@@ -7,12 +7,10 @@
 // Ctrl-C; on every path the normal screen, cursor and terminal modes come
 // back. It never writes to the bundle.
 import { watch as watchFile, type FSWatcher } from 'node:fs';
-import { render } from 'ink';
 import type { WatchView } from '../session/watch-view.js';
 import { commandName } from '../shared/command-name.js';
 import { EXIT } from '../shared/errors.js';
-import { App } from './components/App.js';
-import { ScreenProvider } from './context.js';
+import { showFullScreen } from './full-screen.js';
 import { createRunStore } from './store/run-store.js';
 import { WatchIntents } from './watch-intents.js';
 
@@ -25,9 +23,6 @@ export interface WatchOptions {
   /** How long the closed run's final frame stays before the screen ends (ms; any key ends it sooner). */
   lingerMs?: number;
 }
-
-const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
-const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
 
 /** The step to show first: the running one, else the first not yet done, else the last. */
 function firstStep(view: WatchView): string {
@@ -98,22 +93,9 @@ export async function runWatch(view: WatchView, opts: WatchOptions): Promise<num
   };
   stdin.on('data', onKeyAfterClose);
 
-  const onResize = () => store.setState({ size: size() });
   const onSignal = (signal: NodeJS.Signals) => intents.leave(signal === 'SIGINT' ? EXIT.sigint : EXIT.notOk);
   const onCrash = (error: unknown) => intents.fatal(error);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  stdout.on('resize', onResize);
-  for (const s of signals) process.on(s, onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-  stdout.write(ENTER_ALT);
-  const ink = render(
-    <ScreenProvider store={store} intents={intents}>
-      <App />
-    </ScreenProvider>,
-    { stdin, stdout, exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 30 },
-  );
-  ink.waitUntilExit().catch(onCrash);
+  const takeDown = showFullScreen({ stdin, stdout, handle, intents, maxFps: 30, onSignal, onCrash });
   check();
   let code: number;
   try {
@@ -124,14 +106,7 @@ export async function runWatch(view: WatchView, opts: WatchOptions): Promise<num
     watcher?.close();
     stdin.off('data', onKeyAfterClose);
     follow();
-    ink.unmount();
-    ink.cleanup();
-    stdout.write(LEAVE_ALT);
-    handle.dispose();
-    stdout.off('resize', onResize);
-    for (const s of signals) process.off(s, onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
+    takeDown();
   }
   if (intents.crash) throw intents.crash;
   summary(view, code, where, opts.out);

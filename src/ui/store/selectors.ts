@@ -88,6 +88,9 @@ export function visibleRows(rows: Row[], selected: string, height: number): { ro
   return { rows: rows.slice(top, top + height), above: top, below: rows.length - top - height };
 }
 
+/** How far each movement key moves the selection (first/last: as far as it goes). */
+export const MOVE_DELTA = { up: -1, down: 1, pageUp: -8, pageDown: 8, first: -1e6, last: 1e6 } as const;
+
 /** The step `delta` steps away from `selected` (section titles are not selectable). */
 export function moveSelection(runbook: Runbook, selected: string, delta: number): string {
   const ids = stepsInOrder(runbook).map((s) => s.id);
