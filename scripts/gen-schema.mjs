@@ -231,6 +231,7 @@ const schema = {
           propertyNames: { pattern: '^[a-z][a-z0-9_-]*$' },
           additionalProperties: { type: 'array', items: nonEmpty, minItems: 1, uniqueItems: true },
         },
+        operator_principal: { enum: ['required', 'optional'], default: 'optional', description: 'required: a run starts only with --operator-principal (the operator\'s principal in the allowed-signers file), so the operator\'s keys are told apart from the approvers\' by key, not by name.' },
       },
     },
     sections: {

@@ -148,6 +148,8 @@ export interface Signers {
   /** Path relative to the runbook, or a ${var}. */
   file: string;
   roles: Record<string, string[]>;
+  /** required: a run starts only with --operator-principal. */
+  operator_principal?: 'required' | 'optional';
 }
 
 export interface DecisionOption {

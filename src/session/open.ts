@@ -88,6 +88,9 @@ export function openNewRun(opts: StartOptions): RunParts {
   refuseUnconfirmedPins(opts.mode, plan.problems, opts.runbookPath);
   // Read before the bundle exists: a missing or broken allowed-signers file leaves nothing behind.
   const signers = loadSignersForRun(rb, dirname(resolve(opts.runbookPath)), plan.ctx, opts.runbookPath);
+  if (rb.signers?.operator_principal === 'required' && opts.operatorPrincipal === undefined) {
+    throw new InputError(`${opts.runbookPath}: this runbook requires the operator's principal (signers: operator_principal: required), and none was given`, 'give --operator-principal NAME (or CUTOVER_OPERATOR_PRINCIPAL): the principal the allowed-signers file lists your own key under');
+  }
   const operatorPrincipal = operatorPrincipalForRun(signers, opts.operatorPrincipal, opts.runbookPath);
   const operator = resolveOperator(opts.operator);
   const at = clock();

@@ -5,7 +5,7 @@
 // under the approver's principal, with the operator's name nowhere in the
 // file); the decision is signed by a key of that principal, journaled as
 // decision.signed after run.closed and re-verified by `cutover verify`.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -36,6 +36,20 @@ describe('--operator-principal', () => {
     const r = await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--operator-principal', 'nobody@ops.example', '--evidence-dir', f.evidence]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${f.allowed}: --operator-principal "nobody@ops.example" has no key in the allowed-signers file`);
+  });
+
+  it('is required where the runbook says signers: operator_principal: required (exit 2, nothing written); given, the run starts', async () => {
+    const f = fixture();
+    writeFileSync(f.runbook, readFileSync(f.runbook, 'utf8').replace('signers:\n', 'signers:\n  operator_principal: required\n'));
+    expect(readFileSync(f.runbook, 'utf8')).toContain('operator_principal: required');
+    const without = await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--evidence-dir', f.evidence]);
+    expect(without.code, without.stdout + without.stderr).toBe(2);
+    expect(without.stderr).toContain(`${f.runbook}: this runbook requires the operator's principal (signers: operator_principal: required), and none was given`);
+    expect(without.stderr).toContain('hint: give --operator-principal NAME');
+    expect(existsSync(f.evidence) ? readdirSync(f.evidence) : []).toEqual([]);
+    const given = await cli(['run', f.runbook, '--plain', '--operator', 'Olga Operator', '--operator-principal', OLGA, '--evidence-dir', f.evidence]);
+    expect(given.code, given.stderr).toBe(3);
+    expect((readEvents(onlyBundle(f.evidence))[0] as { operator_principal?: { principal: string } }).operator_principal?.principal).toBe(OLGA);
   });
 
   it('refuses the operator\'s key as an approver\'s by fingerprint; the decision is signed by it, journaled and verified', async () => {
