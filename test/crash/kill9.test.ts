@@ -13,7 +13,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cliInProcess } from '../helpers/cli-in-process.js';
 import {
   bundleIn,
@@ -256,7 +256,8 @@ describe('cutover killed with SIGKILL', () => {
 
     const events = await resumeAndCheck(s, bundle, acknowledged, 'spawned');
     expect(events.find((e) => e.type === 'step.interrupted')).toMatchObject({ step: 'long', attempt: 1, reason: expect.stringContaining('killed') });
-    expect(pids.filter(isAlive)).toEqual([]);
+    // SIGKILL is delivered and the orphans reaped by init asynchronously: wait for them to be gone (a loaded machine takes a moment).
+    await vi.waitFor(() => expect(pids.filter(isAlive)).toEqual([]), { timeout: 15_000, interval: 100 });
     expect(processesWith(`30.${mark}`)).toEqual([]);
   });
 

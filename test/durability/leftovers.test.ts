@@ -105,7 +105,7 @@ describe.skipIf(!HAS_PROC)('killLeftovers: only what carries the attempt marker'
     const report = killLeftovers(dir);
     expect(report.killed).toBe(0);
     expect(alive(victim.pid)).toBe(true);
-    expect(report.notes.join('\n')).toMatch(new RegExp(`processes ${victim.pid} \\(sh\\), \\d+ \\(sleep\\) in session ${victim.pid} could not be proven`));
+    expect(report.notes.join('\n')).toMatch(new RegExp(`processes ${victim.pid} \\(sh\\), \\d+ \\((sleep|sh)\\) in session ${victim.pid} could not be proven`));
     // Without a marker at all (an older cutover's identity): the same.
     writePidFile(dir, victim.pid);
     const old = killLeftovers(dir);
