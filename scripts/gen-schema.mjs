@@ -46,6 +46,7 @@ const stepCommon = {
       },
     },
     max_age: { ...duration, description: 'Evidence older than this is stale for a GO.' },
+    protocol: { enum: ['identification', 'initial-notice', 'recommendation', 'rollback-executed', 'repin-confirmed', 'final-record', 'joint-summary'], description: 'The part of the rollback protocol this step is, whatever its id (at most one step per role): the report\'s deadlines, the drill milestones and the time to recovery find it by this. identification: an input step with a timestamp field (when the trigger was identified); final-record: its first timestamp field is when the rollback completed. A role with a protocol deadline (initial-notice 15m, recommendation 30m, joint-summary 24h after the trigger; repin-confirmed 30m after rollback-executed) gets it unless the step sets due.' },
     modes: { type: 'array', items: { enum: ['rehearsal', 'cutover'] }, minItems: 1, uniqueItems: true, description: 'Run the step only in these modes (default: every mode). In a run of another mode the step is recorded as not in this mode and does not block a GO.' },
   },
 };

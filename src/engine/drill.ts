@@ -4,27 +4,27 @@
 // protocol deadlines met, missed (by how much) or still open. Pure: the
 // decision record, `cutover report` (markdown and json) and the plain
 // summary all show the same figures, and verify renders them again.
-import { parseDuration } from '../runbook/vars.js';
+import { protocolSteps, timeField, type ProtocolRole } from '../runbook/protocol.js';
 import type { Runbook, Step } from '../runbook/types.js';
-import { stepsInOrder, type RunState } from './fold.js';
-import { anchorTrigger } from './incident.js';
+import { deadlines, doneAt as doneOf, identification, type DeadlineState } from './deadlines.js';
+import type { RunState } from './fold.js';
 
-/** The protocol's milestones, by the step ids of the shipped rollback runbooks. */
+/** The protocol's milestones, by the role of their step (`protocol:`, runbook/protocol.ts). */
 export const MILESTONES = [
-  { id: 'notice', step: 'initial-incident-notice', title: 'initial incident notice sent' },
-  { id: 'recommendation', step: 'producer-rollback-recommendation', title: 'producer rollback recommendation' },
-  { id: 'rollback-executed', step: 'rollback-executed', title: 'rollback executed' },
-  { id: 'repin-confirmed', step: 'consumer-repin-confirmed', title: 'consumer re-pin confirmed' },
-  { id: 'final-record', step: 'rollback-record', title: 'final record' },
-] as const;
+  { id: 'notice', role: 'initial-notice', title: 'initial incident notice sent' },
+  { id: 'recommendation', role: 'recommendation', title: 'producer rollback recommendation' },
+  { id: 'rollback-executed', role: 'rollback-executed', title: 'rollback executed' },
+  { id: 'repin-confirmed', role: 'repin-confirmed', title: 'consumer re-pin confirmed' },
+  { id: 'final-record', role: 'final-record', title: 'final record' },
+] as const satisfies readonly { id: string; role: ProtocolRole; title: string }[];
 
-/** The four deadlines of the protocol (DESIGN §2), by name; `within`/`after` are the runbook's where it sets them. */
+/** The four deadlines of the protocol (DESIGN §2), by name and role; their due times are deadlines()' (the step's `due:`, else the role's default). */
 export const PROTOCOL_DEADLINES = [
-  { name: 'initial incident notice', step: 'initial-incident-notice', within: '15m', after: 'identification' },
-  { name: 'producer rollback recommendation', step: 'producer-rollback-recommendation', within: '30m', after: 'identification' },
-  { name: 'consumer re-pin confirmation', step: 'consumer-repin-confirmed', within: '30m', after: 'rollback-executed' },
-  { name: 'joint incident summary', step: 'joint-incident-summary', within: '24h', after: 'identification' },
-] as const;
+  { name: 'initial incident notice', role: 'initial-notice' },
+  { name: 'producer rollback recommendation', role: 'recommendation' },
+  { name: 'consumer re-pin confirmation', role: 'repin-confirmed' },
+  { name: 'joint incident summary', role: 'joint-summary' },
+] as const satisfies readonly { name: string; role: ProtocolRole }[];
 
 export interface Milestone {
   id: string;
@@ -44,6 +44,8 @@ export interface ProtocolDeadline {
   after: string;
   dueAt?: string;
   doneAt?: string;
+  /** Its step was skipped (done, not sent or recorded): met/missed by when it was skipped. */
+  skipped?: boolean;
   /** met; missed (done late); open (not done, not due yet); overdue (not done, past due); waiting (its anchor has not happened). */
   status: 'met' | 'missed' | 'open' | 'overdue' | 'waiting';
   /** mm:ss early (met) or late (missed, overdue). */
@@ -58,7 +60,7 @@ export interface DrillMetrics {
   /** Where the identification time comes from. */
   identifiedFrom?: 'carried trigger' | 'trigger' | 'input';
   milestones: Milestone[];
-  /** Identification → rollback complete (the final record's completed_at, else its entry). */
+  /** Identification → rollback complete (the final-record step's first timestamp field, else its entry). */
   recovery?: { at: string; duration: string };
   deadlines: ProtocolDeadline[];
 }
@@ -77,60 +79,55 @@ export function hasIncident(runbook: Runbook, state: RunState): boolean {
   return runbook.kind === 'rollback' || state.triggers.length > 0 || state.rollbackOf !== undefined;
 }
 
-/** When a step was done: a notice when it was sent, anything else when its event was recorded. */
-function doneAt(state: RunState, id: string): string | undefined {
-  const st = state.steps[id];
-  if (st?.status !== 'passed') return undefined;
-  return state.notices[id]?.sentAt ?? st.completedAt;
+/** A milestone happened when its step passed (a notice: when it was sent). */
+function passedAt(state: RunState, step: Step | undefined): string | undefined {
+  const d = step ? doneOf(state, step.id) : undefined;
+  return d && !d.skipped ? d.at : undefined;
 }
 
-function identification(runbook: Runbook, state: RunState): Pick<DrillMetrics, 'identifiedAt' | 'identifiedFrom' | 'trigger' | 'severity' | 'incidentId'> & { step?: string } {
-  // The identification step of the runbook: an input with an identified_at field.
-  const step = stepsInOrder(runbook).find((s): s is Extract<Step, { kind: 'input' }> => s.kind === 'input' && s.fields.some((f) => f.id === 'identified_at'));
-  const values = step ? state.inputs[step.id] : undefined;
-  const anchor = anchorTrigger(state);
-  const base = { trigger: anchor?.id ?? values?.trigger_type, severity: anchor?.severity ?? values?.severity, incidentId: values?.incident_id, step: step?.id };
-  if (anchor && valid(anchor.identifiedAt)) return { ...base, identifiedAt: anchor.identifiedAt, identifiedFrom: anchor.carried ? 'carried trigger' : 'trigger' };
-  if (valid(values?.identified_at)) return { ...base, identifiedAt: values.identified_at, identifiedFrom: 'input' };
-  return base;
+/** A deadline of deadlines() in the report's words: open/overdue while not done, by how much. */
+export function protocolDeadline(name: string, d: DeadlineState, now: Date): ProtocolDeadline {
+  const base = { name, step: d.step, within: d.within, after: d.anchor === 'trigger' ? 'identification' : d.anchor, ...(d.completedAt ? { doneAt: d.completedAt } : {}), ...(d.skipped ? { skipped: true } : {}) };
+  if (d.status === 'waiting' || !d.dueAt) return { ...base, status: 'waiting' };
+  const dueMs = Date.parse(d.dueAt);
+  if (d.completedAt) {
+    const late = Date.parse(d.completedAt) - dueMs;
+    return { ...base, dueAt: d.dueAt, status: d.status === 'met' ? 'met' : 'missed', by: mmss(late) };
+  }
+  return d.status === 'missed' ? { ...base, dueAt: d.dueAt, status: 'overdue', by: mmss(now.getTime() - dueMs) } : { ...base, dueAt: d.dueAt, status: 'open' };
 }
 
 export function drillMetrics(runbook: Runbook, state: RunState, now: Date): DrillMetrics {
-  const id = identification(runbook, state);
-  const t0 = id.identifiedAt ? Date.parse(id.identifiedAt) : undefined;
-  const steps = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));
+  const roles = protocolSteps(runbook);
+  const ident = identification(runbook, state);
+  // What the identification step recorded (shown when no trigger says it): trigger_type, severity, incident_id.
+  const values = roles.identification ? state.inputs[roles.identification.id] : undefined;
+  const t0 = ident ? Date.parse(ident.at) : undefined;
   const since = (at: string | undefined) => (at && t0 !== undefined ? mmss(Date.parse(at) - t0) : undefined);
-  const milestones = MILESTONES.filter((m) => steps.has(m.step)).map((m) => {
-    const at = doneAt(state, m.step);
-    return { id: m.id, step: m.step, title: m.title, ...(at ? { at } : {}), ...(since(at) ? { since: since(at) } : {}) };
+  const milestones = MILESTONES.filter((m) => roles[m.role]).map((m) => {
+    const step = roles[m.role]!;
+    const at = passedAt(state, step);
+    return { id: m.id, step: step.id, title: m.title, ...(at ? { at } : {}), ...(since(at) ? { since: since(at) } : {}) };
   });
-  const record = doneAt(state, 'rollback-record');
-  const completed = state.inputs['rollback-record']?.completed_at;
+  // Rollback complete: the final record's time field (its first timestamp), else when it was recorded.
+  const recordStep = roles['final-record'];
+  const record = passedAt(state, recordStep);
+  const field = timeField(recordStep);
+  const completed = recordStep && field ? state.inputs[recordStep.id]?.[field.id] : undefined;
   const recoveredAt = record ? (valid(completed) && t0 !== undefined && Date.parse(completed) >= t0 ? completed : record) : undefined;
-  const deadlines = PROTOCOL_DEADLINES.filter((d) => steps.has(d.step)).map((d): ProtocolDeadline => {
-    const due = steps.get(d.step)!.due;
-    const within = due?.within ?? d.within;
-    // Counted from the identification (a trigger, or the step that records it), else from what `after` names.
-    const after = !due || due.after === 'trigger' || due.after === id.step ? d.after : due.after;
-    const anchorAt = after === 'identification' ? id.identifiedAt : after === 'start' ? state.startedAt : doneAt(state, after);
-    const done = doneAt(state, d.step);
-    const base = { name: d.name, step: d.step, within, after, ...(done ? { doneAt: done } : {}) };
-    if (!anchorAt) return { ...base, status: 'waiting' };
-    const dueMs = Date.parse(anchorAt) + parseDuration(within);
-    const dueAt = new Date(dueMs).toISOString();
-    if (done) {
-      const late = Date.parse(done) - dueMs;
-      return { ...base, dueAt, status: late <= 0 ? 'met' : 'missed', by: mmss(late) };
-    }
-    const late = now.getTime() - dueMs;
-    return late > 0 ? { ...base, dueAt, status: 'overdue', by: mmss(late) } : { ...base, dueAt, status: 'open' };
+  const all = deadlines(runbook, state, now);
+  const deadlineList = PROTOCOL_DEADLINES.flatMap((p) => {
+    const d = roles[p.role] ? all.find((x) => x.step === roles[p.role]!.id) : undefined;
+    return d ? [protocolDeadline(p.name, d, now)] : [];
   });
-  const { step: _identificationStep, ...shown } = id;
   return {
-    ...shown,
+    trigger: ident?.trigger?.id ?? values?.trigger_type,
+    severity: ident?.trigger?.severity ?? values?.severity,
+    incidentId: values?.incident_id,
+    ...(ident ? { identifiedAt: ident.at, identifiedFrom: ident.from } : {}),
     milestones,
     ...(recoveredAt && t0 !== undefined ? { recovery: { at: recoveredAt, duration: mmss(Date.parse(recoveredAt) - t0) } } : {}),
-    deadlines,
+    deadlines: deadlineList,
   };
 }
 
@@ -139,9 +136,9 @@ export function deadlineWords(d: ProtocolDeadline): string {
   const head = `${d.name} (${d.within}${d.after === 'identification' ? '' : ` after ${d.after}`})`;
   switch (d.status) {
     case 'met':
-      return `${head}: met, ${d.by} to spare`;
+      return `${head}: ${d.skipped ? 'skipped, ' : ''}met, ${d.by} to spare`;
     case 'missed':
-      return `${head}: MISSED by ${d.by}`;
+      return `${head}: ${d.skipped ? 'skipped, ' : ''}MISSED by ${d.by}`;
     case 'overdue':
       return `${head}: open, OVERDUE by ${d.by}`;
     case 'open':

@@ -1,9 +1,7 @@
 // What comes next in a run, and the state of its deadlines — derived from
 // the runbook and the folded state only.
 import type { Runbook, Step } from '../runbook/types.js';
-import { parseDuration } from '../runbook/vars.js';
 import { isCancelled, stepsInOrder, type RunState } from './fold.js';
-import { anchorTrigger, overdueKey } from './incident.js';
 import { heldBy, inMode } from './modes.js';
 
 /** A step is done when it passed or was skipped (the run may move past it). */
@@ -41,60 +39,5 @@ export function nextStep(runbook: Runbook, state: RunState, passOver: ReadonlySe
   return undefined;
 }
 
-export interface DeadlineState {
-  step: string;
-  title: string;
-  within: string;
-  anchor: string;
-  /** Undefined while the anchor has not happened yet. */
-  dueAt?: string;
-  status: 'waiting' | 'running' | 'met' | 'missed';
-  completedAt?: string;
-  /** When the anchor happened (for `trigger`: when the trigger was identified). */
-  anchorAt?: string;
-  /** The deadline.overdue event journaled for it (for this anchor trigger), if any. */
-  overdueSeq?: number;
-  /** For a deadline counted from a trigger: the trigger that anchors it now (deadline.overdue names it). */
-  trigger?: string;
-  triggerSeq?: number;
-}
-
-export function deadlines(runbook: Runbook, state: RunState, now: Date): DeadlineState[] {
-  const out: DeadlineState[] = [];
-  for (const step of stepsInOrder(runbook)) {
-    if (!step.due || !inMode(step, state.mode)) continue;
-    const { after, within } = step.due;
-    let anchorAt: string | undefined;
-    // Counted from when the (earliest open, or carried) trigger was identified, not from its entry (issue 13).
-    const trigger = after === 'trigger' ? anchorTrigger(state) : undefined;
-    if (after === 'start') anchorAt = state.startedAt;
-    else if (after === 'trigger') anchorAt = trigger?.identifiedAt;
-    else anchorAt = state.steps[after]?.completedAt;
-    const st = state.steps[step.id]!;
-    const key = overdueKey(step.id, trigger);
-    const overdueSeq = Object.hasOwn(state.overdue, key) ? state.overdue[key]!.seq : undefined;
-    const base: DeadlineState = {
-      step: step.id, title: step.title, within, anchor: after, status: 'waiting', completedAt: st.completedAt,
-      ...(overdueSeq !== undefined ? { overdueSeq } : {}),
-      ...(trigger ? { trigger: trigger.id, ...(trigger.seq !== undefined ? { triggerSeq: trigger.seq } : {}) } : {}),
-    };
-    if (!anchorAt) {
-      out.push(base);
-      continue;
-    }
-    const dueMs = Date.parse(anchorAt) + parseDuration(within);
-    const dueAt = new Date(dueMs).toISOString();
-    base.anchorAt = anchorAt;
-    if (st.completedAt) out.push({ ...base, dueAt, status: Date.parse(st.completedAt) <= dueMs ? 'met' : 'missed' });
-    else out.push({ ...base, dueAt, status: now.getTime() > dueMs ? 'missed' : 'running' });
-  }
-  return out;
-}
-
-/**
- * Deadlines missed that the journal does not yet say were overdue: each is
- * journaled once (deadline.overdue), by whichever process holds the run.
- */
-export function unrecordedOverdue(runbook: Runbook, state: RunState, now: Date): DeadlineState[] {
-  return deadlines(runbook, state, now).filter((d) => d.status === 'missed' && d.overdueSeq === undefined && d.dueAt !== undefined);
-}
+// The deadlines live in deadlines.ts (one computation for every view); re-exported for the callers of this module.
+export { deadlines, unrecordedOverdue, type DeadlineState } from './deadlines.js';

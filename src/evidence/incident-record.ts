@@ -6,6 +6,7 @@
 import { printable } from '../shared/printable.js';
 import { drillMetrics, deadlineWords, hasIncident, type DrillMetrics } from '../engine/drill.js';
 import { stepsInOrder, type RunState } from '../engine/fold.js';
+import { protocolSteps } from '../runbook/protocol.js';
 import type { Runbook } from '../runbook/types.js';
 import { mdCode, mdLink, mdText } from './markdown.js';
 
@@ -14,8 +15,6 @@ export interface IncidentReport extends DrillMetrics {
   notices: { step: string; title: string; sent_at: string; channel?: string; file: string; plain_file?: string }[];
   final_record?: Record<string, string>;
 }
-
-const FINAL_RECORD = 'rollback-record';
 
 /** The incident of the run, or undefined when it has none (a cutover run without a trigger). */
 export function incidentReport(runbook: Runbook, state: RunState, now: Date): IncidentReport | undefined {
@@ -52,7 +51,9 @@ export function incidentReport(runbook: Runbook, state: RunState, now: Date): In
       const n = state.notices[s.id]!;
       return { step: s.id, title: s.title, sent_at: n.sentAt, ...(n.channel ? { channel: n.channel } : {}), file: n.file, ...(n.plainFile ? { plain_file: n.plainFile } : {}) };
     });
-  const finalRecord = state.inputs[FINAL_RECORD];
+  // The final record: the inputs of the step marked protocol: final-record (runbook/protocol.ts).
+  const recordStep = protocolSteps(runbook)['final-record'];
+  const finalRecord = recordStep ? state.inputs[recordStep.id] : undefined;
   return { ...metrics, timeline, notices, ...(finalRecord ? { final_record: { ...finalRecord } } : {}) };
 }
 

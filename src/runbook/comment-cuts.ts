@@ -6,6 +6,7 @@
 // the fix: quote the string.
 import { isScalar, visit, type Scalar } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { protocolWarnings } from './protocol-warnings.js';
 import { readRunbookSource, type RunbookSource } from './source.js';
 
 /** Keys whose values are prose a person reads (a comment there is almost always a cut). */
@@ -39,8 +40,8 @@ export function commentCutWarnings(source: RunbookSource): Diagnostic[] {
   return out;
 }
 
-/** The warnings of a runbook file (none when it cannot be read: lint reports that as a problem). */
+/** The warnings of a runbook file — cut text, a rollback runbook without a protocol step — (none when it cannot be read: lint reports that as a problem). */
 export function lintWarnings(file: string): Diagnostic[] {
   const read = readRunbookSource(file);
-  return read.ok ? commentCutWarnings(read.source) : [];
+  return read.ok ? [...commentCutWarnings(read.source), ...protocolWarnings(read.source)] : [];
 }

@@ -10,6 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { MAX_DIAGNOSTICS, type Diagnostic } from './diagnostics.js';
 import { checkDecision } from './semantics-decision.js';
 import { checkModes } from './semantics-modes.js';
+import { checkProtocol } from './semantics-protocol.js';
 import { checkSigners } from './semantics-signers.js';
 import { asList, asObj, asStr, idsOfKind, type Hint, type Obj, type Path, type Report, type StepIndex } from './semantic-data.js';
 import { positionOf, type RunbookSource } from './source.js';
@@ -86,6 +87,7 @@ export function semanticDiagnostics(source: RunbookSource, options: SemanticOpti
   }
 
   checkModes(rb, steps, report);
+  checkProtocol(steps, report, (path) => positionOf(source, path).line);
   checkRefs(rb, steps, report);
   checkCycles(steps, report);
   checkAfterDecision(steps, report);

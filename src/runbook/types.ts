@@ -3,6 +3,8 @@
 // these types describe a runbook once it has passed that schema and the
 // semantic checks in validate.ts.
 
+import type { ProtocolRole } from './protocol.js';
+
 export const RUNBOOK_FORMAT = 'cutover-runbook/v1';
 
 export type Mode = 'rehearsal' | 'cutover';
@@ -62,6 +64,8 @@ interface StepBase {
   /** Steps that must have completed before this one may run. */
   requires?: string[];
   due?: Due;
+  /** The part of the rollback protocol this step is (drill metrics, the report's deadlines): runbook/protocol.ts. */
+  protocol?: ProtocolRole;
   /** Evidence older than this is stale for a GO (overrides the runbook default). */
   max_age?: string;
   /** Run the step only in these modes (default: every mode); elsewhere it is recorded as not in this mode. */

@@ -67,11 +67,11 @@ export function rollbackRunbook(): Record<string, unknown> {
     sections: [
       {
         id: 'protocol', title: 'Protocol', steps: [
-          { id: 'initial-notice', kind: 'confirm', title: 'Initial incident notice', statement: 'Sent to ${channel}', due: { after: 'trigger', within: '15m' } },
-          { id: 'recommendation', kind: 'confirm', title: 'Producer recommendation', statement: 'Recommended', due: { after: 'trigger', within: '30m' } },
-          { id: 'rollback-executed', kind: 'confirm', title: 'Rollback executed', statement: 'Rolled back by ${owner}' },
-          { id: 'repin', kind: 'confirm', title: 'Consumer re-pin confirmation', statement: 'Re-pinned', due: { after: 'rollback-executed', within: '30m' } },
-          { id: 'summary', kind: 'confirm', title: 'Joint incident summary', statement: 'Summary for ${ticket}', due: { after: 'trigger', within: '24h' } },
+          { id: 'initial-notice', kind: 'confirm', protocol: 'initial-notice', title: 'Initial incident notice', statement: 'Sent to ${channel}', due: { after: 'trigger', within: '15m' } },
+          { id: 'recommendation', kind: 'confirm', protocol: 'recommendation', title: 'Producer recommendation', statement: 'Recommended', due: { after: 'trigger', within: '30m' } },
+          { id: 'rollback-executed', kind: 'confirm', protocol: 'rollback-executed', title: 'Rollback executed', statement: 'Rolled back by ${owner}' },
+          { id: 'repin', kind: 'confirm', protocol: 'repin-confirmed', title: 'Consumer re-pin confirmation', statement: 'Re-pinned', due: { after: 'rollback-executed', within: '30m' } },
+          { id: 'summary', kind: 'confirm', protocol: 'joint-summary', title: 'Joint incident summary', statement: 'Summary for ${ticket}', due: { after: 'trigger', within: '24h' } },
           { id: 'owners', kind: 'signoff', title: 'Owners sign-off', roles: ['pa', 'ca'], statement: 'Restored ${baseline.release_tag}' },
           {
             id: 'done', kind: 'decision', title: 'Rollback complete?', options: [

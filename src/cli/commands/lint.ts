@@ -14,7 +14,9 @@ Validates runbook files against the runbook schema (schema/runbook.schema.json)
 and the semantic rules (unique ids, references resolve, vars declared, no
 cycles). Every problem is printed as file:line:col: message, with a hint.
 Warnings (the file stays valid): a plain description, title, statement or
-label cut short by " #", which YAML reads as a comment — quote the string.
+label cut short by " #", which YAML reads as a comment — quote the string;
+a kind: rollback runbook with no step marked protocol: <role> for a part of
+the rollback protocol, which the incident report then leaves out.
 
 Options:
   --json    print {"files":[{"file","ok","diagnostics":[...],
