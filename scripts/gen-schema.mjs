@@ -121,8 +121,7 @@ const confirmStep = kindSchema('confirm', {
   link: { enum: ['required', 'optional'], description: 'Whether a link (URL) must accompany the confirmation.' },
 }, ['statement']);
 
-const inputStep = kindSchema('input', {
-  fields: {
+const inputFields = {
     type: 'array', minItems: 1,
     items: {
       type: 'object', required: ['id', 'label', 'type'], additionalProperties: false,
@@ -140,13 +139,17 @@ const inputStep = kindSchema('input', {
       if: { properties: { type: { const: 'select' } } },
       then: { required: ['options'] },
     },
-  },
-}, ['fields']);
+};
+
+const inputStep = kindSchema('input', { fields: inputFields }, ['fields']);
 
 const noticeStep = kindSchema('notice', {
   channel: { type: 'string', description: 'Where the notice is sent (e.g. #incident-bridge).' },
   audience: { type: 'string' },
   template: { ...nonEmpty, description: 'Message text with ${var}, ${run.*}, ${baseline.*}, ${target.*} and ${step_id.field} references.' },
+  updates: { type: 'boolean', default: false, description: 'Repeatable status updates: sent any number of times (notices/<step>.update-<n>.md/.txt), each rendered from its own `fields` (referenced as ${this_step.field}, and ${this_step.number}); needs `fields` and `next_update`. Never blocks the GO.' },
+  fields: { ...inputFields, description: 'The fields each status update is entered with (only with updates: true), validated like an input step\'s.' },
+  next_update: { ...nonEmpty, description: 'The next-update ETA this notice promises: ${step.field} of a timestamp field with future: true. The latest sent notice\'s ETA is a live countdown; passing it without a newer update is journaled (update.overdue).' },
 }, ['template']);
 
 const signoffStep = kindSchema('signoff', {

@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import type { RunState } from './fold.js';
 
 export function evidenceDigest(state: RunState): string {
+  // Status updates (engine/updates.ts) are not evidence of the GO: sending one never changes the digest.
   const parts = Object.values(state.steps)
+    .filter((s) => !Object.hasOwn(state.updates, s.id))
     .map((s) => {
       const a = s.attempts[s.attempts.length - 1];
       const logs = a?.result ? [a.result.stdout.sha256, a.result.stderr.sha256] : a?.check ? [a.check.report.sha256] : [];

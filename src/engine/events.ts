@@ -182,7 +182,12 @@ export type EventBody =
   | { type: 'step.confirmed'; step: string; by: string; statement: string; note?: string; link?: string }
   | { type: 'input.recorded'; step: string; by: string; values: Record<string, string> }
   /** `text`: notices/<step>.md (Markdown); `plain`: notices/<step>.txt, the paste-ready text (absent before cutover 0.3.1). */
-  | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord; plain?: StreamRecord }
+  /** `next_update_eta`: the step's `next_update` as sent (the ETA countdown, engine/updates.ts). */
+  | { type: 'notice.sent'; step: string; by: string; channel?: string; sent_at: string; text: StreamRecord; plain?: StreamRecord; next_update_eta?: string }
+  /** Status update `update` (1, 2, …) of a notice step with `updates: true`: its field values and files notices/<step>.update-<n>.md/.txt. */
+  | { type: 'notice.updated'; step: string; update: number; by: string; channel?: string; sent_at: string; values: Record<string, string>; next_update_eta: string; text: StreamRecord; plain: StreamRecord }
+  /** The next-update ETA promised by the event at `notice_seq` (`update` 0: a notice) passed with no newer notice: once per promise. */
+  | { type: 'update.overdue'; step: string; update: number; notice_seq: number; eta: string }
   | {
       type: 'signoff.requested';
       step: string;

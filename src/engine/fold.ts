@@ -5,6 +5,7 @@ import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
 import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, PreflightRecord, RunOutcome } from './events.js';
 import { applyIncidentEvent, type IncidentFields } from './incident.js';
 import { startedDetails } from './started-details.js';
+import { applyUpdateEvent, updateFields, type UpdateFields } from './updates.js';
 import { isEnvironmentFailure, judgeAttempt } from './verdict.js';
 
 /** `not-in-mode`: its `modes` leave out the run's mode; `not-run`: held back by a failure (on_failure: stop). */
@@ -70,7 +71,7 @@ export interface DecisionState {
 }
 
 /** Triggers, overdue deadlines and rollback links come from incident.ts (IncidentFields). */
-export interface RunState extends IncidentFields {
+export interface RunState extends IncidentFields, UpdateFields {
   runId: string;
   mode: Mode;
   rehearsal: boolean;
@@ -100,9 +101,9 @@ export function stepsInOrder(runbook: Runbook): Step[] {
   return runbook.sections.flatMap((s) => s.steps);
 }
 
-/** A follow-up step (e.g. the 24 h incident summary) is never required: the run may close with it open. */
+/** A follow-up step (e.g. the 24 h incident summary) or status updates are never required: the run may close with them open. */
 export function isRequired(step: Step): boolean {
-  return step.required !== false && step.follow_up !== true;
+  return step.required !== false && step.follow_up !== true && !(step.kind === 'notice' && step.updates === true);
 }
 
 export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): RunState {
@@ -130,6 +131,7 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
     ...(first.operator_principal !== undefined ? { operatorPrincipal: first.operator_principal } : {}),
     refusals: [],
     notices: {},
+    ...updateFields(runbook), // status updates and next-update ETAs (updates.ts)
     lastSeq: first.seq,
     lastAt: first.at,
   };
@@ -142,6 +144,7 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
 export function applyEvent(state: RunState, byId: Map<string, Step>, ev: JournalEvent): void {
   state.lastSeq = ev.seq;
   state.lastAt = ev.at;
+  applyUpdateEvent(state, ev);
   const stepState = 'step' in ev && typeof ev.step === 'string' && Object.hasOwn(state.steps, ev.step) ? state.steps[ev.step] : undefined;
   switch (ev.type) {
     case 'step.started': {

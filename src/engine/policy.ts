@@ -104,7 +104,7 @@ export function actionsFor(runbook: Runbook, state: RunState, step: Step, runnin
     // NO-GO is always available and the GO lock judges the rest — once no attempt is still writing its evidence.
     answer = running ? no(`"${running.step}" is running; the decision waits until its attempt is recorded`, 'wait for it, or cancel it first') : YES;
   }
-  else if (st.status === 'passed' && step.kind !== 'signoff') {
+  else if (st.status === 'passed' && step.kind !== 'signoff' && !(step.kind === 'notice' && step.updates === true)) {
     answer = no(`${describe(step)} was already answered at ${st.completedAt}`, 'the journal keeps the first answer; if it was wrong, record a NO-GO with the correction as remediation and start a new run');
   } else answer = requiresMet(runbook, state, step);
 

@@ -41,7 +41,7 @@ export function recordedFiles(ev: JournalEvent): StreamRecord[] {
       (x): x is StreamRecord => typeof x === 'object' && x !== null && typeof (x as StreamRecord).file === 'string',
     );
   }
-  if (ev.type === 'notice.sent') return [ev.text, ev.plain].filter((x): x is StreamRecord => typeof x?.file === 'string');
+  if (ev.type === 'notice.sent' || ev.type === 'notice.updated') return [ev.text, ev.plain].filter((x): x is StreamRecord => typeof x?.file === 'string');
   return [];
 }
 
@@ -56,6 +56,7 @@ export function journalAccounts(events: readonly JournalEvent[]): JournalAccount
       const a = attempts.get(`${ev.step}/${ev.attempt}`);
       if (a) a.finishedSeq = ev.seq;
     } else if (ev.type === 'notice.sent') sentNotices.add(ev.step);
+    else if (ev.type === 'notice.updated') sentNotices.add(`${ev.step}.update-${ev.update}`); // notices/<step>.update-<n>.*
   }
   return { recorded, attempts, sentNotices };
 }

@@ -44,9 +44,10 @@ export function attemptDir(bundleDir: string, stepId: string, attempt: number): 
 }
 
 /** The file a notice's text is written to, `notices/<step-id>.md` (and the paste-ready `.txt`), proven inside the bundle. */
-export function noticeFile(bundleDir: string, stepId: string, ext: 'md' | 'txt' = 'md'): { rel: string; path: string } {
-  const path = resolveInside(bundleDir, ['notices', `${stepId}.${ext}`], 'the notice text', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
-  return { rel: `notices/${stepId}.${ext}`, path };
+export function noticeFile(bundleDir: string, stepId: string, ext: 'md' | 'txt' = 'md', update?: number): { rel: string; path: string } {
+  const name = `${stepId}${update !== undefined ? `.update-${update}` : ''}.${ext}`; // a status update: notices/<step>.update-<n>.<ext>
+  const path = resolveInside(bundleDir, ['notices', name], 'the notice text', 'step ids are lower-case letters, digits, - and _ (docs/runbook-format.md)');
+  return { rel: `notices/${name}`, path };
 }
 
 /**

@@ -9,8 +9,9 @@ import { stepsInOrder, type RunState } from '../engine/fold.js';
 import { protocolSteps } from '../runbook/protocol.js';
 import type { Runbook } from '../runbook/types.js';
 import { mdCode, mdLink, mdText } from './markdown.js';
+import { updatesReport, updatesSection, updateTimeline, type UpdatesReport } from './update-record.js';
 
-export interface IncidentReport extends DrillMetrics {
+export interface IncidentReport extends DrillMetrics, UpdatesReport {
   timeline: { at: string; what: string }[];
   notices: { step: string; title: string; sent_at: string; channel?: string; file: string; plain_file?: string }[];
   final_record?: Record<string, string>;
@@ -43,6 +44,7 @@ export function incidentReport(runbook: Runbook, state: RunState, now: Date): In
   }
   for (const o of Object.values(state.overdue)) add(o.at, `deadline overdue: ${title(o.step)} (due ${o.dueAt})`);
   for (const r of state.rollbacks) add(r.at, `rollback run started: ${r.runbook.id} (${r.runId})`);
+  updateTimeline(runbook, state, add); // status updates sent, next-update ETAs gone overdue (update-record.ts)
   if (state.decision) add(state.decision.at, `decision: ${state.decision.label}`);
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const notices = steps
@@ -54,7 +56,7 @@ export function incidentReport(runbook: Runbook, state: RunState, now: Date): In
   // The final record: the inputs of the step marked protocol: final-record (runbook/protocol.ts).
   const recordStep = protocolSteps(runbook)['final-record'];
   const finalRecord = recordStep ? state.inputs[recordStep.id] : undefined;
-  return { ...metrics, timeline, notices, ...(finalRecord ? { final_record: { ...finalRecord } } : {}) };
+  return { ...metrics, timeline, notices, ...updatesReport(runbook, state, now), ...(finalRecord ? { final_record: { ...finalRecord } } : {}) };
 }
 
 /** The incident sections of decision-record.md (empty when the run has no incident). */
@@ -82,6 +84,7 @@ export function incidentSection(runbook: Runbook, state: RunState, now: Date): s
     L.push('', '### Notices', '');
     for (const n of r.notices) L.push(`- ${t(n.title)} (${mdCode(n.step)}): sent ${t(n.sent_at)}${n.channel ? ` to ${t(n.channel)}` : ''} — ${mdLink(n.file, n.file)}${n.plain_file ? `, paste-ready ${mdLink(n.plain_file, n.plain_file)}` : ''}`);
   }
+  L.push(...updatesSection(r));
   if (protocol) {
     L.push('', '### Final record', '');
     if (!r.final_record) L.push('- not recorded yet');

@@ -19,6 +19,7 @@ import type { DecisionStep, Runbook, Step } from '../runbook/types.js';
 import { outcomeOf } from './record.js';
 import { attemptProblems } from './verify-verdicts.js';
 import { checkIncidentEvent, followUpAfterClose, INCIDENT_TYPES } from './verify-incident.js';
+import { checkEtaOverdue, checkNoticeEvent } from './verify-updates.js';
 
 type Report = (file: string, message: string) => void;
 
@@ -26,7 +27,7 @@ const JOURNAL = 'journal.ndjson';
 
 const KNOWN_TYPES = new Set([
   'run.started', 'run.resumed', 'run.paused', 'step.started', 'step.finished', 'step.interrupted', 'step.skipped', 'step.not_run', 'step.confirmed',
-  'input.recorded', 'notice.sent', 'signoff.requested', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed', 'decision.signed',
+  'input.recorded', 'notice.sent', 'notice.updated', 'update.overdue', 'signoff.requested', 'signoff.recorded', 'trigger.declared', 'trigger.cleared', 'decision.refused', 'decision.recorded', 'run.closed', 'decision.signed',
   ...INCIDENT_TYPES,
 ]);
 
@@ -35,6 +36,7 @@ const ANSWER_KIND: Record<string, Step['kind']> = {
   'step.confirmed': 'confirm',
   'input.recorded': 'input',
   'notice.sent': 'notice',
+  'notice.updated': 'notice',
   'signoff.requested': 'signoff',
   'signoff.recorded': 'signoff',
   'decision.refused': 'decision',
@@ -112,6 +114,7 @@ export function replay(runbook: Runbook, events: readonly JournalEvent[], report
     else if ('by' in ev && ev.by !== operator) bad(`the ${ev.type} event is by "${String(ev.by)}", but the run is operated by "${operator}" (started or last resumed by them)`);
     try {
       if (INCIDENT_TYPES.has(ev.type)) checkIncidentEvent(runbook, state, ev, bad);
+      else if (ev.type === 'update.overdue') checkEtaOverdue(state, ev, bad);
       else if (step) checkAllowed(runbook, state, step, ev, bad);
       else checkRunEvent(runbook, state, ev, bad);
       if (ev.type === 'run.closed') {
@@ -192,6 +195,7 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
       if (ev.type === 'input.recorded' && step.kind === 'input') checkEquals(state, step, ev.values, bad, ev.at);
       if (ev.type === 'notice.sent' && ev.text?.file !== `notices/${step.id}.md`) bad(`the text of notice "${step.id}" is recorded as ${JSON.stringify(ev.text?.file)}, not notices/${step.id}.md`);
       if (ev.type === 'notice.sent' && ev.plain !== undefined && ev.plain?.file !== `notices/${step.id}.txt`) bad(`the plain text of notice "${step.id}" is recorded as ${JSON.stringify(ev.plain?.file)}, not notices/${step.id}.txt`);
+      checkNoticeEvent(state, step, ev, bad); // status updates and next-update ETAs (verify-updates.ts)
       if (ev.type === 'signoff.recorded') {
         if (step.kind === 'signoff' && !step.roles.includes(ev.role)) bad(`"${String(ev.role)}" is not a role that signs "${step.id}" (${step.roles.join(', ')})`);
         if (typeof ev.name !== 'string' || !ev.name.trim()) bad(`the sign-off of ${String(ev.role)} has no signer's name`);

@@ -15,6 +15,7 @@ import { LineReporter } from './reporter.js';
 import { driveSignedSignoff } from './signed.js';
 import { commandName } from '../shared/command-name.js';
 import { openFollowUps } from '../session/follow-ups.js';
+import { isUpdateStep } from '../engine/updates.js';
 
 export interface DriveResult {
   exitCode: number;
@@ -63,6 +64,8 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
       declareDueTriggers(session, answers, reporter);
       const missed = session.triggers.recordOverdue();
       if (missed.length) reporter.overdue(missed);
+      const late = session.updates.recordOverdue(); // a next-update ETA passed with no newer notice
+      if (late) reporter.etaOverdue(late);
       const retried = retry.shift();
       const step = retried !== undefined ? session.step(retried) : conductor.next(passOver);
       if (retried === undefined) reporter.notRunBefore(session, step);
@@ -101,6 +104,11 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
         return { exitCode: EXIT.paused, outcome: 'PAUSED' };
       }
       const unsigned = answer ? unsignedRoles(session, step, answer) : [];
+      if (!answer && isUpdateStep(step)) {
+        passOver.add(step.id); // status updates are never required: sent on the screen, or listed in the answers file
+        reporter.line(`… ${step.id}: ${step.title} — no status update to send (list them under "${step.id}:" in the answers file)`);
+        continue;
+      }
       if (!answer && step.follow_up && retried === undefined) {
         // A follow-up never holds the run: left open, recorded later with `cutover resume` on the bundle.
         passOver.add(step.id);
@@ -199,6 +207,14 @@ function applyAnswer(session: Session, step: Step, answer: NonNullable<ReturnTyp
       reporter.manual(step, `recorded ${Object.keys(answer.values).length} field(s)`);
       return 'ok';
     case 'notice':
+      if (answer.kind === 'updates') {
+        // Update n is the n-th entry: a resumed run sends only those not sent yet.
+        for (const u of answer.updates.slice(session.state.updates[step.id]?.length ?? 0)) {
+          must(session.updates.send(step.id, u.values, u.channel ? { channel: u.channel } : {}), answers.where(step.id));
+          reporter.update(session, step);
+        }
+        return 'ok';
+      }
       if (answer.kind !== 'notice') return mismatch();
       must(session.sendNotice(step.id, answer), answers.where(step.id));
       reporter.notice(session, step);

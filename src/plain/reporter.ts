@@ -6,6 +6,8 @@ import { stepsInOrder } from '../engine/fold.js';
 import { decisionStep, lockStatus } from '../engine/gates.js';
 import { blockedBy, deadlines, type DeadlineState } from '../engine/progress.js';
 import { deadlineLine, overdueLines, rollbackHint, triggerClearedLines, triggerDeclaredLines } from './incident-lines.js';
+import { etaDueLine, etaOverdueLines, etaSummaryLines, updateSentLines } from './update-lines.js';
+import type { EtaState } from '../engine/updates.js';
 import { directionText } from '../engine/direction.js';
 import { incidentLines } from '../evidence/incident-record.js';
 import type { Step } from '../runbook/types.js';
@@ -117,6 +119,19 @@ export class LineReporter {
     this.sectionOf(step);
     const n = session.state.notices[step.id];
     this.write(`✓ ${step.id}: ${step.title} — sent${n?.channel ? ` to ${n.channel}` : ''} at ${n?.sentAt} (${n?.file})`);
+    const sent = session.state.etas.at(-1);
+    if (sent?.step === step.id && sent.update === 0) for (const l of etaDueLine(session, sent.seq)) this.write(l);
+  }
+
+  /** A status update sent (notice.updated) and the next-update ETA it starts. */
+  update(session: Session, step: Step): void {
+    this.sectionOf(step);
+    for (const l of updateSentLines(session, step.id)) this.write(l);
+  }
+
+  /** A next-update ETA journaled overdue now (update.overdue). */
+  etaOverdue(late: EtaState): void {
+    for (const l of etaOverdueLines(late)) this.write(l);
   }
 
   triggerDeclared(session: Session, id: string): void {
@@ -173,6 +188,7 @@ export class LineReporter {
       this.write(printable(`Rollback trigger ${rollbackTrigger.id} (${rollbackTrigger.severity}) is open: run the rollback protocol — ${rollbackHint(session) ?? ''}`));
     }
     for (const d of deadlines(session.runbook, s, session.clock()).filter((x) => x.dueAt)) this.write(`Deadline: ${deadlineLine(d)}`);
+    for (const l of etaSummaryLines(session)) this.write(l);
     // A rollback run (or a trigger): severity, drill metrics and the four protocol deadlines (evidence/incident-record.ts).
     for (const line of incidentLines(session.runbook, s, session.clock())) this.write(line);
     this.write(`Evidence bundle: ${session.relative(session.bundleDir)}`);

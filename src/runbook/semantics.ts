@@ -12,6 +12,7 @@ import { checkDecision } from './semantics-decision.js';
 import { checkModes } from './semantics-modes.js';
 import { checkProtocol } from './semantics-protocol.js';
 import { checkSigners } from './semantics-signers.js';
+import { checkUpdateNotices, updateFieldIds } from './semantics-updates.js';
 import { asList, asObj, asStr, idsOfKind, type Hint, type Obj, type Path, type Report, type StepIndex } from './semantic-data.js';
 import { positionOf, type RunbookSource } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -82,7 +83,7 @@ export function semanticDiagnostics(source: RunbookSource, options: SemanticOpti
       const problem = argvProblem(step.run);
       if (problem) report([...path, 'run'], `step "${id}": ${problem.message}`, problem.hint);
     }
-    if (kind === 'input') checkInputFields(step, id, path, report);
+    if (kind === 'input' || (kind === 'notice' && step.updates === true)) checkInputFields(step, id, path, report);
     if (kind === 'decision') checkDecision(rb, step, id, path, steps, report);
   }
 
@@ -163,7 +164,8 @@ function checkInputFields(step: Obj, id: string, path: Path, report: Report) {
 function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
   const vars = asObj(rb.vars) ?? {};
   const varNames = Object.keys(vars);
-  const visit = (value: unknown, path: Path, ctx: { stepOrder?: number; inputsAllowed: boolean }) => {
+  type Ctx = { stepOrder?: number; inputsAllowed: boolean; self?: string };
+  const visit = (value: unknown, path: Path, ctx: Ctx) => {
     if (typeof value === 'string') {
       for (const ref of findRefs(value)) checkRef(ref.raw, path, ctx);
     } else if (Array.isArray(value)) {
@@ -172,7 +174,7 @@ function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
       for (const [k, v] of Object.entries(value)) visit(v, [...path, k], ctx);
     }
   };
-  const checkRef = (raw: string, path: Path, ctx: { stepOrder?: number; inputsAllowed: boolean }) => {
+  const checkRef = (raw: string, path: Path, ctx: Ctx) => {
     const r = classifyRef(raw);
     switch (r.kind) {
       case 'invalid':
@@ -202,10 +204,10 @@ function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
           report(path, `\${${raw}} refers to a recorded input, which is only available in notice templates and statements (and in an input field's equals:)`, 'use a declared var here (or a ${run.*}, ${baseline.*} or ${target.*} field)');
         } else if (!target) {
           report(path, `\${${raw}} refers to unknown step "${r.step}"`, () => didYouMean(r.step, idsOfKind(steps, 'input')) ?? 'use the id of an input step');
-        } else if (target.kind !== 'input') {
-          report(path, `\${${raw}} refers to step "${r.step}", which is a ${target.kind ?? 'non-input'} step, not an input`, 'refer to a field of an input step');
+        } else if (target.kind !== 'input' && ctx.self !== r.step) {
+          report(path, `\${${raw}} refers to step "${r.step}", which is a ${target.kind ?? 'non-input'} step, not an input`, target.step.updates === true ? 'a status update\'s fields are only for its own template and next_update' : 'refer to a field of an input step');
         } else {
-          const fieldIds = asList(target.step.fields).map((f) => asStr(asObj(f)?.id)).filter((f): f is string => f !== undefined);
+          const fieldIds = target.kind === 'input' ? asList(target.step.fields).map((f) => asStr(asObj(f)?.id)).filter((f): f is string => f !== undefined) : updateFieldIds(target.step);
           if (!fieldIds.includes(r.field)) {
             report(path, `input step "${r.step}" has no field "${r.field}"`, `${didYouMean(r.field, fieldIds) ?? ''} its fields are: ${fieldIds.join(', ')}`.trim());
           } else if (ctx.stepOrder !== undefined && target.order > ctx.stepOrder) {
@@ -222,14 +224,15 @@ function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
     const inputsAllowed = kind === 'notice' || kind === 'confirm' || kind === 'signoff';
     for (const [k, v] of Object.entries(step)) {
       if (k === 'id' || k === 'kind') continue;
-      if (kind === 'input' && k === 'fields') {
+      if ((kind === 'input' || kind === 'notice') && k === 'fields') {
         // A field's equals: may name another answer (an earlier input, or a field of this one).
         asList(v).forEach((field, i) => {
           for (const [fk, fv] of Object.entries(asObj(field) ?? {})) visit(fv, [...path, k, i, fk], { stepOrder: order, inputsAllowed: fk === 'equals' });
         });
         continue;
       }
-      visit(v, [...path, k], { stepOrder: order, inputsAllowed: inputsAllowed && (k === 'template' || k === 'statement') });
+      const self = kind === 'notice' && step.updates === true && (k === 'template' || k === 'next_update') ? asStr(step.id) : undefined;
+      visit(v, [...path, k], { stepOrder: order, inputsAllowed: inputsAllowed && (k === 'template' || k === 'statement' || k === 'next_update'), ...(self ? { self } : {}) });
     }
   }
 }

@@ -135,6 +135,12 @@ export interface NoticeStep extends StepBase {
   channel?: string;
   audience?: string;
   template: string;
+  /** Repeatable status updates (notices/<step>.update-<n>.*), each rendered from its own `fields` (docs/runbook-format.md). */
+  updates?: boolean;
+  /** The fields each status update is entered with (only with `updates: true`). */
+  fields?: InputField[];
+  /** `${step.field}` of a `future: true` timestamp: the next-update ETA this notice promises (the ETA countdown). */
+  next_update?: string;
 }
 
 export interface SignoffStep extends StepBase {

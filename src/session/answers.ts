@@ -14,6 +14,7 @@ import type { Runbook, Step } from '../runbook/types.js';
 import { validateInput } from './inputs.js';
 import { triggerAnswers, type TriggerAnswer } from './answers-triggers.js';
 import { stepsInOrder } from '../engine/fold.js';
+import { checkUpdatesAnswer, updatesAnswer, type UpdatesAnswer } from './answers-updates.js';
 
 export type Answer =
   | { kind: 'skip'; reason: string }
@@ -28,7 +29,8 @@ export type Answer =
       /** Signed runbooks: roles whose signature the run waits for (dropped by `cutover sign`). */
       wait?: string[];
     }
-  | { kind: 'decision'; option: string; remediation?: string; otherwise?: { option: string; remediation?: string } };
+  | { kind: 'decision'; option: string; remediation?: string; otherwise?: { option: string; remediation?: string } }
+  | UpdatesAnswer;
 
 export type { TriggerAnswer } from './answers-triggers.js';
 
@@ -195,6 +197,7 @@ function checkAgainstStep(step: Step, answer: Answer, where: string): void {
   const fail = (message: string, hint: string) => {
     throw new InputError(`${where}: ${message}`, hint);
   };
+  checkUpdatesAnswer(step, answer, fail);
   if (answer.kind === 'skip') {
     if (step.kind === 'decision') fail(`the decision "${step.id}" cannot be skipped`, 'answer it with {option: <option id>}; NO-GO is always available');
     return;
@@ -247,7 +250,8 @@ function toAnswer(kind: string, value: unknown, where: string, id: string): Answ
     case 'notice':
       if (value === true) return { kind: 'notice' };
       if (obj) return { kind: 'notice', ...('channel' in obj ? { channel: text('channel', obj.channel) } : {}) };
-      throw bad('true or {channel}');
+      if (Array.isArray(value)) return updatesAnswer(value, where, id, text); // a status-update notice: its updates in order
+      throw bad('true or {channel} (a status-update notice: a list of updates)');
     case 'signoff': {
       if (!obj) throw bad('a mapping of role id → the signer\'s name (or, for a signed runbook, {signature: …} or {wait: true})');
       const names: Record<string, string> = {};

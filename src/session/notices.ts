@@ -17,13 +17,17 @@ export interface NoticeMeta {
   by: string;
   channel?: string;
   audience?: string;
+  /** A status update: its number and the next-update ETA it promises. */
+  update?: number;
+  nextUpdate?: string;
 }
 
 /** The Markdown version: a heading, the facts of the sending, the text in a fence no line of it can close. */
 export function noticeMarkdown(step: NoticeStep, text: string, meta: NoticeMeta): string {
   const longest = Math.max(0, ...[...text.matchAll(/~+/g)].map((m) => m[0].length));
   const fence = '~'.repeat(Math.max(3, longest + 1));
-  const L = [`# ${mdText(step.title)}`, '', `- Sent (UTC): ${mdText(meta.sentAt)}`];
+  const L = [`# ${mdText(step.title)}${meta.update !== undefined ? ` — update ${meta.update}` : ''}`, '', `- Sent (UTC): ${mdText(meta.sentAt)}`];
+  if (meta.nextUpdate) L.push(`- Next update (UTC): ${mdText(meta.nextUpdate)}`);
   if (meta.channel) L.push(`- Channel: ${mdText(meta.channel)}`);
   if (meta.audience) L.push(`- Audience: ${mdText(meta.audience)}`);
   L.push(`- Sent by: ${mdText(meta.by)}`, `- Step: ${mdText(step.id)}`, '', `${fence}text`, text.replace(/\n+$/, ''), fence, '');
@@ -35,10 +39,10 @@ export function noticePlain(text: string): string {
   return `${text.replace(/\n+$/, '')}\n`;
 }
 
-/** Writes both files (fsync'd) and returns their records for the notice.sent event. */
+/** Writes both files (fsync'd) and returns their records for the notice.sent (or notice.updated) event. */
 export function writeNoticeFiles(bundleDir: string, step: NoticeStep, text: string, meta: NoticeMeta): { text: StreamRecord; plain: StreamRecord } {
   const write = (ext: 'md' | 'txt', body: string): StreamRecord => {
-    const { rel, path } = noticeFile(bundleDir, step.id, ext);
+    const { rel, path } = noticeFile(bundleDir, step.id, ext, meta.update);
     mkdirDurable(dirname(path));
     writeFileDurable(path, body, bundleDir);
     return { file: rel, bytes: Buffer.byteLength(body), sha256: sha256(body) };

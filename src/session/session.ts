@@ -24,6 +24,7 @@ import { OK, refuse, type IntentResult, type Refusal } from './result.js';
 import { RunRecord } from './run-record.js';
 import { resumedPrincipal, SignoffDesk } from './signed-signoffs.js';
 import { TriggerDesk, type DeclareOptions } from './triggers.js';
+import { UpdateDesk } from './updates.js';
 import type { RunOutcome } from '../engine/events.js';
 
 export type { StartOptions, ResumeOptions } from './open.js';
@@ -34,7 +35,8 @@ export class Session extends RunRecord {
   /** Signed sign-offs (docs/signoffs.md): requests, pasted and dropped signatures. */
   readonly signoffs: SignoffDesk = new SignoffDesk(this, (body) => this.append(body));
   /** Rollback triggers and missed deadlines (issue 13, session/triggers.ts). */
-  readonly triggers: TriggerDesk = new TriggerDesk(this, (body, at) => this.append(body, at));
+  readonly triggers: TriggerDesk = new TriggerDesk(this, (body, at) => this.append(body, at)); // and status updates with their ETAs (updates.ts):
+  readonly updates: UpdateDesk = new UpdateDesk(this, (body, at) => this.append(body, at), () => this.refContext());
 
   /** Starts a new run: validates runbook, mode and vars, creates the bundle. */
   static start(opts: StartOptions): Session {
@@ -51,7 +53,8 @@ export class Session extends RunRecord {
         session.markInterrupted();
         session.append({ type: 'run.resumed', operator: session.operator, repaired_tail_bytes: parts.journal.repairedTailBytes, ...(principal ? { operator_principal: principal } : {}) });
         session.recordNotRun(); // a crash may have come between a failure and its step.not_run events
-        session.triggers.recordOverdue(); // deadlines missed while no process held the run (once each)
+        session.triggers.recordOverdue(); // deadlines (and next-update ETAs) missed while no process held the run (once each)
+        session.updates.recordOverdue();
       } catch (err) {
         session.release();
         throw err;
@@ -212,13 +215,14 @@ export class Session extends RunRecord {
   sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): IntentResult {
     const step = this.answerable(id, 'notice');
     if ('ok' in step) return step;
+    if (step.updates) return refuse(`${describe(step)} is a status-update notice: each update is sent with its own field values`, 'send an update (the screen\'s form, or a list of updates in the answers file)');
     const text = this.renderNotice(id)!;
     const unresolved = text.match(/\$\{[^}]+\}/g);
     if (unresolved) return refuse(`notice "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
     const channel = opts.channel ? this.mask(opts.channel) : step.channel ? this.mask(render(step.channel, this.refContext())) : undefined;
     const sentAt = opts.sentAt ?? this.clock().toISOString();
     const files = writeNoticeFiles(this.bundleDir, step, text, { sentAt, by: this.operator, ...(channel ? { channel } : {}), ...(step.audience ? { audience: this.mask(render(step.audience, this.refContext())) } : {}) });
-    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: sentAt, ...files });
+    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: sentAt, ...files, ...this.updates.etaField(step) });
     return OK;
   }
 
@@ -233,16 +237,13 @@ export class Session extends RunRecord {
     return OK;
   }
 
-  declareTrigger(triggerId: string, note: string, opts: DeclareOptions = {}): IntentResult {
-    return this.triggers.declare(triggerId, note, opts);
-  }
+  declareTrigger(triggerId: string, note: string, opts: DeclareOptions = {}): IntentResult { return this.triggers.declare(triggerId, note, opts); }
 
-  clearTrigger(triggerId: string, note: string, opts: { requestedBy?: string } = {}): IntentResult {
-    return this.triggers.clear(triggerId, note, opts);
-  }
+  clearTrigger(triggerId: string, note: string, opts: { requestedBy?: string } = {}): IntentResult { return this.triggers.clear(triggerId, note, opts); }
 
   override async close(): Promise<RunOutcome> {
-    this.triggers.recordOverdue(); // a deadline missed before the end is journaled before run.closed
+    this.triggers.recordOverdue(); // a deadline (or next-update ETA) missed before the end is journaled before run.closed
+    this.updates.recordOverdue();
     return super.close();
   }
 
@@ -296,5 +297,3 @@ export class Session extends RunRecord {
     this.output.stop();
   }
 }
-
-

@@ -23,6 +23,7 @@ import { cleanText, nameProblem } from '../shared/names.js';
 import { readSmallFile } from '../shared/small-file.js';
 import { markLockPolling } from './lock.js';
 import { refuse, type IntentResult } from './result.js';
+import type { EtaState } from '../engine/updates.js';
 import type { Session } from './session.js';
 
 /** How long `cutover trigger` waits for a running session's answer, from when it dropped the request (an absolute deadline). */
@@ -224,7 +225,7 @@ export function pickUpRequests(session: Session): { request: TriggerRequest; res
  * while a front end drives the session; `onEvent` is told what was done.
  * Returns the function that stops it.
  */
-export function watchRequests(session: Session, onEvent: (e: { picked?: { request: TriggerRequest; result: IntentResult }; overdue?: ReturnType<Session['triggers']['recordOverdue']> }) => void, everyMs = 250): () => void {
+export function watchRequests(session: Session, onEvent: (e: { picked?: { request: TriggerRequest; result: IntentResult }; overdue?: ReturnType<Session['triggers']['recordOverdue']>; late?: EtaState }) => void, everyMs = 250): () => void {
   let stopped = false;
   try {
     markLockPolling(session.bundleDir, true); // `cutover trigger` hands its requests to this process
@@ -238,6 +239,8 @@ export function watchRequests(session: Session, onEvent: (e: { picked?: { reques
       sweepTriggerFiles(session.bundleDir);
       const overdue = session.triggers.recordOverdue();
       if (overdue.length) onEvent({ overdue });
+      const late = session.updates.recordOverdue(); // a next-update ETA passed with no newer notice (once per ETA)
+      if (late) onEvent({ late });
     } catch {
       // The journal could not be written: the front end learns it from the session's health.
     }

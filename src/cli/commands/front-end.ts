@@ -32,6 +32,7 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
     if (e.picked?.result.ok && e.picked.request.action === 'clear') reporter?.triggerCleared(session, e.picked.request.trigger);
     else if (e.picked?.result.ok) reporter?.triggerDeclared(session, e.picked.request.trigger);
     if (e.overdue) reporter?.overdue(e.overdue);
+    if (e.late) reporter?.etaOverdue(e.late);
   });
   try {
     const answers = opts.answers;
