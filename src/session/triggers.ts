@@ -37,9 +37,11 @@ export class TriggerDesk {
   /**
    * Set when the operator chose, on the screen, to switch to the rollback
    * runbook now: the front end starts it linked to this run once the screen
-   * has paused this run and released the bundle (not evidence).
+   * has paused this run and released the bundle (not evidence). `vars`:
+   * what the operator typed for the vars the rollback runbook needs and this
+   * run does not carry (session/rollback-vars.ts), given to it as --var.
    */
-  switchToRollback?: { trigger: string };
+  switchToRollback?: { trigger: string; vars?: Record<string, string> };
 
   constructor(
     private readonly host: TriggerHost,

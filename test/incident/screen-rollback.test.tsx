@@ -1,6 +1,7 @@
 // Issue 13A on the screen: R with a rollback trigger offers to start the
 // rollback runbook; "yes" pauses this run and asks the front end to start
-// the rollback run linked to it — which names the vars it still needs.
+// the rollback run linked to it, once the vars it still needs are typed in
+// (screen-rollback-vars.test.tsx has the form in full).
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../src/session/session.js';
 import { startLinkedRollback } from '../../src/session/rollback-start.js';
@@ -25,11 +26,14 @@ describe('the screen offers the rollback runbook after a rollback trigger', () =
     await until(() => expect(screen.frame()).toContain('Start the rollback runbook now?'));
     expect(screen.frame()).toContain('--from');
     screen.press(KEY.enter);
+    // The rollback runbook needs `ticket`, which the cutover run lacks: asked for before the switch.
+    await until(() => expect(screen.frame()).toContain('› ticket (Incident ticket)'));
+    screen.press(...'INC-1', KEY.enter);
     expect(await screen.exited).toBe(3);
-    expect(session.triggers.switchToRollback).toEqual({ trigger: 'envelope-mismatch' });
+    expect(session.triggers.switchToRollback).toEqual({ trigger: 'envelope-mismatch', vars: { ticket: 'INC-1' } });
     expect(journalOf(session.bundleDir).at(-1)).toMatchObject({ type: 'run.paused', reason: 'switching to the rollback runbook for trigger envelope-mismatch' });
     session.release();
-    // What the front end does next: the rollback runbook needs `ticket`, which the cutover run lacks.
+    // What the front end does next: without `ticket` the start is refused by name; with the typed value it starts.
     await expect(startLinkedRollback({ runbookPath: ws.rollback, from: session.bundleDir, trigger: 'envelope-mismatch', vars: {}, operator: OPERATOR })).rejects.toThrow(/needs "ticket"/);
     const { session: rb } = await startLinkedRollback({ runbookPath: ws.rollback, from: session.bundleDir, trigger: 'envelope-mismatch', vars: { ticket: 'INC-1' }, operator: OPERATOR });
     try {

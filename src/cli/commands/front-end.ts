@@ -45,7 +45,7 @@ export async function runFrontEnd(session: Session, opts: { plain: boolean; answ
       // The operator chose to start the rollback runbook: this run is paused; the rollback run opens linked to it.
       stopWatching();
       session.release();
-      return await switchToRollback(session, switching.trigger, opts.io, opts.rollbackAnswers);
+      return await switchToRollback(session, switching, opts.io, opts.rollbackAnswers);
     }
     reporter = new LineReporter(out);
     const result = await drivePlain(new Conductor(session), answers, reporter, { retry: opts.retry });
@@ -76,12 +76,13 @@ export function answersFor(runbookFile: string, answersFile: string, checkRollba
   return loadAnswers(answersFile, rb, { vars: values, ...resolvePins(rb, values) });
 }
 
-/** Starts the rollback runbook from the paused cutover run `from` (linked both ways) on the screen. */
-async function switchToRollback(from: Session, trigger: string, io: CliIO, answersFile?: string): Promise<number> {
+/** Starts the rollback runbook from the paused cutover run `from` (linked both ways) with the vars the screen asked for; exported for tests. */
+export async function switchToRollback(from: Session, { trigger, vars = {} }: { trigger: string; vars?: Record<string, string> }, io: CliIO, answersFile?: string): Promise<number> {
   const runbookPath = resolve(from.runbookDir, from.runbook.rollback!);
   let started: Awaited<ReturnType<typeof startLinkedRollback>>;
   try {
-    started = await startLinkedRollback({ runbookPath, from: from.bundleDir, trigger, vars: {}, operator: from.operator });
+    // `vars`: what the screen asked for (the vars the rollback runbook needs and this run lacks), given as --var would give them.
+    started = await startLinkedRollback({ runbookPath, from: from.bundleDir, trigger, vars, operator: from.operator });
   } catch (err) {
     // A var the rollback runbook needs and the cutover run lacks (or a secret): the command that starts it, complete.
     const command = rollbackCommand(from.runbookDir, from.runbook, from.bundleDir, from.state.vars, (p) => from.relative(p));

@@ -12,7 +12,7 @@ import { answersFor, preloadScreen, runFrontEnd } from './front-end.js';
 import { dryRun } from './dry-run.js';
 import { operatorPrincipalOf } from '../operator-principal.js';
 import { rollbackOrigin, startLinkedRollback } from '../../session/rollback-start.js';
-import { checkRollbackAnswers, thenRollback } from './run-rollback.js';
+import { checkRollbackAnswers, splitRollbackVars, thenRollback } from './run-rollback.js';
 
 export const HELP = `Usage: cutover run <runbook> [--mode rehearsal|cutover] [--var KEY=VALUE]...
                    [--evidence-dir DIR] [--operator NAME] [--answers FILE]
@@ -57,7 +57,8 @@ Options:
   --rollback-answers FILE
                       when this run stops with a rollback trigger open, start
                       the runbook's rollback runbook at once (as --from
-                      would) and answer it from FILE
+                      would) and answer it from FILE; give the vars only the
+                      rollback runbook declares with --var (passed on to it)
   --dry-run           execute nothing and write nothing (no bundle): show
                       every step as it would run (resolved command, cwd, env
                       names, secrets masked; what each manual step asks and
@@ -108,7 +109,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   answers?.checkSigners([resolveOperator(values.operator)]);
   if (values['rollback-answers'] !== undefined) {
     if (values.from !== undefined || values.json || values['dry-run']) throw new InputError('run: --rollback-answers goes with a cutover run, not with --from, --json or --dry-run', 'drop one of them');
-    checkRollbackAnswers(positionals[0]!, values['rollback-answers']);
+    checkRollbackAnswers(positionals[0]!, values['rollback-answers'], parseVarFlags('run', values.var));
   }
   if (values['dry-run']) {
     if (values.reopen !== undefined || values['evidence-dir'] !== undefined) throw new InputError(`run: --dry-run writes nothing, so --${values.reopen !== undefined ? 'reopen' : 'evidence-dir'} has no effect with it`, 'drop that flag, or drop --dry-run to start a real run');
@@ -123,7 +124,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const session = Session.start({
     runbookPath: positionals[0]!,
     mode,
-    vars: { ...reopening?.vars, ...parseVarFlags('run', values.var) },
+    // With --rollback-answers, a --var only the rollback runbook declares is kept for the rollback run.
+    vars: { ...reopening?.vars, ...(values['rollback-answers'] !== undefined ? splitRollbackVars(positionals[0]!, parseVarFlags('run', values.var)).cutover : parseVarFlags('run', values.var)) },
     evidenceDir: values['evidence-dir'],
     operator: values.operator,
     ...operatorPrincipalOf(values['operator-principal']),

@@ -3,6 +3,7 @@ import { useIntents, useRunStore } from '../context.js';
 import { ConfirmForm, DecisionForm, InputForm, NoticeForm, SignoffForm, SkipForm } from './forms/forms.js';
 import { ClearTriggerForm, RollbackPrompt, TriggerForm } from './forms/trigger-forms.js';
 import { QuitForm } from './forms/QuitForm.js';
+import { RollbackVarsForm } from './forms/rollback-vars-form.js';
 
 export function FormPanel({ height }: { height: number }) {
   const session = useIntents().session;
@@ -19,6 +20,8 @@ export function FormPanel({ height }: { height: number }) {
       return <ClearTriggerForm key={key} height={height} />;
     case 'rollback':
       return <RollbackPrompt key={key} height={height} />;
+    case 'rollback-vars':
+      return <RollbackVarsForm key={key} height={height} />;
     case 'skip':
       return step ? <SkipForm key={key} step={step} height={height} /> : null;
     case 'confirm':

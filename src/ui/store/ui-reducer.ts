@@ -2,7 +2,7 @@
 // modal is open (a form, the output viewer, help, the quit question), and
 // the one-line message the last intent left. Nothing here is evidence.
 
-export type FormKind = 'skip' | 'confirm' | 'input' | 'notice' | 'signoff' | 'decision' | 'trigger' | 'clear-trigger' | 'rollback' | 'quit';
+export type FormKind = 'skip' | 'confirm' | 'input' | 'notice' | 'signoff' | 'decision' | 'trigger' | 'clear-trigger' | 'rollback' | 'rollback-vars' | 'quit';
 
 export type Modal = { kind: 'help' } | { kind: 'output'; step: string } | { kind: 'form'; form: FormKind; step?: string };
 

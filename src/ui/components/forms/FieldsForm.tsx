@@ -17,6 +17,8 @@ export interface FieldSpec {
   /** For a choice: value and what is shown. */
   options?: { value: string; label: string }[];
   multiline?: boolean;
+  /** A text field masked while typed (a secret var). */
+  secret?: boolean;
   placeholder?: string;
   /** What is wrong with the value now, if anything (shown as you type). */
   validate?(value: string, values: Record<string, string>): string | undefined;
@@ -34,10 +36,12 @@ export interface FieldsFormProps {
   initial: Record<string, string>;
   submitLabel: string;
   onSubmit(values: Record<string, string>): IntentResult;
+  /** Esc: what happens instead of only closing the form. */
+  onCancel?(): void;
   height: number;
 }
 
-export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmit, height }: FieldsFormProps) {
+export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmit, onCancel, height }: FieldsFormProps) {
   const intents = useIntents();
   const columns = useRunStore((s) => s.size.columns);
   const [values, setValuesState] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.id, initial[f.id] ?? ''])));
@@ -87,7 +91,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
   useKeys((_input, key) => {
     const now = visible(live.current.values);
     const current = now[live.current.focus];
-    if (key.escape) return intents.close();
+    if (key.escape) return onCancel ? onCancel() : intents.close();
     if (key.tab && key.shift) return setFocus((f) => f - 1);
     if (key.tab) return setFocus((f) => f + 1);
     if (current?.kind === 'choice' && (key.upArrow || key.downArrow)) return; // the choice takes ↑/↓
@@ -114,7 +118,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
         f.kind === 'choice' ? (
           <ChoiceField key={f.id} field={f} value={values[f.id] ?? ''} focused={i === focus} error={errorOf(f)} onChoose={(v) => set(f.id, v)} />
         ) : (
-          <TextField key={f.id} label={f.label} value={values[f.id] ?? ''} onChange={(v) => set(f.id, v)} focused={i === focus} error={errorOf(f)} multiline={f.multiline} placeholder={f.placeholder} width={columns} />
+          <TextField key={f.id} label={f.label} value={values[f.id] ?? ''} onChange={(v) => set(f.id, v)} focused={i === focus} error={errorOf(f)} multiline={f.multiline} placeholder={f.placeholder} width={columns} secret={f.secret} />
         ),
       )}
       {refusal

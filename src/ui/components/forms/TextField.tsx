@@ -16,9 +16,11 @@ export interface TextFieldProps {
   multiline?: boolean;
   placeholder?: string;
   width: number;
+  /** Shown as • while typed (a secret var): the value itself is never drawn. */
+  secret?: boolean;
 }
 
-export function TextField({ label, value, onChange, focused, error, multiline, placeholder, width }: TextFieldProps) {
+export function TextField({ label, value, onChange, focused, error, multiline, placeholder, width, secret }: TextFieldProps) {
   const [cursor, setCursorState] = useState(value.length);
   // Keys can arrive faster than renders: edit the latest value, not the one of the last render.
   const live = useRef({ value, cursor: value.length });
@@ -65,7 +67,8 @@ export function TextField({ label, value, onChange, focused, error, multiline, p
     },
     { isActive: focused },
   );
-  const lines = value === '' ? [''] : value.split('\n');
+  // A secret is drawn as one • per character, so the cursor keeps its place.
+  const lines = value === '' ? [''] : (secret ? value.replace(/[^\n]/g, '•') : value).split('\n');
   // Where the cursor is: line and column.
   let rest = at;
   let cursorLine = 0;

@@ -9,6 +9,8 @@ import { rollbackCommand, shownPath } from '../../../session/rollback-link.js';
 import { useRunIntents, useRunStore } from '../../context.js';
 import { tint } from '../../theme.js';
 import { FieldsForm } from './FieldsForm.js';
+import { rollbackVarsNeeded } from '../../../session/rollback-vars.js';
+import { openRollbackTrigger } from './rollback-vars-form.js';
 
 const required = (what: string) => (v: string) => (v.trim() ? undefined : `${what} is required`);
 
@@ -85,7 +87,7 @@ export function TriggerForm({ height }: { height: number }) {
 export function RollbackPrompt({ height }: { height: number }) {
   const intents = useRunIntents();
   const session = intents.session;
-  const open = session.state.triggers.filter((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback).at(-1);
+  const open = openRollbackTrigger(session);
   const command = rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, session.state.vars, (p) => shownPath(p));
   return (
     <FieldsForm
@@ -97,8 +99,13 @@ export function RollbackPrompt({ height }: { height: number }) {
       height={height}
       onSubmit={(v) => {
         if (v.start !== 'yes' || !open) return intents.submitted(undefined, { ok: true }, `rollback protocol: quit (q), then ${command ?? ''}`);
-        session.triggers.switchToRollback = { trigger: open.id };
-        void intents.leave(3, `switching to the rollback runbook for trigger ${open.id}`);
+        // Vars the rollback runbook needs and this run does not carry are asked for first (rollback-vars-form.tsx).
+        if (rollbackVarsNeeded(session.runbookDir, session.runbook, session.state.vars).length) {
+          intents.openForm('rollback-vars');
+          return { ok: true };
+        }
+        session.triggers.switchToRollback = { trigger: open };
+        void intents.leave(3, `switching to the rollback runbook for trigger ${open}`);
         return { ok: true };
       }}
     />
