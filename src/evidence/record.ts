@@ -8,6 +8,7 @@ import { inMode } from '../engine/modes.js';
 import { deadlines } from '../engine/progress.js';
 import { directionText } from '../engine/direction.js';
 import { incidentReport, incidentSection, type IncidentReport } from './incident-record.js';
+import { updatesReport, updatesSection, type UpdatesReport } from './update-record.js';
 import type { Runbook } from '../runbook/types.js';
 import { VERSION } from '../version.js';
 import { mdCode, mdLink, mdText } from './markdown.js';
@@ -117,9 +118,10 @@ export function buildManifest(runbook: Runbook, state: RunState, events: readonl
   };
 }
 
-function incidentOf(runbook: Runbook, state: RunState, now: Date): { incident?: IncidentReport } {
+/** The incident (with its status updates); a run without one still lists its status updates (update-record.ts). */
+function incidentOf(runbook: Runbook, state: RunState, now: Date): { incident?: IncidentReport } & UpdatesReport {
   const incident = incidentReport(runbook, state, now);
-  return incident ? { incident } : {};
+  return incident ? { incident } : updatesReport(runbook, state, now);
 }
 
 function attemptLogs(a: Attempt): Record<string, StreamRecord> | undefined {
@@ -196,6 +198,7 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
     L.push('', '## Notices sent', '');
     for (const [id, n] of notices) L.push(`- ${titleOf(id)}: sent ${t(n.sentAt)}${n.channel ? ` to ${t(n.channel)}` : ''} — text in ${mdLink(n.file, n.file)}`);
   }
+  if (!manifest.incident) L.push(...updatesSection(updatesReport(runbook, state, now)).map((l) => l.replace(/^### /, '## '))); // (an incident has them in its section)
   const inputs = Object.entries(state.inputs);
   if (inputs.length) {
     L.push('', '## Recorded inputs', '');

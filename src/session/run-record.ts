@@ -151,7 +151,9 @@ export class RunRecord {
   renderNotice(id: string): string | undefined {
     const step = this.findStep(id);
     if (step?.kind !== 'notice') return undefined;
-    return this.mask(render(step.template, this.refContext()));
+    const last = this.current.updates[id]?.at(-1); // a status-update notice: the latest update as sent
+    const ctx = this.refContext();
+    return this.mask(render(step.template, last ? { ...ctx, inputs: { ...ctx.inputs, [id]: { ...last.values, number: String(last.n) } } } : ctx));
   }
 
   /** The statement a confirm or sign-off step attests, rendered now (masked). */

@@ -92,7 +92,10 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
       break;
     }
     case 'notice': {
-      const sent = run.notices[step.id];
+      // A status-update notice: its latest update (the text below is that one), and Enter sends the next.
+      const last = step.updates ? run.updates[step.id]?.at(-1) : undefined;
+      const sent = last ? { sentAt: last.sentAt, channel: last.channel, file: `${last.file} (update ${last.n}; next due ${last.eta}) — Enter sends update ${last.n + 1}` } : run.notices[step.id];
+      if (step.updates && !last) L.push({ text: 'status updates: none sent yet — Enter fills in update 1 (sent any number of times)', color: 'yellow' });
       if (sent) L.push({ text: `sent ${sent.sentAt}${sent.channel ? ` to ${sent.channel}` : ''} — ${sent.file}`, color: 'green' });
       for (const l of (session.renderNotice(step.id) ?? '').split('\n').slice(0, 12)) L.push({ text: l, dim: !sent });
       break;

@@ -7,6 +7,7 @@ import { directionText } from '../../engine/direction.js';
 import type { Runbook, Step } from '../../runbook/types.js';
 import type { Activity } from '../../session/notifications.js';
 import { STATUS, type StatusLook } from '../theme.js';
+import { etaCountdown, updateLook } from './eta-view.js';
 
 export type Row =
   | { kind: 'section'; id: string; title: string }
@@ -34,6 +35,7 @@ function stepLook(step: Step, run: RunState, activity: Activity, now: number): {
   }
   switch (st.status) {
     case 'passed': {
+      if (step.kind === 'notice' && step.updates) return updateLook(step, run, now); // status updates: how many, and the ETA countdown
       const word = step.kind === 'decision' && run.decision ? run.decision.label : DONE[step.kind];
       const detail = last?.result ? `${(last.result.duration_ms / 1000).toFixed(1)}s` : last?.check ? last.check.summary : '';
       return { look: { ...STATUS.passed, word }, detail, running: false };
@@ -56,6 +58,7 @@ function stepLook(step: Step, run: RunState, activity: Activity, now: number): {
       const signatures = step.kind === 'signoff' ? run.signatures.filter((s) => s.step === step.id && !s.voidedBy).length : 0;
       if (step.kind !== 'decision' && blockedBy(run, step).length) return { look: STATUS.blocked, detail: `needs ${blockedBy(run, step).join(', ')}`, running: false };
       if (run.decision || run.closed) return { look: STATUS.pending, detail: 'not done', running: false };
+      if (step.kind === 'notice' && step.updates) return updateLook(step, run, now);
       return { look: STATUS.pending, detail: signatures ? `${signatures}/${step.kind === 'signoff' ? step.roles.length : 0} signed` : ASK[step.kind], running: false };
     }
   }
@@ -115,10 +118,14 @@ export function headerView(runbook: Runbook, run: RunState, now: number): Header
     pins: directionText(runbook, run.baseline, run.target),
     operator: run.operator,
     elapsed: clockTime(now - Date.parse(run.startedAt)),
-    deadlines: running.map((d) => {
-      const left = Date.parse(d.dueAt!) - now;
-      return left >= 0 ? { text: `${d.title} in ${clockTime(left)}`, overdue: false } : { text: `${d.title} OVERDUE ${clockTime(-left)}`, overdue: true };
-    }),
+    // With the next-update ETA of the latest notice (engine/updates.ts); the soonest first, so what is cut off at the right is the least urgent.
+    deadlines: [
+      ...running.map((d) => {
+        const left = Date.parse(d.dueAt!) - now;
+        return left >= 0 ? { text: `${d.title} in ${clockTime(left)}`, overdue: false, left } : { text: `${d.title} OVERDUE ${clockTime(-left)}`, overdue: true, left };
+      }),
+      ...etaCountdown(run, now),
+    ].sort((a, b) => a.left - b.left).map(({ text, overdue }) => ({ text, overdue })),
   };
 }
 

@@ -13,6 +13,8 @@ import { wrapLines } from '../../layout.js';
 import { lockView } from '../../store/selectors.js';
 import { FieldsForm, type FieldSpec } from './FieldsForm.js';
 import { SignedSignoffForm } from './SignedSignoffForm.js';
+import { UpdateForm } from './UpdateForm.js';
+import { isUpdateStep } from '../../../engine/updates.js';
 
 const required = (what: string) => (v: string) => (v.trim() ? undefined : `${what} is required`);
 const url = (v: string) => (v.trim() && !URL.canParse(v.trim()) ? 'not a URL: write a full URL such as https://…' : undefined);
@@ -98,6 +100,7 @@ export function InputForm({ step, height }: FormProps) {
 }
 
 export function NoticeForm({ step, height }: FormProps) {
+  if (isUpdateStep(step)) return <UpdateForm step={step} height={height} />; // a status update: its own fields each time
   const intents = useRunIntents();
   const text = intents.session.renderNotice(step.id) ?? '';
   const lines = text.split('\n');
