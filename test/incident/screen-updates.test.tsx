@@ -30,6 +30,7 @@ describe('status updates on the screen', () => {
     screen.press(KEY.enter);
     await until(() => expect(screen.frame()).toContain('Status update: Status update #1'));
     expect(screen.frame()).toContain('Current next-update ETA 2026-11-21T14:30:00Z: 30:00 left');
+    expect(screen.frame()).toContain('Update 1: sent when you submit; its ETA restarts the countdown.');
     expect(screen.frame()).toContain('Rollback target tag: v0.3.2');
     for (let i = 0; i < 4 && !screen.frame().includes('#1 sent'); i++) {
       screen.press(KEY.enter);
@@ -50,7 +51,7 @@ describe('status updates on the screen', () => {
     await until(() => expect(screen.frame()).toMatch(/›✗ Status update/));
     screen.press(KEY.enter);
     await until(() => expect(screen.frame()).toContain('Status update: Status update #2'));
-    expect(screen.frame()).toContain('Current next-update ETA 2026-11-21T14:20:00Z: OVERDUE by 01:00');
+    expect(screen.frame()).toContain('Current next-update ETA 2026-11-21T14:20:00Z: OVERDUE by 1:00');
     expect(screen.frame()).toContain('(•) executed');
     for (let i = 0; i < 3 && !screen.frame().includes('› Next update ETA'); i++) {
       screen.press(KEY.enter);

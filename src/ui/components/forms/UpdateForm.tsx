@@ -5,9 +5,10 @@
 // works). Enter sends it: the files are written, the update journaled and
 // the next-update countdown restarts from its ETA.
 import { Text } from 'ink';
-import { etaSpan, type UpdateStep } from '../../../engine/updates.js';
+import type { UpdateStep } from '../../../engine/updates.js';
 import { validateField } from '../../../session/inputs.js';
 import { useRunIntents, useRunStore } from '../../context.js';
+import { clockTime } from '../../store/selectors.js';
 import { FieldsForm, type FieldSpec } from './FieldsForm.js';
 
 const PLACEHOLDER: Record<string, string> = { sha: '40 hex characters', tag: 'v1.2.3', url: 'https://…', duration: '15m', timestamp: 'now+30m or 2026-11-21T14:05:00Z' };
@@ -34,8 +35,8 @@ export function UpdateForm({ step, height }: { step: UpdateStep; height: number 
   ];
   const due = last ? Date.parse(last.eta) - now : undefined;
   const intro = [
-    `Update ${n}${sent ? ` (the previous one's values are filled in: edit what changed)` : ''} — sent when you submit; its ETA restarts the countdown.`,
-    last ? `Current next-update ETA ${last.eta}: ${due !== undefined && due >= 0 ? `${etaSpan(due)} left` : `OVERDUE by ${etaSpan(due ?? 0)}`}` : 'No next-update ETA promised yet.',
+    sent ? `Update ${n}: update ${sent}'s values are filled in — edit what changed.` : `Update ${n}: sent when you submit; its ETA restarts the countdown.`,
+    last ? `Current next-update ETA ${last.eta}: ${due !== undefined && due >= 0 ? `${clockTime(due)} left` : `OVERDUE by ${clockTime(-(due ?? 0))}`}` : 'No next-update ETA promised yet.',
   ];
   return (
     <FieldsForm
