@@ -66,6 +66,7 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
       if (missed.length) reporter.overdue(missed);
       const late = session.updates.recordOverdue(); // a next-update ETA passed with no newer notice
       if (late) reporter.etaOverdue(late);
+      sendRemainingUpdates(session, answers, reporter); // a resumed run: the listed updates not sent yet
       const retried = retry.shift();
       const step = retried !== undefined ? session.step(retried) : conductor.next(passOver);
       if (retried === undefined) reporter.notRunBefore(session, step);
@@ -149,6 +150,23 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
     return { exitCode: outcome === 'GO' || outcome === 'DONE' ? EXIT.ok : outcome === 'INCOMPLETE' ? EXIT.paused : EXIT.notOk, outcome };
   } finally {
     for (const s of signals) process.off(s, onSignal);
+  }
+}
+
+/**
+ * The answers file's status updates of steps already reached (one sent)
+ * that are not sent yet — update n is the n-th entry — e.g. when a run is
+ * resumed with a longer list. Each is sent now.
+ */
+function sendRemainingUpdates(session: Session, answers: Answers | undefined, reporter: LineReporter): void {
+  if (!answers || session.state.closed || session.state.decision) return;
+  for (const [id, sent] of Object.entries(session.state.updates)) {
+    const answer = answers.get(id);
+    if (!sent.length || answer?.kind !== 'updates') continue;
+    for (const u of answer.updates.slice(sent.length)) {
+      must(session.updates.send(id, u.values, u.channel ? { channel: u.channel } : {}), answers.where(id));
+      reporter.update(session, session.step(id));
+    }
   }
 }
 

@@ -50,7 +50,11 @@ export class WatchLines {
       case 'input.recorded':
         return `✓ ${this.title(ev.step)} recorded (${Object.keys(ev.values).length} field(s))`;
       case 'notice.sent':
-        return `✓ ${this.title(ev.step)} sent${ev.channel ? ` to ${ev.channel}` : ''}`;
+        return `✓ ${this.title(ev.step)} sent${ev.channel ? ` to ${ev.channel}` : ''}${ev.next_update_eta ? ` — next update due ${ev.next_update_eta}` : ''}`;
+      case 'notice.updated':
+        return `✓ ${this.title(ev.step)} #${ev.update} sent${ev.channel ? ` to ${ev.channel}` : ''} — next update due ${ev.next_update_eta}`;
+      case 'update.overdue':
+        return `✗ NEXT UPDATE OVERDUE: the update promised for ${ev.eta} by ${this.title(ev.step)}${ev.update ? ` #${ev.update}` : ''} was not sent`;
       case 'signoff.requested':
         return `… ${this.title(ev.step)}: sign-off of ${ev.role} requested (${ev.principal} signs ${ev.text.file})`;
       case 'signoff.recorded':

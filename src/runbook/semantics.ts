@@ -89,6 +89,7 @@ export function semanticDiagnostics(source: RunbookSource, options: SemanticOpti
 
   checkModes(rb, steps, report);
   checkProtocol(steps, report, (path) => positionOf(source, path).line);
+  checkUpdateNotices(steps, report);
   checkRefs(rb, steps, report);
   checkCycles(steps, report);
   checkAfterDecision(steps, report);
@@ -209,7 +210,7 @@ function checkRefs(rb: Obj, steps: StepIndex, report: Report) {
         } else {
           const fieldIds = target.kind === 'input' ? asList(target.step.fields).map((f) => asStr(asObj(f)?.id)).filter((f): f is string => f !== undefined) : updateFieldIds(target.step);
           if (!fieldIds.includes(r.field)) {
-            report(path, `input step "${r.step}" has no field "${r.field}"`, `${didYouMean(r.field, fieldIds) ?? ''} its fields are: ${fieldIds.join(', ')}`.trim());
+            report(path, `${target.kind === 'input' ? 'input' : 'status-update'} step "${r.step}" has no field "${r.field}"`, `${didYouMean(r.field, fieldIds) ?? ''} its fields are: ${fieldIds.join(', ')}`.trim());
           } else if (ctx.stepOrder !== undefined && target.order > ctx.stepOrder) {
             report(path, `\${${raw}} refers to an input recorded after this step`, `move step "${r.step}" before this one`);
           }
