@@ -46,6 +46,8 @@ export interface StartOptions {
   loaded?: LoadedRunbook;
   /** The cutover run this rollback run starts from (session/rollback-link.ts), journaled in run.started. */
   rollbackOf?: RollbackOfLink;
+  /** Vars secret whatever the runbook says (a rollback run's vars the cutover run journaled as ***): masked, journaled as ***. */
+  secretVars?: string[];
 }
 
 export interface ResumeOptions {
@@ -79,7 +81,7 @@ export function openNewRun(opts: StartOptions): RunParts {
     throw new InputError(`${opts.runbookPath}: this runbook may not run in ${opts.mode} mode (it allows: ${rb.modes.join(', ')})`, `run it with --mode ${rb.modes[0]}`);
   }
   const plan = buildPlan(loaded, opts.vars);
-  const secrets = secretsFor(rb, plan.vars);
+  const secrets = secretsFor(rb, plan.vars, process.env, opts.secretVars ?? []);
   const varProblems = plan.problems.filter(isVarProblem);
   if (varProblems.length) {
     // A problem may quote a value (`var url="…" is not a URL`): a secret one is masked.

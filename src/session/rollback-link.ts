@@ -25,6 +25,8 @@ export interface RollbackOrigin {
   vars: Record<string, string>;
   /** Vars the rollback runbook needs that neither the cutover run nor the environment gives. */
   missing: string[];
+  /** The rollback runbook's vars the cutover run journaled as *** (secret there): secret in the rollback run too. */
+  secret: string[];
 }
 
 /** What the rollback runbook needs beyond `carried`: vars without a default, an env value or `required: false`. */
@@ -68,6 +70,7 @@ export function readRollbackOrigin(bundleDir: string, rollback: Runbook, trigger
     mode: started.mode,
     vars,
     missing: missingVars(rollback, vars),
+    secret: Object.keys(started.vars).filter((k) => declared.has(k) && started.vars[k]!.includes(MASKED)),
   };
 }
 

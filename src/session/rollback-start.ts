@@ -15,6 +15,10 @@ import { InputError } from '../shared/errors.js';
 import { CutoverHold, missingVars, readRollbackOrigin, type RollbackOrigin } from './rollback-link.js';
 import { operatorOfRun } from './identity.js';
 import { Session } from './session.js';
+import { MASKED } from '../shared/secret-mask.js';
+
+/** Stands in for a secret var of the cutover run that nobody gave again (see startLinkedRollback). */
+const NOT_GIVEN = '\u0000secret-not-given\u0000';
 
 export interface LinkedRollbackOptions {
   runbookPath: string;
@@ -50,8 +54,15 @@ export async function startLinkedRollback(opts: LinkedRollbackOptions, origin: R
   const closed = isClosed(opts.from);
   // A closed cutover run gets only the link event; an open (paused) one is resumed for it and paused again.
   // Resumed with its own operator: who starts the rollback is recorded as started_by, never as an operator of the cutover run.
-  const cutoverOperator = operatorOfRun(readJournal(join(opts.from, JOURNAL_FILE)).events);
-  const cutover = closed ? CutoverHold.take(opts.from) : Session.resume(opts.from, { ...(cutoverOperator ? { operator: cutoverOperator } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  const cutoverEvents = readJournal(join(opts.from, JOURNAL_FILE)).events;
+  const cutoverOperator = operatorOfRun(cutoverEvents);
+  // The cutover run is resumed only to journal the link and pause (or rewrite its summaries): its secret vars,
+  // which its journal holds as ***, are needed for masking only — the value given to the rollback run where
+  // there is one, else a stand-in (nothing the resumed run writes runs a command with them).
+  const started = cutoverEvents[0];
+  const secretVars = started?.type === 'run.started' ? Object.fromEntries(Object.keys(started.vars).filter((k) => started.vars[k] === MASKED).map((k) => [k, opts.vars[k] ?? NOT_GIVEN])) : {};
+  const resumeAs = { ...(cutoverOperator ? { operator: cutoverOperator } : {}), vars: secretVars };
+  const cutover = closed ? CutoverHold.take(opts.from) : Session.resume(opts.from, { ...resumeAs, ...(opts.now ? { now: opts.now } : {}) });
   let back: JournalEvent | undefined;
   let session: Session | undefined;
   try {
@@ -64,6 +75,8 @@ export async function startLinkedRollback(opts: LinkedRollbackOptions, origin: R
       ...(opts.operator ? { operator: opts.operator } : {}),
       ...(opts.now ? { now: opts.now } : {}),
       rollbackOf: { ...origin.link, journal_head: head },
+      // A var secret in the cutover run stays secret in the rollback run, even if the rollback runbook does not say so.
+      ...(origin.secret.length ? { secretVars: origin.secret } : {}),
     });
     const started = session.events[0] as JournalEvent & { type: 'run.started' };
     const at = (opts.now ?? (() => new Date()))();
@@ -84,7 +97,7 @@ export async function startLinkedRollback(opts: LinkedRollbackOptions, origin: R
   }
   // The closed cutover run's summaries describe its journal as it now ends.
   if (closed) {
-    const again = Session.resume(opts.from, cutoverOperator ? { operator: cutoverOperator } : {});
+    const again = Session.resume(opts.from, resumeAs);
     try {
       await again.writeSummaries();
     } finally {

@@ -110,4 +110,34 @@ describe('the screen asks for the vars the rollback runbook needs before it swit
     expect(session.triggers.switchToRollback).toBeUndefined();
     expect(journalOf(session.bundleDir).some((e) => e.type === 'run.paused')).toBe(false);
   });
+
+  it('a var the cutover run holds as secret (its `secrets:`) is asked for masked and stays *** in the rollback run, though the rollback runbook does not call it secret', async () => {
+    const ws = workspace();
+    const AUTH = 'auth-5e6d7f8a9b';
+    const cut = parse(readFileSync(ws.cutover, 'utf8')) as { vars: Record<string, unknown>; secrets?: string[] };
+    cut.vars.api_auth = { type: 'string', description: 'Contract API credential' };
+    cut.secrets = ['api_auth'];
+    writeYaml(ws.cutover, cut);
+    const rb = parse(readFileSync(ws.rollback, 'utf8')) as { vars: Record<string, unknown> };
+    rb.vars.api_auth = { type: 'string', description: 'Contract API credential' };
+    writeYaml(ws.rollback, rb);
+    const session = Session.start({ runbookPath: ws.cutover, mode: 'rehearsal', vars: { channel: '#bridge', api_auth: AUTH }, evidenceDir: ws.evidence, operator: OPERATOR });
+    const screen = mountScreen({ session, size: { columns: 100, rows: 30 } });
+    await toVarsForm(screen);
+    expect(screen.frame()).toContain('api_auth (Contract API credential; secret)');
+    screen.press(...'INC-9', KEY.enter);
+    await until(() => expect(screen.frame()).toContain('› api_auth'));
+    screen.press(...AUTH);
+    await until(() => expect(screen.frame()).toContain('•'.repeat(AUTH.length)));
+    screen.press(KEY.enter);
+    expect(await screen.exited).toBe(3);
+    session.release();
+    const out: string[] = [];
+    expect(await switchToRollback(session, session.triggers.switchToRollback!, { out: (t) => out.push(t), err: (t) => out.push(t) })).toBe(3);
+    const link = journalOf(session.bundleDir).find((e) => e.type === 'rollback.started') as Extract<JournalEvent, { type: 'rollback.started' }>;
+    const started = journalOf(link.bundle)[0] as Extract<JournalEvent, { type: 'run.started' }>;
+    expect(started.vars).toMatchObject({ ticket: 'INC-9', api_auth: '***' });
+    expect(readFileSync(join(link.bundle, 'journal.ndjson'), 'utf8')).not.toContain(AUTH);
+    expect(out.join('\n')).not.toContain(AUTH);
+  });
 });
