@@ -135,6 +135,29 @@ try {
   await s.keys('q', '\x03');
   await s.snap('interrupted', 'Resume with');
 
+  // The rollback vars form (docs/tui.md, Rollback triggers): a small cutover runbook whose rollback runbook needs vars it does not carry.
+  const pins = { baseline: { release_tag: 'v0.3.2', commit: 'cf331449e1589581a5dcbb3adecd3e9ae4509277', service_contract: 'service.v2' }, target: { release_tag: 'v0.4.0', commit: '7e4806a34b98e6c06ee33fa9f11499a975e7b922', service_contract: 'service.v3' } };
+  const roles = [{ id: 'pa', title: 'Producer approver', side: 'producer' }, { id: 'ca', title: 'Consumer approver', side: 'consumer' }];
+  const triggers = [{ id: 'envelope-mismatch', title: 'Non-2xx envelope shape mismatch', severity: 'SEV-1', action: 'Immediate rollback to the baseline.', rollback: true }];
+  const decide = (title, go, nogo) => ({ id: 'decide', kind: 'decision', title, options: [{ id: 'go', label: go, go: true, requires_steps: 'all', requires_signoffs: ['sign'] }, { id: 'no-go', label: nogo, go: false, remediation: true }] });
+  const mini = (id, title, vars, steps, extra = {}) => JSON.stringify({ format: 'cutover-runbook/v1', id, title, version: '1.0', modes: ['rehearsal', 'cutover'], ...pins, roles, vars, triggers, ...extra, sections: [{ id: 'main', title: 'Protocol', steps: [...steps.slice(0, -1), { id: 'sign', kind: 'signoff', title: 'Joint sign-off', roles: ['pa', 'ca'], statement: 'Approved' }, ...steps.slice(-1)] }] });
+  const channel = { channel: { type: 'string', description: 'Incident channel' } };
+  writeFileSync(join(work, 'cutover.yaml'), mini('mini-cut', 'Mini cutover', channel, [{ id: 'rc', kind: 'confirm', title: 'Release candidate immutable', statement: 'The RC is frozen' }, { id: 'notify', kind: 'confirm', title: 'Incident notice sent', statement: 'Notified ${channel}', due: { after: 'trigger', within: '15m' } }, decide('Go/no-go', 'GO (rehearsal continuation)', 'NO-GO')], { rollback: 'rollback.yaml' }));
+  writeFileSync(join(work, 'rollback.yaml'), mini('mini-rollback', 'Mini rollback', { ...channel, ticket: { type: 'string', description: 'Incident ticket' }, bridge_url: { type: 'url', description: 'Incident bridge URL' }, pager_token: { type: 'string', description: 'Pager API token' } }, [{ id: 'notice', kind: 'confirm', title: 'Initial incident notice', statement: 'Sent to ${channel} for ${ticket} (${bridge_url})', due: { after: 'trigger', within: '15m' } }, decide('Rollback complete?', 'Rollback complete', 'Rollback NOT complete')]));
+  const v = start(['run', 'cutover.yaml', '--var', 'channel=#bridge', '--operator', 'Olga Operator', '--evidence-dir', 'ev6']);
+  await v.waitFor('GO lock');
+  await v.keys('R');
+  await v.waitFor('Declare a rollback trigger');
+  await v.keys(ENTER, ENTER, ENTER);
+  await v.waitFor('› What was observed');
+  await v.keys(...'legacy_error in a 400', ENTER);
+  await v.waitFor('Start the rollback runbook now?');
+  await v.keys(ENTER);
+  await v.waitFor('The rollback runbook needs vars');
+  await v.keys(...'INC-7', ENTER, ...'not a url', ENTER, ...'pg-0123456789', ENTER);
+  await v.snap('rollback-vars-form', 'correct the fields marked');
+  await v.keys(ESC, 'q', 'y');
+
   const small = start(['demo', '--evidence-dir', 'ev5'], 50, 12);
   await small.snap('too-small', 'needs at least');
   small.p.kill();
