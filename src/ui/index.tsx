@@ -12,6 +12,7 @@ import { showFullScreen } from './full-screen.js';
 import { Intents } from './intents.js';
 import { createRunStore } from './store/run-store.js';
 import { commandName } from '../shared/command-name.js';
+import { rollbackCommand, shownPath } from '../session/rollback-link.js';
 
 export interface InteractiveOptions {
   /** Answers to prefill the forms with (editable defaults), e.g. the demo's. */
@@ -87,4 +88,8 @@ function summary(session: Session, code: number, out: (text: string) => void): v
   out(`Evidence bundle: ${where}`);
   if (!s.closed) out(`Resume with: ${commandName()} resume ${where}`);
   out(`Verify with: ${commandName()} verify ${where}`);
+  // A rollback trigger is open and no rollback run was started from it (the screen's offer declined, or Esc in its vars form): the command, whole.
+  const pending = s.triggers.some((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback && !s.rollbacks.some((r) => r.trigger === t.id));
+  const command = pending && !session.triggers.switchToRollback ? rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, s.vars, (p) => shownPath(p)) : undefined;
+  if (command) out(`Roll back with: ${command}`);
 }

@@ -105,7 +105,7 @@ describe('the screen asks for the vars the rollback runbook needs before it swit
     screen.press(KEY.escape);
     await until(() => expect(screen.frame()).toContain('rollback not started'));
     // The whole command is in the message (the frame cuts it at the screen's width).
-    expect(screen.store.getState().ui.message?.text).toMatch(/quit \(q\), then \S+ run \S*rollback\.yaml --from \S+ --var ticket=… --var bridge_url=… --var pager_token=…$/);
+    expect(screen.store.getState().ui.message?.text).toMatch(/quit \(q\) prints the command that starts it: \S+ run \S*rollback\.yaml --from \S+ --var ticket=… --var bridge_url=… --var pager_token=…$/);
     expect(screen.frame()).toContain('GO lock —');
     expect(session.triggers.switchToRollback).toBeUndefined();
     expect(journalOf(session.bundleDir).some((e) => e.type === 'run.paused')).toBe(false);

@@ -78,4 +78,30 @@ describe('the rollback vars form in a terminal', () => {
     expect(p.raw()).not.toContain(TOKEN);
     for (const b of readdirSync(ws.evidence)) expect(readFileSync(join(ws.evidence, b, 'journal.ndjson'), 'utf8')).not.toContain(TOKEN);
   }, 180_000);
+
+  it('Esc in the vars form keeps the cutover run going; quitting prints the whole command that starts the rollback', async () => {
+    const ws = workspace();
+    const rb = parse(readFileSync(ws.rollback, 'utf8')) as { vars: Record<string, unknown> };
+    rb.vars.pager_token = { type: 'string', description: 'Pager API token' };
+    writeYaml(ws.rollback, rb);
+    const p = start(['run', 'cutover.yaml', '--var', 'channel=#bridge', '--operator', OPERATOR, '--evidence-dir', ws.evidence], { cwd: ws.dir, columns: 80, rows: 24, env: { CI: undefined } });
+    await opened(p);
+    p.write('R');
+    await p.waitFor('Declare a rollback trigger', WAIT);
+    await enterUntil(p, /^› What was observed/);
+    await type(p, 'legacy_error in a 400', 'What was observed: legacy_error in a 400');
+    p.write('\r');
+    await p.waitFor('Start the rollback runbook now?', WAIT);
+    p.write('\r');
+    await p.waitFor('The rollback runbook needs vars this run does not carry', WAIT);
+    p.write('\x1b');
+    await p.waitFor('rollback not started', WAIT);
+    p.write('q');
+    await p.waitFor('Quit?', WAIT);
+    p.write('y');
+    expect(await exitOf(p)).toMatchObject({ exitCode: 3 });
+    const printed = p.raw().replace(/\r?\n/g, '\n');
+    expect(printed).toMatch(/Roll back with: \S+ run rollback\.yaml --from evidence\/\S+_mini-cut --var ticket=… --var pager_token=…/);
+    expect(readdirSync(ws.evidence).filter((e) => e.endsWith('_mini-rollback'))).toEqual([]);
+  }, 120_000);
 });

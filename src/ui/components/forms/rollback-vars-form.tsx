@@ -38,7 +38,7 @@ export function RollbackVarsForm({ height }: { height: number }) {
       initial={{}}
       submitLabel="start the rollback run"
       height={height}
-      onCancel={() => intents.submitted(undefined, { ok: true }, `rollback not started (this run goes on, GO locked); to start it: quit (q), then ${command ?? ''}`)}
+      onCancel={() => intents.submitted(undefined, { ok: true }, `rollback not started: this run goes on (GO locked); quit (q) prints the command that starts it: ${command ?? ''}`)}
       onSubmit={(values) => {
         const trigger = openRollbackTrigger(session);
         if (!trigger) return { ok: false, reasons: ['no rollback trigger is open any more (it was cleared)'] };
