@@ -172,6 +172,8 @@ function asksFor(rb: Runbook, s: Step, ctx: RefContext): string | null {
     case 'input':
       return `the fields ${s.fields.map((f) => `${f.id} (${f.type}${f.required === false ? ', optional' : ''}${f.equals !== undefined ? `, must equal ${f.equals} = "${render(f.equals, ctx)}"` : ''})`).join(', ')}`;
     case 'notice':
+      // A status-update notice (updates: true): any number of updates, each from its own fields.
+      if (s.updates) return `status updates${s.channel ? ` to ${render(s.channel, ctx)}` : ''}, each with the fields ${(s.fields ?? []).map((f) => `${f.id} (${f.type})`).join(', ')} and its next-update ETA; none is required`;
       return `sending the notice${s.channel ? ` to ${render(s.channel, ctx)}` : ''}: ${render(s.template, ctx).trim()}`;
     case 'signoff': {
       const title = (id: string) => rb.roles.find((r) => r.id === id)?.title ?? id;
@@ -194,6 +196,8 @@ function describeAnswer(a: Answer): string {
       return Object.entries(a.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
     case 'notice':
       return `sent${a.channel ? ` to ${a.channel}` : ''}`;
+    case 'updates':
+      return `${a.updates.length} status update(s): ${a.updates.map((u, i) => `#${i + 1} ${Object.entries(u.values).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`).join('; ')}`;
     case 'signoff':
       return Object.entries(a.names).map(([role, name]) => `${role}: ${name}`).join(', ') || 'signed';
     case 'decision':
