@@ -221,7 +221,11 @@ export class WatchView {
 
   renderNotice(id: string): string | undefined {
     const step = this.findStep(id);
-    return step?.kind === 'notice' ? this.rendered(step.template) : undefined;
+    if (step?.kind !== 'notice') return undefined;
+    const last = this.state.updates[id]?.at(-1); // a status-update notice: the latest update as sent
+    if (!last) return this.rendered(step.template);
+    const ctx = this.refContext();
+    return render(step.template, { ...ctx, inputs: { ...ctx.inputs, [id]: { ...last.values, number: String(last.n) } } });
   }
 
   statementOf(id: string): string | undefined {
