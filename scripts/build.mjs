@@ -2,6 +2,7 @@
 // Ink front end is a separate chunk loaded only by the interactive path.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { stringWidthFastPath } from './string-width-fast.mjs';
 
 /**
  * Patches to Ink 6.8 and its tokenizer, each one exact string replaced in the
@@ -118,7 +119,7 @@ await build({
   legalComments: 'none',
   // Ink loads React DevTools only when DEV=true; it is not a dependency.
   external: ['react-devtools-core'],
-  plugins: [inkPatches],
+  plugins: [inkPatches, stringWidthFastPath],
   define: { 'process.env.NODE_ENV': '"production"' },
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
