@@ -22,7 +22,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   demo: { summary: 'demo [--plain] [--scenario NAME] [--list] [--evidence-dir DIR]\n      [--json] [--operator-principal NAME]\n                                   self-contained rehearsal', load: () => import('./cli/commands/demo.js') },
   signoff: { summary: 'signoff request <bundle-dir> --step ID --role ROLE\n      [--principal NAME]           the text an approver signs', load: () => import('./cli/commands/signoff.js') },
   sign: { summary: 'sign <bundle-dir|msg-file> --step ID --role ROLE --key FILE\n                                   sign it with ssh-keygen', load: () => import('./cli/commands/sign.js') },
-  trigger: { summary: 'trigger <bundle-dir> TRIGGER --note TEXT [--severity SEV-n]\n      [--identified-at TIME] [--clear TRIGGER] [--operator NAME]\n                                   declare (or clear) a rollback trigger', load: () => import('./cli/commands/trigger.js') },
+  trigger: { summary: 'trigger <bundle-dir> TRIGGER --note TEXT [--severity SEV-n]\n      [--identified-at TIME] [--clear TRIGGER] [--operator NAME]\n      [--wait SECONDS]             declare (or clear) a rollback trigger', load: () => import('./cli/commands/trigger.js') },
   watch: { summary: 'watch <bundle-dir> [--plain]         read-only live view of a run\n                                   (the run\'s screen in a terminal)', load: () => import('./cli/commands/watch.js') },
   completion: { summary: 'completion bash|zsh                print a shell completion script', load: () => import('./cli/commands/completion.js') },
 };

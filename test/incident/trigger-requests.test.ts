@@ -125,7 +125,8 @@ describe('cutover trigger against a holder that does not answer as it should', (
     const first = journalOf(bundle)[0]!;
     /** Runs the command while this test plays the session: `answer` is what it writes once it claimed the request (nothing: no answer). */
     const against = async (answer?: unknown) => {
-      const run = cli(['trigger', bundle, 'envelope-mismatch', '--note', 'seen', '--operator', 'Rita Responder'], { timeoutMs: 90_000 });
+      // A short --wait: the unanswered case ends at it (the default is 20 s).
+      const run = cli(['trigger', bundle, 'envelope-mismatch', '--note', 'seen', '--operator', 'Rita Responder', '--wait', '3'], { timeoutMs: 90_000 });
       const id = await vi.waitFor(() => {
         const f = readdirSync(join(bundle, '.tmp')).find((n) => n.startsWith('trigger-request-'));
         if (!f) throw new Error('no request yet');
@@ -148,13 +149,17 @@ describe('cutover trigger against a holder that does not answer as it should', (
     expect(wrong.stdout).toBe('');
     const silent = await against();
     expect(silent.code, silent.stderr).toBe(1);
-    expect(silent.stderr).toContain(`was claimed by the session (pid ${process.pid}) but not answered within 20 s; check the journal (cutover watch`);
+    expect(silent.stderr).toContain(`was claimed by the session (pid ${process.pid}) but not answered within 3 s; check the journal (cutover watch`);
     // A one-shot writer holds the bundle: said at once, nothing dropped.
     fakeHolder(bundle, { command: 'cutover sign' });
     const busy = await cli(['trigger', bundle, 'envelope-mismatch', '--note', 'seen']);
     expect(busy.code).toBe(2);
     expect(busy.stderr).toContain(`the bundle is busy (cutover sign, pid ${process.pid}); try again`);
     expect(busy.stderr).not.toMatch(/\n\s+at /);
+    // --wait is whole seconds from 1 to 600: anything else is refused before anything is handed over.
+    const badWait = await cli(['trigger', bundle, 'envelope-mismatch', '--note', 'seen', '--wait', '0']);
+    expect(badWait.code).toBe(2);
+    expect(badWait.stderr).toContain('trigger --wait: "0" is not a number of seconds from 1 to 600');
     expect(readdirSync(join(bundle, '.tmp')).filter((f) => f.startsWith('trigger-'))).toEqual([]);
     expect(readFileSync(join(bundle, 'journal.ndjson'), 'utf8')).toBe(journal);
     rmSync(join(bundle, '.lock'));

@@ -24,7 +24,7 @@ import { ANSWER_WAIT_MS, answerFile, claimedFile, dropRequest, readAnswer, withd
 import { TriggerDesk } from '../../session/triggers.js';
 
 export const HELP = `Usage: cutover trigger <bundle-dir> TRIGGER --note TEXT [--severity SEV-n]
-                       [--identified-at TIME] [--operator NAME]
+                       [--identified-at TIME] [--operator NAME] [--wait SECONDS]
        cutover trigger <bundle-dir> --clear TRIGGER --note REASON
 
 Declares a rollback trigger of the runbook's matrix in a run, from another
@@ -43,13 +43,15 @@ Options:
   --clear TRIGGER       clear the open trigger TRIGGER instead
   --operator NAME       who declares it (default: git user.name, else login);
                         journaled as requested_by, never as the run's operator
+  --wait SECONDS        how long to wait for a running session's answer
+                        (1-600, default 20)
   -h, --help
 
 Exit codes: 0 recorded; 1 a running session took the request but gave no
 answer, or its answer does not match the journal (check it: cutover watch
 or report); 2 refused (unknown trigger, severity below the minimum, a time
 in the future, a closed run), bad input, or the bundle busy or the session
-not taking the request within 20 s (nothing recorded).`;
+not taking the request within --wait (nothing recorded).`;
 
 export const OPTIONS = {
   note: { type: 'string' },
@@ -57,6 +59,7 @@ export const OPTIONS = {
   'identified-at': { type: 'string' },
   clear: { type: 'string' },
   operator: { type: 'string' },
+  wait: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -75,6 +78,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   if (clear && (values.severity !== undefined || values['identified-at'] !== undefined)) throw new InputError('trigger --clear takes no --severity or --identified-at', 'drop them; a cleared trigger keeps what it was declared with');
   if (values.note === undefined || !values.note.trim()) throw new InputError(`trigger: ${clear ? `clearing "${printable(triggerId)}" needs --note with the reason` : `declaring "${printable(triggerId)}" needs --note saying what was observed`}`, clear ? 'e.g. --note "false alarm: the 400 came from a test client"' : 'e.g. --note "legacy_error seen in a 400 response"');
   if (!isBundleDir(bundle)) throw new InputError(`${printable(bundle)}: not an evidence bundle (no ${JOURNAL_FILE} in it)`, 'pass the bundle directory that `cutover run` printed');
+  const waitMs = waitOf(values.wait);
   const operator = resolveOperator(values.operator);
   const now = new Date();
   // The time is resolved here, where it was typed ("-12m" is 12 minutes before this command).
@@ -85,7 +89,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const holder = lockHeldElsewhere(bundle);
   // A one-shot writer (cutover sign, another cutover trigger, run --from) holds the bundle for a moment and never reads requests.
   if (holder && !holder.polls) throw new InputError(`${printable(bundle)}: the bundle is busy (${holder.command}, pid ${holder.pid}); try again`, 'that command holds the run for a moment: run this one again once it has finished');
-  const recorded = holder ? await viaRunningSession(bundle, request, holder.pid, io) : await inPausedRun(bundle, request);
+  const recorded = holder ? await viaRunningSession(bundle, request, holder.pid, io, waitMs) : await inPausedRun(bundle, request);
   if (typeof recorded === 'number') return recorded;
   report(bundle, request, recorded, io);
   return EXIT.ok;
@@ -109,21 +113,29 @@ function precheck(bundle: string, request: TriggerRequest, operator: string): vo
   throw new InputError(printable(`trigger: ${bundle}: ${r.reasons.join('; ')}`), printable(closedHint ?? r.hint ?? '') || undefined);
 }
 
+/** --wait in ms: whole seconds, 1 to 600; ANSWER_WAIT_MS when not given. */
+function waitOf(text: string | undefined): number {
+  if (text === undefined) return ANSWER_WAIT_MS;
+  const n = /^\d{1,3}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(n >= 1 && n <= 600)) throw new InputError(`trigger --wait: "${printable(text)}" is not a number of seconds from 1 to 600`, `e.g. --wait 60 (default ${ANSWER_WAIT_MS / 1000})`);
+  return n * 1000;
+}
+
 /** Hands the request to the session holding the bundle and waits for its answer, until an absolute deadline. */
-async function viaRunningSession(bundle: string, request: TriggerRequest, pid: number, io: CliIO): Promise<JournalEvent | number> {
+async function viaRunningSession(bundle: string, request: TriggerRequest, pid: number, io: CliIO, waitMs: number): Promise<JournalEvent | number> {
   const id = dropRequest(bundle, request);
   io.err(`The run is open in cutover (pid ${pid}): request handed to it, waiting for its answer…`);
-  const deadline = Date.now() + ANSWER_WAIT_MS;
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const answer = readAnswer(bundle, id);
     if (answer) return answered(bundle, request, answer, id, io);
     if (Date.now() > deadline) {
       if (withdrawRequest(bundle, id)) {
-        throw new InputError(`trigger: the cutover process ${pid} holding ${printable(bundle)} did not take the request within ${ANSWER_WAIT_MS / 1000} s; it was withdrawn, nothing was recorded`, 'declare it on that screen (R), or stop that run and try again');
+        throw new InputError(`trigger: the cutover process ${pid} holding ${printable(bundle)} did not take the request within ${waitMs / 1000} s; it was withdrawn, nothing was recorded`, 'declare it on that screen (R), or stop that run and try again (a busy machine: a longer --wait)');
       }
       const late = readAnswer(bundle, id); // answered in the last instant
       if (late) return answered(bundle, request, late, id, io);
-      io.err(`cutover: trigger: the request (${printable(claimedFile(bundle, id))}) was claimed by the session (pid ${pid}) but not answered within ${ANSWER_WAIT_MS / 1000} s; check the journal (${commandName()} watch ${printable(bundle)} --plain, or ${commandName()} report) to see whether it was recorded`);
+      io.err(`cutover: trigger: the request (${printable(claimedFile(bundle, id))}) was claimed by the session (pid ${pid}) but not answered within ${waitMs / 1000} s; check the journal (${commandName()} watch ${printable(bundle)} --plain, or ${commandName()} report) to see whether it was recorded`);
       return EXIT.notOk;
     }
     await new Promise((r) => setTimeout(r, 100));
