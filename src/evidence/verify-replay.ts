@@ -20,6 +20,7 @@ import { outcomeOf } from './record.js';
 import { attemptProblems } from './verify-verdicts.js';
 import { checkIncidentEvent, followUpAfterClose, INCIDENT_TYPES } from './verify-incident.js';
 import { checkEtaOverdue, checkNoticeEvent } from './verify-updates.js';
+import { checkNoticeText } from './verify-notice-text.js';
 
 type Report = (file: string, message: string) => void;
 
@@ -195,7 +196,8 @@ function checkAllowed(runbook: Runbook, state: RunState, step: Step, ev: Journal
       if (ev.type === 'input.recorded' && step.kind === 'input') checkEquals(state, step, ev.values, bad, ev.at);
       if (ev.type === 'notice.sent' && ev.text?.file !== `notices/${step.id}.md`) bad(`the text of notice "${step.id}" is recorded as ${JSON.stringify(ev.text?.file)}, not notices/${step.id}.md`);
       if (ev.type === 'notice.sent' && ev.plain !== undefined && ev.plain?.file !== `notices/${step.id}.txt`) bad(`the plain text of notice "${step.id}" is recorded as ${JSON.stringify(ev.plain?.file)}, not notices/${step.id}.txt`);
-      checkNoticeEvent(state, step, ev, bad); // status updates and next-update ETAs (verify-updates.ts)
+      checkNoticeEvent(state, step, ev, bad, runbook); // status updates and next-update ETAs (verify-updates.ts)
+      if (step.kind === 'notice') checkNoticeText(runbook, state, step, ev, bad); // the files against the recorded values
       if (ev.type === 'signoff.recorded') {
         if (step.kind === 'signoff' && !step.roles.includes(ev.role)) bad(`"${String(ev.role)}" is not a role that signs "${step.id}" (${step.roles.join(', ')})`);
         if (typeof ev.name !== 'string' || !ev.name.trim()) bad(`the sign-off of ${String(ev.role)} has no signer's name`);

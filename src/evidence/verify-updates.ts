@@ -8,19 +8,31 @@
 import type { JournalEvent } from '../engine/events.js';
 import type { RunState } from '../engine/fold.js';
 import { equalsProblem } from '../engine/equals.js';
-import { futureProblem } from '../engine/entry-times.js';
+import { validateField } from '../engine/field-check.js';
 import { triggerRefs } from '../engine/incident.js';
 import { isUpdateStep, unrecordedEtaOverdue, updateFileName, updateInput } from '../engine/updates.js';
 import { render, type RefContext } from '../runbook/resolve.js';
-import type { Step } from '../runbook/types.js';
+import type { InputField, Runbook, Step } from '../runbook/types.js';
+import { MASKED } from '../shared/secret-mask.js';
 
 function contextOf(state: RunState, own?: { step: string; values: Record<string, string> }): RefContext {
   const inputs = own ? { ...state.inputs, [own.step]: own.values } : state.inputs;
   return { vars: state.vars, baseline: state.baseline, target: state.target, inputs, run: { id: state.runId, mode: state.mode, operator: state.operator, started_at: state.startedAt }, ...triggerRefs(state) };
 }
 
+/**
+ * Whether a value of field `f` may have been masked (`***`): only in a run
+ * with secrets (a var journaled as ***, or secrets: read from the
+ * environment), and only in a field a secret could be typed into — never a
+ * time or one of a select's options. Elsewhere `***` is a value like any other.
+ */
+function maskable(state: RunState, runbook: Runbook | undefined, f: InputField): boolean {
+  if (f.type === 'timestamp' || f.type === 'select') return false;
+  return Object.values(state.vars).some((v) => v === MASKED) || (runbook?.secrets?.length ?? 0) > 0;
+}
+
 /** notice.sent and notice.updated against their step (after the policy check of verify-replay.ts). */
-export function checkNoticeEvent(state: RunState, step: Step, ev: JournalEvent, bad: (m: string) => void): void {
+export function checkNoticeEvent(state: RunState, step: Step, ev: JournalEvent, bad: (m: string) => void, runbook?: Runbook): void {
   if (step.kind !== 'notice') return;
   if (ev.type === 'notice.sent') {
     if (isUpdateStep(step)) bad(`"${step.id}" is a status-update notice, sent as numbered updates (notice.updated), never with notice.sent`);
@@ -45,11 +57,12 @@ export function checkNoticeEvent(state: RunState, step: Step, ev: JournalEvent, 
   const ctx = contextOf(state);
   for (const f of step.fields) {
     const value = typeof values[f.id] === 'string' ? values[f.id] : undefined;
-    const problem = (f.required !== false && !value ? `${f.label} is required` : undefined) ?? futureProblem(f, value, new Date(ev.sent_at)) ?? (f.equals !== undefined && value !== undefined ? equalsProblem(f, input, values, ctx, true) : undefined);
-    if (problem && !problem.includes('***') && !String(values[f.id] ?? '').includes('***')) bad(`update ${num} of "${step.id}" records ${f.id} = ${JSON.stringify(values[f.id] ?? null)}, which the run refuses: ${problem}`);
+    const problem = validateField(f, value, new Date(ev.sent_at)) ?? (f.equals !== undefined && value !== undefined ? equalsProblem(f, input, values, ctx, true) : undefined);
+    if (problem && !(maskable(state, runbook, f) && (problem.includes(MASKED) || String(values[f.id] ?? '').includes(MASKED)))) bad(`update ${num} of "${step.id}" records ${f.id} = ${JSON.stringify(values[f.id] ?? null)}, which the run refuses: ${problem}`);
   }
   const eta = render(step.next_update, contextOf(state, { step: step.id, values: { ...values, number: String(num) } }));
-  if (ev.next_update_eta !== eta) bad(`update ${num} of "${step.id}" records the next-update ETA ${JSON.stringify(ev.next_update_eta ?? null)}, but its values give ${JSON.stringify(eta)}`);
+  if (typeof ev.next_update_eta !== 'string' || !Number.isFinite(Date.parse(ev.next_update_eta))) bad(`update ${num} of "${step.id}" records the next-update ETA ${JSON.stringify(ev.next_update_eta ?? null)}, which is not a UTC time: the run refuses an update whose ETA is not one`);
+  else if (ev.next_update_eta !== eta) bad(`update ${num} of "${step.id}" records the next-update ETA ${JSON.stringify(ev.next_update_eta ?? null)}, but its values give ${JSON.stringify(eta)}`);
 }
 
 /** update.overdue: the latest ETA had passed with no newer notice, and was not journaled overdue before. */
