@@ -6,11 +6,14 @@ import { etaLine, etaSpan, etaStates, type EtaState } from '../engine/updates.js
 import { printable } from '../shared/printable.js';
 import type { Session } from '../session/session.js';
 
-/** `  next update due 2026-…Z (in 30:00)` after a notice or update that promised one. */
+/** `  next update due 2026-…Z (in 30:00)` after a notice or update that promised one (an ETA already past says so). */
 export function etaDueLine(session: Session, seq: number): string[] {
   const p = session.state.etas.find((e) => e.seq === seq);
   if (!p) return [];
-  return [`  next update due ${p.eta} (in ${etaSpan(Date.parse(p.eta) - session.clock().getTime())}): the countdown starts`];
+  const ms = Date.parse(p.eta) - session.clock().getTime();
+  if (!Number.isFinite(ms)) return [printable(`  next update due ${p.eta}: not a time, no countdown`)];
+  if (ms < 0) return [`  next update due ${p.eta}: already past by ${etaSpan(ms)} when sent — send the next update now`];
+  return [`  next update due ${p.eta} (in ${etaSpan(ms)}): the countdown starts`];
 }
 
 export function updateSentLines(session: Session, stepId: string): string[] {

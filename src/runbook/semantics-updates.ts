@@ -14,6 +14,10 @@ export function updateFieldIds(step: Obj): string[] {
 
 export function checkUpdateNotices(steps: StepIndex, report: Report) {
   for (const { step, id, kind, path } of steps.values()) {
+    asList(step.requires).forEach((req, i) => {
+      const target = typeof req === 'string' ? steps.get(req) : undefined;
+      if (target?.kind === 'notice' && target.step.updates === true) report([...path, 'requires', i], `step "${id}" requires "${req}", a status-update notice: updates are sent any number of times while the run is open and never required, so "${id}" would wait for one that no run has to send`, `remove "${req}" from requires (require the step before it instead, e.g. the incident notice)`);
+    });
     if (kind !== 'notice') continue;
     const updates = step.updates === true;
     if (!updates && step.fields !== undefined) report([...path, 'fields'], `notice "${id}" has fields but no \`updates: true\`: only a status-update notice is entered with its own fields`, 'add `updates: true`, or put the fields in an input step before the notice and refer to them as ${input_step.field}');
@@ -40,8 +44,13 @@ function checkNextUpdate(steps: StepIndex, id: string, updates: boolean, value: 
     report(path, `next_update of notice "${id}" must be one reference \${step.field} to a timestamp field, not ${JSON.stringify(value)}`, hint);
     return;
   }
+  if (updates && ref.step !== id) {
+    report(path, `next_update of status-update notice "${id}" names ${ref.step}.${ref.field}, a field of another step: each update promises its own next time`, hint);
+    return;
+  }
   const target = steps.get(ref.step);
   if (!target || (target.kind !== 'input' && !(updates && ref.step === id))) return; // checkRefs names what is wrong
   const field = asList(target.step.fields).map(asObj).find((f) => asStr(f?.id) === ref.field);
   if (field && (field.type !== 'timestamp' || field.future !== true)) report(path, `next_update of notice "${id}" names ${ref.step}.${ref.field}, which is not a timestamp field with future: true`, 'give that field type: timestamp and future: true, so an ETA in the past is refused when entered');
+  else if (field && updates && field.required === false) report(path, `next_update of status-update notice "${id}" names ${ref.step}.${ref.field}, which is optional (required: false): an update sent without it would promise no time`, 'remove required: false from that field, so every update gives the time of the next one');
 }

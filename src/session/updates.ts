@@ -119,10 +119,11 @@ export class UpdateDesk {
     if (Object.keys(problems).length) return refuse(`status update of "${step.title}" (${id}): ${Object.values(problems).map((p) => this.host.mask(p)).join('; ')}`, 'correct the values and send it again', problems);
     const n = this.nextNumber(id);
     const ctx = this.contextWith(step, clean, n);
+    const eta = render(step.next_update, ctx);
+    if (!Number.isFinite(Date.parse(eta))) return refuse(`status update of "${step.title}" (${id}): its next_update ${step.next_update} gives ${JSON.stringify(this.host.mask(eta))}, not a time: every update promises the time of the next one`, `enter ${etaFieldLabel(step)} (a UTC time such as now+30m)`, { [etaFieldId(step)]: `${etaFieldLabel(step)} is required: it is the time of the next update` });
     const text = this.host.mask(render(step.template, ctx));
     const unresolved = text.match(/\$\{[^}]+\}/g);
     if (unresolved) return refuse(`status update of "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
-    const eta = render(step.next_update, ctx);
     const channel = opts.channel?.trim() ? this.host.mask(opts.channel.trim()) : step.channel ? this.host.mask(render(step.channel, ctx)) : undefined;
     const sentAt = now.toISOString();
     const audience = step.audience ? this.host.mask(render(step.audience, ctx)) : undefined;
@@ -137,4 +138,14 @@ export class UpdateDesk {
     if (late) this.append({ type: 'update.overdue', step: late.step, update: late.update, notice_seq: late.seq, eta: late.eta });
     return late;
   }
+}
+
+/** The field an update step's next_update names (`${step.field}`), and its label. */
+function etaFieldId(step: UpdateStep): string {
+  return /^\$\{[^.}]+\.([^}]+)\}$/.exec(step.next_update.trim())?.[1] ?? 'next_update';
+}
+
+function etaFieldLabel(step: UpdateStep): string {
+  const id = etaFieldId(step);
+  return step.fields.find((f) => f.id === id)?.label ?? id;
 }
