@@ -5,7 +5,8 @@
 import { InputError } from '../shared/errors.js';
 import { isUpdateStep, updateInput } from '../engine/updates.js';
 import type { Step } from '../runbook/types.js';
-import { validateInput } from './inputs.js';
+import { futureProblem, RELATIVE_TIME, validateInput } from './inputs.js';
+import type { RefContext } from '../runbook/resolve.js';
 
 export interface UpdateAnswer {
   values: Record<string, string>;
@@ -43,8 +44,28 @@ export function checkUpdatesAnswer(step: Step, answer: { kind: string }, fail: (
     fail(`"${step.id}" is a status-update notice: its answer is a list of updates, one mapping of field id → value each`, `write e.g.\n  ${step.id}:\n    - {${step.fields.map((f) => `${f.id}: …`).join(', ')}}`);
     return;
   }
+  const now = new Date(); // the run starts later: a time already past now is past when the update is sent
   (answer as UpdatesAnswer).updates.forEach((u, i) => {
-    const problems = validateInput(updateInput(step), u.values);
+    const input = updateInput(step);
+    const problems = validateInput(input, u.values);
+    for (const f of input.fields) {
+      const v = u.values[f.id]?.trim();
+      const past = v && !RELATIVE_TIME.test(v) ? futureProblem(f, v, now) : undefined;
+      if (past && !problems.length) problems.push(`${past.replace(/ than now \(/, ' than the time this file is read (')} — it is past before the run starts`);
+    }
     if (problems.length) fail(`update ${i + 1} of "${step.id}": ${problems.join('; ')}`, 'correct these values in the answers file (a next-update ETA is best written relative to when it is sent, e.g. now+30m)');
+  });
+}
+
+/**
+ * With the run's vars and pins (before the run starts): each entry's
+ * `equals:` against them and the file's input answers; a reference with no
+ * value yet (an input not answered here, the trigger) is left to the run.
+ */
+export function checkUpdatesAgainstRun(step: Step | undefined, answer: { kind: string }, ctx: RefContext, fail: (message: string) => void): void {
+  if (!isUpdateStep(step) || answer.kind !== 'updates') return;
+  (answer as UpdatesAnswer).updates.forEach((u, i) => {
+    const wrong = validateInput(updateInput(step), u.values, ctx, true);
+    if (wrong.length) fail(`update ${i + 1} of "${step.id}": ${wrong.join('; ')}`);
   });
 }

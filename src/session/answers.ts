@@ -14,7 +14,7 @@ import type { Runbook, Step } from '../runbook/types.js';
 import { validateInput } from './inputs.js';
 import { triggerAnswers, type TriggerAnswer } from './answers-triggers.js';
 import { stepsInOrder } from '../engine/fold.js';
-import { checkUpdatesAnswer, updatesAnswer, type UpdatesAnswer } from './answers-updates.js';
+import { checkUpdatesAgainstRun, checkUpdatesAnswer, updatesAnswer, type UpdatesAnswer } from './answers-updates.js';
 
 export type Answer =
   | { kind: 'skip'; reason: string }
@@ -108,6 +108,7 @@ export function loadAnswers(file: string, runbook: Runbook, ctx?: RefContext): A
       const wrong = validateInput(step, answer.values, { ...ctx, inputs }, true);
       if (wrong.length) problems.push(new InputError(`${positions.get(id) ?? file}: the answer to "${id}": ${wrong.join('; ')}`, 'correct these values in the answers file: an input with equals: must match the run\'s pins, vars and answers'));
     }
+    for (const [id, answer] of parsed) checkUpdatesAgainstRun(steps.get(id), answer, { ...ctx, inputs }, (m) => problems.push(new InputError(`${positions.get(id) ?? file}: ${m}`, 'correct these values in the answers file: a field with equals: must match the run\'s pins, vars and answers')));
   }
   const triggersNode = isMap(root) ? (root.get('triggers', true) as Node | undefined) : undefined;
   const triggers = triggerAnswers(triggersNode, (data as { triggers?: unknown }).triggers, runbook, steps, at, problems);
