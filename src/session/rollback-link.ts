@@ -120,7 +120,7 @@ export function rollbackCommand(runbookDir: string, runbook: Runbook, bundleDir:
   const carried = Object.fromEntries(Object.entries(vars).filter(([, v]) => !v.includes(MASKED)));
   const missing = loaded.ok ? missingVars(loaded.loaded.runbook, carried).map((n) => ` --var ${n}=…`) : [];
   const secret = loaded.ok ? Object.keys(vars).filter((k) => vars[k]!.includes(MASKED) && loaded.loaded.runbook.vars?.[k] !== undefined).map((n) => ` --var ${n}=…`) : [];
-  return `${commandName()} run ${quote(shown(file))} --from ${quote(shown(bundleDir))}${[...missing, ...secret].join('')}`;
+  return `${commandName()} run ${quote(shown(file))} --from ${quote(shown(bundleDir))}${[...new Set([...missing, ...secret])].join('')}`; // a masked var the rollback runbook needs is in both: once
 }
 
 function quote(arg: string): string {
