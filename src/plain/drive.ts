@@ -16,6 +16,7 @@ import { driveSignedSignoff } from './signed.js';
 import { commandName } from '../shared/command-name.js';
 import { openFollowUps } from '../session/follow-ups.js';
 import { isUpdateStep } from '../engine/updates.js';
+import { overdueOnResume } from './resume-overdue.js';
 
 export interface DriveResult {
   exitCode: number;
@@ -50,6 +51,9 @@ export async function drivePlain(conductor: Conductor, answers: Answers | undefi
   for (const s of signals) process.on(s, onSignal);
   try {
     reporter.header(session);
+    const onResume = overdueOnResume(session); // journaled by resume itself, before this loop could see them
+    if (onResume.deadlines.length) reporter.overdue(onResume.deadlines);
+    for (const e of onResume.etas) reporter.etaOverdue(e);
     // A closed run resumed for its follow-ups (the 24 h summary): only those are recorded. A closed run
     // with none open (e.g. killed after run.closed, before its summaries) goes on below: close() writes them.
     if (session.state.closed && openFollowUps(session.runbook, session.state).length) return await recordFollowUps(session, answers, reporter);
