@@ -129,7 +129,8 @@ const COMMIT_SCRIPT = 'git "$@" init -q && git "$@" add -A && git "$@" commit -q
 
 async function commitProducer(dir: string): Promise<string> {
   const env = { ...process.env, ...GIT_ENV };
-  const config = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false'];
+  // maintenance.auto=false: `git commit` would otherwise run `git maintenance run --auto` (one more process) before it returns.
+  const config = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false', '-c', 'maintenance.auto=false'];
   try {
     await run('sh', ['-c', COMMIT_SCRIPT, 'sh', ...config], { cwd: dir, env });
     // The new branch's ref, read instead of asking git once more (a process less before the first screen).
