@@ -145,6 +145,7 @@ export function updateFiles(ev: JournalEvent): StreamRecord[] {
 
 /** mm:ss, or h:mm:ss from an hour. */
 export function etaSpan(ms: number): string {
+  if (!Number.isFinite(ms)) return '--:--'; // an ETA that is not a time (an older bundle's unresolved next_update): never NaN
   const s = Math.round(Math.abs(ms) / 1000);
   const two = (n: number) => String(n).padStart(2, '0');
   return s < 3600 ? `${two(Math.floor(s / 60))}:${two(s % 60)}` : `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;

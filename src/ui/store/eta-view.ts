@@ -22,6 +22,7 @@ export function etaText(run: RunState, now: number): { text: string; overdue: bo
   const eta = currentEta(run, new Date(now));
   if (!eta) return undefined;
   const left = Date.parse(eta.eta) - now;
+  if (!Number.isFinite(left)) return { text: 'next update: no valid ETA', overdue: false }; // an older bundle's unresolved next_update: never NaN
   return left >= 0 ? { text: `next update in ${clock(left)}`, overdue: false } : { text: `next update OVERDUE ${clock(-left)}`, overdue: true };
 }
 
@@ -29,7 +30,7 @@ export function etaText(run: RunState, now: number): { text: string; overdue: bo
 export function etaCountdown(run: RunState, now: number): { text: string; overdue: boolean; left: number }[] {
   const t = etaText(run, now);
   const eta = t ? currentEta(run, new Date(now)) : undefined;
-  return t && eta ? [{ ...t, left: Date.parse(eta.eta) - now }] : [];
+  return t && eta && Number.isFinite(Date.parse(eta.eta)) ? [{ ...t, left: Date.parse(eta.eta) - now }] : [];
 }
 
 /** The row of a status-update step: `✓ sent #2 · next update in 12:34`, `✗ UPDATE OVERDUE 1:02` in red, or `next in 12:34 · to send` before the first. */
