@@ -5,7 +5,7 @@
 // update #2 whose files are copies of #1's, and an edited notice.sent text
 // are each named by file — with the hash chain, manifest, decision record
 // and SHA256SUMS recomputed.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
@@ -13,7 +13,8 @@ import { sha256 } from '../../src/evidence/canonical.js';
 import { verifyBundle } from '../../src/evidence/verify.js';
 import { Session } from '../../src/session/session.js';
 import { rechain, resummarize, writeJournal } from '../evidence/forge.js';
-import { journalOf, MIN, OPERATOR, T0, workspace } from './fixture.js';
+import { cli } from '../helpers/cli.js';
+import { cutoverRunbook, journalOf, MIN, OPERATOR, T0, workspace, writeYaml } from './fixture.js';
 import { UPDATE_STEPS } from './updates-fixture.js';
 
 /** A paused run: the incident notice sent, then update 1 of "status". */
@@ -100,5 +101,26 @@ describe('*** in an update is a value like any other in a run with no secrets (f
     expect(messages).toContain('update 1 of "status" records rollback_tag = "v9.9.9***", which the run refuses');
     expect(messages).toContain('update 1 of "status" records eta = "***", which the run refuses');
     expect(messages).toContain('update 1 of "status" records the next-update ETA "***", which is not a UTC time');
+  });
+});
+
+describe('a run with a secret in its notices', () => {
+  it('a secret var in the templates and a secret typed into values: masked in every file, and the bundle verifies', async () => {
+    const ws = workspace();
+    const steps = [
+      { id: 'assess', kind: 'input', title: 'Impact', fields: [{ id: 'impact', label: 'Impact', type: 'text' }, { id: 'eta', label: 'ETA', type: 'timestamp', future: true }] },
+      { id: 'incident-notice', kind: 'notice', title: 'Incident notice', channel: '${channel}', audience: 'ops ${api_token}', next_update: '${assess.eta}', template: 'Impact: ${assess.impact} token=${api_token}\nNext: ${assess.eta}' },
+      { id: 'status', kind: 'notice', title: 'Status update', updates: true, channel: '${channel}', next_update: '${status.eta}', fields: [{ id: 'note', label: 'Note', type: 'text' }, { id: 'eta', label: 'ETA', type: 'timestamp', future: true }], template: 'U${status.number}: ${status.note} ${api_token}\nNext ${status.eta}' },
+    ];
+    const doc = cutoverRunbook(steps) as { vars: Record<string, unknown> };
+    doc.vars = { ...doc.vars, api_token: { type: 'string', description: 'API token' } };
+    writeYaml(ws.cutover, doc);
+    writeYaml(join(ws.dir, 'a.yaml'), { answers: { rc: true, assess: { impact: 'bad, sekrit-tok-123 leaked', eta: 'now+30m' }, 'incident-notice': true, status: [{ note: 'pasted sekrit-tok-123', eta: 'now+20m' }] } });
+    const run = await cli(['run', 'cutover.yaml', '--plain', '--answers', 'a.yaml', '--var', 'channel=#b', '--var', 'api_token=sekrit-tok-123', '--operator', OPERATOR], { cwd: ws.dir });
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    const bundle = join(ws.evidence, readdirSync(ws.evidence)[0]!);
+    expect(readFileSync(join(bundle, 'notices/status.update-1.txt'), 'utf8')).toBe(`U1: pasted *** ***\nNext ${journalOf(bundle).find((e) => e.type === 'notice.updated')!.next_update_eta}\n`);
+    const v = await cli(['verify', bundle]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 });
