@@ -46,29 +46,68 @@ export interface Identification {
 const valid = (t: string | undefined): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t));
 
 /**
+ * The deadline rules a run is measured by, journaled in its run.started
+ * (`deadline_rules`) so that a bundle is always rendered — and verified — by
+ * the rules it was made with. 1 (absent: bundles of cutover before it was
+ * recorded): a run with no trigger has no `after: trigger` anchor; a step is
+ * done when its event was recorded. 2: a run with no trigger counts from the
+ * identification step's time (bounded, identificationProblem); a step is
+ * done when its event was recorded (a notice too: its event's time, never
+ * the sent_at it claims); the report says which deadlines were skipped.
+ */
+export const DEADLINE_RULES = 2;
+
+/** The deadline rules of bundles this cutover can render (a run.started with others was not written by it). */
+export const KNOWN_DEADLINE_RULES: readonly number[] = [1, 2];
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * What is wrong with the identification step's time (rules 2), entered at
+ * `now`: like a trigger's identified_at (engine/incident.ts), never later
+ * than when it is entered (a second of skew aside) and never more than 24 h
+ * before it. Not "before the run started": an unlinked rollback run is
+ * started after the incident was identified. Undefined when it is fine or
+ * when `step` is not the identification step.
+ */
+export function identificationProblem(runbook: Runbook, stepId: string, values: Record<string, string | undefined>, now: Date): { field: string; problem: string } | undefined {
+  const tf = timeField(runbook, 'identification');
+  const value = tf && tf.step.id === stepId ? values[tf.field.id] : undefined;
+  if (!tf || !valid(value)) return undefined;
+  const ms = Date.parse(value);
+  if (ms > now.getTime() + 1000) return { field: tf.field.id, problem: `${tf.field.label} ${value} is in the future (now is ${now.toISOString()}): give the time the trigger was identified, e.g. now-5m` };
+  if (ms < now.getTime() - DAY_MS) return { field: tf.field.id, problem: `${tf.field.label} ${value} is more than 24 h before it is entered (now is ${now.toISOString()}): give the time the trigger was identified today` };
+  return undefined;
+}
+
+/**
  * When the trigger was identified — what `after: trigger` counts from: the
  * carried trigger of a rollback run, else the open trigger identified
  * earliest; in a run that has no trigger at all (none carried, none ever
- * declared: an unlinked rollback run), the time recorded in the
- * identification step (its first timestamp field). A run whose triggers
- * were all cleared has none: a false alarm starts no deadline.
+ * declared: an unlinked rollback run) and deadline rules 2, the time
+ * recorded in the identification step (runbook/protocol.ts timeField). A run
+ * whose triggers were all cleared has none: a false alarm starts no deadline.
  */
 export function identification(runbook: Runbook, state: RunState): Identification | undefined {
   const trigger = anchorTrigger(state);
   if (trigger) return valid(trigger.identifiedAt) ? { at: trigger.identifiedAt, from: trigger.carried ? 'carried trigger' : 'trigger', trigger } : undefined;
-  if (state.rollbackOf || state.triggers.length > 0) return undefined;
-  const step = protocolSteps(runbook).identification;
-  const field = timeField(step);
-  const at = step && field && state.steps[step.id]?.status === 'passed' ? state.inputs[step.id]?.[field.id] : undefined;
+  if (state.rollbackOf || state.triggers.length > 0 || state.deadlineRules < 2) return undefined;
+  const tf = timeField(runbook, 'identification');
+  const at = tf && state.steps[tf.step.id]?.status === 'passed' ? state.inputs[tf.step.id]?.[tf.field.id] : undefined;
   return valid(at) ? { at, from: 'input' } : undefined;
 }
 
-/** When a step was done: passed (a notice: when it was sent, else when its event was recorded), or skipped. */
+/**
+ * When a step was done: passed or skipped, when its event was recorded — a
+ * notice too, by its event's time, never by the sent_at it claims (review
+ * 13b finding 2: verify orders event times; a sent_at could be edited). Rules
+ * 1 read any recorded completion as done, as the old code did.
+ */
 export function doneAt(state: RunState, id: string): { at: string; skipped: boolean } | undefined {
   const st = state.steps[id];
-  if (st?.status === 'passed' && st.completedAt) return { at: state.notices[id]?.sentAt ?? st.completedAt, skipped: false };
-  if (st?.status === 'skipped' && st.completedAt) return { at: st.completedAt, skipped: true };
-  return undefined;
+  if (!st?.completedAt) return undefined;
+  if (st.status === 'passed' || st.status === 'skipped') return { at: st.completedAt, skipped: st.status === 'skipped' };
+  return state.deadlineRules < 2 ? { at: st.completedAt, skipped: false } : undefined;
 }
 
 /** Every deadline of the run: steps with `due:` (or a protocol role's default deadline) in the run's mode. */

@@ -7,6 +7,7 @@
 import { protocolSteps, timeField, type ProtocolRole } from '../runbook/protocol.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import { deadlines, doneAt as doneOf, identification, type DeadlineState } from './deadlines.js';
+import { legacyDrillMetrics } from './drill-legacy.js';
 import type { RunState } from './fold.js';
 
 /** The protocol's milestones, by the role of their step (`protocol:`, runbook/protocol.ts). */
@@ -65,9 +66,14 @@ export interface DrillMetrics {
   deadlines: ProtocolDeadline[];
 }
 
-/** 95 seconds → `01:35` (mm:ss); from an hour on, h:mm:ss (`1:37:00`, `23:59:44`). */
-export function mmss(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
+/**
+ * 95 seconds → `01:35` (mm:ss); from an hour on, h:mm:ss (`1:37:00`,
+ * `23:59:44`); unsigned (the words say early or late). Whole seconds floored
+ * as every countdown (etaSpan, the screen); `round`: as deadline rules 1
+ * rendered them (drill-legacy.ts).
+ */
+export function mmss(ms: number, round = false): string {
+  const s = (round ? Math.round : Math.floor)(Math.abs(ms) / 1000);
   const two = (n: number) => String(n).padStart(2, '0');
   return s < 3600 ? `${two(Math.floor(s / 60))}:${two(s % 60)}` : `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
 }
@@ -97,23 +103,26 @@ export function protocolDeadline(name: string, d: DeadlineState, now: Date): Pro
   return d.status === 'missed' ? { ...base, dueAt: d.dueAt, status: 'overdue', by: mmss(now.getTime() - dueMs) } : { ...base, dueAt: d.dueAt, status: 'open' };
 }
 
+/** A span from the identification: `-` before it (never shown as if after it, review 13b finding 6). */
+const signed = (ms: number): string => `${ms < 0 ? '-' : ''}${mmss(ms)}`;
+
 export function drillMetrics(runbook: Runbook, state: RunState, now: Date): DrillMetrics {
+  if (state.deadlineRules < 2) return legacyDrillMetrics(runbook, state, now, (ms) => mmss(ms, true)); // a bundle made before the rules were recorded
   const roles = protocolSteps(runbook);
   const ident = identification(runbook, state);
   // What the identification step recorded (shown when no trigger says it): trigger_type, severity, incident_id.
   const values = roles.identification ? state.inputs[roles.identification.id] : undefined;
   const t0 = ident ? Date.parse(ident.at) : undefined;
-  const since = (at: string | undefined) => (at && t0 !== undefined ? mmss(Date.parse(at) - t0) : undefined);
+  const since = (at: string | undefined) => (at && t0 !== undefined ? signed(Date.parse(at) - t0) : undefined);
   const milestones = MILESTONES.filter((m) => roles[m.role]).map((m) => {
     const step = roles[m.role]!;
     const at = passedAt(state, step);
     return { id: m.id, step: step.id, title: m.title, ...(at ? { at } : {}), ...(since(at) ? { since: since(at) } : {}) };
   });
   // Rollback complete: the final record's time field (its first timestamp), else when it was recorded.
-  const recordStep = roles['final-record'];
-  const record = passedAt(state, recordStep);
-  const field = timeField(recordStep);
-  const completed = recordStep && field ? state.inputs[recordStep.id]?.[field.id] : undefined;
+  const tf = timeField(runbook, 'final-record');
+  const record = passedAt(state, roles['final-record']);
+  const completed = tf ? state.inputs[tf.step.id]?.[tf.field.id] : undefined;
   const recoveredAt = record ? (valid(completed) && t0 !== undefined && Date.parse(completed) >= t0 ? completed : record) : undefined;
   const all = deadlines(runbook, state, now);
   const deadlineList = PROTOCOL_DEADLINES.flatMap((p) => {
@@ -126,7 +135,7 @@ export function drillMetrics(runbook: Runbook, state: RunState, now: Date): Dril
     incidentId: values?.incident_id,
     ...(ident ? { identifiedAt: ident.at, identifiedFrom: ident.from } : {}),
     milestones,
-    ...(recoveredAt && t0 !== undefined ? { recovery: { at: recoveredAt, duration: mmss(Date.parse(recoveredAt) - t0) } } : {}),
+    ...(recoveredAt && t0 !== undefined ? { recovery: { at: recoveredAt, duration: signed(Date.parse(recoveredAt) - t0) } } : {}),
     deadlines: deadlineList,
   };
 }

@@ -154,6 +154,8 @@ export type EventBody =
       rollback_of?: RollbackOfLink;
       /** The operator's principal and keys in the allowed-signers copy (signed runbooks, `--operator-principal`). */
       operator_principal?: OperatorPrincipal;
+      /** The deadline rules the run is measured by (engine/deadlines.ts DEADLINE_RULES); absent: rules 1, those of cutover before it was recorded. */
+      deadline_rules?: number;
     }
   /** `follow_up`: a closed run opened again only to record its follow-up steps (issue 13). */
   | { type: 'run.resumed'; operator: string; repaired_tail_bytes: number; operator_principal?: OperatorPrincipal; follow_up?: true }

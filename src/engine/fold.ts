@@ -82,7 +82,7 @@ export interface RunState extends IncidentFields, UpdateFields {
   vars: Record<string, string>;
   baseline: Pin;
   target: Pin;
-  runbookSha256: string;
+  runbookSha256: string; deadlineRules: number; // run.started deadline_rules, else 1 (engine/deadlines.ts)
   preflight?: PreflightRecord; // journaled in run.started (not by cutover before 0.3.0); pin problems lock every GO
   steps: Record<string, StepState>;
   inputs: Record<string, Record<string, string>>;
@@ -119,7 +119,7 @@ export function foldEvents(runbook: Runbook, events: readonly JournalEvent[]): R
     vars: first.vars,
     baseline: first.baseline,
     target: first.target,
-    runbookSha256: first.runbook.sha256,
+    runbookSha256: first.runbook.sha256, deadlineRules: first.deadline_rules ?? 1,
     ...(first.preflight !== undefined ? { preflight: first.preflight } : {}),
     steps: Object.fromEntries(stepsInOrder(runbook).map((s) => [s.id, { id: s.id, status: 'pending' as StepStatus, attempts: [] }])),
     inputs: {},

@@ -27,6 +27,8 @@ export interface EtaPromise {
   update: number;
   seq: number;
   sentAt: string;
+  /** When its event was recorded: what the next promise is judged by (never the sent_at it claims, review 13b finding 2). */
+  at: string;
   eta: string;
 }
 
@@ -69,14 +71,14 @@ type UpdateState = UpdateFields & { steps: Record<string, { status: string; comp
 export function applyUpdateEvent(state: UpdateState, ev: JournalEvent): void {
   switch (ev.type) {
     case 'notice.sent':
-      if (typeof ev.next_update_eta === 'string') state.etas.push({ step: ev.step, update: 0, seq: ev.seq, sentAt: ev.sent_at, eta: ev.next_update_eta });
+      if (typeof ev.next_update_eta === 'string') state.etas.push({ step: ev.step, update: 0, seq: ev.seq, sentAt: ev.sent_at, at: ev.at, eta: ev.next_update_eta });
       return;
     case 'notice.updated': {
       const list = Object.hasOwn(state.updates, ev.step) ? state.updates[ev.step]! : undefined;
       const st = Object.hasOwn(state.steps, ev.step) ? state.steps[ev.step] : undefined;
       if (!list || !st) return;
       list.push({ n: ev.update, seq: ev.seq, sentAt: ev.sent_at, eta: ev.next_update_eta, file: ev.text.file, plainFile: ev.plain.file, ...(ev.channel ? { channel: ev.channel } : {}), values: { ...ev.values } });
-      state.etas.push({ step: ev.step, update: ev.update, seq: ev.seq, sentAt: ev.sent_at, eta: ev.next_update_eta });
+      state.etas.push({ step: ev.step, update: ev.update, seq: ev.seq, sentAt: ev.sent_at, at: ev.at, eta: ev.next_update_eta });
       // Sent once is done; never evidence of the GO (no sign-off is voided, digest.ts leaves it out).
       if (st.status !== 'passed') Object.assign(st, { status: 'passed', completedSeq: ev.seq, completedAt: ev.at });
       return;
@@ -113,7 +115,7 @@ export function etaStates(state: UpdateFields, now: Date): EtaState[] {
     const overdueSeq = Object.hasOwn(state.etaOverdue, p.seq) ? state.etaOverdue[p.seq]!.seq : undefined;
     const base = { ...p, ...(overdueSeq !== undefined ? { overdueSeq } : {}) };
     if (next) {
-      const sent = Date.parse(next.sentAt);
+      const sent = Date.parse(next.at); // its event's time, as verify orders it
       return { ...base, next: { step: next.step, update: next.update, sentAt: next.sentAt }, status: sent <= due ? 'met' : 'missed', ms: Math.abs(due - sent) };
     }
     return { ...base, status: at > due ? 'overdue' : 'pending', ms: Math.abs(due - at), ...(state.closedAt ? { atClose: true } : {}) };
@@ -143,10 +145,10 @@ export function updateFiles(ev: JournalEvent): StreamRecord[] {
   return ev.type === 'notice.updated' ? [ev.text, ev.plain].filter((x): x is StreamRecord => typeof x?.file === 'string') : [];
 }
 
-/** mm:ss, or h:mm:ss from an hour. */
+/** mm:ss, or h:mm:ss from an hour; whole seconds floored, as the screen's countdowns (review 13b finding 12). */
 export function etaSpan(ms: number): string {
   if (!Number.isFinite(ms)) return '--:--'; // an ETA that is not a time (an older bundle's unresolved next_update): never NaN
-  const s = Math.round(Math.abs(ms) / 1000);
+  const s = Math.floor(Math.abs(ms) / 1000);
   const two = (n: number) => String(n).padStart(2, '0');
   return s < 3600 ? `${two(Math.floor(s / 60))}:${two(s % 60)}` : `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
 }

@@ -215,7 +215,8 @@ export function renderDecisionRecord(runbook: Runbook, state: RunState, manifest
   const dl = deadlines(runbook, state, now).filter((d) => d.status !== 'waiting');
   if (dl.length) {
     L.push('', '## Deadlines', '');
-    for (const d of dl) L.push(`- ${t(d.title)}: within ${t(d.within)} after ${t(d.anchor)}, due ${t(d.dueAt)} — ${t(d.status)}${d.completedAt ? ` (done ${t(d.completedAt)})` : ''}`);
+    // A skipped step says so (deadline rules 2; a rules-1 bundle is rendered as it was written).
+    for (const d of dl) L.push(`- ${t(d.title)}: within ${t(d.within)} after ${t(d.anchor)}, due ${t(d.dueAt)} — ${d.skipped && state.deadlineRules >= 2 ? 'skipped, ' : ''}${t(d.status)}${d.completedAt ? ` (done ${t(d.completedAt)})` : ''}`);
   }
   L.push('', '## Steps (evidence)', '');
   L.push('| | Step | Kind | Status | Attempts | Evidence |', '|---|---|---|---|---|---|');

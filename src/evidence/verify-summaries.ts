@@ -100,11 +100,21 @@ function firstDifference(actual: string, expected: string): string {
   const a = actual.split('\n');
   const e = expected.split('\n');
   for (let i = 0; i < Math.max(a.length, e.length); i++) {
-    if (a[i] !== e[i]) return `line ${i + 1}: ${JSON.stringify(clip(a[i] ?? '(end of file)'))}, expected ${JSON.stringify(clip(e[i] ?? '(end of file)'))}`;
+    if (a[i] !== e[i]) {
+      const x = a[i] ?? '(end of file)';
+      const y = e[i] ?? '(end of file)';
+      let col = 0;
+      while (col < x.length && x[col] === y[col]) col++;
+      return `line ${i + 1}: ${JSON.stringify(clip(x, col))}, expected ${JSON.stringify(clip(y, col))}`;
+    }
   }
   return 'same lines';
 }
 
-function clip(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+/** At most 80 characters of a line, around column `col` where it first differs (review 13b finding 1: both texts must show the difference). */
+function clip(s: string, col: number): string {
+  if (s.length <= 80) return s;
+  const from = Math.max(0, Math.min(col - 30, s.length - 78));
+  const to = Math.min(s.length, from + 78);
+  return `${from > 0 ? '…' : ''}${s.slice(from, to)}${to < s.length ? '…' : ''}`;
 }

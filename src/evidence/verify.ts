@@ -13,6 +13,7 @@ import { recordedFiles, unaccountedFiles } from './accounts.js';
 import { RUNBOOK_COPY } from './bundle.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
 import { replay } from './verify-replay.js';
+import { checkProtocolTimes } from './verify-protocol-times.js';
 import { checkSignoffs } from '../signoff/verify-signoffs.js';
 import { NO_ANCHOR_WORDS, runbookAnchor, type SignersAnchor, type SignersReport } from '../signoff/anchor.js';
 import { checkSummaries } from './verify-summaries.js';
@@ -123,6 +124,7 @@ export async function verifyBundle(bundleDir: string, options: VerifyOptions = {
     const preflight = preflightShapeProblem((started as { preflight?: unknown }).preflight, started.cutover_version);
     if (preflight) report(JOURNAL_FILE, `seq 1: the run.started event is malformed: ${preflight}`);
     outcome = replay(runbook, events, report).outcome;
+    checkProtocolTimes(runbook, events, report); // deadline rules, sent_at, the identification time
     let anchor = options.signers;
     if (!anchor && options.runbook) {
       const found = runbookAnchor(runbook, options.runbook.file, started);

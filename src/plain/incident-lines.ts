@@ -28,8 +28,9 @@ export function triggerClearedLines(session: Session, id: string): string[] {
 }
 
 export function deadlineLine(d: DeadlineState): string {
-  const words = { waiting: 'waiting', running: 'open', met: 'met', missed: 'OVERDUE' }[d.status];
-  return `${d.title} (${d.step}) within ${d.within} of ${d.anchor === 'trigger' ? 'the trigger' : d.anchor}${d.dueAt ? `, due ${d.dueAt}` : ''} — ${words}${d.completedAt && d.status !== 'waiting' ? ` (done ${d.completedAt})` : ''}`;
+  // Done late: MISSED (as the report says); not done and past due: OVERDUE; a skipped step says so (review 13b finding 12).
+  const words = { waiting: 'waiting', running: 'open', met: 'met', missed: d.completedAt ? 'MISSED' : 'OVERDUE' }[d.status];
+  return `${d.title} (${d.step}) within ${d.within} of ${d.anchor === 'trigger' ? 'the trigger' : d.anchor}${d.dueAt ? `, due ${d.dueAt}` : ''} — ${d.skipped ? 'skipped, ' : ''}${words}${d.completedAt && d.status !== 'waiting' ? ` (done ${d.completedAt})` : ''}`;
 }
 
 export function overdueLines(overdue: DeadlineState[]): string[] {

@@ -60,9 +60,21 @@ export function protocolSteps(runbook: Runbook): Partial<Record<ProtocolRole, St
   return out;
 }
 
-/** The time field of an identification or final-record step: its first field of type `timestamp`. */
-export function timeField(step: Step | undefined): InputField | undefined {
-  return step?.kind === 'input' ? step.fields.find((f) => f.type === 'timestamp') : undefined;
+/** The field ids that held the times of a runbook without any `protocol:` marker (the shipped runbooks before the markers). */
+const LEGACY_TIME_FIELDS: Partial<Record<ProtocolRole, string>> = { identification: 'identified_at', 'final-record': 'completed_at' };
+
+/**
+ * The time field of the identification or final-record step: in a runbook
+ * with markers its first field of type `timestamp`; in one without any, the
+ * field the old code read (`identified_at`, `completed_at`), whatever comes
+ * before it (review 13b finding 13).
+ */
+export function timeField(runbook: Runbook, role: 'identification' | 'final-record'): { step: Step; field: InputField } | undefined {
+  const step = protocolSteps(runbook)[role];
+  if (step?.kind !== 'input') return undefined;
+  const marked = allSteps(runbook).some((s) => s.protocol !== undefined);
+  const field = marked ? step.fields.find((f) => f.type === 'timestamp') : step.fields.find((f) => f.id === LEGACY_TIME_FIELDS[role]);
+  return field ? { step, field } : undefined;
 }
 
 /** A step's deadline: its `due:`, else the protocol's for its role (none when its anchor step is missing). */

@@ -26,6 +26,7 @@ import { closedRunHint } from './reopen.js';
 import { closedWithFollowUps } from './follow-ups.js';
 import { operatorPrincipalForRun } from '../signoff/operator-principal.js';
 import { VERSION } from '../version.js';
+import { DEADLINE_RULES } from '../engine/deadlines.js';
 import { resolveOperator } from './identity.js';
 import { acquireLock, releaseLock } from './lock.js';
 import { maskSecrets, secretsFor, shownVars } from './secrets.js';
@@ -120,6 +121,7 @@ export function openNewRun(opts: StartOptions): RunParts {
         vars: shownVars(rb, plan.vars, secrets),
         host: hostname(),
         cutover_version: VERSION,
+        deadline_rules: DEADLINE_RULES,
         preflight: { problems: plan.problems, warnings: plan.warnings },
         ...(opts.reopens ? { reopens: opts.reopens } : {}),
         ...(opts.rollbackOf ? { rollback_of: opts.rollbackOf } : {}),

@@ -2,6 +2,7 @@
 // notifications front ends listen to. Every event is appended (written and
 // fsync'd) first; only then is the state folded, an immutable snapshot made
 // and the listeners told. The closing summaries are written from here too.
+import { identificationProblem } from '../engine/deadlines.js';
 import { join, relative } from 'node:path';
 import type { EventBody, JournalEvent, RunOutcome } from '../engine/events.js';
 import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
@@ -190,8 +191,14 @@ export class RunRecord {
     const step = this.findStep(id);
     if (step?.kind !== 'input') return undefined;
     const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock(), this.refContext());
-    const problem = validateFields(step, clean, this.refContext(), false, this.clock())[fieldId];
+    const problem = validateFields(step, clean, this.refContext(), false, this.clock())[fieldId] ?? this.identificationFields(id, clean)[fieldId];
     return problem === undefined ? undefined : this.mask(problem);
+  }
+
+  /** The identification step's time out of bounds (deadline rules 2, engine/deadlines.ts), by field id; verify checks the same. */
+  protected identificationFields(id: string, values: Record<string, string>): Record<string, string> {
+    const p = this.current.deadlineRules >= 2 ? identificationProblem(this.runbook, id, values, this.clock()) : undefined;
+    return p ? { [p.field]: p.problem } : {};
   }
 
   /**

@@ -206,13 +206,13 @@ export class Session extends RunRecord {
     const step = this.answerable(id, 'input');
     if ('ok' in step) return step;
     const clean = resolveRelativeTimes(step, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v ?? '').trim()])), this.clock(), this.refContext());
-    const fields = validateFields(step, clean, this.refContext(), false, this.clock());
+    const fields = { ...validateFields(step, clean, this.refContext(), false, this.clock()), ...this.identificationFields(id, clean) };
     if (Object.keys(fields).length) return refuse(`"${step.title}" (${id}): ${Object.values(fields).join('; ')}`, 'correct the values and enter them again', fields);
     this.append({ type: 'input.recorded', step: id, by: this.operator, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.mask(v)])) });
     return OK;
   }
 
-  sendNotice(id: string, opts: { channel?: string; sentAt?: string } = {}): IntentResult {
+  sendNotice(id: string, opts: { channel?: string } = {}): IntentResult {
     const step = this.answerable(id, 'notice');
     if ('ok' in step) return step;
     if (step.updates) return refuse(`${describe(step)} is a status-update notice: each update is sent with its own field values`, 'send an update (the screen\'s form, or a list of updates in the answers file)');
@@ -220,9 +220,9 @@ export class Session extends RunRecord {
     const unresolved = text.match(/\$\{[^}]+\}/g);
     if (unresolved) return refuse(`notice "${step.title}" (${id}) still has unfilled fields: ${unresolved.join(', ')}`, 'record the input steps it refers to first');
     const channel = opts.channel ? this.mask(opts.channel) : step.channel ? this.mask(render(step.channel, this.refContext())) : undefined;
-    const sentAt = opts.sentAt ?? this.clock().toISOString();
+    const at = new Date(Math.max(this.clock().getTime(), Date.parse(this.state.lastAt))), sentAt = at.toISOString(); // sent_at is its event's time (verify checks it)
     const files = writeNoticeFiles(this.bundleDir, step, text, { sentAt, by: this.operator, ...(channel ? { channel } : {}), ...(step.audience ? { audience: this.mask(render(step.audience, this.refContext())) } : {}) });
-    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: sentAt, ...files, ...this.updates.etaField(step) });
+    this.append({ type: 'notice.sent', step: id, by: this.operator, ...(channel ? { channel } : {}), sent_at: sentAt, ...files, ...this.updates.etaField(step) }, at);
     return OK;
   }
 

@@ -114,7 +114,7 @@ export class UpdateDesk {
     if (!isUpdateStep(step)) return refuse(`${describe(step)} is not a status-update notice (updates: true)`, step.kind === 'notice' ? 'send it once with its own action' : 'answer it with what its kind needs (see docs/runbook-format.md)');
     const allowed = this.host.actionsFor(id).answer;
     if (!allowed.ok) return refusalOf(allowed);
-    const now = this.host.clock(); // one moment: the ETA is later than the time the update is sent
+    const now = new Date(Math.max(this.host.clock().getTime(), Date.parse(this.host.state.lastAt))); // one moment: the ETA is later than the time the update is sent, its sent_at the event's time
     const { clean, problems } = this.checked(step, values, now);
     if (Object.keys(problems).length) return refuse(`status update of "${step.title}" (${id}): ${Object.values(problems).map((p) => this.host.mask(p)).join('; ')}`, 'correct the values and send it again', problems);
     const n = this.nextNumber(id);
@@ -128,7 +128,7 @@ export class UpdateDesk {
     const sentAt = now.toISOString();
     const audience = step.audience ? this.host.mask(render(step.audience, ctx)) : undefined;
     const files = writeNoticeFiles(this.host.bundleDir, step, text, { sentAt, by: this.host.operator, update: n, nextUpdate: eta, ...(channel ? { channel } : {}), ...(audience ? { audience } : {}) });
-    this.append({ type: 'notice.updated', step: id, update: n, by: this.host.operator, ...(channel ? { channel } : {}), sent_at: sentAt, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.host.mask(v)])), next_update_eta: eta, text: files.text, plain: files.plain });
+    this.append({ type: 'notice.updated', step: id, update: n, by: this.host.operator, ...(channel ? { channel } : {}), sent_at: sentAt, values: Object.fromEntries(Object.entries(clean).map(([k, v]) => [k, this.host.mask(v)])), next_update_eta: eta, text: files.text, plain: files.plain }, now);
     return OK;
   }
 
