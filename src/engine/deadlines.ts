@@ -66,17 +66,19 @@ const DAY_MS = 24 * 3600 * 1000;
  * What is wrong with the identification step's time (rules 2), entered at
  * `now`: like a trigger's identified_at (engine/incident.ts), never later
  * than when it is entered (a second of skew aside) and never more than 24 h
- * before it. Not "before the run started": an unlinked rollback run is
- * started after the incident was identified. Undefined when it is fine or
- * when `step` is not the identification step.
+ * before it; in a runbook that is not `kind: rollback`, not before the run
+ * started (`startedAt`). A rollback run may have started after the incident
+ * was identified. Undefined when it is fine or when `step` is not the
+ * identification step.
  */
-export function identificationProblem(runbook: Runbook, stepId: string, values: Record<string, string | undefined>, now: Date): { field: string; problem: string } | undefined {
+export function identificationProblem(runbook: Runbook, stepId: string, values: Record<string, string | undefined>, now: Date, startedAt?: string): { field: string; problem: string } | undefined {
   const tf = timeField(runbook, 'identification');
   const value = tf && tf.step.id === stepId ? values[tf.field.id] : undefined;
   if (!tf || !valid(value)) return undefined;
   const ms = Date.parse(value);
   if (ms > now.getTime() + 1000) return { field: tf.field.id, problem: `${tf.field.label} ${value} is in the future (now is ${now.toISOString()}): give the time the trigger was identified, e.g. now-5m` };
   if (ms < now.getTime() - DAY_MS) return { field: tf.field.id, problem: `${tf.field.label} ${value} is more than 24 h before it is entered (now is ${now.toISOString()}): give the time the trigger was identified today` };
+  if (runbook.kind !== 'rollback' && startedAt && ms < Date.parse(startedAt)) return { field: tf.field.id, problem: `${tf.field.label} ${value} is before the run started (${startedAt}): give a time from then on, when it was seen during the run` };
   return undefined;
 }
 

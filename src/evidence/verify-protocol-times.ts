@@ -11,7 +11,8 @@
 //   checkable. Deadlines and ETAs are judged by the event's time anyway.
 // - Under rules 2 the identification step's time (the anchor of a run with
 //   no trigger) is no later than when it was recorded and at most 24 h
-//   before it, as the session requires (engine/deadlines.ts).
+//   before it (not kind: rollback: nor before the run started), as the
+//   session requires (engine/deadlines.ts).
 import { identificationProblem, KNOWN_DEADLINE_RULES } from '../engine/deadlines.js';
 import type { JournalEvent } from '../engine/events.js';
 import { stepsInOrder } from '../engine/fold.js';
@@ -44,7 +45,7 @@ export function checkProtocolTimes(runbook: Runbook, events: readonly JournalEve
       else if (sent < prev.at && ev.at !== prev.at) report(JOURNAL, `seq ${ev.seq}: ${what} says it was sent at ${sent}, before the previous event (seq ${prev.seq}, ${prev.at}): the session writes sent_at when it records the notice`);
     }
     if (rules !== undefined && rules >= 2 && ev.type === 'input.recorded' && ev.values && typeof ev.values === 'object') {
-      const p = identificationProblem(runbook, ev.step, ev.values, new Date(ev.at));
+      const p = identificationProblem(runbook, ev.step, ev.values, new Date(ev.at), started.at);
       if (p) report(JOURNAL, `seq ${ev.seq}: "${ev.step}" records ${p.field}, which the run refuses: ${p.problem}`);
     }
   }

@@ -197,7 +197,7 @@ export class RunRecord {
 
   /** The identification step's time out of bounds (deadline rules 2, engine/deadlines.ts), by field id; verify checks the same. */
   protected identificationFields(id: string, values: Record<string, string>): Record<string, string> {
-    const p = this.current.deadlineRules >= 2 ? identificationProblem(this.runbook, id, values, this.clock()) : undefined;
+    const p = this.current.deadlineRules >= 2 ? identificationProblem(this.runbook, id, values, this.clock(), this.current.startedAt) : undefined;
     return p ? { [p.field]: p.problem } : {};
   }
 

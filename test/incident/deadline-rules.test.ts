@@ -178,6 +178,21 @@ describe('the identification time (review 13b finding 6)', () => {
   });
 });
 
+describe('the identification time in a runbook that is not kind: rollback (review 13b finding 6)', () => {
+  it('is refused before the run started', () => {
+    const ws = workspace((y) => y.replace(/^kind: rollback\n/m, ''));
+    const clock = clockAt(T0);
+    const s = start(ws, clock);
+    try {
+      clock.set(T0 + 10 * MIN);
+      expect(JSON.stringify(s.recordInput('ident', { identified_at: iso(T0 - 5 * MIN), severity: 'SEV-1' }))).toMatch(/is before the run started \(2026-03-02T14:00:00.000Z\)/);
+      expect(s.recordInput('ident', { identified_at: iso(T0 + 5 * MIN), severity: 'SEV-1' })).toEqual({ ok: true });
+    } finally {
+      s.release();
+    }
+  });
+});
+
 describe('an unmarked runbook reads identified_at and completed_at, whatever comes first (review 13b finding 13)', () => {
   it('a timestamp field before identified_at does not anchor the deadlines', () => {
     const ws = workspace((y) => y.replace('        fields:\n          - id: identified_at', '        fields:\n          - id: noticed_at\n            label: Noticed at\n            type: timestamp\n          - id: identified_at'));
