@@ -57,8 +57,12 @@ const valid = (t: string | undefined): t is string => typeof t === 'string' && !
  */
 export const DEADLINE_RULES = 2;
 
-/** The deadline rules of bundles this cutover can render (a run.started with others was not written by it). */
-export const KNOWN_DEADLINE_RULES: readonly number[] = [1, 2];
+/**
+ * The deadline_rules values a run.started may record: only those a cutover
+ * writes. Rules 1 are never recorded — they are those of a bundle without
+ * the field — so a recorded 1 is a downgrade someone wrote (review 13c #1).
+ */
+export const KNOWN_DEADLINE_RULES: readonly number[] = [DEADLINE_RULES];
 
 const DAY_MS = 24 * 3600 * 1000;
 

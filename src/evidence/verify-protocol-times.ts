@@ -28,7 +28,12 @@ export function checkProtocolTimes(runbook: Runbook, events: readonly JournalEve
   if (started?.type !== 'run.started') return;
   const rules = started.deadline_rules;
   if (rules !== undefined && !KNOWN_DEADLINE_RULES.includes(rules)) {
-    report(JOURNAL, `seq 1: run.started records deadline_rules ${JSON.stringify(rules)}, which this cutover does not know (it renders ${KNOWN_DEADLINE_RULES.join(', ')}): verify it with the cutover that wrote it`);
+    report(
+      JOURNAL,
+      rules === 1
+        ? 'seq 1: run.started records deadline_rules 1, which no cutover writes (rules 1 are those of a bundle made before the field existed, which has none): it was written into the journal'
+        : `seq 1: run.started records deadline_rules ${JSON.stringify(rules)}, which this cutover does not know (it writes ${KNOWN_DEADLINE_RULES.join(', ')}): verify it with the cutover that wrote it`,
+    );
     return;
   }
   const newer = stepsInOrder(runbook).find((s) => s.protocol !== undefined || (s.kind === 'notice' && (s.updates === true || s.next_update !== undefined)));

@@ -81,6 +81,10 @@ describe('a bundle made before the deadline rules were recorded (review 13b find
     await forge(bundle, (evs) => void delete (evs[0] as { deadline_rules?: number }).deadline_rules);
     const report = await verifyBundle(bundle);
     expect(report.problems.map((p) => p.message).join('\n')).toMatch(/records no deadline_rules, but the runbook's step "ident" uses protocol:.*it was taken out/);
+    // Nor can it be set to 1 (review 13c #1): no cutover writes rules 1, they are a bundle without the field.
+    await forge(bundle, (evs) => void ((evs[0] as { deadline_rules?: number }).deadline_rules = 1));
+    const downgraded = await verifyBundle(bundle);
+    expect(downgraded.problems.map((p) => p.message).join('\n')).toContain('seq 1: run.started records deadline_rules 1, which no cutover writes');
   });
 });
 
