@@ -7,6 +7,7 @@ import { parseDuration } from '../runbook/vars.js';
 import type { Runbook, Step } from '../runbook/types.js';
 import { stepsInOrder, type RunState } from './fold.js';
 import { anchorTrigger } from './incident.js';
+import { mmss as span } from './span.js';
 import type { DrillMetrics, ProtocolDeadline } from './drill.js';
 
 /** The rules-1 milestones and deadlines, by the step ids of the shipped rollback runbooks. */
@@ -44,8 +45,9 @@ function identification(runbook: Runbook, state: RunState): Pick<DrillMetrics, '
   return base;
 }
 
-/** drillMetrics of a rules-1 run; `mmss` is drill.ts's (unsigned, as it was). */
-export function legacyDrillMetrics(runbook: Runbook, state: RunState, now: Date, mmss: (ms: number) => string): DrillMetrics {
+/** drillMetrics of a rules-1 run; spans rounded, unsigned (as it was). */
+export function legacyDrillMetrics(runbook: Runbook, state: RunState, now: Date): DrillMetrics {
+  const mmss = (ms: number) => span(ms, true);
   const id = identification(runbook, state);
   const t0 = id.identifiedAt ? Date.parse(id.identifiedAt) : undefined;
   const steps = new Map(stepsInOrder(runbook).map((s) => [s.id, s]));

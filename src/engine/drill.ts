@@ -9,6 +9,9 @@ import type { Runbook, Step } from '../runbook/types.js';
 import { deadlines, doneAt as doneOf, identification, type DeadlineState } from './deadlines.js';
 import { legacyDrillMetrics } from './drill-legacy.js';
 import type { RunState } from './fold.js';
+import { mmss } from './span.js';
+
+export { mmss };
 
 /** The protocol's milestones, by the role of their step (`protocol:`, runbook/protocol.ts). */
 export const MILESTONES = [
@@ -66,17 +69,6 @@ export interface DrillMetrics {
   deadlines: ProtocolDeadline[];
 }
 
-/**
- * 95 seconds → `01:35` (mm:ss); from an hour on, h:mm:ss (`1:37:00`,
- * `23:59:44`); unsigned (the words say early or late). Whole seconds floored
- * as every countdown (etaSpan, the screen); `round`: as deadline rules 1
- * rendered them (drill-legacy.ts).
- */
-export function mmss(ms: number, round = false): string {
-  const s = (round ? Math.round : Math.floor)(Math.abs(ms) / 1000);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return s < 3600 ? `${two(Math.floor(s / 60))}:${two(s % 60)}` : `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
-}
 
 const valid = (t: string | undefined): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t));
 
@@ -107,7 +99,7 @@ export function protocolDeadline(name: string, d: DeadlineState, now: Date): Pro
 const signed = (ms: number): string => `${ms < 0 ? '-' : ''}${mmss(ms)}`;
 
 export function drillMetrics(runbook: Runbook, state: RunState, now: Date): DrillMetrics {
-  if (state.deadlineRules < 2) return legacyDrillMetrics(runbook, state, now, (ms) => mmss(ms, true)); // a bundle made before the rules were recorded
+  if (state.deadlineRules < 2) return legacyDrillMetrics(runbook, state, now); // a bundle made before the rules were recorded
   const roles = protocolSteps(runbook);
   const ident = identification(runbook, state);
   // What the identification step recorded (shown when no trigger says it): trigger_type, severity, incident_id.

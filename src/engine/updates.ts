@@ -8,6 +8,7 @@
 // and verify all read the same states from the folded journal.
 import type { InputStep, NoticeStep, Runbook, Step } from '../runbook/types.js';
 import type { JournalEvent, StreamRecord } from './events.js';
+import { mmss } from './span.js';
 
 /** One status update as the journal records it. */
 export interface SentUpdate {
@@ -147,10 +148,7 @@ export function updateFiles(ev: JournalEvent): StreamRecord[] {
 
 /** mm:ss, or h:mm:ss from an hour; whole seconds floored, as the screen's countdowns (review 13b finding 12). */
 export function etaSpan(ms: number): string {
-  if (!Number.isFinite(ms)) return '--:--'; // an ETA that is not a time (an older bundle's unresolved next_update): never NaN
-  const s = Math.floor(Math.abs(ms) / 1000);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return s < 3600 ? `${two(Math.floor(s / 60))}:${two(s % 60)}` : `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+  return Number.isFinite(ms) ? mmss(ms) : '--:--'; // an ETA that is not a time (an older bundle's unresolved next_update): never NaN
 }
 
 /** What became of an ETA, in words: `met by incident-status-update #1 (04:10 to spare)`, `OVERDUE by 02:00` … */

@@ -7,8 +7,8 @@ import { currentEta } from '../../engine/updates.js';
 import type { Step } from '../../runbook/types.js';
 import { STATUS, type StatusLook } from '../theme.js';
 
-/** m:ss, or h:mm:ss from an hour (as the deadlines). */
-function clock(ms: number): string {
+/** m:ss, or h:mm:ss from an hour: every countdown on the screen. */
+export function clockTime(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
@@ -23,7 +23,7 @@ export function etaText(run: RunState, now: number): { text: string; overdue: bo
   if (!eta) return undefined;
   const left = Date.parse(eta.eta) - now;
   if (!Number.isFinite(left)) return { text: 'next update: no valid ETA', overdue: false }; // an older bundle's unresolved next_update: never NaN
-  return left >= 0 ? { text: `next update in ${clock(left)}`, overdue: false } : { text: `next update OVERDUE ${clock(-left)}`, overdue: true };
+  return left >= 0 ? { text: `next update in ${clockTime(left)}`, overdue: false } : { text: `next update OVERDUE ${clockTime(-left)}`, overdue: true };
 }
 
 /** The header's entry (none or one), with the ms left (negative: overdue) to order it among the deadlines. */

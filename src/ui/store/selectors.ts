@@ -7,20 +7,13 @@ import { directionText } from '../../engine/direction.js';
 import type { Runbook, Step } from '../../runbook/types.js';
 import type { Activity } from '../../session/notifications.js';
 import { STATUS, type StatusLook } from '../theme.js';
-import { etaCountdown, updateLook } from './eta-view.js';
+import { clockTime, etaCountdown, updateLook } from './eta-view.js';
 
 export type Row =
   | { kind: 'section'; id: string; title: string }
   | { kind: 'step'; id: string; title: string; look: StatusLook; detail: string; running: boolean };
 
-/** m:ss, or h:mm:ss from an hour. */
-export function clockTime(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
+export { clockTime };
 
 const DONE: Record<Step['kind'], string> = { command: 'passed', check: 'passed', confirm: 'confirmed', input: 'recorded', notice: 'sent', signoff: 'signed', decision: 'decided' };
 const ASK: Record<Step['kind'], string> = { command: 'to run', check: 'to run', confirm: 'to confirm', input: 'to fill in', notice: 'to send', signoff: 'to sign', decision: 'to decide' };
