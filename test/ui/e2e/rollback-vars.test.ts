@@ -30,13 +30,8 @@ async function enterUntil(p: Pty, what: string | RegExp, tries = 6): Promise<voi
   expect(seen(await stable(p)), (await stable(p)).join('\n')).toBe(true);
 }
 
-describe('the rollback vars form in a terminal', () => {
-  it('R → yes → the vars form (secret masked, never echoed) → the rollback run opens with the typed values', async () => {
-    const ws = workspace();
-    const rb = parse(readFileSync(ws.rollback, 'utf8')) as { vars: Record<string, unknown> };
-    rb.vars.bridge_url = { type: 'url', description: 'Incident bridge URL' };
-    rb.vars.pager_token = { type: 'string', description: 'Pager API token' };
-    writeYaml(ws.rollback, rb);
+/** The cutover run on the screen at 80×24: R declares a rollback trigger, yes switches, and the vars form opens. */
+async function toVarsForm(ws: ReturnType<typeof workspace>) {
     const p = start(['run', 'cutover.yaml', '--var', 'channel=#bridge', '--operator', OPERATOR, '--evidence-dir', ws.evidence], { cwd: ws.dir, columns: 80, rows: 24, env: { CI: undefined } });
     await opened(p);
 
@@ -48,6 +43,17 @@ describe('the rollback vars form in a terminal', () => {
     await p.waitFor('Start the rollback runbook now?', WAIT);
     p.write('\r'); // yes (the default)
     await p.waitFor('The rollback runbook needs vars this run does not carry', WAIT);
+  return p;
+}
+
+describe('the rollback vars form in a terminal', () => {
+  it('R → yes → the vars form (secret masked, never echoed) → the rollback run opens with the typed values', async () => {
+    const ws = workspace();
+    const rb = parse(readFileSync(ws.rollback, 'utf8')) as { vars: Record<string, unknown> };
+    rb.vars.bridge_url = { type: 'url', description: 'Incident bridge URL' };
+    rb.vars.pager_token = { type: 'string', description: 'Pager API token' };
+    writeYaml(ws.rollback, rb);
+    const p = await toVarsForm(ws);
     const form = (await stable(p)).join('\n');
     expect(form).toContain('ticket (Incident ticket)');
     expect(form).toContain('pager_token (Pager API token; secret)');
@@ -84,16 +90,7 @@ describe('the rollback vars form in a terminal', () => {
     const rb = parse(readFileSync(ws.rollback, 'utf8')) as { vars: Record<string, unknown> };
     rb.vars.pager_token = { type: 'string', description: 'Pager API token' };
     writeYaml(ws.rollback, rb);
-    const p = start(['run', 'cutover.yaml', '--var', 'channel=#bridge', '--operator', OPERATOR, '--evidence-dir', ws.evidence], { cwd: ws.dir, columns: 80, rows: 24, env: { CI: undefined } });
-    await opened(p);
-    p.write('R');
-    await p.waitFor('Declare a rollback trigger', WAIT);
-    await enterUntil(p, /^› What was observed/);
-    await type(p, 'legacy_error in a 400', 'What was observed: legacy_error in a 400');
-    p.write('\r');
-    await p.waitFor('Start the rollback runbook now?', WAIT);
-    p.write('\r');
-    await p.waitFor('The rollback runbook needs vars this run does not carry', WAIT);
+    const p = await toVarsForm(ws);
     p.write('\x1b');
     await p.waitFor('rollback not started', WAIT);
     p.write('q');
