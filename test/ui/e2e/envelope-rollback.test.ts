@@ -62,16 +62,22 @@ describe('cutover demo --scenario envelope in a terminal', () => {
 
     // The prompt offers the rollback runbook at once (yes is the default): the cutover run pauses, the rollback run opens linked to it.
     await p.waitFor('Start the rollback runbook now?', WAIT);
-    for (let i = 0; i < 4 && (await stable(p)).join('\n').includes('Start the rollback runbook now?'); i++) p.write('\r');
-    await p.waitFor((t) => t.includes('Service.v3 rollback — sandbox rehearsal') && t.includes('GO lock'), 60_000);
-    await opened(p);
+    // Enter again only while the prompt is still there after a while: on a busy machine the switch takes
+    // seconds, and an Enter pressed meanwhile would reach the rollback run's screen (opening its first form).
+    for (let i = 0; i < 4; i++) {
+      p.write('\r');
+      const left = await p.waitFor((t) => !t.includes('Start the rollback runbook now?'), 10_000).then(() => true, () => false);
+      if (left) break;
+    }
+    await p.waitFor((t) => t.includes('Service.v3 rollback — sandbox rehearsal') && (t.includes('GO lock') || t.includes('Fill in: Identify the trigger')), 60_000);
+    await opened(p, 'Service.v3 rollback — sandbox rehearsal');
     const first = (await settled(p)).join('\n');
     expect(first).toMatch(/⏱ Initial incident notice in 1\d:\d\d/);
 
     // The identification time is the carried trigger's (equals: ${trigger.identified_at}): the form opens with it filled in, as the journal has it.
     const cutover = readdirSync(evidence).find((e) => e.endsWith('_service-v3-cutover-demo'))!;
     const declared = readEvents(join(evidence, cutover)).find((e) => e.type === 'trigger.declared') as { identified_at: string };
-    p.write('\r');
+    if (!first.includes('Fill in: Identify the trigger')) p.write('\r');
     await p.waitFor('Fill in: Identify the trigger', WAIT);
     await p.waitFor(declared.identified_at, WAIT);
     await submitForm(p);
