@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { stringWidthFastPath } from './string-width-fast.mjs';
+import { writePrecompiledRunbooks } from './precompile-runbooks.mjs';
 
 /**
  * Patches to Ink 6.8 and its tokenizer, each one exact string replaced in the
@@ -127,6 +128,13 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(`${next}/cli.js`, 0o755);
+// The shipped runbooks, read now instead of at every start (src/runbook/precompiled.ts).
+try {
+  await writePrecompiledRunbooks(process.cwd(), next);
+} catch (err) {
+  rmSync(next, { recursive: true, force: true }); // dist/ stays as it was
+  throw err;
+}
 const old = `dist.old-${process.pid}`;
 try {
   renameSync('dist', old);

@@ -24,7 +24,7 @@
 // for any string of them. Anything else takes string-width's own path, and
 // the fast path is used only with the default ambiguousIsNarrow (ambiguous
 // characters are then one column, as measured here).
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 
 const BLOCKS = [
@@ -57,21 +57,67 @@ export async function narrowClass(file) {
   return ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('');
 }
 
-/** The fast path inserted into each string-width copy: [file pattern, the text it goes before, the code]. */
+/**
+ * A segmenter for the text the screen draws, put in front of Intl.Segmenter
+ * where Ink's text code splits strings into grapheme clusters (ansi-tokenize
+ * for every row of every frame, slice-ansi when a line is wrapped or cut, and
+ * string-width's own slow path). The first Intl.Segmenter of a process loads
+ * ICU's break rules (~16 ms here), and each library made one when it was
+ * loaded; a \p{RGI_Emoji} regex (~14 ms to build) was made the same way.
+ * Both are now made on first use, and a string of printable ASCII, ESC and
+ * the fast-path characters is split into its UTF-16 units without them: ESC
+ * is a control (a cluster boundary on both sides, UAX #29 GB4/GB5), and the
+ * others never join a neighbour (see above), so each unit is one cluster —
+ * what Intl.Segmenter returns for such a string (test/startup checks it). The
+ * object answers what these libraries ask of Intl.Segmenter's segments:
+ * iteration and containing().
+ */
+export const SEGMENTER = (cls, options) => `(() => {
+\tconst simple = /^[\\u001B\\u0020-\\u007E${cls}]*$/;
+\tlet intl;
+\tconst units = (input) => ({
+\t\tcontaining(index) {
+\t\t\treturn index >= 0 && index < input.length ? {segment: input[index], index, input} : undefined;
+\t\t},
+\t\t*[Symbol.iterator]() {
+\t\t\tfor (let index = 0; index < input.length; index++) yield {segment: input[index], index, input};
+\t\t},
+\t});
+\treturn {segment: (input) => (simple.test(input) ? units(input) : (intl ??= new Intl.Segmenter(${options})).segment(input))};
+})()`;
+
+/** The edits for each file: [file pattern, [the text replaced, the text put there (given the character class)]...]. */
 const EDITS = [
   {
     // v8 (Ink): replaces its printable-ASCII fast path with one that includes these characters.
     file: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/,
-    wrong: "if (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}",
-    right: (cls) => `if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E${cls}]*$/.test(string))) {\n\t\treturn string.length;\n\t}`,
+    edits: [
+      ["if (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}", (cls) => `if (/^[\\u0020-\\u007E]*$/.test(string) || (ambiguousIsNarrow && /^[\\u0020-\\u007E${cls}]*$/.test(string))) {\n\t\treturn string.length;\n\t}`],
+      ['const segmenter = new Intl.Segmenter();', (cls) => `const segmenter = ${SEGMENTER(cls, '')};`],
+      ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', () => 'let rgiEmoji;\nconst rgiEmojiRegex = {test: (text) => (rgiEmoji ??= /^\\p{RGI_Emoji}$/v).test(text)};'],
+    ],
   },
   {
     // v7 (wrap-ansi): had no fast path at all; it goes after the ANSI codes are stripped.
     file: /[\\/]wrap-ansi[\\/]node_modules[\\/]string-width[\\/]index\.js$/,
-    wrong: '\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};',
-    right: (cls) => `\tif (ambiguousIsNarrow && /^[\\u0020-\\u007E${cls}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};`,
+    edits: [
+      ['\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};', (cls) => `\tif (ambiguousIsNarrow && /^[\\u0020-\\u007E${cls}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n\tlet width = 0;\n\tconst eastAsianWidthOptions = {ambiguousAsWide: !ambiguousIsNarrow};`],
+      ['const segmenter = new Intl.Segmenter();', (cls) => `const segmenter = ${SEGMENTER(cls, '')};`],
+    ],
+  },
+  {
+    file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+    edits: [['const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });', (cls) => `const segmenter = ${SEGMENTER(cls, "undefined, {granularity: 'grapheme'}")};`]],
+  },
+  {
+    file: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+    edits: [["const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", (cls) => `const GRAPHEME_SEGMENTER = ${SEGMENTER(cls, "undefined, {granularity: 'grapheme'}")};`]],
   },
 ];
+
+/** The fast-path characters: the ones Ink's string-width measures as one column in any string of them (computed once a build). */
+let inkClass;
+const INK_STRING_WIDTH = fileURLToPath(new URL('../node_modules/string-width/index.js', import.meta.url));
 
 export const stringWidthFastPath = {
   name: 'string-width-fast-path',
@@ -82,14 +128,20 @@ export const stringWidthFastPath = {
         // The v8 pattern also matches the v7 path's tail: take the most specific edit.
         const own = EDITS.filter((e) => e.file.test(args.path)).at(-1);
         if (own !== edit) return undefined;
-        const text = readFileSync(args.path, 'utf8');
-        if (!text.includes(edit.wrong)) throw new Error(`${args.path}: the text the string-width fast path replaces has changed; check it and update scripts/string-width-fast.mjs`);
+        let text = readFileSync(args.path, 'utf8');
+        // Each string-width copy's own width fast path uses its own class; the segmenters the one of Ink's string-width.
+        const widthClass = edit.file.source.includes('string-width') ? await narrowClass(args.path) : undefined;
+        inkClass ??= await narrowClass(INK_STRING_WIDTH);
+        for (const [wrong, right] of edit.edits) {
+          if (!text.includes(wrong)) throw new Error(`${args.path}: the text a fast path of scripts/string-width-fast.mjs replaces has changed (${JSON.stringify(wrong.slice(0, 60))}); check it and update the script`);
+          text = text.replace(wrong, right(wrong.includes('Segmenter') ? inkClass : (widthClass ?? inkClass)));
+        }
         patched.add(edit);
-        return { contents: text.replace(edit.wrong, edit.right(await narrowClass(args.path))), loader: 'js' };
+        return { contents: text, loader: 'js' };
       });
     }
     b.onEnd((result) => {
-      if (result.errors.length === 0 && patched.size !== EDITS.length) throw new Error('scripts/string-width-fast.mjs: a string-width copy was not patched (did Ink or wrap-ansi change their string-width?)');
+      if (result.errors.length === 0 && patched.size !== EDITS.length) throw new Error('scripts/string-width-fast.mjs: a file it patches was not bundled (did Ink, wrap-ansi or slice-ansi change their dependencies?)');
     });
   },
 };

@@ -10,12 +10,13 @@
 // rest of the run: the commit's git processes run while the run's code
 // loads and the runbook is read (stageDemo).
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { devNull, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { InputError } from '../shared/errors.js';
+import { parseStatusV2, primeCheckoutStatus, STATUS_ARGS } from '../runbook/pin-checkout.js';
 import type { ScenarioExpectation } from './prepare.js';
 
 const run = promisify(execFile);
@@ -124,18 +125,28 @@ async function copyTree(from: string, to: string, include: (rel: string) => bool
   );
 }
 
-/** The sandbox commit, one shell for the three git commands: one process for Node to spawn, and the chain goes on while Node loads the run. */
-const COMMIT_SCRIPT = 'git "$@" init -q && git "$@" add -A && git "$@" commit -q --no-verify -m "sandbox producer for the cutover demo"';
+/**
+ * The sandbox commit, one shell for the git commands: one process for Node
+ * to spawn, and the chain goes on while Node loads the run. `--template=`: no
+ * sample hooks copied into the sandbox's .git (none would run anyway). The
+ * chain ends with the status the preflight reads of a pinned checkout (its
+ * HEAD and tracked changes), handed to it (primeCheckoutStatus), so the
+ * preflight needs no git process of its own for the sandbox producer.
+ */
+const COMMIT_SCRIPT = `git "$@" init -q --template= && git "$@" add -A && git "$@" commit -q --no-verify -m "sandbox producer for the cutover demo" && git ${STATUS_ARGS.join(' ')}`;
 
 async function commitProducer(dir: string): Promise<string> {
   const env = { ...process.env, ...GIT_ENV };
   // maintenance.auto=false: `git commit` would otherwise run `git maintenance run --auto` (one more process) before it returns.
   const config = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false', '-c', 'maintenance.auto=false'];
   try {
-    await run('sh', ['-c', COMMIT_SCRIPT, 'sh', ...config], { cwd: dir, env });
-    // The new branch's ref, read instead of asking git once more (a process less before the first screen).
-    const head = (await readFile(join(dir, '.git', 'refs', 'heads', 'main'), 'utf8').catch(() => '')).trim();
-    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const { stdout: status } = await run('sh', ['-c', COMMIT_SCRIPT, 'sh', ...config], { cwd: dir, env });
+    // HEAD from that status, instead of asking git once more (a process less before the first screen).
+    const head = parseStatusV2(status)?.head;
+    if (head !== undefined) {
+      primeCheckoutStatus(dir, status);
+      return head;
+    }
     const { stdout } = await run('git', [...config, 'rev-parse', 'HEAD'], { cwd: dir, env });
     return stdout.trim();
   } catch (err) {

@@ -6,6 +6,7 @@
 // no commit yet, an older git), the two questions are asked as before, so
 // every message is the one they give.
 import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 
 type Problem = { message: string; hint: string };
 
@@ -24,9 +25,31 @@ export function parseStatusV2(out: string): { head: string; dirty: boolean } | u
 
 type Status = { state?: { head: string; dirty: boolean }; error?: NodeJS.ErrnoException & { stderr?: string } };
 
+/**
+ * Status output of a checkout read by the program that made it, just now:
+ * `cutover demo` commits its sandbox producer and reads its status in the
+ * same shell, on another core while the run loads, instead of one more git
+ * process in the preflight before the first screen. Used once, for exactly
+ * that directory; any other checkout is asked here, as always.
+ */
+const primed = new Map<string, string>();
+
+export function primeCheckoutStatus(cwd: string, statusOutput: string): void {
+  primed.set(resolve(cwd), statusOutput);
+}
+
+/** The arguments of the status read here (and by whoever primes one). */
+export const STATUS_ARGS = ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--no-ahead-behind', '--untracked-files=no'];
+
 function statusV2(cwd: string): Status {
+  const given = primed.get(resolve(cwd));
+  if (given !== undefined) {
+    primed.delete(resolve(cwd));
+    const state = parseStatusV2(given);
+    if (state) return { state };
+  }
   try {
-    return { state: parseStatusV2(git(cwd, '--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--no-ahead-behind', '--untracked-files=no')) };
+    return { state: parseStatusV2(git(cwd, ...STATUS_ARGS)) };
   } catch (err) {
     return { error: err as Status['error'] };
   }

@@ -11,6 +11,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Composer, CST, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, YAMLParseError, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { precompiledData } from './precompiled.js';
 import { yamlDiagnostics } from './yaml-errors.js';
 
 /** Runbooks are hand-written; anything larger is a mistake, not a runbook. */
@@ -65,6 +66,9 @@ export function readRunbookSource(file: string): SourceResult {
   } catch {
     return fail('is not valid UTF-8 text', 'save the runbook as UTF-8');
   }
+  // A shipped runbook, byte for byte: read when the package was built (src/runbook/precompiled.ts).
+  const shipped = precompiledData(bytes);
+  if (shipped !== undefined) return { ok: true, source: withLazyDocument(file, text, shipped) };
 
   const lines = new LineCounter();
   const tokens = [...new Parser(lines.addNewLine).parse(text)];
@@ -98,6 +102,29 @@ export function readRunbookSource(file: string): SourceResult {
     return fail(`cannot be read as YAML data (${message})`, 'check the file for unusual YAML features (tags, anchors)', pos);
   }
   return { ok: true, source: { file, text, doc, lines, data } };
+}
+
+/** A shipped runbook's source: its data from the build; its YAML document, needed only to place a diagnostic, parsed when first asked for. */
+function withLazyDocument(file: string, text: string, data: unknown): RunbookSource {
+  let parsed: { doc: Document; lines: LineCounter } | undefined;
+  const parse = () => {
+    if (!parsed) {
+      const lines = new LineCounter();
+      parsed = { doc: composeFirstDocument([...new Parser(lines.addNewLine).parse(text)], text.length), lines };
+    }
+    return parsed;
+  };
+  return {
+    file,
+    text,
+    data,
+    get doc() {
+      return parse().doc;
+    },
+    get lines() {
+      return parse().lines;
+    },
+  };
 }
 
 export interface Shape {

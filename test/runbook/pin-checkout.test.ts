@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPin, parseStatusV2 } from '../../src/runbook/pin-checkout.js';
+import { checkPin, parseStatusV2, primeCheckoutStatus, STATUS_ARGS } from '../../src/runbook/pin-checkout.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-pin-checkout-'));
 const repo = join(dir, 'repo');
@@ -75,5 +75,18 @@ describe('checkPin', () => {
     mkdirSync(empty);
     git(empty, 'init', '-q');
     expect(check(empty, head)?.message).toBe(`${empty} is not a git checkout, so it cannot be at the pinned commit ${head}`);
+  });
+
+  it('uses a status primed by whoever made the checkout (cutover demo) once, for that directory only', () => {
+    // The status says HEAD is another commit: the check believes it once, then asks git again.
+    const other = 'd'.repeat(40);
+    primeCheckoutStatus(join(repo, '.'), `# branch.oid ${other}\n# branch.head main\n`);
+    expect(check(join(dir, 'repo'), head)?.message).toBe(`${join(dir, 'repo')} is at ${other}, not at the pinned commit ${head}`);
+    expect(check(repo, head)).toBeUndefined();
+    // A primed status that says nothing usable is not believed: git is asked.
+    primeCheckoutStatus(repo, '# branch.oid (initial)\n');
+    expect(check(repo, head)).toBeUndefined();
+    // What the demo's chain runs is what the check runs: the same answer on a real checkout.
+    expect(parseStatusV2(git(repo, ...STATUS_ARGS))).toEqual({ head, dirty: false });
   });
 });

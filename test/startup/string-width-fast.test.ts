@@ -49,3 +49,43 @@ describe.each(Object.entries(COPIES))('%s', (_name, file) => {
     for (const c of ['漢', '😀', '⚠', '✔', '⏱', '\u200d', '\u200b', '\u0301', '\u00ad', '©', '\u001b', '\t', '\ufe0f']) expect(fast.test(c), JSON.stringify(c)).toBe(false);
   });
 });
+
+// The segmenter the build puts in front of Intl.Segmenter in string-width,
+// ansi-tokenize and slice-ansi: a string of the fast-path characters, printable
+// ASCII and ESC is split into its UTF-16 units without Intl.Segmenter, and
+// that must be exactly what Intl.Segmenter returns for it.
+describe('the fast segmenter', () => {
+  type Segment = { segment: string; index: number; input: string };
+  type Segments = Iterable<Segment> & { containing(i: number): Segment | undefined };
+  let segmenter: { segment(s: string): Segments };
+  let chars: string[];
+  const intl = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const plain = (it: Iterable<Segment>) => [...it].map(({ segment, index }) => ({ segment, index }));
+  beforeAll(async () => {
+    const cls = (await narrowClass(COPIES['string-width 8 (Ink)'])) as string;
+    // @ts-expect-error: a build script (plain .mjs, no types)
+    const { SEGMENTER } = (await import('../../scripts/string-width-fast.mjs')) as { SEGMENTER: (cls: string, options: string) => string };
+    segmenter = new Function(`return ${SEGMENTER(cls, "undefined, {granularity: 'grapheme'}")};`)() as typeof segmenter;
+    const fast = new RegExp(`^[\\u001B\\u0020-\\u007E${cls}]$`);
+    chars = [...Array(0x2c00).keys()].map((cp) => String.fromCodePoint(cp)).filter((c) => fast.test(c));
+  });
+
+  it('splits screen text with ANSI codes exactly as Intl.Segmenter does, and answers containing() the same', () => {
+    expect(chars).toContain('\u001b');
+    const next = rng(7);
+    const codes = ['\u001b[31m', '\u001b[1m', '\u001b[39m', '\u001b[22m', '\u001b[7m', '\u001b[0m'];
+    for (let i = 0; i < 1500; i++) {
+      const s = Array.from({ length: 1 + Math.floor(next() * 40) }, () => (next() < 0.1 ? codes[Math.floor(next() * codes.length)] : chars[Math.floor(next() * chars.length)])).join('');
+      const ours = segmenter.segment(s);
+      const theirs = intl.segment(s);
+      expect(plain(ours)).toEqual(plain(theirs));
+      for (const at of [-1, 0, Math.floor(next() * s.length), s.length - 1, s.length]) expect(ours.containing(at) && { segment: ours.containing(at)!.segment, index: ours.containing(at)!.index }).toEqual(theirs.containing(at) && { segment: theirs.containing(at)!.segment, index: theirs.containing(at)!.index });
+    }
+  });
+
+  it('leaves every other string to Intl.Segmenter (combining marks, emoji, CJK, CR LF)', () => {
+    for (const s of ['e\u0301', '👍🏽 ok', '👨‍👩‍👧', '漢字', 'a\r\nb', '\u001b[31m🇫🇷\u001b[39m', 'a\u200db']) {
+      expect(plain(segmenter.segment(s))).toEqual(plain(intl.segment(s)));
+    }
+  });
+});
