@@ -50,7 +50,7 @@ describe('the table of shipped runbooks', () => {
     const bytes = readFileSync(join(root, 'checklists/demo/demo.yaml'));
     expect(precompiledData(Buffer.concat([bytes, Buffer.from('\n')]), built)).toBeUndefined();
     const changed = Buffer.from(bytes);
-    changed[changed.length - 2] ^= 1;
+    changed.writeUInt8(changed.readUInt8(changed.length - 2) ^ 1, changed.length - 2);
     expect(precompiledData(changed, built)).toBeUndefined();
     const first = precompiledData(bytes, built) as { title: string };
     first.title = 'changed by a caller';
