@@ -5,9 +5,8 @@
 // edited summary is found even when SHA256SUMS was recomputed.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import manifestSchema from '../../schema/manifest.schema.json' with { type: 'json' };
+// Compiled ahead of time from schema/manifest.schema.json (scripts/gen-validator.mjs): no ajv compile in `verify`.
+import manifestValidator from './manifest-validator.generated.js';
 import type { JournalEvent } from '../engine/events.js';
 import { foldEvents } from '../engine/fold.js';
 import type { Runbook } from '../runbook/types.js';
@@ -15,13 +14,10 @@ import { DECISION_RECORD, MANIFEST } from './bundle.js';
 import { VERSION } from '../version.js';
 import { buildManifest, renderDecisionRecord } from './record.js';
 
-const addFormats = addFormatsModule.default;
 type Report = (file: string, message: string) => void;
 
 /** Far above any real summary (a few hundred kB for a thousand attempts), far below what reading it as a string can take. */
 const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
-
-let manifestValidator: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
 
 export function checkSummaries(bundleDir: string, runbook: Runbook | undefined, events: readonly JournalEvent[], outcome: string | undefined, rehearsal: boolean, report: Report): void {
   const text = readSummary(bundleDir, MANIFEST, report);
@@ -32,11 +28,6 @@ export function checkSummaries(bundleDir: string, runbook: Runbook | undefined, 
   } catch {
     report(MANIFEST, 'is not valid JSON');
     return;
-  }
-  if (!manifestValidator) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    addFormats(ajv);
-    manifestValidator = ajv.compile(manifestSchema);
   }
   if (!manifestValidator(manifest)) {
     const errs = (manifestValidator.errors as { instancePath: string; message?: string }[]) ?? [];

@@ -30,12 +30,18 @@ type Status = { state?: { head: string; dirty: boolean }; error?: NodeJS.ErrnoEx
  * `cutover demo` commits its sandbox producer and reads its status in the
  * same shell, on another core while the run loads, instead of one more git
  * process in the preflight before the first screen. Used once, for exactly
- * that directory; any other checkout is asked here, as always.
+ * that directory, by the next preflight only; any other checkout is asked
+ * here, as always.
  */
 const primed = new Map<string, string>();
 
 export function primeCheckoutStatus(cwd: string, statusOutput: string): void {
   primed.set(resolve(cwd), statusOutput);
+}
+
+/** Called at the end of a preflight: a primed status is for the next preflight only, never a later one. */
+export function forgetPrimedStatuses(): void {
+  primed.clear();
 }
 
 /** The arguments of the status read here (and by whoever primes one). */

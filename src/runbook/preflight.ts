@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoadedRunbook } from './load.js';
-import { checkPin } from './pin-checkout.js';
+import { checkPin, forgetPrimedStatuses } from './pin-checkout.js';
 import { checkPinTags, pinsRelease, type PinDisagreement } from './pin-tags.js';
 import { resolveCheckParams, resolveCommand, resolveCwd, resolvePins, type RefContext, type ResolvedCommand } from './resolve.js';
 import type { Step } from './types.js';
@@ -146,6 +146,8 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
       steps.push(planned);
     }
   }
+  // A status primed for this preflight is not kept for a later one (the checkout may have moved since).
+  forgetPrimedStatuses();
   return { vars: values, steps, problems, warnings, ctx, tagChecks };
 }
 

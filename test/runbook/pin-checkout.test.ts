@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPin, parseStatusV2, primeCheckoutStatus, STATUS_ARGS } from '../../src/runbook/pin-checkout.js';
+import { checkPin, forgetPrimedStatuses, parseStatusV2, primeCheckoutStatus, STATUS_ARGS } from '../../src/runbook/pin-checkout.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-pin-checkout-'));
 const repo = join(dir, 'repo');
@@ -85,6 +85,10 @@ describe('checkPin', () => {
     expect(check(repo, head)).toBeUndefined();
     // A primed status that says nothing usable is not believed: git is asked.
     primeCheckoutStatus(repo, '# branch.oid (initial)\n');
+    expect(check(repo, head)).toBeUndefined();
+    // Not consumed by the preflight it was primed for: forgotten at its end, never used by a later one.
+    primeCheckoutStatus(repo, `# branch.oid ${other}\n`);
+    forgetPrimedStatuses();
     expect(check(repo, head)).toBeUndefined();
     // What the demo's chain runs is what the check runs: the same answer on a real checkout.
     expect(parseStatusV2(git(repo, ...STATUS_ARGS))).toEqual({ head, dirty: false });

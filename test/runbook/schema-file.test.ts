@@ -21,12 +21,13 @@ describe('schema/runbook.schema.json', () => {
     }
   });
 
-  it('is what src/runbook/runbook-validator.generated.js was compiled from', () => {
+  it('is what src/runbook/runbook-validator.generated.js (and the manifest schema\'s validator) were compiled from', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cutover-validator-'));
     try {
-      const out = join(dir, 'validator.js');
-      execFileSync(process.execPath, [join(ROOT, 'scripts/gen-validator.mjs'), '--out', out]);
-      expect(readFileSync(join(ROOT, 'src/runbook/runbook-validator.generated.js'), 'utf8'), 'run `node scripts/gen-validator.mjs` and commit the result').toBe(readFileSync(out, 'utf8'));
+      execFileSync(process.execPath, [join(ROOT, 'scripts/gen-validator.mjs'), '--out-dir', dir]);
+      for (const committed of ['src/runbook/runbook-validator.generated.js', 'src/evidence/manifest-validator.generated.js']) {
+        expect(readFileSync(join(ROOT, committed), 'utf8'), 'run `node scripts/gen-validator.mjs` and commit the result').toBe(readFileSync(join(dir, committed.split('/').pop()!), 'utf8'));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
