@@ -76,14 +76,15 @@ export const SEGMENTER = (cls, options) => `(() => {
 \tconst simple = /^[\\u001B\\u0020-\\u007E${cls}]*$/;
 \tlet intl;
 \tconst units = (input) => ({
-\t\tcontaining(index) {
+\t\tcontaining(at) {
+\t\t\tconst index = Math.trunc(Number(at)) || 0; // as Intl.Segmenter's: undefined is 0, 1.5 is 1
 \t\t\treturn index >= 0 && index < input.length ? {segment: input[index], index, input} : undefined;
 \t\t},
 \t\t*[Symbol.iterator]() {
 \t\t\tfor (let index = 0; index < input.length; index++) yield {segment: input[index], index, input};
 \t\t},
 \t});
-\treturn {segment: (input) => (simple.test(input) ? units(input) : (intl ??= new Intl.Segmenter(${options})).segment(input))};
+\treturn {segment: (value) => { const input = String(value); return simple.test(input) ? units(input) : (intl ??= new Intl.Segmenter(${options})).segment(input); }};
 })()`;
 
 /** The edits for each file: [file pattern, [the text replaced, the text put there (given the character class)]...]. */

@@ -16,7 +16,7 @@ import { devNull, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { InputError } from '../shared/errors.js';
-import { parseStatusV2, primeCheckoutStatus, STATUS_ARGS } from '../runbook/pin-checkout.js';
+import { parseStatusV2, STATUS_ARGS, type KnownStatus } from '../runbook/pin-checkout.js';
 import type { ScenarioExpectation } from './prepare.js';
 
 const run = promisify(execFile);
@@ -34,6 +34,8 @@ export interface PreparedDemo {
   answersPath: string;
   vars: Record<string, string>;
   scenario?: { name: string; description: string; expect: ScenarioExpectation };
+  /** The producer's status read right after its commit, for the preflight of the run started at once (Session.start's checkoutStatus). */
+  producerStatus?: KnownStatus;
 }
 
 export interface PrepareOptions {
@@ -95,12 +97,13 @@ export async function stageDemo(opts: PrepareOptions): Promise<StagedDemo> {
   const workspace = join(workDir, WORKSPACE);
   const producerRoot = join(workspace, 'producer');
   const ready = commitProducer(producerRoot).then(
-    (producerCommit): PreparedDemo => ({
+    ({ head, status }): PreparedDemo => ({
       workDir,
       runbookPath: join(workDir, RUNBOOK),
       answersPath: join(workDir, ANSWERS),
-      vars: { producer_root: producerRoot, consumer_root: join(workspace, 'consumer'), producer_commit: producerCommit },
+      vars: { producer_root: producerRoot, consumer_root: join(workspace, 'consumer'), producer_commit: head },
       scenario: scenario && { name: scenario.name, description: scenario.description, expect: scenario.expect },
+      ...(status !== undefined ? { producerStatus: { dir: producerRoot, output: status } } : {}),
     }),
     removeSandbox,
   );
@@ -130,12 +133,15 @@ async function copyTree(from: string, to: string, include: (rel: string) => bool
  * to spawn, and the chain goes on while Node loads the run. `--template=`: no
  * sample hooks copied into the sandbox's .git (none would run anyway). The
  * chain ends with the status the preflight reads of a pinned checkout (its
- * HEAD and tracked changes), handed to it (primeCheckoutStatus), so the
- * preflight needs no git process of its own for the sandbox producer.
+ * HEAD and tracked changes), read under the same neutral git config as the
+ * commit that made the tree, and handed to the run's preflight
+ * (PreparedDemo.producerStatus), which then needs no git process of its own
+ * for the sandbox producer. The status is best effort: where it fails (an
+ * older git), the commit stands and the preflight asks git itself.
  */
-const COMMIT_SCRIPT = `git "$@" init -q --template= && git "$@" add -A && git "$@" commit -q --no-verify -m "sandbox producer for the cutover demo" && git ${STATUS_ARGS.join(' ')}`;
+const COMMIT_SCRIPT = `git "$@" init -q --template= && git "$@" add -A && git "$@" commit -q --no-verify -m "sandbox producer for the cutover demo" && { git ${STATUS_ARGS.join(' ')} || true; }`;
 
-async function commitProducer(dir: string): Promise<string> {
+async function commitProducer(dir: string): Promise<{ head: string; status?: string }> {
   const env = { ...process.env, ...GIT_ENV };
   // maintenance.auto=false: `git commit` would otherwise run `git maintenance run --auto` (one more process) before it returns.
   const config = ['-c', 'init.defaultBranch=main', '-c', 'core.autocrlf=false', '-c', 'commit.gpgsign=false', '-c', 'maintenance.auto=false'];
@@ -143,12 +149,9 @@ async function commitProducer(dir: string): Promise<string> {
     const { stdout: status } = await run('sh', ['-c', COMMIT_SCRIPT, 'sh', ...config], { cwd: dir, env });
     // HEAD from that status, instead of asking git once more (a process less before the first screen).
     const head = parseStatusV2(status)?.head;
-    if (head !== undefined) {
-      primeCheckoutStatus(dir, status);
-      return head;
-    }
+    if (head !== undefined) return { head, status };
     const { stdout } = await run('git', [...config, 'rev-parse', 'HEAD'], { cwd: dir, env });
-    return stdout.trim();
+    return { head: stdout.trim() };
   } catch (err) {
     const e = err as Omit<NodeJS.ErrnoException, 'code'> & { stderr?: string; code?: string | number };
     // 127: the shell found no git on PATH.

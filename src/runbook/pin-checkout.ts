@@ -26,34 +26,25 @@ export function parseStatusV2(out: string): { head: string; dirty: boolean } | u
 type Status = { state?: { head: string; dirty: boolean }; error?: NodeJS.ErrnoException & { stderr?: string } };
 
 /**
- * Status output of a checkout read by the program that made it, just now:
+ * A checkout's status read by whoever made it, just before its preflight:
  * `cutover demo` commits its sandbox producer and reads its status in the
- * same shell, on another core while the run loads, instead of one more git
- * process in the preflight before the first screen. Used once, for exactly
- * that directory, by the next preflight only; any other checkout is asked
- * here, as always.
+ * same shell, on the other core while the run loads, instead of one more git
+ * process in the preflight before the first screen. It is handed to that one
+ * preflight (Session.start → buildPlan → checkPin) and used only for exactly
+ * that directory; any other checkout, and every later preflight, asks git.
  */
-const primed = new Map<string, string>();
-
-export function primeCheckoutStatus(cwd: string, statusOutput: string): void {
-  primed.set(resolve(cwd), statusOutput);
+export interface KnownStatus {
+  dir: string;
+  /** The output of `git status` with STATUS_ARGS. */
+  output: string;
 }
 
-/** Called at the end of a preflight: a primed status is for the next preflight only, never a later one. */
-export function forgetPrimedStatuses(): void {
-  primed.clear();
-}
-
-/** The arguments of the status read here (and by whoever primes one). */
+/** The arguments of the status read here (and by whoever hands one in). */
 export const STATUS_ARGS = ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '--no-ahead-behind', '--untracked-files=no'];
 
-function statusV2(cwd: string): Status {
-  const given = primed.get(resolve(cwd));
-  if (given !== undefined) {
-    primed.delete(resolve(cwd));
-    const state = parseStatusV2(given);
-    if (state) return { state };
-  }
+function statusV2(cwd: string, known?: KnownStatus): Status {
+  const given = known && resolve(known.dir) === resolve(cwd) ? parseStatusV2(known.output) : undefined;
+  if (given) return { state: given };
   try {
     return { state: parseStatusV2(git(cwd, ...STATUS_ARGS)) };
   } catch (err) {
@@ -62,11 +53,11 @@ function statusV2(cwd: string): Status {
 }
 
 /** The problem with a checkout pinned to `pin`, once per checkout and pin; a checkout that is not a repository is said once. */
-export function checkPin(cwd: string, pin: string, reported: Set<string>, notGit: Set<string>): Problem | undefined {
+export function checkPin(cwd: string, pin: string, reported: Set<string>, notGit: Set<string>, known?: KnownStatus): Problem | undefined {
   const key = `${cwd}\0${pin}`;
   if (reported.has(key) || notGit.has(cwd)) return undefined;
   reported.add(key);
-  const status = statusV2(cwd);
+  const status = statusV2(cwd, known);
   let head = status.state?.head;
   if (head === undefined) {
     try {

@@ -33,7 +33,7 @@ function loadTable(): PrecompiledTable | null {
 }
 
 /** The data of a shipped runbook with exactly these bytes (a fresh copy), or undefined. */
-export function precompiledData(bytes: Buffer, from: PrecompiledTable | null = (table ??= loadTable())): unknown {
+export function precompiledData(bytes: Buffer, from: PrecompiledTable | null = table === undefined ? (table = loadTable()) : table): unknown {
   if (!from) return undefined;
   const json = from[createHash('sha256').update(bytes).digest('hex')];
   return typeof json === 'string' ? JSON.parse(json) : undefined;

@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoadedRunbook } from './load.js';
-import { checkPin, forgetPrimedStatuses } from './pin-checkout.js';
+import { checkPin, type KnownStatus } from './pin-checkout.js';
 import { checkPinTags, pinsRelease, type PinDisagreement } from './pin-tags.js';
 import { resolveCheckParams, resolveCommand, resolveCwd, resolvePins, type RefContext, type ResolvedCommand } from './resolve.js';
 import type { Step } from './types.js';
@@ -68,7 +68,8 @@ function isDirectory(path: string): boolean {
   }
 }
 
-export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, env: NodeJS.ProcessEnv = process.env): Plan {
+/** `known`: a checkout's status read by whoever made it just now (pin-checkout.ts), used instead of asking git for that directory. */
+export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, env: NodeJS.ProcessEnv = process.env, known?: KnownStatus): Plan {
   const { runbook } = loaded;
   const runbookDir = dirname(resolve(loaded.file));
   const { values, problems: varProblems } = resolveVars(runbook, given, env);
@@ -115,7 +116,7 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
               reportedExecs.add(key);
               problems.push({ step: step.id, message: `"${exe}" is not found${exe.includes('/') ? ` in ${cmd.cwd}` : ' on PATH'} or not executable`, hint: exe.includes('/') ? 'check the path relative to the step cwd and that the file is executable (chmod +x)' : `install ${exe} or add it to PATH; declare it under tools: so the preflight names it` });
             }
-            const pinProblem = cmd.pinCommit ? checkPin(cmd.cwd, cmd.pinCommit, reportedPins, notGit) : undefined;
+            const pinProblem = cmd.pinCommit ? checkPin(cmd.cwd, cmd.pinCommit, reportedPins, notGit, known) : undefined;
             if (pinProblem) problems.push({ step: step.id, ...pinProblem });
             // The release tags, once per checkout pinned to the baseline or target commit.
             if (cmd.pinCommit && pinsRelease(cmd.pinCommit, pins) && !notGit.has(cmd.cwd) && !tagChecks.some((c) => c.checkout === cmd.cwd)) {
@@ -146,8 +147,6 @@ export function buildPlan(loaded: LoadedRunbook, given: Record<string, string>, 
       steps.push(planned);
     }
   }
-  // A status primed for this preflight is not kept for a later one (the checkout may have moved since).
-  forgetPrimedStatuses();
   return { vars: values, steps, problems, warnings, ctx, tagChecks };
 }
 

@@ -16,6 +16,7 @@ import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import { NOT_FOUND } from '../runbook/source.js';
 import { buildPlan, isVarProblem, type PreflightProblem } from '../runbook/preflight.js';
 import { refuseUnconfirmedPins } from '../runbook/pin-tags.js';
+import type { KnownStatus } from '../runbook/pin-checkout.js';
 import type { Mode, Runbook } from '../runbook/types.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { mkdirDurable, writeFileDurable } from '../shared/durable.js';
@@ -49,6 +50,8 @@ export interface StartOptions {
   rollbackOf?: RollbackOfLink;
   /** Vars secret whatever the runbook says (a rollback run's vars the cutover run journaled as ***): masked, journaled as ***. */
   secretVars?: string[];
+  /** A pinned checkout's status, read by whoever made it just now (`cutover demo`'s sandbox producer): the preflight uses it for that directory instead of asking git. */
+  checkoutStatus?: KnownStatus;
 }
 
 export interface ResumeOptions {
@@ -81,7 +84,7 @@ export function openNewRun(opts: StartOptions): RunParts {
   if (!rb.modes.includes(opts.mode)) {
     throw new InputError(`${opts.runbookPath}: this runbook may not run in ${opts.mode} mode (it allows: ${rb.modes.join(', ')})`, `run it with --mode ${rb.modes[0]}`);
   }
-  const plan = buildPlan(loaded, opts.vars);
+  const plan = buildPlan(loaded, opts.vars, process.env, opts.checkoutStatus);
   const secrets = secretsFor(rb, plan.vars, process.env, opts.secretVars ?? []);
   const varProblems = plan.problems.filter(isVarProblem);
   if (varProblems.length) {

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPin, forgetPrimedStatuses, parseStatusV2, primeCheckoutStatus, STATUS_ARGS } from '../../src/runbook/pin-checkout.js';
+import { checkPin, parseStatusV2, STATUS_ARGS, type KnownStatus } from '../../src/runbook/pin-checkout.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cutover-pin-checkout-'));
 const repo = join(dir, 'repo');
@@ -77,19 +77,23 @@ describe('checkPin', () => {
     expect(check(empty, head)?.message).toBe(`${empty} is not a git checkout, so it cannot be at the pinned commit ${head}`);
   });
 
-  it('uses a status primed by whoever made the checkout (cutover demo) once, for that directory only', () => {
-    // The status says HEAD is another commit: the check believes it once, then asks git again.
+  it('uses a status handed in by whoever made the checkout (cutover demo) for exactly that directory', () => {
+    // The status says HEAD is another commit: believed for the directory it was read in (however the path is written)...
     const other = 'd'.repeat(40);
-    primeCheckoutStatus(join(repo, '.'), `# branch.oid ${other}\n# branch.head main\n`);
-    expect(check(join(dir, 'repo'), head)?.message).toBe(`${join(dir, 'repo')} is at ${other}, not at the pinned commit ${head}`);
-    expect(check(repo, head)).toBeUndefined();
-    // A primed status that says nothing usable is not believed: git is asked.
-    primeCheckoutStatus(repo, '# branch.oid (initial)\n');
-    expect(check(repo, head)).toBeUndefined();
-    // Not consumed by the preflight it was primed for: forgotten at its end, never used by a later one.
-    primeCheckoutStatus(repo, `# branch.oid ${other}\n`);
-    forgetPrimedStatuses();
-    expect(check(repo, head)).toBeUndefined();
+    const known: KnownStatus = { dir: join(repo, '.'), output: `# branch.oid ${other}\n# branch.head main\n` };
+    const withKnown = (cwd: string) => checkPin(cwd, head, new Set(), new Set(), known);
+    expect(withKnown(join(dir, 'repo'))?.message).toBe(`${join(dir, 'repo')} is at ${other}, not at the pinned commit ${head}`);
+    // ...not for another checkout, which git is asked about.
+    const second = join(dir, 'second');
+    mkdirSync(second);
+    git(second, 'init', '-q');
+    writeFileSync(join(second, 'f'), 'x\n');
+    git(second, 'add', 'f');
+    git(second, 'commit', '-q', '-m', 'f');
+    const secondHead = git(second, 'rev-parse', 'HEAD');
+    expect(checkPin(second, secondHead, new Set(), new Set(), known)).toBeUndefined();
+    // A status that says nothing usable is not believed: git is asked.
+    expect(checkPin(repo, head, new Set(), new Set(), { dir: repo, output: '# branch.oid (initial)\n' })).toBeUndefined();
     // What the demo's chain runs is what the check runs: the same answer on a real checkout.
     expect(parseStatusV2(git(repo, ...STATUS_ARGS))).toEqual({ head, dirty: false });
   });

@@ -4,6 +4,8 @@
 // strings those characters make (each alone, in pairs with every kind of
 // neighbour, and random mixes), and against characters it must leave to
 // string-width's own path.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a build script (plain .mjs, no types)
@@ -79,7 +81,7 @@ describe('the fast segmenter', () => {
       const ours = segmenter.segment(s);
       const theirs = intl.segment(s);
       expect(plain(ours)).toEqual(plain(theirs));
-      for (const at of [-1, 0, Math.floor(next() * s.length), s.length - 1, s.length]) expect(ours.containing(at) && { segment: ours.containing(at)!.segment, index: ours.containing(at)!.index }).toEqual(theirs.containing(at) && { segment: theirs.containing(at)!.segment, index: theirs.containing(at)!.index });
+      for (const at of [-1, 0, Math.floor(next() * s.length), s.length - 1, s.length, 1.5, undefined]) expect(ours.containing(at as number) && { segment: ours.containing(at as number)!.segment, index: ours.containing(at as number)!.index }).toEqual(theirs.containing(at as number) && { segment: theirs.containing(at as number)!.segment, index: theirs.containing(at as number)!.index });
     }
   });
 
@@ -87,5 +89,20 @@ describe('the fast segmenter', () => {
     for (const s of ['e\u0301', '👍🏽 ok', '👨‍👩‍👧', '漢字', 'a\r\nb', '\u001b[31m🇫🇷\u001b[39m', 'a\u200db']) {
       expect(plain(segmenter.segment(s))).toEqual(plain(intl.segment(s)));
     }
+    // Not a string: made one first, as Intl.Segmenter does.
+    for (const v of [12, undefined]) expect(plain(segmenter.segment(v as unknown as string))).toEqual(plain(intl.segment(v as unknown as string)));
+  });
+});
+
+// In the bundle as built (npm test builds first): every Intl.Segmenter and
+// the RGI_Emoji regex are made on first use only, never when a module loads
+// (the first would cost the screen's first frame ~16 ms of ICU start-up).
+describe('the built bundle', () => {
+  it('makes no Intl.Segmenter and no RGI_Emoji regex but lazily (x ??= new …)', () => {
+    const dist = fileURLToPath(new URL('../../dist/', import.meta.url));
+    const code = readdirSync(dist).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+    const made = [...code.matchAll(/(.{0,4})new (Intl\.Segmenter|RegExp\("\^\\\\p\{RGI_Emoji)/g)];
+    expect(made.length).toBeGreaterThanOrEqual(5); // four segmenters (two string-width copies, ansi-tokenize, slice-ansi) and the regex
+    for (const m of made) expect(m[1], m[0]).toMatch(/\?\?=$/);
   });
 });

@@ -110,6 +110,8 @@ export async function main(args: string[], io: CliIO): Promise<number> {
       ...(read?.ok ? { loaded: read.loaded } : {}),
       mode: 'rehearsal',
       vars,
+      // The producer's status, read by the sandbox chain right after its commit: the preflight asks git no more for it.
+      ...(demo.producerStatus ? { checkoutStatus: demo.producerStatus } : {}),
       evidenceDir,
       operator: 'Demo Captain',
       ...operatorPrincipalOf(values['operator-principal']),
