@@ -1,6 +1,8 @@
 // Rollback triggers, protocol deadlines and the rollback-run links in the
 // fold (issue 13): pure functions over events and state, used by the fold,
 // the session, the GO lock, verify and the reporters alike.
+import type { RefContext } from '../runbook/resolve.js';
+import type { RunState } from './fold.js';
 import type { Runbook, Trigger } from '../runbook/types.js';
 import type { CarriedTrigger, JournalEvent, RollbackOfLink } from './events.js';
 
@@ -103,6 +105,19 @@ export function triggerRefs(state: IncidentFields): { trigger?: Record<string, s
   const a = anchorTrigger(state);
   const t = a ? state.triggers.find((x) => x.seq === a.seq) : undefined;
   return t ? { trigger: { id: t.id, severity: t.severity, identified_at: t.identifiedAt, declared_at: t.declaredAt, note: t.note } } : {};
+}
+
+/**
+ * What `${…}` references resolve against in a run: its vars (by default as
+ * journaled), pins, recorded inputs, run fields and its trigger. The session
+ * renders with it (its vars as given, its bundle), verify renders again with
+ * the journal's.
+ */
+export function stateRefContext(state: RunState, opts: { vars?: Record<string, string>; inputs?: Record<string, Record<string, string>>; runbook?: string; bundle?: string } = {}): RefContext {
+  const run: Record<string, string> = { id: state.runId, mode: state.mode, operator: state.operator, started_at: state.startedAt };
+  if (opts.runbook !== undefined) run.runbook = opts.runbook;
+  if (opts.bundle !== undefined) run.bundle = opts.bundle;
+  return { vars: opts.vars ?? state.vars, baseline: state.baseline, target: state.target, inputs: opts.inputs ?? state.inputs, run, ...triggerRefs(state) };
 }
 
 /** Where the fold keeps a deadline.overdue: per step, and per (step, trigger declared) for one counted from a trigger. */

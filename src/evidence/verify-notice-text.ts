@@ -9,7 +9,7 @@
 // with its digests put in the event, is named by its file.
 import type { JournalEvent, StreamRecord } from '../engine/events.js';
 import type { RunState } from '../engine/fold.js';
-import { triggerRefs } from '../engine/incident.js';
+import { stateRefContext } from '../engine/incident.js';
 import { isUpdateStep } from '../engine/updates.js';
 import { render, type RefContext } from '../runbook/resolve.js';
 import type { NoticeStep, Runbook } from '../runbook/types.js';
@@ -20,8 +20,7 @@ import { noticeMarkdown, noticePlain, type NoticeMeta } from './notice-text.js';
 const BUNDLE_UNKNOWN = '\u0000bundle\u0000';
 
 function contextOf(runbook: Runbook, state: RunState, own?: { step: string; values: Record<string, string> }): RefContext {
-  const inputs = own ? { ...state.inputs, [own.step]: own.values } : state.inputs;
-  return { vars: state.vars, baseline: state.baseline, target: state.target, inputs, run: { id: state.runId, mode: state.mode, operator: state.operator, started_at: state.startedAt, runbook: runbook.id, bundle: BUNDLE_UNKNOWN }, ...triggerRefs(state) };
+  return stateRefContext(state, { runbook: runbook.id, bundle: BUNDLE_UNKNOWN, ...(own ? { inputs: { ...state.inputs, [own.step]: own.values } } : {}) });
 }
 
 function check(rec: StreamRecord | undefined, expected: string, what: string, bad: (m: string) => void): void {

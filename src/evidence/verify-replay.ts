@@ -14,7 +14,7 @@ import { notRunFor } from '../engine/modes.js';
 import { actionsFor, runSettled, type RunningInfo } from '../engine/policy.js';
 import { equalsProblem } from '../engine/equals.js';
 import { futureProblem } from '../engine/entry-times.js';
-import { triggerRefs } from '../engine/incident.js';
+import { stateRefContext } from '../engine/incident.js';
 import type { DecisionStep, Runbook, Step } from '../runbook/types.js';
 import { outcomeOf } from './record.js';
 import { attemptProblems } from './verify-verdicts.js';
@@ -218,7 +218,7 @@ function checkEquals(state: RunState, step: Extract<Step, { kind: 'input' }>, va
     const problem = typeof at === 'string' && typeof values[f.id] === 'string' ? futureProblem(f, values[f.id], new Date(at)) : undefined;
     if (problem) bad(`"${step.id}" records ${f.id} = ${JSON.stringify(values[f.id])}, which the run refuses: ${problem}`);
   }
-  const ctx = { vars: state.vars, baseline: state.baseline, target: state.target, inputs: state.inputs, run: { id: state.runId, mode: state.mode, operator: state.operator, started_at: state.startedAt }, ...triggerRefs(state) };
+  const ctx = stateRefContext(state);
   for (const f of step.fields) {
     if (f.equals === undefined || typeof values[f.id] !== 'string') continue;
     const problem = equalsProblem(f, step, values, ctx, true);

@@ -6,7 +6,7 @@ import { identificationProblem } from '../engine/deadlines.js';
 import { join, relative } from 'node:path';
 import type { EventBody, JournalEvent, RunOutcome } from '../engine/events.js';
 import { applyEvent, foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
-import { triggerRefs } from '../engine/incident.js';
+import { stateRefContext } from '../engine/incident.js';
 import { notRunFor } from '../engine/modes.js';
 import { runSettled } from '../engine/policy.js';
 import { DECISION_RECORD, MANIFEST, writeSums } from '../evidence/bundle.js';
@@ -122,15 +122,7 @@ export class RunRecord {
   }
 
   protected refContext(): RefContext {
-    const s = this.current;
-    return {
-      vars: this.vars,
-      baseline: s.baseline,
-      target: s.target,
-      inputs: s.inputs,
-      run: { id: s.runId, mode: s.mode, operator: s.operator, started_at: s.startedAt, runbook: this.runbook.id, bundle: this.bundleDir },
-      ...triggerRefs(s),
-    };
+    return stateRefContext(this.current, { vars: this.vars, runbook: this.runbook.id, bundle: this.bundleDir });
   }
 
   /** The command or check a step would run now (masked), for a preview; undefined if it cannot be resolved yet. */
