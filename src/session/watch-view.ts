@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import { foldEvents, stepsInOrder, type RunState } from '../engine/fold.js';
+import { stateRefContext } from '../engine/incident.js';
 import { actionsFor, type StepActions } from '../engine/policy.js';
 import { attemptDir, isBundleDir, RUNBOOK_COPY } from '../evidence/bundle.js';
 import { chainHash, GENESIS } from '../evidence/canonical.js';
@@ -189,7 +190,8 @@ export class WatchView {
     const s = this.state;
     const started = this.shown[0];
     const vars = started?.type === 'run.started' && started.vars && typeof started.vars === 'object' ? started.vars : {};
-    return { vars, baseline: s.baseline, target: s.target, inputs: s.inputs, run: { id: s.runId, mode: s.mode, operator: s.operator, started_at: s.startedAt, runbook: this.runbook.id, bundle: this.bundleDir } };
+    // As the run renders (stateRefContext), so a text naming the trigger (${trigger.id}) reads the same here.
+    return stateRefContext(s, { vars, runbook: this.runbook.id, bundle: this.bundleDir });
   }
 
   private get runbookDir(): string {

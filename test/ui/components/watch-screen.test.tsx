@@ -98,4 +98,20 @@ describe('the watch screen', () => {
       expect(w.frame()).toMatch(/Release candidate immutable\s+confirmed/);
     });
   });
+
+  it('renders a notice whose template names the run\'s trigger as the run itself does', async () => {
+    const session = startSession({
+      edit: (rb) => {
+        const notice = rb.sections.flatMap((sec) => sec.steps).find((st) => st.id === 'notice')!;
+        notice.template = 'Trigger ${trigger.id} (${trigger.severity}) for ${target.release_tag}';
+      },
+    });
+    expect(session.declareTrigger('envelope-mismatch', 'seen in the smoke').ok).toBe(true);
+    const view = new WatchView(session.bundleDir);
+    view.poll();
+    open.push(() => session.release());
+    const own = session.renderNotice('notice');
+    expect(own).toContain('Trigger envelope-mismatch (SEV-1)');
+    expect(view.renderNotice('notice')).toBe(own);
+  });
 });
