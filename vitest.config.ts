@@ -17,5 +17,11 @@ export default defineConfig({
     // Forks, not threads: test/helpers/cli-in-process.ts chdirs the worker for a call.
     pool: 'forks',
     maxWorkers,
+    // A worker runs its test files one after another in one process instead
+    // of a fresh process per file: measured on the whole suite, 783 → 590
+    // CPU seconds and 408 → 314 s. test/helpers/file-hygiene.ts puts back
+    // what a file changes in the process and fails one that leaks handlers.
+    isolate: false,
+    setupFiles: ['test/helpers/file-hygiene.ts'],
   },
 });

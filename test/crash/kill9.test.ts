@@ -247,7 +247,8 @@ describe('cutover killed with SIGKILL', () => {
     const pids = await waitWhileRunning(cli, 'the command to write its pids', () => leftoverPids(s.dir));
     pids.forEach(trackPid);
     const bundle = bundleIn(s.evidence)!;
-    await waitWhileRunning(cli, 'cutover to record the command pid', () => existsSync(join(bundle, 'steps/long/attempt-1/pid')));
+    // Its content, not the file's creation: the kill must land after cutover recorded the pid.
+    await waitWhileRunning(cli, 'cutover to record the command pid', () => /^\d+\n$/.test(readText(join(bundle, 'steps/long/attempt-1/pid'))));
     const acknowledged = await kill9(cli, bundle);
 
     // The premise: the shell and its background sleeper outlive cutover's death.
@@ -255,9 +256,11 @@ describe('cutover killed with SIGKILL', () => {
     expect(processesWith(`30.${mark}`).map((p) => p.pid).sort()).toEqual([...pids].sort());
 
     const events = await resumeAndCheck(s, bundle, acknowledged, 'spawned');
-    expect(events.find((e) => e.type === 'step.interrupted')).toMatchObject({ step: 'long', attempt: 1, reason: expect.stringContaining('killed') });
+    const interrupted = events.find((e) => e.type === 'step.interrupted');
+    expect(interrupted).toMatchObject({ step: 'long', attempt: 1, reason: expect.stringContaining('killed') });
     // SIGKILL is delivered and the orphans reaped by init asynchronously: wait for them to be gone (a loaded machine takes a moment).
-    await vi.waitFor(() => expect(pids.filter(isAlive)).toEqual([]), { timeout: 15_000, interval: 100 });
+    // If they stay, the recorded reason says why the resume did not kill them.
+    await vi.waitFor(() => expect(pids.filter(isAlive), `still alive after the resume, which recorded: ${String(interrupted?.reason)}`).toEqual([]), { timeout: 15_000, interval: 100 });
     expect(processesWith(`30.${mark}`)).toEqual([]);
   });
 
