@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterEachTest } from '../helpers/per-file.js';
 import { main } from '../../src/cli/commands/check.js';
 import { formatError } from '../../src/cli/errors.js';
 
@@ -24,7 +24,7 @@ export function readJson<T = Record<string, unknown>>(file: string): T {
 }
 
 const dirs: string[] = [];
-afterEach(() => {
+afterEachTest('checks helpers', () => {
   while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 

@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, afterEach } from 'vitest';
+import { afterEachFile, afterEachTest } from '../helpers/per-file.js';
 import { DIST, distIsFresh } from '../helpers/cli.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -140,7 +140,7 @@ export function trackPid(pid: number): void {
   extraPids.add(pid);
 }
 
-afterEach(() => {
+afterEachTest('crash helpers', () => {
   for (const child of started) child.kill('SIGKILL');
   started.clear();
   // Commands still running from a killed cutover: their groups are recorded in pid files.
@@ -150,7 +150,7 @@ afterEach(() => {
   while (scratchDirs.length) rmSync(scratchDirs.pop()!, { recursive: true, force: true });
 });
 
-afterAll(() => {
+afterEachFile('crash helpers', () => {
   for (const dir of fileScratchDirs) for (const pid of leftoverPidFiles(dir)) killGroup(pid);
   while (fileScratchDirs.length) rmSync(fileScratchDirs.pop()!, { recursive: true, force: true });
 });

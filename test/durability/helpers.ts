@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, afterEach } from 'vitest';
+import { afterEachFile, afterEachTest } from '../helpers/per-file.js';
 import { DIST, distIsFresh } from '../helpers/cli.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,12 +33,12 @@ export function cutoverShell(args: string[]): string {
 }
 
 const dirs: string[] = [];
-afterEach(() => {
+afterEachTest('durability helpers', () => {
   while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
 const fileDirs: string[] = [];
-afterAll(() => {
+afterEachFile('durability helpers', () => {
   while (fileDirs.length) rmSync(fileDirs.pop()!, { recursive: true, force: true });
 });
 

@@ -5,13 +5,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEachTest } from '../helpers/per-file.js';
 import { stringify } from 'yaml';
 import type { JournalEvent } from '../../src/engine/events.js';
 import { JOURNAL_FILE } from '../../src/evidence/journal.js';
 
 const dirs: string[] = [];
-afterEach(() => {
+afterEachTest('incident fixture', () => {
   while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true });
 });
 
