@@ -104,6 +104,10 @@ export function mountScreen(opts: MountOptions = {}): Screen {
     exited,
     unmount: () => {
       ink.unmount();
+      // ink-testing-library keeps every instance it rendered for good (a
+      // module-level list that cleanup() does not empty), and a worker now
+      // runs many files: let go of the frames at least.
+      ink.frames.length = 0;
       handle.dispose();
       s.release();
     },

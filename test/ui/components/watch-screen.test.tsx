@@ -46,6 +46,7 @@ function watchScreen(session: Session) {
   );
   open.push(() => {
     ink.unmount();
+    ink.frames.length = 0; // ink-testing-library keeps every instance: let go of the frames (see test/ui/screen.tsx)
     handle.dispose();
     session.release();
   });
