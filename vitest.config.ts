@@ -20,7 +20,8 @@ export default defineConfig({
     maxWorkers,
     // A worker runs its test files one after another in one process instead
     // of a fresh process per file: `.ci/run` in a clean clone went from
-    // 777–829 to 648 CPU seconds, vitest from 384–412 s to 317 s (idle).
+    // 777–829 to 648 CPU seconds, vitest from 384–412 s to 317 s (idle;
+    // 305 s with the fourth worker).
     // test/helpers/file-hygiene.ts puts back what a file changes in the
     // process, runs the shared helpers' cleanups (test/helpers/per-file.ts)
     // for every file, and fails a file that leaks signal handlers.
