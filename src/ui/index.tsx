@@ -84,7 +84,9 @@ function summary(session: Session, code: number, out: (text: string) => void): v
   const s = session.state;
   const where = session.relative(session.bundleDir);
   const outcome = s.closed ? s.closed.outcome : code === EXIT.sigint ? 'INTERRUPTED (resumable)' : 'PAUSED (resumable)';
-  out(`cutover: ${session.runbook.title} — ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''}${s.decision ? `: ${s.decision.label}` : ''}`);
+  // Title and outcome on lines of their own, as the plain log's summary: together they wrapped mid-word at 80 columns.
+  out(`cutover: ${session.runbook.title}`);
+  out(`Outcome: ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''}${s.decision ? `: ${s.decision.label}` : ''}`);
   out(`Evidence bundle: ${where}`);
   if (!s.closed) out(`Resume with: ${commandName()} resume ${where}`);
   out(`Verify with: ${commandName()} verify ${where}`);

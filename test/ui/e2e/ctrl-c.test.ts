@@ -28,7 +28,7 @@ describe('Ctrl-C in a terminal', () => {
 
     // The normal screen is back, with the summary.
     await p.waitFor('Resume with: cutover resume', WAIT);
-    expect(p.text()).toContain('cutover: Slow steps — INTERRUPTED (resumable) (REHEARSAL)');
+    expect(p.text()).toContain('cutover: Slow steps\nOutcome: INTERRUPTED (resumable) (REHEARSAL)');
     const raw = p.raw();
     expect(raw.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049h'));
     expect(raw.lastIndexOf('\x1b[?25h')).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049h'));

@@ -30,7 +30,7 @@ describe('cutover demo walked to GO in a terminal', () => {
     // Back on the normal screen: the summary.
     await p.waitFor('Verify with: cutover verify', WAIT);
     const text = p.text().replace(/\n/g, '');
-    expect(text).toContain('— GO (REHEARSAL): GO (rehearsal continuation)');
+    expect(text).toContain('Outcome: GO (REHEARSAL): GO (rehearsal continuation)');
     expect(text).not.toContain('Resume with');
     expect(p.raw().lastIndexOf('\x1b[?1049l')).toBeGreaterThan(p.raw().lastIndexOf('\x1b[?1049h'));
 

@@ -41,7 +41,7 @@ describe('SIGHUP in a terminal', () => {
     expect(raw.lastIndexOf('\x1b[?1049l')).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049h'));
     expect(raw.lastIndexOf('\x1b[?25h')).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049h'));
     await p.waitFor('Resume with: cutover resume', WAIT);
-    expect(p.text()).toContain('cutover: Slow steps — PAUSED (resumable) (REHEARSAL)');
+    expect(p.text()).toContain('cutover: Slow steps\nOutcome: PAUSED (resumable) (REHEARSAL)');
 
     // Recorded: the attempt cancelled, then the pause; the bundle verifies.
     const bundle = onlyBundle(join(dir, 'ev'));
