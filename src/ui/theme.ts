@@ -3,11 +3,14 @@
 // nothing; colour only adds emphasis.
 import type { StepStatus } from '../engine/fold.js';
 
-export const NO_COLOR = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+/** NO_COLOR is set (and not empty). Read at each call, not once per process: an in-process caller may change it. */
+export function noColor(): boolean {
+  return process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+}
 
 /** A colour name Ink understands, or undefined under NO_COLOR. */
 export function tint(color: string): string | undefined {
-  return NO_COLOR ? undefined : color;
+  return noColor() ? undefined : color;
 }
 
 /** How a step row looks: its glyph, word and colour. */

@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { useIntents, useRunStore } from '../context.js';
 import { oneLine } from '../layout.js';
 import { stepRows, visibleRows, type Row } from '../store/selectors.js';
-import { NO_COLOR, SPINNER, STATUS, tint } from '../theme.js';
+import { noColor, SPINNER, STATUS, tint } from '../theme.js';
 
 export function StepList({ height }: { height: number }) {
   const runbook = useIntents().session.runbook;
@@ -26,7 +26,7 @@ function StepRow({ row, selected, more, columns, spin }: { row: Row; selected: b
     return (
       <Box height={1}>
         <Text dimColor>{more} </Text>
-        <Text bold underline={!NO_COLOR} wrap="truncate-end">
+        <Text bold underline={!noColor()} wrap="truncate-end">
           {row.title}
         </Text>
       </Box>
@@ -42,7 +42,7 @@ function StepRow({ row, selected, more, columns, spin }: { row: Row; selected: b
         {selected ? '›' : ' '}
       </Text>
       <Box width={2} flexShrink={0}>
-        <Text color={tint(row.look.color)}>{row.running && !NO_COLOR ? SPINNER[spin % SPINNER.length] : row.look.glyph}</Text>
+        <Text color={tint(row.look.color)}>{row.running && !noColor() ? SPINNER[spin % SPINNER.length] : row.look.glyph}</Text>
       </Box>
       <Box width={Math.max(10, columns - 4 - detail.length - 1)} flexShrink={0}>
         <Text inverse={selected} wrap="truncate-end">

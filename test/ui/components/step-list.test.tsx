@@ -84,6 +84,18 @@ describe('StepList', () => {
     await until(() => expect(row(screen, 'Producer suite')).toMatch(/■ Producer suite\s+cancelled runs again$/));
   });
 
+  it('under NO_COLOR shows the running glyph ▶ instead of the spinner, read when drawn (not once per process)', async () => {
+    const release = join(tempDir(), 'release');
+    const screen = mountScreen({ size: TALL, edit: (rb) => (stepOf(rb, 'producer-suite').run = ticking(release)) });
+    const run = screen.session.runStep('producer-suite');
+    delete process.env.NO_COLOR;
+    await until(() => expect(row(screen, 'Producer suite')).toMatch(/^ {2}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Producer suite\s+running \d+:\d\d$/));
+    process.env.NO_COLOR = '1';
+    await until(() => expect(row(screen, 'Producer suite')).toMatch(/^ {2}▶ Producer suite\s+running \d+:\d\d$/));
+    writeFileSync(release, '');
+    await run;
+  });
+
   it('shows an attempt cut off by a crash as interrupted after the resume', async () => {
     // The bundle copied while a step runs is what a crash leaves behind: step.started without its end.
     const release = join(tempDir(), 'release');

@@ -5,7 +5,7 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../../keys/use-keys.js';
 import { useRef, useState } from 'react';
-import { NO_COLOR, tint } from '../../theme.js';
+import { noColor, tint } from '../../theme.js';
 
 export interface TextFieldProps {
   label: string;
@@ -91,7 +91,7 @@ export function TextField({ label, value, onChange, focused, error, multiline, p
             return (
               <Text key={i} wrap="wrap">
                 {line.slice(0, rest)}
-                <Text inverse>{line[rest] ?? (NO_COLOR ? '_' : ' ')}</Text>
+                <Text inverse>{line[rest] ?? (noColor() ? '_' : ' ')}</Text>
                 {line.slice(rest + 1)}
                 {value === '' && placeholder ? <Text dimColor>{placeholder}</Text> : null}
               </Text>
