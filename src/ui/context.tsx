@@ -19,7 +19,8 @@ const ScreenContext = createContext<Screen | undefined>(undefined);
 export function ScreenProvider({ store, intents, children }: Screen & { children: ReactNode }) {
   return (
     <ScreenContext.Provider value={{ store, intents }}>
-      <KeyRouterProvider>{children}</KeyRouterProvider>
+      {/* In a form a run of characters is text (a paste); elsewhere each character is a key. */}
+      <KeyRouterProvider perCharacter={() => store.getState().ui.modal?.kind !== 'form'}>{children}</KeyRouterProvider>
     </ScreenContext.Provider>
   );
 }

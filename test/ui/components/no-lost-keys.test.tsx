@@ -1,8 +1,12 @@
 // Keys typed right after a form or the output viewer opens — before React
-// has run the new component's passive effects — reach it (key-router).
+// has run the new component's passive effects — reach it (key-router); and
+// keys that arrive in one read (Ink hands such a run over as one input) are
+// each handled as the key they are, outside a form.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stepOf } from '../../fixtures/engine/scenario.js';
-import { KEY, mountScreen, unmountAll, until } from '../screen.js';
+import { readEvents, stepOf, tempDir } from '../../fixtures/engine/scenario.js';
+import { KEY, mountScreen, ticking, unmountAll, until } from '../screen.js';
 
 afterEach(unmountAll);
 
@@ -25,5 +29,63 @@ describe('keys typed as a form opens', () => {
     screen.intents.select('producer-suite');
     screen.press('o', 'G');
     await until(() => expect(screen.frame()).toMatch(/\n500\n/));
+  });
+});
+
+describe('keys that arrive in one read', () => {
+  it('"jj" on the main screen moves the selection two steps', async () => {
+    const screen = mountScreen({ size: { columns: 100, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    screen.press('jj');
+    await until(() => expect(screen.store.getState().ui.selected).toBe('producer-suite'));
+    screen.press('kjk');
+    await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
+  });
+
+  it('"qy": q asks, and the y that came with it answers — the run pauses and leaves with 3', async () => {
+    const screen = mountScreen({ size: { columns: 100, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    screen.press('qy');
+    expect(await screen.exited).toBe(3);
+    expect(readEvents(screen.session.bundleDir).at(-1)).toMatchObject({ type: 'run.paused', reason: 'paused by the operator (q)' });
+  });
+
+  it('a Ctrl-C that came with other keys still stops the running step and leaves with 130', async () => {
+    const release = join(tempDir(), 'release');
+    const screen = mountScreen({ size: { columns: 100, rows: 40 }, edit: (rb) => (stepOf(rb, 'producer-suite').run = ticking(release)) });
+    screen.intents.select('producer-suite');
+    await until(() => expect(screen.frame()).toContain('`producer-suite`'));
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('tick 2'));
+    screen.press(`k${KEY.ctrlC}`);
+    expect(await screen.exited).toBe(130);
+    writeFileSync(release, '');
+    expect(screen.session.state.steps['producer-suite']!.attempts[0]!.result).toMatchObject({ outcome: 'cancelled' });
+    expect(readEvents(screen.session.bundleDir).at(-1)).toMatchObject({ type: 'run.paused', reason: 'interrupted by Ctrl-C' });
+  });
+
+  it('in a form a run is text, as a paste: typed whole into the field, a line break in it does not submit', async () => {
+    const screen = mountScreen({ edit: (rb) => (stepOf(rb, 'rc').note = 'required') });
+    await until(() => expect(screen.frame()).toContain('Release candidate immutable'));
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('Confirm: Release candidate immutable'));
+    // "jq" would move and quit on the main screen; in the note it is text. A pasted line break submits nothing.
+    screen.press(`frozen jq${KEY.enter}`);
+    await until(() => expect(screen.frame()).toContain('frozen jq'));
+    expect(screen.session.state.steps.rc!.status).toBe('pending');
+    screen.press(KEY.enter);
+    await until(() => expect(screen.session.state.steps.rc!.status).toBe('passed'));
+    // The pasted line break is kept as one (a note may have several lines).
+    expect(screen.session.state.steps.rc!.note).toBe('frozen jq\n');
+  });
+
+  it('in a form a Ctrl-C inside a run is still Ctrl-C', async () => {
+    const screen = mountScreen({ edit: (rb) => (stepOf(rb, 'rc').note = 'required') });
+    await until(() => expect(screen.frame()).toContain('Release candidate immutable'));
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('Confirm: Release candidate immutable'));
+    screen.press(`froz${KEY.ctrlC}`);
+    expect(await screen.exited).toBe(130);
+    expect(screen.session.state.steps.rc!.status).toBe('pending');
   });
 });
