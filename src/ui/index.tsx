@@ -54,8 +54,12 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   } finally {
     takeDown();
   }
-  if (intents.crash) throw intents.crash;
   summary(session, code, opts.out);
+  // An error that ended the screen (a bug, evidence that cannot be written):
+  // the summary above says where the bundle is and how to resume; the entry
+  // point prints the error itself, and exits with the code the run left
+  // (3: paused and resumable; a closed run's outcome), not as a usage error.
+  if (intents.crash) throw withExitCode(intents.crash, code);
   if (intents.busy) {
     // Asked twice to stop: stop now, as a second Ctrl-C does in a plain run. The
     // journal holds every acknowledged event; resume records the attempt as interrupted.
@@ -64,6 +68,13 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
     process.exit(code);
   }
   return code;
+}
+
+/** `err`, carrying `code` for the entry point's exitCodeOf unless it already says its own. */
+function withExitCode(err: unknown, code: number): unknown {
+  const error = err instanceof Error ? err : new Error(String(err));
+  if (typeof (error as { exitCode?: unknown }).exitCode !== 'number') Object.defineProperty(error, 'exitCode', { value: code, configurable: true });
+  return error;
 }
 
 function greet(session: Session, intents: Intents, opts: InteractiveOptions): void {
