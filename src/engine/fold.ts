@@ -4,14 +4,15 @@
 import type { Mode, Pin, Runbook, Step } from '../runbook/types.js';
 import type { AssertionResult, AttemptResult, CheckRecord, JournalEvent, PreflightRecord, RunOutcome } from './events.js';
 import { applyIncidentEvent, type IncidentFields } from './incident.js';
-import { startedDetails } from './started-details.js';
+import { startedDetails, type StartedDetails } from './started-details.js';
 import { applyUpdateEvent, updateFields, type UpdateFields } from './updates.js';
 import { isEnvironmentFailure, judgeAttempt } from './verdict.js';
 
 /** `not-in-mode`: its `modes` leave out the run's mode; `not-run`: held back by a failure (on_failure: stop). */
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted' | 'not-in-mode' | 'not-run';
 
-export interface Attempt {
+/** With what it ran with (step.started, masked): a command's env, a check's parameters, the directory. */
+export interface Attempt extends StartedDetails {
   n: number;
   startedSeq: number;
   startedAt: string;
@@ -27,9 +28,6 @@ export interface Attempt {
   environment?: boolean;
   missingTools?: string[];
   display?: string;
-  /** What it ran with (step.started, masked): a command's env, a check's parameters (started-details.ts). */
-  env?: Record<string, string>;
-  params?: Record<string, unknown>;
 }
 
 export interface Signature {

@@ -67,8 +67,10 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
     case 'check': {
       const cmd = last?.display ? undefined : session.preview(step.id);
       const display = last?.display ?? cmd?.display;
+      // Where it runs: before the first attempt as it would, then as the last attempt recorded it.
+      const cwd = last?.display ? last.cwd : cmd?.cwd;
       if (display) L.push({ text: `$ ${oneLine(display, opts.width * 2)}`, bold: true });
-      if (cmd?.cwd) L.push({ text: `in ${cmd.cwd}`, dim: true });
+      if (cwd) L.push({ text: `in ${cwd}`, dim: true });
       if (opts.running) {
         const t = opts.tail;
         L.push({ text: `running${t ? ` · ${bytes(t.bytes)} so far` : ''} — o opens the whole output (follows it)${opts.readOnly ? '' : ', c cancels'}`, color: 'cyan' });

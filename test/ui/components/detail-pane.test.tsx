@@ -35,6 +35,8 @@ describe('DetailPane', () => {
     expect(pane(screen)).toContain("$ sh -c 'echo producer suite green; echo '\\''producer: 0 warnings'\\'' >&2'");
     expect(pane(screen)).toContain('not run yet — Enter runs it, a runs the whole section');
     expect(pane(screen)).not.toContain('attempt 1');
+    // Where it will run: the runbook's directory when the step gives no cwd.
+    expect(pane(screen)).toContain(`in ${screen.session.runbookDir}`);
   });
 
   it('shows the output tail live while the step runs, then the result, the log and its last lines', async () => {
@@ -51,6 +53,8 @@ describe('DetailPane', () => {
     await select(screen, 'producer-suite');
     screen.press(KEY.enter);
     await until(() => expect(pane(screen)).toMatch(/running · \d+ B so far — o opens the whole output \(follows it\), c cancels/));
+    // The directory it runs in stays in view while it runs (and after, below).
+    expect(pane(screen)).toContain(`in ${repo}`);
     // The newest tick shown; which ones a frame catches depends on how busy the machine is.
     const newestTick = () => Math.max(0, ...[...pane(screen).matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1])));
     await until(() => expect(newestTick()).toBeGreaterThanOrEqual(2));
@@ -67,6 +71,7 @@ describe('DetailPane', () => {
     expect(text).toMatch(new RegExp(`attempt 1: exit 0 · ${(result.duration_ms / 1000).toFixed(1)}s · \\d+ B · sha256 ${result.combined.sha256.slice(0, 12)} · HEAD ${head.slice(0, 10)}`));
     expect(text).toContain(`log: ${screen.session.relative(join(screen.session.bundleDir, result.combined.file))}`);
     expect(text).not.toContain('running ·');
+    expect(text).toContain(`in ${repo}`);
     // The last lines of the log, read from disk: the newest last.
     const last = Number(/tick (\d+)\s*$/.exec(text)![1]);
     expect(last).toBeGreaterThanOrEqual(6);
