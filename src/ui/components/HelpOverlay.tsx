@@ -16,7 +16,8 @@ export function HelpOverlay() {
   useKeys((input, key) => {
     if (key.escape || input === '?' || input === 'q' || key.return) intents.close();
   });
-  const glyphs = Object.values(STATUS);
+  // Every state a step row can show: the statuses, and a failure the environment caused (selectors.ts).
+  const glyphs = [...Object.values(STATUS), { ...STATUS.failed, word: 'ENV FAILURE' }];
   const watching = 'watching' in intents;
   // Watching, only the keys that work there (moving, output, help, leaving).
   const BINDINGS = watching ? ALL.filter((b) => WATCH_KEYS.includes(b.command)).map((b) => (b.command === 'quit' || b.command === 'interrupt' ? { ...b, help: 'stop watching (the run goes on; nothing is written)' } : b)) : ALL;
@@ -47,7 +48,7 @@ export function HelpOverlay() {
           <Text key={r} wrap="truncate-end">
             {row.map((g) => (
               <Text key={g.word}>
-                <Text color={tint(g.color)}>{g.glyph}</Text> {g.word.padEnd(13)}
+                <Text color={tint(g.color)}>{g.glyph}</Text> {g.word + ' '.repeat(Math.max(2, 13 - g.word.length))}
               </Text>
             ))}
           </Text>

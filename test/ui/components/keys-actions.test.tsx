@@ -242,7 +242,9 @@ describe('?', () => {
     screen.press('?');
     await until(() => expect(screen.frame()).toContain('Keys — cutover (Esc or ? closes this help)'));
     for (const b of BINDINGS) expect(screen.frame()).toContain(`${b.keys.padEnd(8)} ${b.help}`);
-    for (const state of ['· pending', '▶ running', '✓ passed', '✗ FAILED', '⊘ waived', '! interrupted', '■ cancelled', '◌ locked']) expect(screen.frame()).toContain(state);
+    for (const state of ['· pending', '▶ running', '✓ passed', '✗ FAILED', '⊘ waived', '! interrupted', '■ cancelled', '◌ locked', '– not in this mode', '↷ not run', '✗ ENV FAILURE']) expect(screen.frame()).toContain(state);
+    // Each state's word stands apart from the next glyph, the longest included.
+    expect(screen.frame()).toMatch(/not in this mode {2,}↷ not run {2,}✗ ENV FAILURE/);
     screen.press(KEY.escape);
     await mainScreen(screen);
     screen.press('?');
