@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import { useIntents, useRunStore } from '../context.js';
 import { BINDINGS, type Command } from '../keys/bindings.js';
+import { fitHints, type Hint } from '../keys/hints.js';
 import { TONE, tint } from '../theme.js';
 
 export function MessageLine() {
@@ -27,33 +28,50 @@ export function MessageLine() {
 export function Footer() {
   const intents = useIntents();
   const { selected, running, outcome, columns, form, openTriggers } = useRunStore((s) => ({ selected: s.ui.selected, running: s.activity.running !== undefined, outcome: s.outcome, columns: s.size.columns, form: s.ui.modal?.kind === 'form' ? s.ui.modal.form : undefined, openTriggers: s.run.triggers.filter((t) => t.open).length }));
-  const hints: string[] = [];
-  if ('watching' in intents) hints.push('read-only: watching', '↑↓ move', 'o output', '? help', outcome ? `q leave (${outcome})` : 'q stop watching');
-  else if (form === 'quit') hints.push('y / ⏎ pause and quit', 'n / Esc stay');
-  else if (form) hints.push('Tab/↑↓ field', '⏎ next / submit', 'Esc cancel', 'Ctrl-C stop & pause');
-  else if (outcome) hints.push(`q leave (${outcome})`, '? help', '↑↓ move', 'o output');
-  else {
+  // keep: 3 the ways out and help, 2 what acts on the step, 1 the rest (dropped first on a narrow terminal).
+  const hints: Hint[] = [];
+  const add = (text: string, keep: number) => hints.push({ text, keep });
+  if ('watching' in intents) {
+    add('read-only: watching', 2);
+    add('↑↓ move', 1);
+    add('o output', 1);
+    add('? help', 3);
+    add(outcome ? `q leave (${outcome})` : 'q stop watching', 3);
+  } else if (form === 'quit') {
+    add('y / ⏎ pause and quit', 3);
+    add('n / Esc stay', 3);
+  } else if (form) {
+    add('Tab/↑↓ field', 1);
+    add('⏎ next / submit', 3);
+    add('Esc cancel', 3);
+    add('Ctrl-C stop & pause', 2);
+  } else if (outcome) {
+    add(`q leave (${outcome})`, 3);
+    add('? help', 3);
+    add('↑↓ move', 1);
+    add('o output', 1);
+  } else {
     const a = intents.session.actionsFor(selected);
     const act = a.primary === 'run' ? (a.isRetry ? 'run again' : 'run') : a.primary === 'answer' ? ({ confirm: 'confirm', input: 'fill in', notice: 'send', signoff: 'sign', decision: 'decide' } as Record<string, string>)[a.step.kind] : undefined;
-    const show = (c: Command, label?: string) => {
+    const show = (c: Command, keep: number, label?: string) => {
       const b = BINDINGS.find((x) => x.command === c)!;
-      hints.push(`${b.keys === 'Enter' ? '⏎' : b.keys.split(' ')[0]} ${label ?? b.hint}`);
+      add(`${b.keys === 'Enter' ? '⏎' : b.keys.split(' ')[0]} ${label ?? b.hint}`, keep);
     };
-    show('down', 'move');
-    if (act) show('act', act);
-    show('section', 'section');
-    if (a.skip.ok) show('skip');
-    show('output');
-    if (running) show('cancel');
-    show('trigger');
-    if (openTriggers) show('clearTrigger', 'clear trigger');
-    show('help');
-    show('quit');
+    show('down', 1, 'move');
+    if (act) show('act', 2, act);
+    show('section', 1, 'section');
+    if (a.skip.ok) show('skip', 1);
+    show('output', 1);
+    if (running) show('cancel', 2);
+    show('trigger', 1);
+    if (openTriggers) show('clearTrigger', 1, 'clear trigger');
+    show('help', 3);
+    show('quit', 3);
   }
   return (
     <Box width={columns} height={1}>
       <Text inverse wrap="truncate-end">
-        {` ${hints.join('  ')} `.padEnd(columns)}
+        {` ${fitHints(hints, columns).join('  ')} `.padEnd(columns)}
       </Text>
     </Box>
   );

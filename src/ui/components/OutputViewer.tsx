@@ -9,6 +9,18 @@ import { bytes } from '../layout.js';
 import { logFileFor } from '../output/log-file.js';
 import { LogPager } from '../output/log-pager.js';
 import { tint } from '../theme.js';
+import { fitHints, type Hint } from '../keys/hints.js';
+
+/** The viewer's keys (docs/tui.md lists them all); on a narrow terminal g/G and n/N give way first, never `q/Esc back`. */
+const VIEWER_HINTS: Hint[] = [
+  { text: '↑↓ jk line', keep: 2 },
+  { text: 'PgUp/PgDn b/space page', keep: 2 },
+  { text: 'g/G start/end', keep: 1 },
+  { text: '/ ? search', keep: 2 },
+  { text: 'n N next/prev', keep: 1 },
+  { text: 'f follow', keep: 3 },
+  { text: 'q/Esc back', keep: 4 },
+];
 
 export function OutputViewer({ step }: { step: string }) {
   const intents = useIntents();
@@ -106,7 +118,7 @@ export function OutputViewer({ step }: { step: string }) {
         ))}
       </Box>
       <Text dimColor={!search.typing && !status} color={status ? tint('cyan') : undefined} wrap="truncate-end">
-        {search.typing ? `${search.direction === 'forward' ? '/' : '?'}${search.term}█  (Enter search, Esc cancel)` : status || '↑↓ jk line · PgUp/PgDn b/space page · g/G start/end · / ? search · n N next/prev · f follow · q/Esc back'}
+        {search.typing ? `${search.direction === 'forward' ? '/' : '?'}${search.term}█  (Enter search, Esc cancel)` : status || fitHints(VIEWER_HINTS, columns, ' · ').join(' · ')}
       </Text>
     </Box>
   );

@@ -66,6 +66,25 @@ describe('Footer', () => {
     expect(footer(screen)).toContain('⏎ run again  ');
   });
 
+  it('fits 80 columns: with a step running and a trigger open, the least needed hints give way, never ? help and q quit', async () => {
+    const release = join(tempDir(), 'release');
+    const screen = mountScreen({ size: { columns: 80, rows: 24 }, edit: (rb) => (stepOf(rb, 'producer-suite').run = ticking(release)) });
+    await select(screen, 'producer-suite');
+    screen.press(KEY.enter);
+    await until(() => expect(footer(screen)).toContain('c cancel'));
+    expect(screen.session.declareTrigger('envelope-mismatch', 'legacy_error in a 404').ok).toBe(true);
+    // A manual step selected meanwhile: Enter and s apply to it too.
+    await select(screen, 'rc');
+    await until(() => expect(footer(screen)).toMatch(/ c cancel .*\? help {2}q quit$/));
+    expect(footer(screen)).toContain('⏎ confirm');
+    expect(footer(screen).length).toBeLessThanOrEqual(80);
+    // At 200 columns every hint is there, clear trigger included.
+    screen.store.setState({ size: WIDE });
+    await until(() => expect(footer(screen)).toBe(' ↓ move  ⏎ confirm  a section  s skip  o output  c cancel  R trigger  C clear trigger  ? help  q quit'));
+    writeFileSync(release, '');
+    await until(() => expect(screen.session.state.steps['producer-suite']!.status).toBe('passed'));
+  });
+
   it("shows the form's keys while a form is open, and how to leave once the run is closed", async () => {
     const screen = mountScreen({ size: WIDE });
     await select(screen, 'rc');

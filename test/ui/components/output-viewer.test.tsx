@@ -174,6 +174,8 @@ describe('OutputViewer at 80 columns', () => {
     await until(() => expect(title(screen)).toContain('Output of producer-suite (running)'));
     expect(title(screen)).toContain('following');
     expect(title(screen)).toMatch(/\d+%/);
+    // The key hints fit: the way back and follow are always there; g/G and n/N give way first.
+    expect(lines(screen).at(-1)!.trim()).toBe('↑↓ jk line · PgUp/PgDn b/space page · / ? search · f follow · q/Esc back');
     writeFileSync(release, '');
   });
 });
