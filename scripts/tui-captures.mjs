@@ -89,7 +89,9 @@ try {
   await d.snap('decision-locked', 'Decide: Go/no-go');
   await d.keys(ENTER, ENTER);
   await d.snap('decision-refused', 'REFUSED');
-  await d.keys(ESC, 'k', ENTER);
+  await d.keys(ESC, 'o');
+  await d.snap('lock-full', ' GO lock — ');
+  await d.keys('q', 'k', ENTER);
   await d.snap('signoff-form', 'Sign-off: Joint sign-off');
   await d.keys(ENTER, ENTER, ENTER, ENTER);
   await d.waitFor('every condition holds');

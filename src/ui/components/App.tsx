@@ -12,6 +12,7 @@ import { FormPanel } from './FormPanel.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { LockPanel } from './LockPanel.js';
+import { LockViewer } from './LockViewer.js';
 import { OutputViewer } from './OutputViewer.js';
 import { StepList } from './StepList.js';
 import { QuitForm } from './forms/QuitForm.js';
@@ -42,7 +43,8 @@ export function App() {
     );
   }
   if (modal?.kind === 'help') return <HelpOverlay />;
-  if (modal?.kind === 'output') return <OutputViewer step={modal.step} />;
+  // `o` on the decision step: the GO lock in full (a decision has no output).
+  if (modal?.kind === 'output') return intents.session.step(modal.step).kind === 'decision' ? <LockViewer /> : <OutputViewer step={modal.step} />;
   return <MainLayout rows={size.rows} columns={size.columns} form={modal?.kind === 'form'} />;
 }
 

@@ -61,7 +61,7 @@ export function Footer() {
     if (act) show('act', 2, act);
     show('section', 1, 'section');
     if (a.skip.ok) show('skip', 1);
-    show('output', 1);
+    show('output', 1, a.step.kind === 'decision' ? 'GO lock' : undefined);
     if (running) show('cancel', 2);
     show('trigger', 1);
     if (openTriggers) show('clearTrigger', 1, 'clear trigger');

@@ -1,5 +1,5 @@
 // The GO lock, always in view: each option of the decision, open or locked,
-// with its first unmet condition (the decision step's detail lists all).
+// with its first unmet condition (`o` on the decision step lists them all).
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useIntents, useRunStore } from '../context.js';

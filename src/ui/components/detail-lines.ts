@@ -116,6 +116,7 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
       break;
     case 'decision':
       if (run.decision) L.push({ text: `Decision: ${run.decision.label} at ${run.decision.at}${run.decision.remediation ? ` — remediation: ${run.decision.remediation}` : ''}`, bold: true, color: run.decision.go ? 'green' : 'yellow' });
+      if (!run.decision && !run.closed && opts.lock.some((o) => o.unmet.length)) L.push({ text: 'o shows the GO lock in full: every condition, wrapped, on a page of its own', dim: true });
       for (const o of run.decision || run.closed ? [] : opts.lock) {
         L.push({ text: `${o.selectable ? '✓' : '✗'} ${o.label}: ${o.selectable ? (o.needsRemediation ? 'available (needs a remediation plan)' : 'available') : 'LOCKED'}`, color: o.selectable ? 'green' : 'red', bold: true });
         for (const u of o.unmet) L.push({ text: `   - ${u}` });

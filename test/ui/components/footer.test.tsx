@@ -29,7 +29,7 @@ describe('Footer', () => {
       await select(screen, step);
       await until(() => expect(footer(screen)).toContain(`↓ move  ${hint}  a section`));
     }
-    expect(footer(screen)).toBe(' ↓ move  ⏎ decide  a section  o output  R trigger  ? help  q quit');
+    expect(footer(screen)).toBe(' ↓ move  ⏎ decide  a section  o GO lock  R trigger  ? help  q quit');
   });
 
   it('offers skip only where it applies, and no Enter on a step whose requires are unmet', async () => {

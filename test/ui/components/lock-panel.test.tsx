@@ -56,3 +56,42 @@ describe('LockPanel', () => {
     expect(lock(screen).join('\n')).not.toContain('open');
   });
 });
+
+describe('o on the decision step: the GO lock in full', () => {
+  it('lists every option and every unmet condition, wrapped not cut, scrolls on a small terminal, and follows the run', async () => {
+    const screen = mountScreen({ size: { columns: 80, rows: 24 } });
+    screen.intents.select('decide');
+    await until(() => expect(screen.frame()).toContain('o GO lock'));
+    expect(screen.frame()).toContain('o shows the GO lock in full');
+    screen.press('o');
+    await until(() => expect(screen.frame().split('\n')[0]).toMatch(/^ GO lock — Go\/no-go · all shown/));
+    // The smallest terminal the screen takes: 13 rows of conditions a page.
+    screen.store.setState({ size: { columns: 60, rows: 16 } });
+    const header = () => screen.frame().split('\n')[0]!;
+    await until(() => expect(header()).toMatch(/^ GO lock — Go\/no-go · lines 1–13 of \d+/));
+    const total = Number(/of (\d+)/.exec(header())![1]);
+    const seen: string[] = screen.frame().split('\n').slice(1, 14);
+    for (let from = 13; from < total; from += 13) {
+      screen.press(' ');
+      const first = Math.min(from, total - 13) + 1;
+      await until(() => expect(header()).toContain(`lines ${first}–`));
+      seen.push(...screen.frame().split('\n').slice(1, 14).slice(from - (first - 1)));
+    }
+    const go = screen.session.lockStatus('decide').find((o) => o.option.id === 'go-rehearsal')!;
+    const text = seen.map((l) => l.trim()).join(' ').replace(/\s+/g, ' ');
+    expect(text).not.toContain('…');
+    expect(text).toContain(`✗ GO (rehearsal continuation): LOCKED — ${go.unmet.length} unmet`);
+    for (const u of go.unmet) expect(text).toContain(u.message.replace(/\s+/g, ' '));
+    expect(text).toContain('GO (runtime cutover) is never available in a REHEARSAL; start a run with --mode cutover on cutover day');
+    expect(text).toContain('✓ NO-GO: open — needs a remediation plan');
+    expect(screen.frame().split('\n').at(-1)).toContain('q/Esc back');
+    // A condition met while it is open goes away at once.
+    screen.press('g');
+    await until(() => expect(header()).toContain('lines 1–'));
+    screen.session.confirm('rc');
+    await until(() => expect(screen.frame()).toContain(`LOCKED — ${go.unmet.length - 1} unmet`));
+    screen.press('q');
+    await until(() => expect(header()).not.toContain(' · lines'));
+    expect(screen.store.getState().ui.modal).toBeUndefined();
+  });
+});
