@@ -242,7 +242,7 @@ export class Intents {
   closeRun(): void {
     this.track(
       this.d.session.close().then((outcome) => {
-        this.say(`Decision recorded — the run is closed: ${outcome}. Press q to leave (the bundle verifies with \`cutover verify\`).`, outcome === 'GO' ? 'ok' : 'warn');
+        this.say(`Decision recorded — the run is closed: ${outcome}. Press q to leave.`, outcome === 'GO' ? 'ok' : 'warn');
       }),
     );
   }

@@ -19,7 +19,7 @@ export function LockPanel({ height }: { height: number }) {
         </Text>
         <Text wrap="truncate-end" color={tint(run.decision?.go ? 'green' : 'yellow')} bold>
           {run.closed ? `Run closed: ${run.closed.outcome} — ` : ''}
-          {run.decision ? `${run.decision.label} recorded at ${run.decision.at}` : 'no decision was recorded'}
+          {run.decision ? `${run.decision.label} recorded at ${run.decision.at.replace(/\.\d+Z$/, 'Z')}` : 'no decision was recorded'}
         </Text>
       </Box>
     );

@@ -32,7 +32,8 @@ function StepRow({ row, selected, more, columns, spin }: { row: Row; selected: b
       </Box>
     );
   }
-  const detailWidth = Math.min(40, Math.floor(columns / 3));
+  // A third of the row (at most 40), or more when the title leaves room: a decision's label is not cut beside a short title.
+  const detailWidth = Math.max(Math.min(40, Math.floor(columns / 3)), Math.min(60, columns - 6 - [...row.title].length));
   // A pending step says what it waits for ("to confirm"); every other state says its word.
   const detail = oneLine(row.look === STATUS.pending ? row.detail : `${row.look.word}${row.detail ? ` ${row.detail}` : ''}`, detailWidth);
   return (

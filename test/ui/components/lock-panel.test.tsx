@@ -49,10 +49,11 @@ describe('LockPanel', () => {
     const screen = mountScreen({ size: WIDE });
     await prepareToDecide(screen.session);
     expect(screen.session.decide('decide', { option: 'go-rehearsal', confirmedText: LABEL.rehearsal }).ok).toBe(true);
-    await until(() => expect(lock(screen)[1]).toMatch(/^GO \(rehearsal continuation\) recorded at \d{4}-\d\d-\d\dT[\d:.]+Z$/));
+    // To the second: the row fits 80 columns (the detail and the journal keep the milliseconds).
+    await until(() => expect(lock(screen)[1]).toMatch(/^GO \(rehearsal continuation\) recorded at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/));
     await screen.session.close();
     const at = screen.session.state.decision!.at;
-    await until(() => expect(lock(screen)[1]).toBe(`Run closed: GO — GO (rehearsal continuation) recorded at ${at}`));
+    await until(() => expect(lock(screen)[1]).toBe(`Run closed: GO — GO (rehearsal continuation) recorded at ${at.replace(/\.\d+Z$/, 'Z')}`));
     expect(lock(screen).join('\n')).not.toContain('open');
   });
 });

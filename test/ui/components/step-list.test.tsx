@@ -54,6 +54,10 @@ describe('StepList', () => {
     expect(row(screen, 'Producer suite')).toMatch(/✓ Producer suite\s+passed \d+\.\ds$/);
     expect(row(screen, 'Announce the decision meeting')).toMatch(/✓ Announce the decision meeting\s+sent$/);
     expect(row(screen, 'Joint sign-off')).toMatch(/✓ Joint sign-off\s+signed$/);
+    // At 80 columns the label is not cut beside the short title.
+    screen.intents.select('decide');
+    screen.store.setState({ size: { columns: 80, rows: 24 } });
+    await until(() => expect(row(screen, DECISION)).toMatch(/^ ›✓ Go\/no-go\s+GO \(rehearsal continuation\)$/));
   });
 
   it('shows FAILED with the reason, waived with the skip reason, and locked with what a step needs', async () => {
