@@ -18,16 +18,29 @@ export interface Line {
 
 const KIND: Record<Step['kind'], string> = { command: 'command', check: 'built-in check', confirm: 'confirmation', input: 'input', notice: 'notice', signoff: 'sign-off', decision: 'decision' };
 
-function resultLine(session: ScreenView, a: Attempt): Line[] {
+/** `label: path`, broken after a `/` over as many rows as it needs: a log's path is copied from the screen, never cut. */
+function pathLines(label: string, path: string, width: number): Line[] {
+  const rows: string[] = [];
+  let rest = `${label}: ${path}`;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf('/', width - 1);
+    if (cut <= label.length + 2) break; // no '/' to break at: the row is cut as any other
+    rows.push(rest.slice(0, cut + 1));
+    rest = `${' '.repeat(label.length + 2)}${rest.slice(cut + 1)}`;
+  }
+  return [...rows, rest].map((text) => ({ text, dim: true }));
+}
+
+function resultLine(session: ScreenView, a: Attempt, width: number): Line[] {
   const out: Line[] = [];
   const r = a.result;
   if (r) {
     const how = r.outcome === 'exited' ? `exit ${r.exit_code}` : r.outcome === 'signaled' ? `signal ${r.signal}` : r.outcome;
     out.push({ text: `attempt ${a.n}: ${how} · ${(r.duration_ms / 1000).toFixed(1)}s · ${bytes(r.stdout.bytes + r.stderr.bytes)} · sha256 ${r.combined.sha256.slice(0, 12)} · HEAD ${r.git_head ? r.git_head.slice(0, 10) : 'none'}`, color: a.status === 'passed' ? 'green' : 'red' });
-    out.push({ text: `log: ${session.relative(join(session.bundleDir, r.combined.file))}`, dim: true });
+    out.push(...pathLines('log', session.relative(join(session.bundleDir, r.combined.file)), width));
   } else if (a.check) {
     out.push({ text: `attempt ${a.n}: ${a.check.cancelled ? 'cancelled' : a.check.passed ? 'passed' : 'FAILED'} — ${a.check.summary}`, color: a.status === 'passed' ? 'green' : 'red' });
-    out.push({ text: `report: ${session.relative(join(session.bundleDir, a.check.report.file))}`, dim: true });
+    out.push(...pathLines('report', session.relative(join(session.bundleDir, a.check.report.file)), width));
   }
   if (a.failure) out.push({ text: a.failure, color: 'red' });
   for (const w of r?.warnings ?? []) out.push({ text: `warning: ${w}`, color: 'yellow' });
@@ -78,7 +91,7 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
         break;
       }
       if (last) {
-        L.push(...resultLine(session, last));
+        L.push(...resultLine(session, last, opts.width));
         const lines = opts.tail && opts.tail.attempt === last.n ? opts.tail.lines : opts.diskTail ?? [];
         for (const l of lines) body.push({ text: l, dim: last.status === 'passed' });
       } else L.push({ text: opts.readOnly ? 'not run yet' : 'not run yet — Enter runs it, a runs the whole section', dim: true });

@@ -88,6 +88,21 @@ describe('DetailPane', () => {
     expect(pane(screen)).toContain('to stderr');
   });
 
+  it('at 80 columns breaks a long log path after a /, whole, rather than cutting it', async () => {
+    const screen = mountScreen({ size: { columns: 80, rows: 30 }, edit: (rb) => (stepOf(rb, 'producer-suite').run = ['sh', '-c', 'exit 3']) });
+    await select(screen, 'producer-suite');
+    screen.press(KEY.enter);
+    await until(() => expect(pane(screen)).toMatch(/attempt 1: exit 3 · /));
+    const result = screen.session.state.steps['producer-suite']!.attempts[0]!.result!;
+    const path = screen.session.relative(join(screen.session.bundleDir, result.combined.file));
+    expect(`log: ${path}`.length).toBeGreaterThan(80);
+    const rows = pane(screen).split('\n');
+    const from = rows.findIndex((l) => l.startsWith('log: '));
+    const shown = [rows[from]!.trimEnd(), ...rows.slice(from + 1).filter((l) => /^ {5}\S/.test(l)).map((l) => l.trim())];
+    expect(shown.every((l) => l.length <= 80 && !l.includes('…'))).toBe(true);
+    expect(shown.join('')).toBe(`log: ${path}`);
+  });
+
   it("shows a built-in check's command and summary", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'app.tar'), 'the artifact\n');
