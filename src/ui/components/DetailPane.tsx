@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { useIntents, useRunStore } from '../context.js';
 import { lockView } from '../store/selectors.js';
 import { tint } from '../theme.js';
-import { detailLines, logOf, readTail } from './detail-lines.js';
+import { detailLines, fitHead, logOf, readTail } from './detail-lines.js';
 
 export function DetailPane({ height }: { height: number }) {
   const intents = useIntents();
@@ -29,7 +29,7 @@ export function DetailPane({ height }: { height: number }) {
   const { head, body } = detailLines(session, run, step, { ...(tail ? { tail } : {}), ...(diskTail ? { diskTail } : {}), running, now: now || session.clock().getTime(), width: columns, lock, readOnly: 'watching' in intents });
   // The head says what the step is and how it went; output fills the rest, newest last.
   const room = Math.max(0, height - 1 - details.length);
-  const shownHead = head.slice(0, room);
+  const shownHead = fitHead(head, body.length, room);
   const lines = [...shownHead, ...body.slice(Math.max(0, body.length - (room - shownHead.length)))];
   return (
     <Box flexDirection="column" height={height} width={columns}>

@@ -14,6 +14,25 @@ export interface Line {
   color?: string;
   bold?: boolean;
   dim?: boolean;
+  /** A head line a short pane gives up for output: the highest rank goes first (see fitHead). */
+  drop?: number;
+}
+
+/**
+ * The head lines that fit `room` rows and still leave the output a few rows
+ * (the failing lines are what the captain needs): where they do not, lines are
+ * given up by rank — where it runs, then the log path and attempt count, then
+ * the description — and what still does not fit is cut from the end.
+ */
+export function fitHead(head: Line[], bodyLines: number, room: number): Line[] {
+  const budget = Math.max(0, room - Math.min(bodyLines, 3));
+  let kept = head;
+  const ranks = [...new Set(head.map((l) => l.drop ?? 0))].filter((r) => r > 0).sort((a, b) => b - a);
+  for (const rank of ranks) {
+    if (kept.length <= budget) break;
+    kept = kept.filter((l) => l.drop !== rank);
+  }
+  return kept.slice(0, room);
 }
 
 const KIND: Record<Step['kind'], string> = { command: 'command', check: 'built-in check', confirm: 'confirmation', input: 'input', notice: 'notice', signoff: 'sign-off', decision: 'decision' };
@@ -28,7 +47,7 @@ function pathLines(label: string, path: string, width: number): Line[] {
     rows.push(rest.slice(0, cut + 1));
     rest = `${' '.repeat(label.length + 2)}${rest.slice(cut + 1)}`;
   }
-  return [...rows, rest].map((text) => ({ text, dim: true }));
+  return [...rows, rest].map((text) => ({ text, dim: true, drop: 2 }));
 }
 
 function resultLine(session: ScreenView, a: Attempt, width: number): Line[] {
@@ -68,7 +87,7 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
   const st = run.steps[step.id]!;
   const owner = step.owner ? ` · owner ${session.runbook.roles.find((r) => r.id === step.owner)?.title ?? step.owner}` : '';
   L.push({ text: `${KIND[step.kind]} \`${step.id}\`${owner}${step.required === false ? ' · optional' : ''}${step.requires?.length ? ` · requires ${step.requires.join(', ')}` : ''}`, dim: true });
-  if (step.description) for (const row of wrapLines(step.description, opts.width, 2)) L.push({ text: row });
+  if (step.description) for (const row of wrapLines(step.description, opts.width, 2)) L.push({ text: row, drop: 1 });
   // Not in this mode, or held back by a failure (on_failure: stop): say so first, in the journal's words.
   if (st.notRun && (st.status === 'not-in-mode' || st.status === 'not-run')) {
     L.push({ text: st.notRun.reason, color: st.status === 'not-run' ? 'yellow' : 'gray' });
@@ -83,7 +102,7 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
       // Where it runs: before the first attempt as it would, then as the last attempt recorded it.
       const cwd = last?.display ? last.cwd : cmd?.cwd;
       if (display) L.push({ text: `$ ${oneLine(display, opts.width * 2)}`, bold: true });
-      if (cwd) L.push({ text: `in ${cwd}`, dim: true });
+      if (cwd) L.push({ text: `in ${cwd}`, dim: true, drop: 3 });
       if (opts.running) {
         const t = opts.tail;
         L.push({ text: `running${t ? ` · ${bytes(t.bytes)} so far` : ''} — o opens the whole output (follows it)${opts.readOnly ? '' : ', c cancels'}`, color: 'cyan' });
@@ -136,6 +155,6 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
       }
       break;
   }
-  if (st.attempts.length > 1 && !opts.running) L.push({ text: `${st.attempts.length} attempts; the first started ${clockTime(opts.now - Date.parse(st.attempts[0]!.startedAt))} ago`, dim: true });
+  if (st.attempts.length > 1 && !opts.running) L.push({ text: `${st.attempts.length} attempts; the first started ${clockTime(opts.now - Date.parse(st.attempts[0]!.startedAt))} ago`, dim: true, drop: 2 });
   return { head: L, body };
 }

@@ -103,6 +103,25 @@ describe('DetailPane', () => {
     expect(shown.join('')).toBe(`log: ${path}`);
   });
 
+  it('at 80×24 gives up where it ran and the log path before the failing output lines', async () => {
+    const run = ['sh', '-c', 'echo first line; echo FAIL the gate that broke; echo summary: 1 problem; exit 1'];
+    const screen = mountScreen({ size: { columns: 80, rows: 24 }, edit: (rb) => (stepOf(rb, 'producer-suite').run = run) });
+    await select(screen, 'producer-suite');
+    screen.press(KEY.enter);
+    await until(() => expect(pane(screen)).toMatch(/attempt 1: exit 1 · /));
+    const text = pane(screen);
+    expect(text).toContain('exit code 1, expected 0');
+    expect(text).toContain('FAIL the gate that broke');
+    expect(text).toContain('summary: 1 problem');
+    expect(text).not.toMatch(/^in /m);
+    expect(text).not.toMatch(/^log: /m);
+    // A taller terminal has room for both again.
+    screen.store.setState({ size: { columns: 80, rows: 40 } });
+    await until(() => expect(pane(screen)).toMatch(/^log: /m));
+    expect(pane(screen)).toMatch(/^in /m);
+    expect(pane(screen)).toContain('FAIL the gate that broke');
+  });
+
   it("shows a built-in check's command and summary", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'app.tar'), 'the artifact\n');
