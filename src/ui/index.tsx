@@ -54,12 +54,18 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   } finally {
     takeDown();
   }
-  summary(session, code, opts.out);
+  try {
+    summary(session, code, opts.out);
+  } catch (err) {
+    // The summary failing must not hide the error that ended the screen.
+    if (!intents.crash) throw err;
+  }
   // An error that ended the screen (a bug, evidence that cannot be written):
   // the summary above says where the bundle is and how to resume; the entry
-  // point prints the error itself, and exits with the code the run left
-  // (3: paused and resumable; a closed run's outcome), not as a usage error.
-  if (intents.crash) throw withExitCode(intents.crash, code);
+  // point prints the error itself, and exits 3 (130 after Ctrl-C) — even when
+  // the run had closed: a GO's 0 or a NO-GO's 1 would hide the error from a
+  // script (resume writes what the closing run left unwritten).
+  if (intents.crash !== undefined) throw withExitCode(intents.crash, code === EXIT.sigint ? EXIT.sigint : EXIT.paused);
   if (intents.busy) {
     // Asked twice to stop: stop now, as a second Ctrl-C does in a plain run. The
     // journal holds every acknowledged event; resume records the attempt as interrupted.

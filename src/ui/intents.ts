@@ -217,7 +217,7 @@ export class Intents {
 
   /** Evidence that cannot be written (disk full), or a bug: the running step is stopped, the screen says so and leaves. */
   fatal(err: unknown): void {
-    this.crash ??= err;
+    this.crash ??= err ?? new Error(`${String(err)} was thrown`);
     void this.leave(EXIT.paused, 'cutover stopped on an error');
   }
 

@@ -30,11 +30,13 @@ export function Footer() {
   const { selected, running, outcome, columns, form, openTriggers } = useRunStore((s) => ({ selected: s.ui.selected, running: s.activity.running !== undefined, outcome: s.outcome, columns: s.size.columns, form: s.ui.modal?.kind === 'form' ? s.ui.modal.form : undefined, openTriggers: s.run.triggers.filter((t) => t.open).length }));
   // keep: 3 the ways out and help, 2 what acts on the step, 1 the rest (dropped first on a narrow terminal).
   const hints: Hint[] = [];
+  // o on the decision opens the GO lock in full (LockViewer), on any other step its output.
+  const onDecision = intents.session.findStep(selected)?.kind === 'decision';
   const add = (text: string, keep: number) => hints.push({ text, keep });
   if ('watching' in intents) {
     add('read-only: watching', 2);
     add('↑↓ move', 1);
-    add('o output', 1);
+    add(onDecision ? 'o GO lock' : 'o output', 1);
     add('? help', 3);
     add(outcome ? `q leave (${outcome})` : 'q stop watching', 3);
   } else if (form === 'quit') {
@@ -49,7 +51,7 @@ export function Footer() {
     add(`q leave (${outcome})`, 3);
     add('? help', 3);
     add('↑↓ move', 1);
-    add('o output', 1);
+    add(onDecision ? 'o GO lock' : 'o output', 1);
   } else {
     const a = intents.session.actionsFor(selected);
     const act = a.primary === 'run' ? (a.isRetry ? 'run again' : 'run') : a.primary === 'answer' ? ({ confirm: 'confirm', input: 'fill in', notice: 'send', signoff: 'sign', decision: 'decide' } as Record<string, string>)[a.step.kind] : undefined;

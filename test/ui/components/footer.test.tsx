@@ -96,6 +96,9 @@ describe('Footer', () => {
     screen.session.decide('decide', { option: 'no-go', confirmedText: LABEL.noGo, remediation: 'fix the envelope' });
     await screen.session.close();
     await until(() => expect(footer(screen)).toBe(' q leave (NO-GO)  ? help  ↑↓ move  o output'));
+    // On the decision, o opens the GO lock in full, and says so.
+    screen.intents.select('decide');
+    await until(() => expect(footer(screen)).toBe(' q leave (NO-GO)  ? help  ↑↓ move  o GO lock'));
   });
 });
 

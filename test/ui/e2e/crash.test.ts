@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.js';
 import { eventsOf, onlyBundle, readEvents, tempDir } from '../../fixtures/engine/scenario.js';
-import { exitOf, killAll, opened, processArgs, processesGone, rowOf, slowRunbook, start, WAIT } from './helpers.js';
+import { exitOf, killAll, opened, processArgs, processesGone, rowOf, select, slowRunbook, start, WAIT } from './helpers.js';
 
 afterEach(killAll);
 
@@ -43,6 +43,37 @@ describe('an uncaught error while a step runs', () => {
     expect(eventsOf(events, 'step.finished').filter((e) => e.step === 'slow')).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ type: 'run.paused', reason: 'cutover stopped on an error' });
     const verify = await cli(['verify', bundle], { cwd: dir });
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+});
+
+describe('an uncaught error once the run has closed', () => {
+  it('still exits 3, not the NO-GO’s 1, after the summary and the error', async () => {
+    const dir = tempDir();
+    slowRunbook(dir, { slow: 'echo slow' });
+    writeFileSync(join(dir, 'answers.yaml'), 'answers:\n  decide: { option: no-go, remediation: fix the envelope }\n');
+    const trigger = join(dir, 'crash-now');
+    const p = start(['run', 'rb.yaml', '--evidence-dir', 'ev', '--operator', 'Olga', '--answers', 'answers.yaml'], { cwd: dir, columns: 80, rows: 24, env: { NODE_OPTIONS: `--import ${CRASHER}`, CUTOVER_TEST_CRASH_FILE: trigger } });
+    await opened(p);
+    await select(p, 'Go/no-go');
+    p.write('\r');
+    await p.waitFor('Type the decision to confirm', WAIT);
+    // The option and the remediation come prefilled from the answers: Enter past them, then type the label.
+    p.write('\r');
+    await p.waitFor((t) => /› Remediation plan/.test(t), WAIT);
+    p.write('\r');
+    await p.waitFor((t) => /› Type the decision to confirm/.test(t), WAIT);
+    p.write('NO-GO');
+    await p.waitFor((t) => /› Type the decision to confirm: NO-GO/.test(t), WAIT);
+    p.write('\r');
+    await p.waitFor('the run is closed: NO-GO', WAIT);
+
+    writeFileSync(trigger, '');
+    expect(await exitOf(p)).toMatchObject({ exitCode: 3 });
+    await p.waitFor('internal error: injected crash (test)', WAIT);
+    expect(p.text()).toContain('cutover: Slow steps\nOutcome: NO-GO (REHEARSAL): NO-GO');
+    expect(p.text()).not.toMatch(/\n\s+at /);
+    const verify = await cli(['verify', onlyBundle(join(dir, 'ev'))], { cwd: dir });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 });
