@@ -14,13 +14,17 @@ interface Screen {
   intents: Intents | WatchIntents;
 }
 
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const ScreenContext = createContext<Screen | undefined>(undefined);
 
 export function ScreenProvider({ store, intents, children }: Screen & { children: ReactNode }) {
   return (
     <ScreenContext.Provider value={{ store, intents }}>
-      {/* In a form a run of characters is text (a paste); elsewhere each character is a key. */}
-      <KeyRouterProvider perCharacter={() => store.getState().ui.modal?.kind !== 'form'}>{children}</KeyRouterProvider>
+      {/* In a form a run of characters is text; elsewhere each character is a key. A paste is only ever text. */}
+      <KeyRouterProvider perCharacter={() => store.getState().ui.modal?.kind !== 'form'} onPaste={(text) => intents.say(`a paste is not keys: ${count([...text].length, 'character')} ignored (paste into a field or a / search)`, 'warn')}>
+        {children}
+      </KeyRouterProvider>
     </ScreenContext.Provider>
   );
 }

@@ -10,8 +10,9 @@ import type { Intents } from './intents.js';
 import type { WatchIntents } from './watch-intents.js';
 import type { RunStoreHandle } from './store/run-store.js';
 
-const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
-const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+// The alternate screen, and bracketed paste (a paste arrives marked, so it is never taken as keys: use-keys.tsx).
+const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?2004h';
+const LEAVE_ALT = '\x1b[?2004l\x1b[?25h\x1b[?1049l';
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface FullScreenOptions {

@@ -78,7 +78,7 @@ export function OutputViewer({ step }: { step: string }) {
         setTyped({ ...search, typing: false });
         find(search.direction, search.term);
       } else if (key.backspace || key.delete) setTyped({ ...search, term: search.term.slice(0, -1) });
-      else if (input && !key.ctrl && !key.meta) setTyped({ ...search, term: search.term + input });
+      else if (input && !key.ctrl && !key.meta) setTyped({ ...search, term: search.term + input.replace(/[\r\n]+/g, ' ') });
       return;
     }
     if (!pager) {
@@ -105,7 +105,7 @@ export function OutputViewer({ step }: { step: string }) {
     else if (input === '/' || input === '?') setTyped({ typing: true, term: '', direction: input === '/' ? 'forward' : 'backward' });
     else if (input === 'n') find(search.direction, search.term);
     else if (input === 'N') find(search.direction === 'forward' ? 'backward' : 'forward', search.term);
-  });
+  }, { text: search.typing }); // a paste goes into the search term
   const where = size ? `${Math.min(100, Math.round((page.end / size) * 100))}%` : 'empty';
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>

@@ -14,6 +14,12 @@
 // has Ink parse each character as the single key it is; in a form a run is
 // text (a paste into a field) and stays whole, except that a Ctrl-C in it
 // is still Ctrl-C.
+//
+// A paste is not keys. The screen turns on the terminal's bracketed paste
+// mode (full-screen.tsx), so a paste arrives between ESC[200~ and ESC[201~:
+// the router collects it and hands it whole to the field or prompt that takes
+// text (useKeys with `text`); where none does (the main screen, a choice) it
+// is dropped and `onPaste` says so — a pasted "a" or Enter never runs a step.
 import { useInput, useStdin, type Key } from 'ink';
 import { createContext, useContext, useLayoutEffect, useRef, type ReactNode } from 'react';
 
@@ -22,14 +28,22 @@ type Handler = (input: string, key: Key) => void;
 interface Registration {
   handler: { current: Handler };
   active: boolean;
+  /** Takes text: a paste is handed to it whole. */
+  text: boolean;
 }
 
 interface Pressed {
   input: string;
   key: Key;
+  /** The whole text of a bracketed paste. */
+  paste?: boolean;
 }
 
 const CTRL_C = '\x03';
+const PASTE_START = '\x1b[200~';
+const PASTE_END = '\x1b[201~';
+/** A key with no flag set: how a paste is handed to a field. */
+const TEXT_KEY: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
 
 /** Ink's input for a run of characters it did not parse as one key: several characters, no key flag. */
 function isRun({ input, key }: Pressed): boolean {
@@ -43,13 +57,41 @@ class KeyRouter {
   private draining = false;
   /** Keys Ink parsed while the router re-parses a run (they go first, in order). */
   private reparsed: Pressed[] | undefined;
+  /** The text of a bracketed paste still arriving. */
+  private pasting: string | undefined;
 
   constructor(
     /** Whether each character of a run is a key of its own now (no form has the keyboard). */
     private readonly perCharacter: () => boolean,
     /** Has Ink parse `text` and deliver the key(s) it makes to push(). */
     private readonly parse: (text: string) => void,
+    /** A paste that nothing on the screen takes as text (it is dropped). */
+    private readonly onPaste: (text: string) => void = () => {},
   ) {}
+
+  /**
+   * Every input Ink read, raw, before Ink turns it into a key: true when it
+   * is part of a paste (or its brackets), which Ink then never sees — Ink's
+   * key parser throws on some escape sequences a paste may hold (ESC[31m) —
+   * or an SGR sequence, which no key sends.
+   */
+  consume(data: string): boolean {
+    if (this.reparsed) return false; // a piece of a run the router itself re-parses
+    if (this.pasting === undefined) {
+      if (data === PASTE_START) this.pasting = '';
+      return data === PASTE_START || /^\x1b\[[0-9;:]*m$/.test(data);
+    }
+    if (data !== PASTE_END) {
+      this.pasting += data;
+      return true;
+    }
+    // Escape sequences and control characters in a paste are not text (line breaks and tabs are).
+    const text = this.pasting.replace(/\x1b\[[0-9;:?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '').replace(/\t/g, ' ');
+    this.pasting = undefined;
+    this.queue.push({ input: text, key: TEXT_KEY, paste: true });
+    if (!this.draining) this.drain();
+    return true;
+  }
 
   add(r: Registration): () => void {
     this.registrations.add(r);
@@ -81,7 +123,7 @@ class KeyRouter {
   private drain(): void {
     let next = this.queue.shift();
     // Split when it is this run's turn: the key before it may have opened or closed a form.
-    if (next && isRun(next) && (next.input.includes(CTRL_C) || this.perCharacter())) {
+    if (next && !next.paste && isRun(next) && (next.input.includes(CTRL_C) || this.perCharacter())) {
       this.queue.unshift(...this.split(next.input));
       next = this.queue.shift();
     }
@@ -91,7 +133,9 @@ class KeyRouter {
     }
     this.draining = true;
     // A snapshot: a handler may open or close a form, changing who listens next.
-    for (const r of [...this.registrations]) if (r.active) r.handler.current(next.input, next.key);
+    const to = [...this.registrations].filter((r) => r.active && (!next.paste || r.text));
+    if (next.paste && to.length === 0 && next.input !== '') this.onPaste(next.input);
+    for (const r of to) r.handler.current(next.input, next.key);
     setImmediate(() => this.drain());
   }
 }
@@ -99,21 +143,31 @@ class KeyRouter {
 const RouterContext = createContext<KeyRouter | undefined>(undefined);
 
 /** The one Ink listener of the screen; every useKeys below it is served by it. */
-export function KeyRouterProvider({ children, perCharacter }: { children: ReactNode; perCharacter: () => boolean }) {
+export function KeyRouterProvider({ children, perCharacter, onPaste }: { children: ReactNode; perCharacter: () => boolean; onPaste?: (text: string) => void }) {
   // Ink's own event for what it read: emitting a piece of a run parses it exactly as if it had been read alone.
   const { internal_eventEmitter: inkInput } = useStdin();
-  const router = useRef(new KeyRouter(perCharacter, (text) => inkInput.emit('input', text))).current;
+  const router = useRef(new KeyRouter(perCharacter, (text) => inkInput.emit('input', text), onPaste)).current;
+  // Every input passes the router first: a paste is taken out before Ink parses it as keys.
+  useLayoutEffect(() => {
+    const emit = inkInput.emit;
+    inkInput.emit = function (this: typeof inkInput, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'input' && typeof args[0] === 'string' && router.consume(args[0])) return true;
+      return emit.call(this, event, ...args);
+    };
+    return () => void (inkInput.emit = emit);
+  }, [inkInput, router]);
   useInput((input, key) => router.push(input, key));
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }
 
 /** As Ink's useInput, but registered as the frame is committed. */
-export function useKeys(handler: Handler, options: { isActive?: boolean } = {}): void {
+export function useKeys(handler: Handler, options: { isActive?: boolean; text?: boolean } = {}): void {
   const router = useContext(RouterContext);
   if (!router) throw new Error('useKeys is used outside KeyRouterProvider');
   const latest = useRef(handler);
   latest.current = handler;
-  const registration = useRef<Registration>({ handler: latest, active: options.isActive !== false });
+  const registration = useRef<Registration>({ handler: latest, active: options.isActive !== false, text: options.text === true });
   registration.current.active = options.isActive !== false;
+  registration.current.text = options.text === true;
   useLayoutEffect(() => router.add(registration.current), [router]);
 }

@@ -89,3 +89,58 @@ describe('keys that arrive in one read', () => {
     expect(screen.session.state.steps.rc!.status).toBe('pending');
   });
 });
+
+// The screen turns on bracketed paste: a paste arrives between ESC[200~ and ESC[201~.
+const paste = (text: string) => `\x1b[200~${text}\x1b[201~`;
+
+describe('a bracketed paste', () => {
+  it('on the main screen is not taken as keys: nothing runs, nothing quits, and the screen says so', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    // As keys, this would run the section, move, ask to quit and answer yes.
+    screen.press(paste(`ajqy${KEY.enter}`));
+    await until(() => expect(screen.frame()).toContain('a paste is not keys: 5 characters ignored (paste into a field or a / search)'));
+    expect(screen.store.getState().ui.selected).toBe('rc');
+    expect(screen.store.getState().ui.modal).toBeUndefined();
+    expect(readEvents(screen.session.bundleDir).filter((e) => e.type === 'step.started')).toEqual([]);
+    // Keys after it are keys again.
+    screen.press('j');
+    await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
+  });
+
+  it('split over several reads is still one paste, and the key after it is a key', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    screen.press('\x1b[200~jj', 'q', '\x1b[201~', 'j');
+    await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
+    expect(screen.frame()).toContain('a paste is not keys: 3 characters ignored (paste into a field or a / search)');
+    expect(screen.store.getState().ui.modal).toBeUndefined();
+  });
+
+  it("into a form's field goes in whole, escape sequences dropped, and its line break does not submit", async () => {
+    const screen = mountScreen({ edit: (rb) => (stepOf(rb, 'rc').note = 'required') });
+    await until(() => expect(screen.frame()).toContain('Release candidate immutable'));
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('Confirm: Release candidate immutable'));
+    screen.press(paste(`frozen\x1b[31m at\r\nv0.4.0${KEY.ctrlC}`));
+    await until(() => expect(screen.frame()).toContain('v0.4.0'));
+    expect(screen.session.state.steps.rc!.status).toBe('pending');
+    screen.press(KEY.enter);
+    await until(() => expect(screen.session.state.steps.rc!.status).toBe('passed'));
+    expect(screen.session.state.steps.rc!.note).toBe('frozen at\nv0.4.0');
+  });
+
+  it("into the output viewer's search goes into the term; its line break does not search", async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 }, edit: (rb) => (stepOf(rb, 'producer-suite').run = ['seq', '1', '50']) });
+    screen.intents.select('producer-suite');
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('✓ "Producer suite" passed'));
+    screen.intents.select('producer-suite');
+    screen.press('o');
+    await until(() => expect(screen.frame()).toContain('Output of producer-suite'));
+    screen.press('/');
+    await until(() => expect(screen.frame()).toContain('(Enter search, Esc cancel)'));
+    screen.press(paste('4\r2'));
+    await until(() => expect(screen.frame()).toContain('/4 2█  (Enter search, Esc cancel)'));
+  });
+});

@@ -16,12 +16,17 @@ describe('cutover demo in a terminal', () => {
     open.push(p);
     await p.waitFor('GO lock');
     expect(p.raw()).toContain('\x1b[?1049h');
+    // Bracketed paste is on: a paste arrives marked and is not taken as keys (a pasted q, y would quit).
+    expect(p.raw()).toContain('\x1b[?2004h');
+    p.write('\x1b[200~qy\x1b[201~');
+    await p.waitFor('a paste is not keys: 2 characters ignored (paste into a field or a / search)');
     p.write('q');
     await p.waitFor('Quit?');
     p.write('y');
     const exit = await p.exited;
     expect(exit.exitCode).toBe(3);
     expect(p.raw().lastIndexOf('\x1b[?1049l')).toBeGreaterThan(p.raw().lastIndexOf('\x1b[?1049h'));
+    expect(p.raw().lastIndexOf('\x1b[?2004l')).toBeGreaterThan(p.raw().lastIndexOf('\x1b[?2004h'));
     expect(p.text()).toContain('Resume with: cutover resume');
   });
 });

@@ -65,7 +65,7 @@ export function TextField({ label, value, onChange, focused, error, multiline, p
         setCursor(at + text.length);
       }
     },
-    { isActive: focused },
+    { isActive: focused, text: true },
   );
   // A secret is drawn as one • per character, so the cursor keeps its place.
   const lines = value === '' ? [''] : (secret ? value.replace(/[^\n]/g, '•') : value).split('\n');
