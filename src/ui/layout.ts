@@ -32,10 +32,12 @@ export function oneLine(text: string, max: number): string {
 }
 
 /** Words wrapped to rows of at most `width` characters (a word longer than a row is cut). */
-export function wrapLines(text: string, width: number, maxRows = Infinity): string[] {
+export function wrapLines(text: string, width: number, maxRows = Infinity, opts: { whole?: boolean } = {}): string[] {
   const rows: string[] = [];
   let row = '';
-  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
+  // whole: a word longer than a row (a path, a URL, a digest) goes on over rows, never cut with …
+  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  for (const word of opts.whole ? words.flatMap((w) => w.match(new RegExp(`.{1,${Math.max(1, width)}}`, 'gu')) ?? [w]) : words) {
     const w = word.length > width ? `${word.slice(0, width - 1)}…` : word;
     if (row && row.length + 1 + w.length > width) {
       rows.push(row);

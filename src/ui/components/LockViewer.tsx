@@ -3,7 +3,7 @@
 // page of its own that scrolls. Evaluated at each render from the store, so
 // it changes the moment a condition does (freshness expiring included).
 import { Box, Text } from 'ink';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useKeys } from '../keys/use-keys.js';
 import { useIntents, useRunStore } from '../context.js';
 import { fitHints } from '../keys/hints.js';
@@ -27,8 +27,9 @@ export function LockViewer() {
     if (run.decision || run.closed) out.push({ text: run.decision ? `Decided: ${run.decision.label} at ${run.decision.at}` : `Run closed: ${run.closed!.outcome}`, bold: true });
     for (const o of view.options) {
       const state = o.selectable ? (o.needsRemediation ? 'open — needs a remediation plan' : 'open — every condition holds') : o.notInMode ? 'not in this mode' : `LOCKED — ${o.unmet.length} unmet`;
-      out.push({ text: `${o.selectable ? '✓' : o.notInMode ? '–' : '✗'} ${o.label}: ${state}`, color: o.selectable ? 'green' : o.notInMode ? 'gray' : 'red', bold: true });
-      o.unmet.forEach((u, i) => wrapLines(u, columns - 6).forEach((row, r) => out.push({ text: `${r === 0 ? `${String(i + 1).padStart(3)}. ` : '     '}${row}` })));
+      const color = o.selectable ? 'green' : o.notInMode ? 'gray' : 'red';
+      wrapLines(`${o.label}: ${state}`, columns - 2, Infinity, { whole: true }).forEach((row, r) => out.push({ text: `${r === 0 ? (o.selectable ? '✓' : o.notInMode ? '–' : '✗') : ' '} ${row}`, color, bold: true }));
+      o.unmet.forEach((u, i) => wrapLines(u, columns - 5, Infinity, { whole: true }).forEach((row, r) => out.push({ text: `${r === 0 ? `${String(i + 1).padStart(3)}. ` : '     '}${row}` })));
     }
     return out;
   }, [view, run.decision, run.closed, columns]);
@@ -36,6 +37,10 @@ export function LockViewer() {
   const last = Math.max(0, lines.length - height);
   const [top, setTop] = useState(0);
   const at = Math.min(top, last);
+  // The page shrank (conditions met meanwhile): the scroll stays where it is shown.
+  useEffect(() => {
+    if (top > last) setTop(last);
+  }, [top, last]);
   useKeys((input, key) => {
     if (key.escape || input === 'q' || input === 'o') intents.close();
     else if (key.downArrow || input === 'j') setTop(Math.min(last, at + 1));

@@ -3,7 +3,7 @@
 // one, n/a when the mode never allows it, open once everything holds; after
 // the decision, the decision itself and that the run is closed.
 import { afterEach, describe, expect, it } from 'vitest';
-import { LABEL, prepareToDecide } from '../../fixtures/engine/scenario.js';
+import { LABEL, prepareToDecide, stepOf } from '../../fixtures/engine/scenario.js';
 import { mountScreen, startSession, unmountAll, until, type Screen } from '../screen.js';
 
 afterEach(unmountAll);
@@ -94,5 +94,18 @@ describe('o on the decision step: the GO lock in full', () => {
     screen.press('q');
     await until(() => expect(header()).not.toContain(' · lines'));
     expect(screen.store.getState().ui.modal).toBeUndefined();
+  });
+
+  it('breaks a word longer than a row (a long title, a path) over rows instead of cutting it', async () => {
+    const title = `Release-candidate-immutable-${'x'.repeat(90)}-end`;
+    const screen = mountScreen({ size: { columns: 80, rows: 40 }, edit: (rb) => (stepOf(rb, 'rc').title = title) });
+    screen.intents.select('decide');
+    await until(() => expect(screen.frame()).toContain('o GO lock'));
+    screen.press('o');
+    await until(() => expect(screen.frame().split('\n')[0]).toMatch(/^ GO lock — Go\/no-go/));
+    const rows = screen.frame().split('\n').slice(1, -1);
+    expect(rows.every((r) => r.length <= 80)).toBe(true);
+    expect(rows.join('\n')).not.toContain('…');
+    expect(rows.map((r) => r.trim()).join('')).toContain(title);
   });
 });

@@ -92,11 +92,18 @@ describe('StepList', () => {
     const release = join(tempDir(), 'release');
     const screen = mountScreen({ size: TALL, edit: (rb) => (stepOf(rb, 'producer-suite').run = ticking(release)) });
     const run = screen.session.runStep('producer-suite');
-    delete process.env.NO_COLOR;
-    await until(() => expect(row(screen, 'Producer suite')).toMatch(/^ {2}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Producer suite\s+running \d+:\d\d$/));
-    process.env.NO_COLOR = '1';
-    await until(() => expect(row(screen, 'Producer suite')).toMatch(/^ {2}▶ Producer suite\s+running \d+:\d\d$/));
-    writeFileSync(release, '');
+    const before = process.env.NO_COLOR;
+    try {
+      delete process.env.NO_COLOR;
+      await until(() => expect(row(screen, 'Producer suite')).toMatch(/^ {2}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Producer suite\s+running \d+:\d\d$/));
+      process.env.NO_COLOR = '1';
+      await until(() => expect(row(screen, 'Producer suite')).toMatch(/^ {2}▶ Producer suite\s+running \d+:\d\d$/));
+    } finally {
+      // The rest of the file draws as it would have.
+      if (before === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = before;
+      writeFileSync(release, '');
+    }
     await run;
   });
 
