@@ -42,6 +42,9 @@ interface Pressed {
 const CTRL_C = '\x03';
 const PASTE_START = '\x1b[200~';
 const PASTE_END = '\x1b[201~';
+/** What a paste keeps: more is dropped (no field takes 1 MB). */
+const MAX_PASTE = 1024 * 1024;
+const PASTE_QUIET_MS = 1000;
 /** A key with no flag set: how a paste is handed to a field. */
 const TEXT_KEY: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
 
@@ -59,6 +62,7 @@ class KeyRouter {
   private reparsed: Pressed[] | undefined;
   /** The text of a bracketed paste still arriving. */
   private pasting: string | undefined;
+  private pasteTimer: NodeJS.Timeout | undefined;
 
   constructor(
     /** Whether each character of a run is a key of its own now (no form has the keyboard). */
@@ -78,19 +82,41 @@ class KeyRouter {
   consume(data: string): boolean {
     if (this.reparsed) return false; // a piece of a run the router itself re-parses
     if (this.pasting === undefined) {
-      if (data === PASTE_START) this.pasting = '';
+      if (data === PASTE_START) {
+        this.pasting = '';
+        this.quiet();
+      }
       return data === PASTE_START || /^\x1b\[[0-9;:]*m$/.test(data);
     }
-    if (data !== PASTE_END) {
-      this.pasting += data;
+    if (data === CTRL_C) {
+      // Ctrl-C on its own is the operator's, even inside a paste whose end never came.
+      this.endPaste();
+      return false;
+    }
+    if (data === PASTE_END) {
+      this.endPaste();
       return true;
     }
+    if (this.pasting.length < MAX_PASTE) this.pasting += data.slice(0, MAX_PASTE - this.pasting.length);
+    this.quiet();
+    return true;
+  }
+
+  /** A paste whose end never comes (lost by the terminal or the link) ends after a quiet second: keys are keys again. */
+  private quiet(): void {
+    clearTimeout(this.pasteTimer);
+    this.pasteTimer = setTimeout(() => this.endPaste(), PASTE_QUIET_MS);
+    this.pasteTimer.unref();
+  }
+
+  private endPaste(): void {
+    clearTimeout(this.pasteTimer);
+    if (this.pasting === undefined) return;
     // Escape sequences and control characters in a paste are not text (line breaks and tabs are).
     const text = this.pasting.replace(/\x1b\[[0-9;:?]*[ -/]*[@-~]/g, '').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '').replace(/\t/g, ' ');
     this.pasting = undefined;
     this.queue.push({ input: text, key: TEXT_KEY, paste: true });
     if (!this.draining) this.drain();
-    return true;
   }
 
   add(r: Registration): () => void {

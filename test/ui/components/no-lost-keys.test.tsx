@@ -143,4 +143,21 @@ describe('a bracketed paste', () => {
     screen.press(paste('4\r2'));
     await until(() => expect(screen.frame()).toContain('/4 2█  (Enter search, Esc cancel)'));
   });
+
+  it('whose end never came ends after a quiet second: the keys after it are keys again', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    screen.press('\x1b[200~aqy');
+    await until(() => expect(screen.frame()).toContain('a paste is not keys: 3 characters ignored'));
+    expect(screen.store.getState().ui.modal).toBeUndefined();
+    screen.press('j');
+    await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
+  });
+
+  it('whose end never came does not hold back a Ctrl-C: it stops and leaves with 130', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    screen.press('\x1b[200~abc', KEY.ctrlC);
+    expect(await screen.exited).toBe(130);
+  });
 });
