@@ -257,6 +257,16 @@ function loadOrThrow(file: string, checkRollbackPath = true): LoadedRunbook {
   return r.loaded;
 }
 
+/** Whether `cutover resume` has anything to do on this closed run: summaries left unwritten, or follow-up steps still open. */
+export function closedRunResumable(bundleDir: string): boolean {
+  try {
+    const events = readJournal(join(bundleDir, JOURNAL_FILE)).events;
+    return !summariesComplete(bundleDir, events[events.length - 1]!.hash) || closedWithFollowUps(bundleDir, events);
+  } catch {
+    return true;
+  }
+}
+
 /** manifest.json describes the journal as it ends, and SHA256SUMS (written last) lists that manifest. */
 function summariesComplete(bundleDir: string, lastHash: string): boolean {
   try {

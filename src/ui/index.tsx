@@ -13,6 +13,7 @@ import { Intents } from './intents.js';
 import { createRunStore } from './store/run-store.js';
 import { commandName } from '../shared/command-name.js';
 import { rollbackCommand, shownPath } from '../session/rollback-link.js';
+import { closedRunResumable } from '../session/open.js';
 
 export interface InteractiveOptions {
   /** Answers to prefill the forms with (editable defaults), e.g. the demo's. */
@@ -54,18 +55,20 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   } finally {
     takeDown();
   }
+  const crashed = intents.crash !== undefined;
   try {
-    summary(session, code, opts.out);
+    summary(session, code, opts.out, crashed);
   } catch (err) {
     // The summary failing must not hide the error that ended the screen.
-    if (!intents.crash) throw err;
+    if (!crashed) throw err;
+    opts.out(`(the rest of this summary could not be printed: ${err instanceof Error ? err.message : String(err)})`);
   }
   // An error that ended the screen (a bug, evidence that cannot be written):
   // the summary above says where the bundle is and how to resume; the entry
   // point prints the error itself, and exits 3 (130 after Ctrl-C) — even when
   // the run had closed: a GO's 0 or a NO-GO's 1 would hide the error from a
   // script (resume writes what the closing run left unwritten).
-  if (intents.crash !== undefined) throw withExitCode(intents.crash, code === EXIT.sigint ? EXIT.sigint : EXIT.paused);
+  if (crashed) throw withExitCode(intents.crash, code === EXIT.sigint ? EXIT.sigint : EXIT.paused);
   if (intents.busy) {
     // Asked twice to stop: stop now, as a second Ctrl-C does in a plain run. The
     // journal holds every acknowledged event; resume records the attempt as interrupted.
@@ -97,7 +100,7 @@ function greet(session: Session, intents: Intents, opts: InteractiveOptions): vo
   else intents.say('Enter acts on the selected step · a runs the section · ? shows every key', 'info');
 }
 
-function summary(session: Session, code: number, out: (text: string) => void): void {
+function summary(session: Session, code: number, out: (text: string) => void, crashed: boolean): void {
   const s = session.state;
   const where = session.relative(session.bundleDir);
   const outcome = s.closed ? s.closed.outcome : code === EXIT.sigint ? 'INTERRUPTED (resumable)' : 'PAUSED (resumable)';
@@ -105,7 +108,8 @@ function summary(session: Session, code: number, out: (text: string) => void): v
   out(`cutover: ${session.runbook.title}`);
   out(`Outcome: ${outcome}${s.rehearsal ? ' (REHEARSAL)' : ''}${s.decision ? `: ${s.decision.label}` : ''}`);
   out(`Evidence bundle: ${where}`);
-  if (!s.closed) out(`Resume with: ${commandName()} resume ${where}`);
+  // A crash while closing can leave the closing summaries unwritten: resume writes them.
+  if (!s.closed || (crashed && closedRunResumable(session.bundleDir))) out(`Resume with: ${commandName()} resume ${where}`);
   out(`Verify with: ${commandName()} verify ${where}`);
   // A rollback trigger is open and no rollback run was started from it (the screen's offer declined, or Esc in its vars form): the command, whole.
   const pending = s.triggers.some((t) => t.open && session.runbook.triggers?.find((x) => x.id === t.id)?.rollback && !s.rollbacks.some((r) => r.trigger === t.id));

@@ -275,7 +275,7 @@ export class Intents {
         this.d.session.pause(why);
         await this.d.session.writeSummaries();
       } catch (err) {
-        this.crash ??= err;
+        this.crash ??= err ?? new Error(`${String(err)} was thrown`);
       }
     }
     const outcome = closed();

@@ -31,15 +31,44 @@ export function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
 }
 
-/** Words wrapped to rows of at most `width` characters (a word longer than a row is cut). */
+/** Terminal cells of `text`, roughly as a terminal draws it: wide East Asian characters and emoji 2, combining marks 0. */
+export function cells(text: string): number {
+  let n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if ((c >= 0x300 && c <= 0x36f) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f)) continue;
+    n += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
+  }
+  return n;
+}
+
+/** `word` in pieces of at most `width` cells, split between characters (never inside a surrogate pair). */
+function pieces(word: string, width: number): string[] {
+  const out: string[] = [];
+  let piece = '';
+  for (const ch of word) {
+    if (piece && cells(piece + ch) > width) {
+      out.push(piece);
+      piece = '';
+    }
+    piece += ch;
+  }
+  return piece ? [...out, piece] : out;
+}
+
+/**
+ * Words wrapped to rows of at most `width` characters (a word longer than a
+ * row is cut with …). With `whole`, rows are measured in terminal cells and a
+ * word longer than a row (a path, a URL, a digest) goes on over rows, never cut.
+ */
 export function wrapLines(text: string, width: number, maxRows = Infinity, opts: { whole?: boolean } = {}): string[] {
   const rows: string[] = [];
   let row = '';
-  // whole: a word longer than a row (a path, a URL, a digest) goes on over rows, never cut with …
+  const size = opts.whole ? cells : (t: string) => t.length;
   const words = text.replace(/\s+/g, ' ').trim().split(' ');
-  for (const word of opts.whole ? words.flatMap((w) => w.match(new RegExp(`.{1,${Math.max(1, width)}}`, 'gu')) ?? [w]) : words) {
-    const w = word.length > width ? `${word.slice(0, width - 1)}…` : word;
-    if (row && row.length + 1 + w.length > width) {
+  for (const word of opts.whole ? words.flatMap((w) => pieces(w, Math.max(1, width))) : words) {
+    const w = !opts.whole && word.length > width ? `${word.slice(0, width - 1)}…` : word;
+    if (row && size(row) + 1 + size(w) > width) {
       rows.push(row);
       row = w;
     } else row = row ? `${row} ${w}` : w;

@@ -74,7 +74,7 @@ export class WatchIntents {
   }
 
   fatal(err: unknown): void {
-    this.crash ??= err;
+    this.crash ??= err ?? new Error(`${String(err)} was thrown`);
     this.exit(EXIT.notOk);
   }
 }

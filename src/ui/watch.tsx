@@ -108,7 +108,7 @@ export async function runWatch(view: WatchView, opts: WatchOptions): Promise<num
     follow();
     takeDown();
   }
-  if (intents.crash) throw intents.crash;
+  if (intents.crash !== undefined) throw intents.crash;
   summary(view, code, where, opts.out);
   return code;
 }

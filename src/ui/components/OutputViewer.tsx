@@ -105,7 +105,7 @@ export function OutputViewer({ step }: { step: string }) {
     else if (input === '/' || input === '?') setTyped({ typing: true, term: '', direction: input === '/' ? 'forward' : 'backward' });
     else if (input === 'n') find(search.direction, search.term);
     else if (input === 'N') find(search.direction === 'forward' ? 'backward' : 'forward', search.term);
-  }, { text: search.typing }); // a paste goes into the search term
+  }, { text: () => typed.current.typing }); // a paste goes into the search term (read when it comes)
   const where = size ? `${Math.min(100, Math.round((page.end / size) * 100))}%` : 'empty';
   return (
     <Box flexDirection="column" width={columns} height={rows - 1}>

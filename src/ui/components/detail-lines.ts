@@ -19,10 +19,12 @@ export interface Line {
 }
 
 /**
- * The head lines that fit `room` rows and still leave the output a few rows
- * (the failing lines are what the captain needs): where they do not, lines are
- * given up by rank — where it runs, then the log path and attempt count, then
- * the description — and what still does not fit is cut from the end.
+ * The head lines that fit `room` rows, leaving the output up to 3 rows (the
+ * failing lines are what the captain needs): where they do not, lines are
+ * given up by rank — where it runs, then the log or report path and the
+ * attempt count, then the description. What says how the step went (its
+ * command, result, failure) is never given up for output: if even that does
+ * not fit, the head takes the whole pane and is cut from the end.
  */
 export function fitHead(head: Line[], bodyLines: number, room: number): Line[] {
   const budget = Math.max(0, room - Math.min(bodyLines, 3));

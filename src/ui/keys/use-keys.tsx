@@ -28,8 +28,8 @@ type Handler = (input: string, key: Key) => void;
 interface Registration {
   handler: { current: Handler };
   active: boolean;
-  /** Takes text: a paste is handed to it whole. */
-  text: boolean;
+  /** Takes text (now): a paste is handed to it whole. */
+  text: () => boolean;
 }
 
 interface Pressed {
@@ -45,6 +45,7 @@ const PASTE_END = '\x1b[201~';
 /** What a paste keeps: more is dropped (no field takes 1 MB). */
 const MAX_PASTE = 1024 * 1024;
 const PASTE_QUIET_MS = 1000;
+const PASTE_LATE_MS = 10_000;
 /** A key with no flag set: how a paste is handed to a field. */
 const TEXT_KEY: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
 
@@ -63,6 +64,8 @@ class KeyRouter {
   /** The text of a bracketed paste still arriving. */
   private pasting: string | undefined;
   private pasteTimer: NodeJS.Timeout | undefined;
+  /** Until when runs of characters continue a paste that was ended for being quiet. */
+  private lateUntil = 0;
 
   constructor(
     /** Whether each character of a run is a key of its own now (no form has the keyboard). */
@@ -82,11 +85,15 @@ class KeyRouter {
   consume(data: string): boolean {
     if (this.reparsed) return false; // a piece of a run the router itself re-parses
     if (this.pasting === undefined) {
-      if (data === PASTE_START) {
-        this.pasting = '';
+      // The rest of a paste that was ended for being quiet (a stalled link): text again, not keys.
+      const late = Date.now() < this.lateUntil && data !== CTRL_C && !data.startsWith('\x1b') && [...data].length > 1;
+      if (data === PASTE_START || late) {
+        this.pasting = late ? data : '';
         this.quiet();
+        return true;
       }
-      return data === PASTE_START || /^\x1b\[[0-9;:]*m$/.test(data);
+      // A paste's end with no paste open (it was ended early), or an SGR sequence: no key sends either.
+      return data === PASTE_END || /^\x1b\[[0-9;:]*m$/.test(data);
     }
     if (data === CTRL_C) {
       // Ctrl-C on its own is the operator's, even inside a paste whose end never came.
@@ -98,15 +105,33 @@ class KeyRouter {
       return true;
     }
     if (this.pasting.length < MAX_PASTE) this.pasting += data.slice(0, MAX_PASTE - this.pasting.length);
-    this.quiet();
+    // The end marker read in two pieces reaches here as text: it still ends the paste.
+    const end = this.pasting.indexOf(PASTE_END);
+    if (end !== -1) {
+      this.pasting = this.pasting.slice(0, end);
+      this.endPaste();
+    } else this.quiet();
     return true;
   }
 
-  /** A paste whose end never comes (lost by the terminal or the link) ends after a quiet second: keys are keys again. */
+  /**
+   * A paste whose end never comes (lost by the terminal or the link) ends
+   * after a quiet second: keys are keys again. What comes soon after in runs
+   * of characters is taken as the rest of it (a link that stalled mid-paste).
+   */
   private quiet(): void {
     clearTimeout(this.pasteTimer);
-    this.pasteTimer = setTimeout(() => this.endPaste(), PASTE_QUIET_MS);
+    this.pasteTimer = setTimeout(() => {
+      this.lateUntil = Date.now() + PASTE_LATE_MS;
+      this.endPaste();
+    }, PASTE_QUIET_MS);
     this.pasteTimer.unref();
+  }
+
+  /** The screen is gone: a paste still arriving is forgotten. */
+  dispose(): void {
+    clearTimeout(this.pasteTimer);
+    this.pasting = undefined;
   }
 
   private endPaste(): void {
@@ -159,7 +184,7 @@ class KeyRouter {
     }
     this.draining = true;
     // A snapshot: a handler may open or close a form, changing who listens next.
-    const to = [...this.registrations].filter((r) => r.active && (!next.paste || r.text));
+    const to = [...this.registrations].filter((r) => r.active && (!next.paste || r.text()));
     if (next.paste && to.length === 0 && next.input !== '') this.onPaste(next.input);
     for (const r of to) r.handler.current(next.input, next.key);
     setImmediate(() => this.drain());
@@ -180,20 +205,25 @@ export function KeyRouterProvider({ children, perCharacter, onPaste }: { childre
       if (event === 'input' && typeof args[0] === 'string' && router.consume(args[0])) return true;
       return emit.call(this, event, ...args);
     };
-    return () => void (inkInput.emit = emit);
+    return () => {
+      inkInput.emit = emit;
+      router.dispose();
+    };
   }, [inkInput, router]);
   useInput((input, key) => router.push(input, key));
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }
 
 /** As Ink's useInput, but registered as the frame is committed. */
-export function useKeys(handler: Handler, options: { isActive?: boolean; text?: boolean } = {}): void {
+export function useKeys(handler: Handler, options: { isActive?: boolean; text?: boolean | (() => boolean) } = {}): void {
   const router = useContext(RouterContext);
   if (!router) throw new Error('useKeys is used outside KeyRouterProvider');
   const latest = useRef(handler);
   latest.current = handler;
-  const registration = useRef<Registration>({ handler: latest, active: options.isActive !== false, text: options.text === true });
+  const text = options.text;
+  const takesText = typeof text === 'function' ? text : () => text === true;
+  const registration = useRef<Registration>({ handler: latest, active: options.isActive !== false, text: takesText });
   registration.current.active = options.isActive !== false;
-  registration.current.text = options.text === true;
+  registration.current.text = takesText;
   useLayoutEffect(() => router.add(registration.current), [router]);
 }

@@ -160,4 +160,18 @@ describe('a bracketed paste', () => {
     screen.press('\x1b[200~abc', KEY.ctrlC);
     expect(await screen.exited).toBe(130);
   });
+
+  it('that stalled past the quiet second: its rest and its late end are still not keys', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    screen.press('\x1b[200~ab');
+    await until(() => expect(screen.frame()).toContain('a paste is not keys: 2 characters ignored'));
+    // The link catches up: the rest of the paste (which would quit as keys), then its end marker.
+    screen.press('cqy', '\x1b[201~');
+    await until(() => expect(screen.frame()).toContain('a paste is not keys: 3 characters ignored'));
+    expect(screen.store.getState().ui.modal).toBeUndefined();
+    screen.press('j');
+    await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
+    expect(screen.frame()).not.toContain('[201~');
+  });
 });

@@ -72,6 +72,9 @@ describe('an uncaught error once the run has closed', () => {
     expect(await exitOf(p)).toMatchObject({ exitCode: 3 });
     await p.waitFor('internal error: injected crash (test)', WAIT);
     expect(p.text()).toContain('cutover: Slow steps\nOutcome: NO-GO (REHEARSAL): NO-GO');
+    // The closing summaries were written before the crash: nothing to resume.
+    await p.waitFor('Verify with: cutover verify', WAIT);
+    expect(p.text()).not.toContain('Resume with');
     expect(p.text()).not.toMatch(/\n\s+at /);
     const verify = await cli(['verify', onlyBundle(join(dir, 'ev'))], { cwd: dir });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
