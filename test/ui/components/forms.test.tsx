@@ -182,7 +182,7 @@ describe('the decision form', () => {
     type(screen, LABEL.rehearsal);
     await until(() => expect(field(screen, 'Type the decision to confirm')).toContain(LABEL.rehearsal));
     screen.press(KEY.enter);
-    await until(() => expect(message(screen)).toBe('GO (rehearsal continuation) — REFUSED, the GO lock holds (the refusal is recorded)'));
+    await until(() => expect(message(screen)).toBe('GO (rehearsal continuation) — REFUSED, the GO lock holds (recorded)'));
     for (const reason of unmet) expect(screen.frame()).toContain(`✗ ${reason}`);
     // Still the form, and no decision.
     expect(screen.frame()).toContain('Decide: Go/no-go');
@@ -190,6 +190,26 @@ describe('the decision form', () => {
     const refused = readEvents(screen.session.bundleDir).filter((e) => e.type === 'decision.refused');
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ step: 'decide', option: 'go-rehearsal', reasons: unmet });
+  });
+
+  it('on a narrow terminal wraps the reasons of a refusal over rows instead of cutting them', async () => {
+    const screen = mountScreen({ size: { columns: 60, rows: 40 } });
+    await openForm(screen, 'decide', 'Decide: Go/no-go');
+    const unmet = screen.session.lockStatus('decide').find((o) => o.option.id === 'go-rehearsal')!.unmet.map((u) => u.message);
+    screen.press(KEY.down);
+    await until(() => expect(screen.frame()).toContain('(•) GO (rehearsal continuation)'));
+    screen.press(KEY.enter);
+    await until(() => expect(field(screen, 'Type the decision to confirm')).toMatch(/^› /));
+    type(screen, LABEL.rehearsal);
+    screen.press(KEY.enter);
+    await until(() => expect(message(screen)).toContain('REFUSED, the GO lock holds'));
+    const rows = screen.frame().split('\n');
+    const from = rows.findIndex((r) => r.startsWith('✗ ') && !r.includes('is locked'));
+    const reasons = rows.slice(from).filter((r) => /^(✗ | {2}\S)/.test(r));
+    const text = reasons.map((r) => r.replace(/^(✗ | {2})/, '')).join(' ');
+    for (const reason of unmet.filter((u) => u.length <= 2 * 58 - 10)) expect(text).toContain(reason);
+    expect(unmet.some((u) => u.length > 60)).toBe(true);
+    expect(reasons.join('\n')).not.toContain('…');
   });
 
   it('wants the decision typed exactly', async () => {

@@ -7,6 +7,7 @@ import { useKeys } from '../../keys/use-keys.js';
 import { useRef, useState, type ReactNode } from 'react';
 import type { IntentResult } from '../../../session/result.js';
 import { useIntents, useRunStore } from '../../context.js';
+import { wrapLines } from '../../layout.js';
 import { tint } from '../../theme.js';
 import { FieldError, TextField } from './TextField.js';
 
@@ -121,12 +122,16 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
           <TextField key={f.id} label={f.label} value={values[f.id] ?? ''} onChange={(v) => set(f.id, v)} focused={i === focus} error={errorOf(f)} multiline={f.multiline} placeholder={f.placeholder} width={columns} secret={f.secret} />
         ),
       )}
+      {/* Why it was refused, in words: two rows each before a reason is cut (the GO lock page has them all). */}
       {refusal
-        ? refusal.reasons.map((r, i) => (
-            <Text key={i} color={tint('red')} wrap="truncate-end">
-              ✗ {r}
-            </Text>
-          ))
+        ? refusal.reasons.flatMap((r, i) =>
+            wrapLines(r, columns - 2, 2, { whole: true }).map((row, j) => (
+              <Text key={`${i}.${j}`} color={tint('red')} wrap="truncate-end">
+                {j === 0 ? '✗ ' : '  '}
+                {row}
+              </Text>
+            )),
+          )
         : null}
       <Text dimColor wrap="truncate-end">
         {focus >= shown.length - 1 ? `Enter ${submitLabel}` : 'Enter next field'}{shown.length > 1 ? ' · Tab/↑↓ move' : ''} · Esc cancel

@@ -5,6 +5,8 @@
 import { Box, Text } from 'ink';
 import { useKeys } from '../../keys/use-keys.js';
 import { useRef, useState } from 'react';
+import { useRunStore } from '../../context.js';
+import { wrapLines } from '../../layout.js';
 import { noColor, tint } from '../../theme.js';
 
 export interface TextFieldProps {
@@ -106,10 +108,17 @@ export function TextField({ label, value, onChange, focused, error, multiline, p
 
 /** What is wrong with a field, under it. */
 export function FieldError({ error }: { error?: string | undefined }) {
-  return error ? (
-    <Text color={tint('red')} wrap="truncate-end">
-      {'    ✗ '}
-      {error}
-    </Text>
-  ) : null;
+  const columns = useRunStore((s) => s.size.columns);
+  if (!error) return null;
+  // Two rows before it is cut: what is wrong and how to fix it, in words.
+  return (
+    <>
+      {wrapLines(error, columns - 6, 2, { whole: true }).map((row, i) => (
+        <Text key={i} color={tint('red')} wrap="truncate-end">
+          {i === 0 ? '    ✗ ' : '      '}
+          {row}
+        </Text>
+      ))}
+    </>
+  );
 }

@@ -164,7 +164,7 @@ function NamedSignoffForm({ step, height }: FormProps) {
 
 export function DecisionForm({ step, height }: FormProps) {
   const intents = useRunIntents();
-  const { run, now } = useRunStore((s) => ({ run: s.run, now: s.now }));
+  const { run, now, columns } = useRunStore((s) => ({ run: s.run, now: s.now, columns: s.size.columns }));
   const options = lockView(intents.session.runbook, run, now).options;
   if (step.kind !== 'decision') return null;
   const given = intents.defaults?.get(step.id);
@@ -182,7 +182,7 @@ export function DecisionForm({ step, height }: FormProps) {
     if (!r.ok) {
       // A refusal by the GO lock is journaled; a decision asked at the wrong moment (a step running) is not.
       const journaled = intents.session.events.length > before;
-      intents.say(journaled ? `${labelOf(v.option!)} — REFUSED, the GO lock holds (the refusal is recorded)` : `${labelOf(v.option!)} — not now: ${r.reasons[0]}`, 'error');
+      intents.say(journaled ? `${labelOf(v.option!)} — REFUSED, the GO lock holds (recorded)` : `${labelOf(v.option!)} — not now: ${r.reasons[0]}`, 'error');
       return refuse(r.reasons, r.hint);
     }
     intents.closeRun();
@@ -192,7 +192,7 @@ export function DecisionForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Decide: ${step.title}`}
-      intro={<Intro lines={locked.length ? locked.map((o) => `✗ ${o.label} is locked: ${o.unmet[0]}${o.unmet.length > 1 ? ` (+${o.unmet.length - 1})` : ''}`) : ['Every option is open.']} />}
+      intro={<Intro lines={locked.length ? locked.flatMap((o) => wrapLines(`✗ ${o.label} is locked: ${o.unmet[0]}${o.unmet.length > 1 ? ` (+${o.unmet.length - 1})` : ''}`, columns - 2, 2, { whole: true }).map((row, i) => (i ? `  ${row}` : row))) : ['Every option is open.']} />}
       fields={fields}
       initial={initial}
       submitLabel="record the decision"
