@@ -265,6 +265,17 @@ describe('the decision form', () => {
 });
 
 describe('the sign-off form', () => {
+  it('shows at 80×24 the whole statement the approvers sign, as long as the fields leave room', async () => {
+    const statement = `We, the approvers, have reviewed the evidence of this rehearsal of v0.4.0 and the decision record; the rollback target is v0.3.2 and its command is rehearsed; the envelope policy is unchanged from the approved RFC; the consumer routes by error code; every gate is green.`;
+    const screen = mountScreen({ size: { columns: 80, rows: 24 }, edit: (rb) => (stepOf(rb, 'sign') as { statement: string }).statement = statement });
+    await openForm(screen, 'sign', 'Sign-off: Joint sign-off');
+    const text = screen.frame().split('\n').join(' ').replace(/\s+/g, ' ');
+    expect(statement.length).toBeGreaterThan(3 * 80);
+    expect(text).toContain(statement);
+    expect(screen.frame()).toContain(`type ${SHORT} to sign`);
+    expect(screen.frame()).toContain('Consumer approver — name');
+  });
+
   it("needs the target's short commit typed for each signer; a wrong one is refused", async () => {
     const screen = mountScreen({ size: WIDE });
     await openForm(screen, 'sign', 'Sign-off: Joint sign-off');

@@ -114,7 +114,7 @@ describe('s', () => {
     const screen = mountScreen({ size: WIDE, edit: (rb) => (rb.secrets = ['CUTOVER_TEST_SECRET']) });
     await select(screen, 'consumer-suite');
     screen.press('s');
-    await until(() => expect(screen.frame()).toContain('Skip "Consumer suite" — a waiver, recorded with your reason; it blocks a GO'));
+    await until(() => expect(screen.frame()).toContain('Skip "Consumer suite"\nA waiver, recorded with your reason; it blocks a GO.'));
     screen.press(...`flaky, token ${SECRET}`);
     await until(() => expect(screen.frame()).toContain(`Reason: flaky, token ${SECRET}`));
     screen.press(KEY.enter);

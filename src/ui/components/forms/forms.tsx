@@ -42,7 +42,8 @@ export function SkipForm({ step, height }: FormProps) {
   const given = intents.defaults?.get(step.id);
   return (
     <FieldsForm
-      title={`Skip "${step.title}" — a waiver, recorded with your reason; it blocks a GO`}
+      title={`Skip "${step.title}"`}
+      intro={<Intro lines={['A waiver, recorded with your reason; it blocks a GO.']} />}
       fields={[{ id: 'reason', label: 'Reason', validate: required('a reason') }]}
       initial={{ reason: given?.kind === 'skip' ? given.reason : '' }}
       submitLabel="skip the step"
@@ -64,7 +65,8 @@ export function ConfirmForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Confirm: ${step.title}`}
-      intro={<Intro lines={[...wrapLines(statement, columns, 4), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
+      // The statement gets every row the fields leave (rule, title, a row under it, each field, hint), at least four.
+      intro={<Intro lines={[...wrapLines(statement, columns, Math.max(4, height - 4 - fields.length)), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
       fields={fields}
       initial={given?.kind === 'confirm' ? { note: given.note ?? '', link: given.link ?? '' } : {}}
       submitLabel="confirm"
@@ -152,7 +154,8 @@ function NamedSignoffForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Sign-off: ${step.title}`}
-      intro={<Intro lines={[...wrapLines(intents.session.statementOf(step.id) ?? '', columns, 3), 'Each approver signs in person (never the operator); signing binds to this evidence.']} />}
+      // What is signed gets every row the fields leave (rule, title, note, two rows a signer, hint), at least three.
+      intro={<Intro lines={[...wrapLines(intents.session.statementOf(step.id) ?? '', columns, Math.max(3, height - 4 - 2 * open.length)), 'Each approver signs in person (not the operator); signing binds this evidence.']} />}
       fields={fields}
       initial={initial}
       submitLabel="record the signatures"
