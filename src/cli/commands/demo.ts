@@ -121,7 +121,7 @@ export async function main(args: string[], io: CliIO): Promise<number> {
     throw err;
   }
   // In a terminal the operator drives the demo, its answers prefilled as editable defaults; without one they answer it.
-  const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form is prefilled with its answers — Enter walks it, ? shows every key';
+  const note = demo.scenario ? `scenario ${demo.scenario.name}: ${demo.scenario.description}` : 'the demo: every form comes filled in — Enter walks it, ? shows every key';
   // The screen owns the terminal: the demo approvers print only to the plain log.
   const signing = approvers && startDemoApprovers(session.bundleDir, approvers, wantsScreen((values.plain ?? false) || (values.json ?? false)) ? () => {} : log);
   let code: number;

@@ -88,7 +88,9 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
   const body: Line[] = [];
   const st = run.steps[step.id]!;
   const owner = step.owner ? ` · owner ${session.runbook.roles.find((r) => r.id === step.owner)?.title ?? step.owner}` : '';
-  L.push({ text: `${KIND[step.kind]} \`${step.id}\`${owner}${step.required === false ? ' · optional' : ''}${step.requires?.length ? ` · requires ${step.requires.join(', ')}` : ''}`, dim: true });
+  // What the step is, and whose: on a second row rather than cut (a short pane gives that row up first).
+  const meta = `${KIND[step.kind]} \`${step.id}\`${owner}${step.required === false ? ' · optional' : ''}${step.requires?.length ? ` · requires ${step.requires.join(', ')}` : ''}`;
+  wrapLines(meta, opts.width - 2, 2, { whole: true }).forEach((text, i) => L.push({ text: i ? `  ${text}` : text, dim: true, ...(i ? { drop: 1 } : {}) }));
   if (step.description) for (const row of wrapLines(step.description, opts.width, 2)) L.push({ text: row, drop: 1 });
   // Not in this mode, or held back by a failure (on_failure: stop): say so first, in the journal's words.
   if (st.notRun && (st.status === 'not-in-mode' || st.status === 'not-run')) {
