@@ -68,14 +68,15 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   // point prints the error itself, and exits 3 (130 after Ctrl-C) — even when
   // the run had closed: a GO's 0 or a NO-GO's 1 would hide the error from a
   // script (resume writes what the closing run left unwritten).
-  if (crashed) throw withExitCode(intents.crash, code === EXIT.sigint ? EXIT.sigint : EXIT.paused);
   if (intents.busy) {
     // Asked twice to stop: stop now, as a second Ctrl-C does in a plain run. The
     // journal holds every acknowledged event; resume records the attempt as interrupted.
     opts.out('Stopped at once: the running step is recorded as interrupted when the run is resumed.');
     killAllRunning();
-    process.exit(code);
+    // (After a crash, the error is still printed: the entry point does it, once the killed command is gone.)
+    if (!crashed) process.exit(code);
   }
+  if (crashed) throw withExitCode(intents.crash, code === EXIT.sigint ? EXIT.sigint : EXIT.paused);
   return code;
 }
 
