@@ -46,6 +46,8 @@ const PASTE_END = '\x1b[201~';
 const MAX_PASTE = 1024 * 1024;
 const PASTE_QUIET_MS = 1000;
 const PASTE_LATE_MS = 10_000;
+/** How long a read that may start a paste's marker waits for the rest. */
+const HELD_MS = 50;
 /** A key with no flag set: how a paste is handed to a field. */
 const TEXT_KEY: Key = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false };
 
@@ -66,6 +68,11 @@ class KeyRouter {
   private pasteTimer: NodeJS.Timeout | undefined;
   /** Until when runs of characters continue a paste that was ended for being quiet. */
   private lateUntil = 0;
+  /** A read that may be the first part of a paste's start marker. */
+  private held: string | undefined;
+  private heldTimer: NodeJS.Timeout | undefined;
+  /** Input the router held back and now hands to Ink. */
+  private passing = false;
 
   constructor(
     /** Whether each character of a run is a key of its own now (no form has the keyboard). */
@@ -83,7 +90,26 @@ class KeyRouter {
    * or an SGR sequence, which no key sends.
    */
   consume(data: string): boolean {
-    if (this.reparsed) return false; // a piece of a run the router itself re-parses
+    if (this.reparsed || this.passing) return false; // a piece of a run the router itself re-parses
+    if (this.held !== undefined) {
+      // The start marker read in pieces (Ink flushed its first part alone): a paste after all?
+      const held = this.held;
+      const joined = held + data;
+      this.held = undefined;
+      clearTimeout(this.heldTimer);
+      if (joined.startsWith(PASTE_START)) {
+        this.pasting = '';
+        this.quiet();
+        const rest = joined.slice(PASTE_START.length);
+        if (rest) this.consume(rest);
+        return true;
+      }
+      if (PASTE_START.startsWith(joined)) return this.hold(joined);
+      this.pass(held);
+    }
+    // Maybe the first part of a paste's start marker: held until the next read (a key of its own after a moment).
+    if (this.pasting === undefined && data !== PASTE_START && data.length > 1 && PASTE_START.startsWith(data)) return this.hold(data);
+    if (data === '') return true;
     if (this.pasting === undefined) {
       // The rest of a paste that was ended for being quiet (a stalled link): text again, not keys.
       const late = Date.now() < this.lateUntil && data !== CTRL_C && !data.startsWith('\x1b') && [...data].length > 1;
@@ -128,8 +154,31 @@ class KeyRouter {
     this.pasteTimer.unref();
   }
 
+  private hold(data: string): true {
+    this.held = data;
+    this.heldTimer = setTimeout(() => {
+      const held = this.held;
+      this.held = undefined;
+      if (held !== undefined) this.pass(held);
+    }, HELD_MS);
+    this.heldTimer.unref();
+    return true;
+  }
+
+  /** Hands Ink input the router held back, to parse as it would have. */
+  private pass(text: string): void {
+    this.passing = true;
+    try {
+      this.parse(text);
+    } finally {
+      this.passing = false;
+    }
+  }
+
   /** The screen is gone: a paste still arriving is forgotten. */
   dispose(): void {
+    clearTimeout(this.heldTimer);
+    this.held = undefined;
     clearTimeout(this.pasteTimer);
     this.pasting = undefined;
   }

@@ -174,4 +174,23 @@ describe('a bracketed paste', () => {
     await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
     expect(screen.frame()).not.toContain('[201~');
   });
+
+  it('whose start marker came in two reads is still a paste; a read that only looked like one is handed on', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 } });
+    await until(() => expect(screen.frame()).toContain('›· Release candidate immutable'));
+    // Ink flushes the first part alone when the rest is not in the same read (a slow link).
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    screen.press('\x1b[200');
+    await turn();
+    await turn();
+    screen.press('~aqy', '\x1b[201~');
+    await until(() => expect(screen.frame()).toContain('a paste is not keys: 3 characters ignored'));
+    expect(screen.store.getState().ui.modal).toBeUndefined();
+    expect(screen.store.getState().ui.selected).toBe('rc');
+    screen.press('\x1b[2');
+    await turn();
+    await turn();
+    screen.press('j');
+    await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
+  });
 });
