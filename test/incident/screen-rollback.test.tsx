@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Session } from '../../src/session/session.js';
 import { startLinkedRollback } from '../../src/session/rollback-start.js';
+import { rollbackCommand, shownPath } from '../../src/session/rollback-link.js';
 import { KEY, mountScreen, unmountAll, until } from '../ui/screen.js';
 import { journalOf, OPERATOR, workspace } from './fixture.js';
 
@@ -43,5 +44,28 @@ describe('the screen offers the rollback runbook after a rollback trigger', () =
     } finally {
       rb.release();
     }
+  });
+
+  it('at 80×24 shows the rollback command whole in the offer, and after "no" keeps it whole above the detail', async () => {
+    const ws = workspace();
+    const session = Session.start({ runbookPath: ws.cutover, mode: 'rehearsal', vars: { channel: '#bridge' }, evidenceDir: ws.evidence, operator: OPERATOR });
+    const screen = mountScreen({ session, size: { columns: 80, rows: 24 } });
+    await until(() => expect(screen.frame()).toContain('GO lock —'));
+    screen.press('R');
+    await until(() => expect(screen.frame()).toContain('Declare a rollback trigger'));
+    expect(screen.frame()).toContain('    required action: ');
+    screen.press(KEY.enter, KEY.enter, KEY.enter);
+    await until(() => expect(screen.frame()).toContain('› What was observed:'));
+    screen.press(...'legacy_error in a 400', KEY.enter);
+    await until(() => expect(screen.frame()).toContain('Start the rollback runbook now?'));
+    const command = rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, session.state.vars, (p) => shownPath(p))!;
+    expect(command.length).toBeGreaterThan(80);
+    const flat = (frame: string) => frame.split('\n').map((r) => r.trim()).join(' ');
+    expect(flat(screen.frame())).toContain(command);
+    screen.press(KEY.down, KEY.enter);
+    await until(() => expect(screen.frame()).toContain('rollback protocol: quit (q), then the command above'));
+    expect(flat(screen.frame())).toContain(command);
+    expect(screen.frame()).not.toMatch(/--from[^\n]*…/);
+    session.release();
   });
 });

@@ -36,7 +36,7 @@ export function DetailPane({ height }: { height: number }) {
       <Text dimColor wrap="truncate-end">
         {'─'.repeat(columns)}
       </Text>
-      {details.map((d, i) => (
+      {details.slice(0, Math.max(0, height - 1)).map((d, i) => (
         <Text key={`d${i}`} color={tint('red')} wrap="truncate-end">
           {d}
         </Text>

@@ -172,7 +172,7 @@ describe('the decision form', () => {
     const screen = mountScreen({ size: WIDE });
     await openForm(screen, 'decide', 'Decide: Go/no-go');
     const unmet = screen.session.lockStatus('decide').find((o) => o.option.id === 'go-rehearsal')!.unmet.map((u) => u.message);
-    expect(screen.frame()).toContain(`✗ GO (rehearsal continuation) is locked: ${unmet[0]} (+${unmet.length - 1})`);
+    expect(screen.frame()).toContain(`✗ GO (rehearsal continuation) is locked (${unmet.length} unmet): ${unmet[0]}`);
     screen.press(KEY.down);
     await until(() => expect(screen.frame()).toContain(`(•) GO (rehearsal continuation) — LOCKED (${unmet.length} unmet)`));
     // No remediation for a GO.

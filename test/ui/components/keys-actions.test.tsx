@@ -196,9 +196,12 @@ describe('R', () => {
     await prepareToDecide(screen.session);
     await until(() => expect(screen.frame()).toContain('✓ open   GO (rehearsal continuation)'));
     screen.press('R');
-    await until(() => expect(screen.frame()).toContain('Declare a rollback trigger — it locks GO until it is cleared'));
-    expect(screen.frame()).toContain('› Trigger: Non-2xx envelope shape mismatch (min SEV-1) — Immediate rollback');
-    expect(screen.frame()).toContain('(•) Non-2xx envelope shape mismatch (min SEV-1) — Immediate rollback');
+    await until(() => expect(screen.frame()).toContain("Declare a rollback trigger (the runbook's matrix) — it locks GO until cleared"));
+    expect(screen.frame()).toContain('› Trigger: Non-2xx envelope shape mismatch (min SEV-1)');
+    expect(screen.frame()).toContain('(•) Non-2xx envelope shape mismatch (min SEV-1)');
+    // The chosen trigger's required action, under the list.
+    const action = screen.session.runbook.triggers!.find((t) => t.id === 'envelope-mismatch')!.action;
+    expect(screen.frame()).toContain(`    required action: ${action}`);
     screen.press(KEY.enter);
     await until(() => expect(screen.frame()).toContain('› Severity (raise it, never below the minimum)'));
     screen.press(KEY.down);

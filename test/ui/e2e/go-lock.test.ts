@@ -35,7 +35,7 @@ describe('the GO lock in a terminal', () => {
     // Ask for the GO anyway: the form comes prefilled with it (the demo's answer).
     p.write('\r');
     await p.waitFor((t) => formOpen(t.split('\n')) && t.includes('Decide: Go/no-go'), WAIT);
-    expect(p.text()).toContain('✗ GO (rehearsal continuation) is locked: Producer approver (MemoryKernel)');
+    expect(p.text()).toContain('✗ GO (rehearsal continuation) is locked (2 unmet): Producer approver');
     p.write('\r');
     await p.waitFor('› Type the decision to confirm: GO (rehearsal continuation)', WAIT);
     p.write('\r');

@@ -15,8 +15,8 @@ export interface FieldSpec {
   id: string;
   label: string;
   kind?: 'text' | 'choice';
-  /** For a choice: value and what is shown. */
-  options?: { value: string; label: string }[];
+  /** For a choice: value, what is shown, and what more the chosen one says (wrapped under the list). */
+  options?: { value: string; label: string; detail?: string }[];
   multiline?: boolean;
   /** A text field masked while typed (a secret var). */
   secret?: boolean;
@@ -155,6 +155,7 @@ function windowOf<T>(items: T[], at: number, rows: number): { option: T; index: 
 
 /** A choice: ↑/↓ moves the choice (it is taken at once); Enter goes on. */
 function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldSpec; value: string; focused: boolean; error?: string | undefined; onChoose(v: string): void }) {
+  const columns = useRunStore((s) => s.size.columns);
   const options = field.options ?? [];
   const at = options.findIndex((o) => o.value === value);
   const live = useRef(at);
@@ -180,6 +181,14 @@ function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldS
               {more === 'above' ? '  ↑ ' : more === 'below' ? '  ↓ ' : '    '}
               {i === at ? '(•) ' : '( ) '}
               {o.label}
+            </Text>
+          ))
+        : null}
+      {at >= 0 && options[at]!.detail
+        ? wrapLines(options[at]!.detail!, columns - 4, 2, { whole: true }).map((row, i) => (
+            <Text key={`detail${i}`} color={tint('yellow')} wrap="truncate-end">
+              {'    '}
+              {row}
             </Text>
           ))
         : null}

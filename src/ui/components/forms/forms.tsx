@@ -195,7 +195,7 @@ export function DecisionForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Decide: ${step.title}`}
-      intro={<Intro lines={locked.length ? locked.flatMap((o) => wrapLines(`✗ ${o.label} is locked: ${o.unmet[0]}${o.unmet.length > 1 ? ` (+${o.unmet.length - 1})` : ''}`, columns - 2, 2, { whole: true }).map((row, i) => (i ? `  ${row}` : row))) : ['Every option is open.']} />}
+      intro={<Intro lines={locked.length ? locked.flatMap((o) => wrapLines(`✗ ${o.label} is locked${o.unmet.length > 1 ? ` (${o.unmet.length} unmet)` : ''}: ${o.unmet[0]}`, columns - 2, 2, { whole: true }).map((row, i) => (i ? `  ${row}` : row))) : ['Every option is open.']} />}
       fields={fields}
       initial={initial}
       submitLabel="record the decision"

@@ -7,6 +7,7 @@ import { Text } from 'ink';
 import { parseIdentifiedAt, SEVERITIES, severityRank } from '../../../engine/incident.js';
 import { rollbackCommand, shownPath } from '../../../session/rollback-link.js';
 import { useRunIntents, useRunStore } from '../../context.js';
+import { wrapLines } from '../../layout.js';
 import { tint } from '../../theme.js';
 import { FieldsForm } from './FieldsForm.js';
 import { rollbackVarsNeeded } from '../../../session/rollback-vars.js';
@@ -38,18 +39,20 @@ export function TriggerForm({ height }: { height: number }) {
   const session = intents.session;
   const triggers = session.runbook.triggers ?? [];
   const minimum = (id: string | undefined) => triggers.find((t) => t.id === id)?.severity;
-  const done = (id: string) => {
+  const columns = useRunStore((s) => s.size.columns);
+  /** What the message line says, and the rollback command whole on the rows above it (never cut at the line's end). */
+  const done = (id: string): { text: string; details: string[] } => {
     const t = triggers.find((x) => x.id === id);
     const command = t?.rollback ? rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, session.state.vars, (p) => shownPath(p)) : undefined;
-    return `⚠ rollback trigger declared: ${t?.title} — GO is locked${command ? `. Rollback protocol: quit (q), then ${command}` : ''}`;
+    return { text: `⚠ rollback trigger declared: ${t?.title} — GO is locked`, details: command ? ['rollback protocol: quit (q), then', ...wrapLines(command, columns, Infinity, { whole: true })] : [] };
   };
   return (
     <FieldsForm
-      title="Declare a rollback trigger — it locks GO until it is cleared"
-      intro={<Text color={tint('yellow')} wrap="truncate-end">From the runbook's matrix: minimum severity and required action.</Text>}
+      title="Declare a rollback trigger (the runbook's matrix) — it locks GO until cleared"
       fields={[
         // Choosing another trigger starts its severity at that trigger's matrix minimum (raise it after).
-        { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (min ${t.severity}) — ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger'), sets: (v) => ({ severity: minimum(v) ?? 'SEV-1' }) },
+        // Its required action, whole, under the list: what the responder does next.
+        { id: 'trigger', label: 'Trigger', kind: 'choice', options: triggers.map((t) => ({ value: t.id, label: `${t.title} (min ${t.severity})`, detail: `required action: ${t.action}` })), validate: (v) => (v ? undefined : 'choose a trigger'), sets: (v) => ({ severity: minimum(v) ?? 'SEV-1' }) },
         {
           id: 'severity',
           label: 'Severity (raise it, never below the minimum)',
@@ -74,7 +77,9 @@ export function TriggerForm({ height }: { height: number }) {
       submitLabel="declare it"
       height={height}
       onSubmit={(v) => {
-        const r = intents.submitted(undefined, session.declareTrigger(v.trigger!, v.note!, { severity: v.severity, identifiedAt: v.identified_at }), done(v.trigger!));
+        const said = done(v.trigger!);
+        const r = intents.submitted(undefined, session.declareTrigger(v.trigger!, v.note!, { severity: v.severity, identifiedAt: v.identified_at }), said.text);
+        if (r.ok && said.details.length) intents.say(said.text, 'warn', said.details);
         // A rollback trigger offers to switch to the rollback runbook at once.
         if (r.ok && session.runbook.rollback && triggers.find((t) => t.id === v.trigger)?.rollback) intents.openForm('rollback');
         return r;
@@ -89,16 +94,26 @@ export function RollbackPrompt({ height }: { height: number }) {
   const session = intents.session;
   const open = openRollbackTrigger(session);
   const command = rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, session.state.vars, (p) => shownPath(p));
+  const columns = useRunStore((s) => s.size.columns);
   return (
     <FieldsForm
       title="Start the rollback runbook now?"
-      intro={<Text color={tint('yellow')} wrap="truncate-end">{`This run pauses (GO stays locked); the rollback run opens here, linked to it: ${command ?? ''}`}</Text>}
-      fields={[{ id: 'start', label: 'Switch to the rollback runbook', kind: 'choice', options: [{ value: 'yes', label: 'yes — pause this run and start the rollback protocol now' }, { value: 'no', label: 'no — stay on this run (the command stays in the message)' }] }]}
+      // The command is the incident's next step: whole, over rows, never cut.
+      intro={wrapLines(`This run pauses (GO stays locked); the rollback run opens here, linked to it: ${command ?? ''}`, columns, 4, { whole: true }).map((row, i) => (
+        <Text key={i} color={tint('yellow')} wrap="truncate-end">
+          {row}
+        </Text>
+      ))}
+      fields={[{ id: 'start', label: 'Answer', kind: 'choice', options: [{ value: 'yes', label: 'yes — pause this run and start the rollback protocol now' }, { value: 'no', label: 'no — stay on this run (the command stays in the message)' }] }]}
       initial={{ start: 'yes' }}
       submitLabel="go"
       height={height}
       onSubmit={(v) => {
-        if (v.start !== 'yes' || !open) return intents.submitted(undefined, { ok: true }, `rollback protocol: quit (q), then ${command ?? ''}`);
+        if (v.start !== 'yes' || !open) {
+          const r = intents.submitted(undefined, { ok: true }, 'rollback protocol: quit (q), then the command above');
+          if (command) intents.say('rollback protocol: quit (q), then the command above', 'warn', wrapLines(command, columns, Infinity, { whole: true }));
+          return r;
+        }
         // Vars the rollback runbook needs and this run does not carry are asked for first (rollback-vars-form.tsx).
         if (rollbackVarsNeeded(session.runbookDir, session.runbook, session.state.vars).length) {
           intents.openForm('rollback-vars');
