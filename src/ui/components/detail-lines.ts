@@ -16,6 +16,13 @@ export interface Line {
   dim?: boolean;
   /** A head line a short pane gives up for output: the highest rank goes first (see fitHead). */
   drop?: number;
+  /** This line as shown when the rows that continue it are given up (ends with …). */
+  cut?: string;
+}
+
+/** Rows that continue one another: the first says … when a short pane drops the rest. */
+function continued(rows: string[], line: Omit<Line, 'text'>, rank: number, indent = '  '): Line[] {
+  return rows.map((text, i) => (i ? { ...line, text: `${indent}${text}`, drop: rank } : { ...line, text, ...(rows.length > 1 ? { cut: `${text} …` } : {}) }));
 }
 
 /**
@@ -34,7 +41,9 @@ export function fitHead(head: Line[], bodyLines: number, room: number): Line[] {
     if (kept.length <= budget) break;
     kept = kept.filter((l) => l.drop !== rank);
   }
-  return kept.slice(0, room);
+  // A line whose continuation went says so.
+  const shown = new Set(kept);
+  return kept.slice(0, room).map((l) => (l.cut && !shown.has(head[head.indexOf(l) + 1]!) ? { ...l, text: l.cut } : l));
 }
 
 const KIND: Record<Step['kind'], string> = { command: 'command', check: 'built-in check', confirm: 'confirmation', input: 'input', notice: 'notice', signoff: 'sign-off', decision: 'decision' };
@@ -49,7 +58,7 @@ function pathLines(label: string, path: string, width: number): Line[] {
     rows.push(rest.slice(0, cut + 1));
     rest = `${' '.repeat(label.length + 2)}${rest.slice(cut + 1)}`;
   }
-  return [...rows, rest].map((text) => ({ text, dim: true, drop: 2 }));
+  return [...rows, rest].map((text, i, all) => ({ text, dim: true, drop: 2, ...(i === 0 && all.length > 1 ? { cut: `${text}…` } : {}) }));
 }
 
 function resultLine(session: ScreenView, a: Attempt, width: number): Line[] {
@@ -90,7 +99,7 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
   const owner = step.owner ? ` · owner ${session.runbook.roles.find((r) => r.id === step.owner)?.title ?? step.owner}` : '';
   // What the step is, and whose: on a second row rather than cut (a short pane gives that row up first).
   const meta = `${KIND[step.kind]} \`${step.id}\`${owner}${step.required === false ? ' · optional' : ''}${step.requires?.length ? ` · requires ${step.requires.join(', ')}` : ''}`;
-  wrapLines(meta, opts.width - 2, 2, { whole: true }).forEach((text, i) => L.push({ text: i ? `  ${text}` : text, dim: true, ...(i ? { drop: 1 } : {}) }));
+  L.push(...continued(wrapLines(meta, opts.width - 2, 2, { whole: true }), { dim: true }, 1));
   if (step.description) for (const row of wrapLines(step.description, opts.width, 2)) L.push({ text: row, drop: 1 });
   // Not in this mode, or held back by a failure (on_failure: stop): say so first, in the journal's words.
   if (st.notRun && (st.status === 'not-in-mode' || st.status === 'not-run')) {
@@ -105,7 +114,8 @@ export function detailLines(session: ScreenView, run: RunState, step: Step, opts
       const display = last?.display ?? cmd?.display;
       // Where it runs: before the first attempt as it would, then as the last attempt recorded it.
       const cwd = last?.display ? last.cwd : cmd?.cwd;
-      if (display) L.push({ text: `$ ${oneLine(display, opts.width * 2)}`, bold: true });
+      // The resolved command over up to three rows (a short pane keeps the first).
+      if (display) L.push(...continued(wrapLines(`$ ${oneLine(display, opts.width * 3)}`, opts.width - 2, 3, { whole: true }), { bold: true }, 2));
       if (cwd) L.push({ text: `in ${cwd}`, dim: true, drop: 3 });
       if (opts.running) {
         const t = opts.tail;

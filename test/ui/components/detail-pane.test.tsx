@@ -122,6 +122,24 @@ describe('DetailPane', () => {
     expect(pane(screen)).toContain('FAIL the gate that broke');
   });
 
+  it('shows a long command whole over rows; a short pane keeps its first row, marked … ', async () => {
+    const args = Array.from({ length: 9 }, (_, i) => `--option-${i}=value-${i}`);
+    const screen = mountScreen({ size: { columns: 80, rows: 40 }, edit: (rb) => (stepOf(rb, 'producer-suite').run = ['echo', ...args]) });
+    await select(screen, 'producer-suite');
+    const rows = pane(screen).split('\n');
+    const from = rows.findIndex((r) => r.startsWith('$ echo'));
+    const command = rows.slice(from, from + 3).map((r, i) => (i ? r.replace(/^ {2}/, '') : r).trimEnd()).join(' ');
+    expect(command).toBe(`$ echo ${args.join(' ')}`);
+    expect(rows[from]).not.toContain('…');
+    // Run, on a short terminal: the output wants the rows, the command keeps its first.
+    screen.store.setState({ size: { columns: 80, rows: 20 } });
+    screen.press(KEY.enter);
+    await until(() => expect(screen.session.state.steps['producer-suite']!.status).toBe('passed'));
+    screen.intents.select('producer-suite');
+    await until(() => expect(pane(screen)).toMatch(/^\$ echo .* …$/m));
+    expect(pane(screen)).toMatch(/^--option-0=value-0 --option-1=value-1/m); // the output line
+  });
+
   it("shows a built-in check's command and summary", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'app.tar'), 'the artifact\n');
