@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import { useIntents, useRunStore } from '../context.js';
 import { headerView } from '../store/selectors.js';
+import { cells } from '../layout.js';
 import { badge, tint } from '../theme.js';
 
 export function Header() {
@@ -10,6 +11,11 @@ export function Header() {
   const { run, now, columns } = useRunStore((s) => ({ run: s.run, now: s.now, columns: s.size.columns }));
   const h = headerView(runbook, run, now);
   const b = badge(h.rehearsal);
+  // What follows the countdowns, as much as fits: the operator gives way first, then the pins
+  // (to the target alone, then none); the elapsed time stays.
+  const clocks = cells(h.deadlines.map((d) => `⏱ ${d.text} · `).join(''));
+  const target = h.pins.includes('→') ? `→${h.pins.split('→').at(-1)}` : h.pins;
+  const rest = [`${h.pins} · ${h.operator} · elapsed ${h.elapsed}`, `${h.pins} · elapsed ${h.elapsed}`, `${target} · elapsed ${h.elapsed}`, `elapsed ${h.elapsed}`].find((r) => clocks + cells(r) <= columns) ?? `elapsed ${h.elapsed}`;
   return (
     <Box flexDirection="column" width={columns} height={2}>
       <Box>
@@ -34,7 +40,7 @@ export function Header() {
               {' · '}
             </Text>
           ))}
-          {h.pins} · {h.operator} · elapsed {h.elapsed}
+          {rest}
         </Text>
       </Box>
     </Box>

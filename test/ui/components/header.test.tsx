@@ -49,6 +49,18 @@ describe('Header', () => {
     expect(headerOf(screen.frame())[1]).not.toMatch(/immutable in \d/);
   });
 
+  it('with a countdown on a narrow terminal, gives up the operator, then the pins (to the target alone, then none), never the elapsed time', async () => {
+    const clock = movableClock();
+    const screen = mountScreen({ now: clock.now, size: { columns: 80, rows: 24 }, edit: (rb) => (stepOf(rb, 'rc').due = { after: 'start', within: '1m' }) });
+    await until(() => expect(headerOf(screen.frame())[1]).toBe('⏱ Release candidate immutable in 1:00 · → v0.4.0 7e4806a · elapsed 0:00'));
+    screen.store.setState({ size: { columns: 100, rows: 24 } });
+    await until(() => expect(headerOf(screen.frame())[1]).toBe('⏱ Release candidate immutable in 1:00 · v0.3.2 cf33144 → v0.4.0 7e4806a · elapsed 0:00'));
+    screen.store.setState({ size: { columns: 60, rows: 24 } });
+    await until(() => expect(headerOf(screen.frame())[1]).toBe('⏱ Release candidate immutable in 1:00 · elapsed 0:00'));
+    screen.store.setState({ size: { columns: 120, rows: 24 } });
+    await until(() => expect(headerOf(screen.frame())[1]).toBe('⏱ Release candidate immutable in 1:00 · v0.3.2 cf33144 → v0.4.0 7e4806a · Olga Operator · elapsed 0:00'));
+  });
+
   it('drops a deadline from the header once its step is done in time', async () => {
     const clock = movableClock();
     const screen = mountScreen({ now: clock.now, size: { columns: 140, rows: 30 }, edit: (rb) => (stepOf(rb, 'rc').due = { after: 'start', within: '1m' }) });
