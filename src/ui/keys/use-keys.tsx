@@ -22,6 +22,7 @@
 // is dropped and `onPaste` says so — a pasted "a" or Enter never runs a step.
 import { useInput, useStdin, type Key } from 'ink';
 import { createContext, useContext, useLayoutEffect, useRef, type ReactNode } from 'react';
+import scheduler from 'scheduler';
 
 type Handler = (input: string, key: Key) => void;
 
@@ -236,7 +237,9 @@ class KeyRouter {
     const to = [...this.registrations].filter((r) => r.active && (!next.paste || r.text()));
     if (next.paste && to.length === 0 && next.input !== '') this.onPaste(next.input);
     for (const r of to) r.handler.current(next.input, next.key);
-    setImmediate(() => this.drain());
+    // The next key after React has rendered what this one did (a focus moved, a form opened): React
+    // schedules that render on its scheduler, so the next key waits there, behind it, at a lower priority.
+    scheduler.unstable_scheduleCallback(scheduler.unstable_LowPriority, () => this.drain());
   }
 }
 

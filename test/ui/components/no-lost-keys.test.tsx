@@ -20,6 +20,17 @@ describe('keys typed as a form opens', () => {
     expect(screen.session.state.steps.rc!.note).toBe('frozen');
   });
 
+  it('text typed straight after Tab goes into the field Tab moved to', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 }, edit: (rb) => Object.assign(stepOf(rb, 'rc'), { note: 'optional', link: 'optional' }) });
+    await until(() => expect(screen.frame()).toContain('Release candidate immutable'));
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('Confirm: Release candidate immutable'));
+    // Two writes, no wait: the link field is not drawn focused yet when the text arrives.
+    screen.press('\t', 'https://example.invalid/rc');
+    await until(() => expect(screen.frame()).toContain('› Evidence link (optional): https://example.invalid/rc'));
+    expect(screen.frame()).toMatch(/ {2}Note \(optional\): —/);
+  });
+
   it('G typed straight after o opens the viewer goes to the end of the log', async () => {
     const screen = mountScreen({ edit: (rb) => (stepOf(rb, 'producer-suite').run = ['seq', '1', '500']) });
     screen.intents.select('producer-suite');
