@@ -5,7 +5,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useIntents, useRunStore } from '../context.js';
 import { lockView } from '../store/selectors.js';
-import { tint } from '../theme.js';
+import { TONE, tint } from '../theme.js';
 import { detailLines, fitHead, logOf, readTail } from './detail-lines.js';
 
 export function DetailPane({ height }: { height: number }) {
@@ -37,7 +37,7 @@ export function DetailPane({ height }: { height: number }) {
         {'─'.repeat(columns)}
       </Text>
       {details.slice(0, Math.max(0, height - 1)).map((d, i) => (
-        <Text key={`d${i}`} color={tint('red')} wrap="truncate-end">
+        <Text key={`d${i}`} color={tint(TONE[message!.tone])} wrap="truncate-end">
           {d}
         </Text>
       ))}

@@ -41,9 +41,13 @@ export function fitHead(head: Line[], bodyLines: number, room: number): Line[] {
     if (kept.length <= budget) break;
     kept = kept.filter((l) => l.drop !== rank);
   }
-  // A line whose continuation went says so.
-  const shown = new Set(kept);
-  return kept.slice(0, room).map((l) => (l.cut && !shown.has(head[head.indexOf(l) + 1]!) ? { ...l, text: l.cut } : l));
+  // A line whose continuation went (given up, or below the pane) says so.
+  const fitted = kept.slice(0, room);
+  const shown = new Set(fitted);
+  return fitted.map((l) => {
+    const next = head[head.indexOf(l) + 1];
+    return l.cut && next && !shown.has(next) && next.drop !== undefined ? { ...l, text: l.cut } : l;
+  });
 }
 
 const KIND: Record<Step['kind'], string> = { command: 'command', check: 'built-in check', confirm: 'confirmation', input: 'input', notice: 'notice', signoff: 'sign-off', decision: 'decision' };
@@ -58,7 +62,7 @@ function pathLines(label: string, path: string, width: number): Line[] {
     rows.push(rest.slice(0, cut + 1));
     rest = `${' '.repeat(label.length + 2)}${rest.slice(cut + 1)}`;
   }
-  return [...rows, rest].map((text, i, all) => ({ text, dim: true, drop: 2, ...(i === 0 && all.length > 1 ? { cut: `${text}…` } : {}) }));
+  return [...rows, rest].map((text, i, all) => ({ text, dim: true, drop: 2, ...(i === 0 && all.length > 1 ? { cut: `${text.length < width ? text : text.slice(0, -1)}…` } : {}) }));
 }
 
 function resultLine(session: ScreenView, a: Attempt, width: number): Line[] {

@@ -237,9 +237,10 @@ class KeyRouter {
     const to = [...this.registrations].filter((r) => r.active && (!next.paste || r.text()));
     if (next.paste && to.length === 0 && next.input !== '') this.onPaste(next.input);
     for (const r of to) r.handler.current(next.input, next.key);
-    // The next key after React has rendered what this one did (a focus moved, a form opened): React
-    // schedules that render on its scheduler, so the next key waits there, behind it, at a lower priority.
-    scheduler.unstable_scheduleCallback(scheduler.unstable_LowPriority, () => this.drain());
+    // The next key after React has rendered what this one did (a focus moved, a form opened). React
+    // schedules that render from a microtask onto its scheduler; the next key is scheduled from a
+    // microtask queued after React's, onto the same scheduler at a lower priority, so it runs behind it.
+    queueMicrotask(() => scheduler.unstable_scheduleCallback(scheduler.unstable_LowPriority, () => this.drain()));
   }
 }
 

@@ -7,7 +7,7 @@ import { useKeys } from '../../keys/use-keys.js';
 import { useRef, useState, type ReactNode } from 'react';
 import type { IntentResult } from '../../../session/result.js';
 import { useIntents, useRunStore } from '../../context.js';
-import { wrapLines } from '../../layout.js';
+import { cells, wrapLines } from '../../layout.js';
 import { tint } from '../../theme.js';
 import { FieldError, TextField } from './TextField.js';
 
@@ -31,8 +31,12 @@ export interface FieldSpec {
 
 export interface FieldsFormProps {
   title: string;
-  /** What the operator should know before answering (statement, preview…). */
-  intro?: ReactNode;
+  /**
+   * What the operator should know before answering (statement, preview…); as
+   * a function, given the rows the fields, their errors, the refusal and the
+   * hint leave it (the fields are never pushed out by a long statement).
+   */
+  intro?: ReactNode | ((room: number) => ReactNode);
   fields: FieldSpec[];
   initial: Record<string, string>;
   submitLabel: string;
@@ -104,6 +108,25 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
     }
   });
   const errorOf = (f: FieldSpec) => refusal?.fields[f.id] ?? (touched.has(f.id) ? f.validate?.(values[f.id] ?? '', values) : undefined);
+  const refusalRows = refusal ? refusal.reasons.flatMap((r) => wrapLines(r, columns - 2, 2, { whole: true })).length : 0;
+  // The rows every part but the intro takes: the rule, the title, each field (a focused choice with its
+  // options and detail, a focused text with its wrapped value), each error, the refusal, the hint.
+  const fieldRows = (f: FieldSpec, i: number, detailRows: number): number => {
+    const error = errorOf(f);
+    const errorRows = error ? wrapLines(error, columns - 6, 2, { whole: true }).length : 0;
+    if (f.kind === 'choice') {
+      const chosen = f.options?.find((o) => o.value === values[f.id]);
+      const detail = chosen?.detail ? Math.min(detailRows, wrapLines(chosen.detail, columns - 4, 2, { whole: true }).length) : 0;
+      return 1 + (i === focus ? Math.min(f.options?.length ?? 0, CHOICE_ROWS) : 0) + detail + errorRows;
+    }
+    const value = values[f.id] ?? '';
+    const valueRows = i === focus ? value.split('\n').reduce((n, line, j) => n + Math.max(1, Math.ceil((cells(line) + (j === 0 ? f.label.length + 4 : 0)) / Math.max(1, columns))), 0) : 1;
+    return valueRows + errorRows;
+  };
+  const used = (detailRows: number) => 3 + refusalRows + shown.reduce((n, f, i) => n + fieldRows(f, i, detailRows), 0);
+  // A choice's detail (a trigger's required action) takes two rows where they are free, else one or none.
+  const detailRows = [2, 1, 0].find((d) => used(d) <= height) ?? 0;
+  const room = height - used(detailRows);
   return (
     <Box flexDirection="column" height={height} width={columns} overflow="hidden">
       {/* Rows keep their height; what does not fit is cut at the bottom, never drawn over. */}
@@ -114,10 +137,10 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
       <Text bold color={tint('cyan')} wrap="truncate-end">
         {title}
       </Text>
-      {intro}
+      {typeof intro === 'function' ? intro(room) : intro}
       {shown.map((f, i) =>
         f.kind === 'choice' ? (
-          <ChoiceField key={f.id} field={f} value={values[f.id] ?? ''} focused={i === focus} error={errorOf(f)} onChoose={(v) => set(f.id, v)} />
+          <ChoiceField key={f.id} field={f} value={values[f.id] ?? ''} focused={i === focus} error={errorOf(f)} detailRows={detailRows} onChoose={(v) => set(f.id, v)} />
         ) : (
           <TextField key={f.id} label={f.label} value={values[f.id] ?? ''} onChange={(v) => set(f.id, v)} focused={i === focus} error={errorOf(f)} multiline={f.multiline} placeholder={f.placeholder} width={columns} secret={f.secret} />
         ),
@@ -154,7 +177,7 @@ function windowOf<T>(items: T[], at: number, rows: number): { option: T; index: 
 }
 
 /** A choice: ↑/↓ moves the choice (it is taken at once); Enter goes on. */
-function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldSpec; value: string; focused: boolean; error?: string | undefined; onChoose(v: string): void }) {
+function ChoiceField({ field, value, focused, error, detailRows, onChoose }: { field: FieldSpec; value: string; focused: boolean; error?: string | undefined; detailRows: number; onChoose(v: string): void }) {
   const columns = useRunStore((s) => s.size.columns);
   const options = field.options ?? [];
   const at = options.findIndex((o) => o.value === value);
@@ -184,8 +207,8 @@ function ChoiceField({ field, value, focused, error, onChoose }: { field: FieldS
             </Text>
           ))
         : null}
-      {at >= 0 && options[at]!.detail
-        ? wrapLines(options[at]!.detail!, columns - 4, 2, { whole: true }).map((row, i) => (
+      {at >= 0 && options[at]!.detail && detailRows > 0
+        ? wrapLines(options[at]!.detail!, columns - 4, detailRows, { whole: true }).map((row, i) => (
             <Text key={`detail${i}`} color={tint('yellow')} wrap="truncate-end">
               {'    '}
               {row}

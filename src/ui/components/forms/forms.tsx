@@ -65,8 +65,8 @@ export function ConfirmForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Confirm: ${step.title}`}
-      // The statement gets every row the fields leave (rule, title, a row under it, each field, hint), at least four.
-      intro={<Intro lines={[...wrapLines(statement, columns, Math.max(4, height - 4 - fields.length)), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
+      // The statement gets the rows the fields leave (and the row under it), at least one.
+      intro={(room: number) => <Intro lines={[...wrapLines(statement, columns, Math.max(1, room - 1)), fields.length ? '' : 'Press Enter to confirm this statement (recorded with your name and the time).']} />}
       fields={fields}
       initial={given?.kind === 'confirm' ? { note: given.note ?? '', link: given.link ?? '' } : {}}
       submitLabel="confirm"
@@ -154,8 +154,8 @@ function NamedSignoffForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Sign-off: ${step.title}`}
-      // What is signed gets every row the fields leave (rule, title, note, two rows a signer, hint), at least three.
-      intro={<Intro lines={[...wrapLines(intents.session.statementOf(step.id) ?? '', columns, Math.max(3, height - 4 - 2 * open.length)), 'Each approver signs in person (not the operator); signing binds this evidence.']} />}
+      // What is signed gets the rows the fields and their errors leave (and the note under it), at least one.
+      intro={(room: number) => <Intro lines={[...wrapLines(intents.session.statementOf(step.id) ?? '', columns, Math.max(1, room - 1)), 'Each approver signs in person (not the operator); signing binds this evidence.']} />}
       fields={fields}
       initial={initial}
       submitLabel="record the signatures"
@@ -195,7 +195,14 @@ export function DecisionForm({ step, height }: FormProps) {
   return (
     <FieldsForm
       title={`Decide: ${step.title}`}
-      intro={<Intro lines={locked.length ? locked.flatMap((o) => wrapLines(`✗ ${o.label} is locked${o.unmet.length > 1 ? ` (${o.unmet.length} unmet)` : ''}: ${o.unmet[0]}`, columns - 2, 2, { whole: true }).map((row, i) => (i ? `  ${row}` : row))) : ['Every option is open.']} />}
+      // Each locked option's first reason: on two rows where the fields leave them, else one, else as many as fit.
+      intro={(room: number) => {
+        if (!locked.length) return <Intro lines={['Every option is open.']} />;
+        const per = room >= 2 * locked.length ? 2 : 1;
+        const lines = locked.flatMap((o) => wrapLines(`✗ ${o.label} is locked${o.unmet.length > 1 ? ` (${o.unmet.length} unmet)` : ''}: ${o.unmet[0]}`, columns - 2, per, { whole: true }).map((row, i) => (i ? `  ${row}` : row)));
+        // (None on the smallest terminal: the options say LOCKED, and o on the decision lists why.)
+        return <Intro lines={lines.slice(0, Math.max(0, room))} />;
+      }}
       fields={fields}
       initial={initial}
       submitLabel="record the decision"

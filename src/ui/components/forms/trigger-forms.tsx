@@ -98,12 +98,15 @@ export function RollbackPrompt({ height }: { height: number }) {
   return (
     <FieldsForm
       title="Start the rollback runbook now?"
-      // The command is the incident's next step: whole, over rows, never cut.
-      intro={wrapLines(`This run pauses (GO stays locked); the rollback run opens here, linked to it: ${command ?? ''}`, columns, 4, { whole: true }).map((row, i) => (
-        <Text key={i} color={tint('yellow')} wrap="truncate-end">
-          {row}
-        </Text>
-      ))}
+      // The command is the incident's next step: whole, over the rows the answer leaves (cut with … only
+      // on a terminal too small for it; the summary prints it whole as you leave).
+      intro={(room: number) =>
+        wrapLines(`This run pauses (GO stays locked); the rollback run opens here, linked to it: ${command ?? ''}`, columns, Math.max(1, room), { whole: true }).map((row, i) => (
+          <Text key={i} color={tint('yellow')} wrap="truncate-end">
+            {row}
+          </Text>
+        ))
+      }
       fields={[{ id: 'start', label: 'Answer', kind: 'choice', options: [{ value: 'yes', label: 'yes — pause this run and start the rollback protocol now' }, { value: 'no', label: 'no — stay on this run (the command stays in the message)' }] }]}
       initial={{ start: 'yes' }}
       submitLabel="go"
