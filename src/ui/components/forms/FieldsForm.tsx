@@ -117,7 +117,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
     if (f.kind === 'choice') {
       const chosen = f.options?.find((o) => o.value === values[f.id]);
       const detail = chosen?.detail ? Math.min(detailRows, wrapLines(chosen.detail, columns - 4, 2, { whole: true }).length) : 0;
-      return 1 + (i === focus ? Math.min(f.options?.length ?? 0, CHOICE_ROWS) : 0) + detail + errorRows;
+      return 1 + (i === focus ? Math.min(f.options?.length ?? 0, choiceRows(f)) : 0) + detail + errorRows;
     }
     const value = values[f.id] ?? '';
     const valueRows = i === focus ? value.split('\n').reduce((n, line, j) => n + Math.max(1, Math.ceil((cells(line) + (j === 0 ? f.label.length + 4 : 0)) / Math.max(1, columns))), 0) : 1;
@@ -166,6 +166,8 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
 
 /** Options shown at once; more scroll with the choice. */
 const CHOICE_ROWS = 4;
+/** A choice whose options say more (a trigger's required action) shows one option fewer, so that it has room. */
+const choiceRows = (f: FieldSpec) => (f.options?.some((o) => o.detail) ? CHOICE_ROWS - 1 : CHOICE_ROWS);
 
 function windowOf<T>(items: T[], at: number, rows: number): { option: T; index: number; more?: 'above' | 'below' }[] {
   const top = Math.max(0, Math.min(Math.max(0, at) - 1, items.length - rows));
@@ -199,7 +201,7 @@ function ChoiceField({ field, value, focused, error, detailRows, onChoose }: { f
         {field.label}: {at >= 0 ? options[at]!.label : <Text dimColor>{focused ? '↑↓ choose' : '—'}</Text>}
       </Text>
       {focused
-        ? windowOf(options, at, CHOICE_ROWS).map(({ option: o, index: i, more }) => (
+        ? windowOf(options, at, choiceRows(field)).map(({ option: o, index: i, more }) => (
             <Text key={o.value} wrap="truncate-end" inverse={i === at}>
               {more === 'above' ? '  ↑ ' : more === 'below' ? '  ↓ ' : '    '}
               {i === at ? '(•) ' : '( ) '}
