@@ -8,7 +8,6 @@ import type { Answers } from '../session/answers.js';
 import type { Session } from '../session/session.js';
 import { killAllRunning } from '../runner/process-group.js';
 import { EXIT } from '../shared/errors.js';
-import { formatError } from '../cli/errors.js';
 import { showFullScreen } from './full-screen.js';
 import { Intents } from './intents.js';
 import { createRunStore } from './store/run-store.js';
@@ -74,9 +73,11 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
     // journal holds every acknowledged event; resume records the attempt as interrupted.
     opts.out('Stopped at once: the running step is recorded as interrupted when the run is resumed.');
     killAllRunning();
-    // After a crash too: the error is printed here, as the entry point would, and the process ends now.
-    if (crashed) process.stderr.write(`${formatError(intents.crash)}\n`);
-    process.exit(crashed ? (code === EXIT.sigint ? EXIT.sigint : EXIT.paused) : code);
+    if (!crashed) process.exit(code);
+    // After a crash too: the entry point prints the error (below), then the process ends, not waiting for the rest.
+    const exitCode = code === EXIT.sigint ? EXIT.sigint : EXIT.paused;
+    setImmediate(() => process.exit(exitCode));
+    throw withExitCode(intents.crash, exitCode);
   }
   if (crashed) throw withExitCode(intents.crash, code === EXIT.sigint ? EXIT.sigint : EXIT.paused);
   return code;
