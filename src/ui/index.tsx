@@ -68,18 +68,17 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   // point prints the error itself, and exits 3 (130 after Ctrl-C) — even when
   // the run had closed: a GO's 0 or a NO-GO's 1 would hide the error from a
   // script (resume writes what the closing run left unwritten).
+  const crashCode = code === EXIT.sigint ? EXIT.sigint : EXIT.paused;
   if (intents.busy) {
     // Asked twice to stop: stop now, as a second Ctrl-C does in a plain run. The
     // journal holds every acknowledged event; resume records the attempt as interrupted.
     opts.out('Stopped at once: the running step is recorded as interrupted when the run is resumed.');
     killAllRunning();
     if (!crashed) process.exit(code);
-    // After a crash too: the entry point prints the error (below), then the process ends, not waiting for the rest.
-    const exitCode = code === EXIT.sigint ? EXIT.sigint : EXIT.paused;
-    setImmediate(() => process.exit(exitCode));
-    throw withExitCode(intents.crash, exitCode);
+    // After a crash too: the entry point prints the error (thrown below), then the process ends, not waiting for the rest.
+    setImmediate(() => process.exit(crashCode));
   }
-  if (crashed) throw withExitCode(intents.crash, code === EXIT.sigint ? EXIT.sigint : EXIT.paused);
+  if (crashed) throw withExitCode(intents.crash, crashCode);
   return code;
 }
 

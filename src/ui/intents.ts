@@ -225,10 +225,10 @@ export class Intents {
   crash: unknown;
 
   /** The result of a form: on success the form closes and the selection moves on. */
-  submitted(step: string | undefined, result: IntentResult, done: string): IntentResult {
+  submitted(step: string | undefined, result: IntentResult, done: string, more?: { tone: Message['tone']; details: string[] }): IntentResult {
     if (!result.ok) return result;
     this.close();
-    this.say(done, 'ok');
+    this.say(done, more?.tone ?? 'ok', more?.details);
     if (step) this.advanceFrom(step);
     return OK;
   }

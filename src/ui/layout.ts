@@ -1,6 +1,9 @@
 // The rows of the screen (TUI.md's 80×24 budget): the frame is one row
 // shorter than the terminal (a taller frame flickers and wipes scrollback).
 // At 80×24: header 2 · steps 7 · detail 8 · GO lock 3 · message 1 · keys 1.
+
+import stringWidth from 'string-width';
+
 export const MIN_COLUMNS = 60;
 export const MIN_ROWS = 16;
 
@@ -31,27 +34,25 @@ export function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
 }
 
-/** Terminal cells of `text`, roughly as a terminal draws it: wide East Asian characters and emoji 2, combining marks 0. */
+/** Terminal cells of `text`, as Ink measures it (the same string-width, with the build's fast path). */
 export function cells(text: string): number {
-  let n = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    if ((c >= 0x300 && c <= 0x36f) || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f)) continue;
-    n += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
-  }
-  return n;
+  return stringWidth(text);
 }
 
 /** `word` in pieces of at most `width` cells, split between characters (never inside a surrogate pair). */
 function pieces(word: string, width: number): string[] {
   const out: string[] = [];
   let piece = '';
+  let used = 0;
   for (const ch of word) {
-    if (piece && cells(piece + ch) > width) {
+    const w = cells(ch);
+    if (piece && used + w > width) {
       out.push(piece);
       piece = '';
+      used = 0;
     }
     piece += ch;
+    used += w;
   }
   return piece ? [...out, piece] : out;
 }

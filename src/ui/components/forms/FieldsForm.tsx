@@ -108,7 +108,8 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
     }
   });
   const errorOf = (f: FieldSpec) => refusal?.fields[f.id] ?? (touched.has(f.id) ? f.validate?.(values[f.id] ?? '', values) : undefined);
-  const refusalRows = refusal ? refusal.reasons.flatMap((r) => wrapLines(r, columns - 2, 2, { whole: true })).length : 0;
+  // Why it was refused, in words: two rows each before a reason is cut (the GO lock page has them all).
+  const refusalRows = (refusal?.reasons ?? []).map((r) => wrapLines(r, columns - 2, 2, { whole: true }));
   // The rows every part but the intro takes: the rule, the title, each field (a focused choice with its
   // options and detail, a focused text with its wrapped value), each error, the refusal, the hint.
   const fieldRows = (f: FieldSpec, i: number, detailRows: number): number => {
@@ -123,7 +124,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
     const valueRows = i === focus ? value.split('\n').reduce((n, line, j) => n + Math.max(1, Math.ceil((cells(line) + (j === 0 ? f.label.length + 4 : 0)) / Math.max(1, columns))), 0) : 1;
     return valueRows + errorRows;
   };
-  const used = (detailRows: number) => 3 + refusalRows + shown.reduce((n, f, i) => n + fieldRows(f, i, detailRows), 0);
+  const used = (detailRows: number) => 3 + refusalRows.flat().length + shown.reduce((n, f, i) => n + fieldRows(f, i, detailRows), 0);
   // A choice's detail (a trigger's required action) takes two rows where they are free, else one or none.
   const detailRows = [2, 1, 0].find((d) => used(d) <= height) ?? 0;
   const room = height - used(detailRows);
@@ -145,17 +146,14 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
           <TextField key={f.id} label={f.label} value={values[f.id] ?? ''} onChange={(v) => set(f.id, v)} focused={i === focus} error={errorOf(f)} multiline={f.multiline} placeholder={f.placeholder} width={columns} secret={f.secret} />
         ),
       )}
-      {/* Why it was refused, in words: two rows each before a reason is cut (the GO lock page has them all). */}
-      {refusal
-        ? refusal.reasons.flatMap((r, i) =>
-            wrapLines(r, columns - 2, 2, { whole: true }).map((row, j) => (
-              <Text key={`${i}.${j}`} color={tint('red')} wrap="truncate-end">
-                {j === 0 ? '✗ ' : '  '}
-                {row}
-              </Text>
-            )),
-          )
-        : null}
+      {refusalRows.flatMap((rows, i) =>
+        rows.map((row, j) => (
+          <Text key={`${i}.${j}`} color={tint('red')} wrap="truncate-end">
+            {j === 0 ? '✗ ' : '  '}
+            {row}
+          </Text>
+        )),
+      )}
       <Text dimColor wrap="truncate-end">
         {focus >= shown.length - 1 ? `Enter ${submitLabel}` : 'Enter next field'}{shown.length > 1 ? ' · Tab/↑↓ move' : ''} · Esc cancel
       </Text>

@@ -78,8 +78,7 @@ export function TriggerForm({ height }: { height: number }) {
       height={height}
       onSubmit={(v) => {
         const said = done(v.trigger!);
-        const r = intents.submitted(undefined, session.declareTrigger(v.trigger!, v.note!, { severity: v.severity, identifiedAt: v.identified_at }), said.text);
-        if (r.ok && said.details.length) intents.say(said.text, 'warn', said.details);
+        const r = intents.submitted(undefined, session.declareTrigger(v.trigger!, v.note!, { severity: v.severity, identifiedAt: v.identified_at }), said.text, said.details.length ? { tone: 'warn', details: said.details } : undefined);
         // A rollback trigger offers to switch to the rollback runbook at once.
         if (r.ok && session.runbook.rollback && triggers.find((t) => t.id === v.trigger)?.rollback) intents.openForm('rollback');
         return r;
@@ -112,11 +111,7 @@ export function RollbackPrompt({ height }: { height: number }) {
       submitLabel="go"
       height={height}
       onSubmit={(v) => {
-        if (v.start !== 'yes' || !open) {
-          const r = intents.submitted(undefined, { ok: true }, 'rollback protocol: quit (q), then the command above');
-          if (command) intents.say('rollback protocol: quit (q), then the command above', 'warn', wrapLines(command, columns, Infinity, { whole: true }));
-          return r;
-        }
+        if (v.start !== 'yes' || !open) return intents.submitted(undefined, { ok: true }, 'rollback protocol: quit (q), then the command above', command ? { tone: 'warn', details: wrapLines(command, columns, Infinity, { whole: true }) } : undefined);
         // Vars the rollback runbook needs and this run does not carry are asked for first (rollback-vars-form.tsx).
         if (rollbackVarsNeeded(session.runbookDir, session.runbook, session.state.vars).length) {
           intents.openForm('rollback-vars');
