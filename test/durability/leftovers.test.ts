@@ -137,14 +137,18 @@ describe.skipIf(!HAS_PROC)('killLeftovers: only what carries the attempt marker'
 
   it('kills the marked members of a group whose leader is gone, and only reports an unmarked one', async () => {
     const { dir, marker } = attempt();
-    // The leader starts a marked sleeper and one without the marker, reports, and exits.
+    // The leader starts a marked sleeper and one without the marker, reports, and exits once its pid file
+    // is written (as the runner writes it while the command runs: written after the leader exited, the
+    // identity could not be read, which made this test fail on a loaded machine).
     const ready = join(tempDir(), 'unmarked-ready');
+    const go = join(tempDir(), 'leader-may-exit');
     const { pid, line } = await commandGroup(
-      `sleep 30 & a=$!; env -u CUTOVER_ATTEMPT sh -c 'echo > ${ready}; exec sleep 31' & while [ ! -e ${ready} ]; do sleep 0.02; done; echo "ready $a $!"`,
+      `sleep 30 & a=$!; env -u CUTOVER_ATTEMPT sh -c 'echo > ${ready}; exec sleep 31' & while [ ! -e ${ready} ]; do sleep 0.02; done; echo "ready $a $!"; while [ ! -e ${go} ]; do sleep 0.02; done`,
       { CUTOVER_ATTEMPT: marker },
     );
     const [marked, unmarked] = line.split(' ').slice(1).map(Number) as [number, number];
     writePidFile(dir, pid, marker);
+    writeFileSync(go, '');
     expect(await waitGone([pid])).toBe(true);
     const report = killLeftovers(dir);
     expect(report.killed).toBe(1);
