@@ -30,7 +30,7 @@ for (const f of files) {
   }
 }
 
-const status = (r) => (r.goal === undefined && !r.unit ? '—' : r.pass ? 'met' : '**not met**');
+const status = (r) => ((r.goal === undefined && !r.unit) || r.goalText?.startsWith('none') ? '—' : r.pass ? 'met' : '**not met**');
 const rows = results.map((r) => `| ${r.name} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : `${r.value} ${r.unit ?? ''}`} | ${r.goalText ?? `≤ ${r.goal}×`} | ${status(r)} | ${r.detail ?? ''} |`);
 const table = ['| benchmark | result | goal | status | detail |', '|---|---|---|---|---|', ...rows].join('\n');
 console.log(table);

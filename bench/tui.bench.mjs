@@ -17,6 +17,8 @@ import { benchRunbook, cli, median, root, timed } from './lib.mjs';
 const WRITER = join(root, 'bench', 'fixtures', 'test-runner-output.mjs');
 /** Paired rounds of the 100 MB flood, with the operator watching and with keys pressed. */
 const FLOOD_ROUNDS = 5;
+/** USER_HZ: /proc reports CPU time in these ticks (100 on Linux). */
+const CLOCK_TICKS = 100;
 
 /** A pty running cutover, with its screen mirrored by xterm. */
 function open(args, cwd, columns = 100, rows = 30) {
@@ -50,6 +52,25 @@ function open(args, cwd, columns = 100, rows = 30) {
     });
   const exited = new Promise((resolve) => p.onExit(resolve));
   return { p, text, when, exited };
+}
+
+/**
+ * CPU time (ms) of a process's main thread and of all its other threads
+ * (V8's compiler and GC helpers, libuv's pool), from /proc/<pid>/task.
+ */
+function threadCpu(pid) {
+  const cpu = { main: 0, other: 0 };
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      cpu[task === String(pid) ? 'main' : 'other'] += ms;
+    }
+  } catch {
+    // the process is gone
+  }
+  return cpu;
 }
 
 function peakRss(pid) {
@@ -105,6 +126,7 @@ async function flood(dir, round, keys = true, directFirst = false) {
   const rss = setInterval(() => (peak = Math.max(peak, peakRss(s.p.pid))), 20);
   s.p.write('\r'); // run the flood
   await s.when((t) => /running/.test(t));
+  const cpu0 = threadCpu(s.p.pid);
   const latencies = [];
   // Alternate the selection between the two steps while the output floods in.
   // Which step the marker is on (the row's elapsed time changes by itself).
@@ -126,6 +148,7 @@ async function flood(dir, round, keys = true, directFirst = false) {
   }
   await s.when((t) => /passed \d/.test(t.split('\n').find((l) => l.includes('Print a flood')) ?? ''), 120_000);
   clearInterval(rss);
+  const cpu1 = threadCpu(s.p.pid);
   peak = Math.max(peak, peakRss(s.p.pid));
   s.p.write('q');
   await s.when((t) => t.includes('Quit?'));
@@ -136,7 +159,7 @@ async function flood(dir, round, keys = true, directFirst = false) {
   const at = (type) => Date.parse(events.find((e) => e.type === type).at);
   rmSync(evidence, { recursive: true, force: true });
   const direct = before ?? (await directRun());
-  return { latencies, captureMs: at('step.finished') - at('step.started'), direct, peakKb: peak };
+  return { latencies, captureMs: at('step.finished') - at('step.started'), direct, peakKb: peak, mainCpu: cpu1.main - cpu0.main, otherCpu: cpu1.other - cpu0.other };
 }
 
 async function viewer(dir) {
@@ -217,6 +240,7 @@ export async function run(parts) {
         { name: 'key press to changed screen while a step prints 100 MB: max', value: max.toFixed(0), unit: 'ms', goalText: '≤ 150 ms', pass: max <= 150, detail: 'the slowest of those key presses' },
         { name: 'capture of that 100 MB in the interactive run vs command > file (screen live, the operator watching)', ratio: capture, goal: 1.3, detail: `median of ${FLOOD_ROUNDS} paired rounds: ${watching.map((r) => `${(r.captureMs / r.direct).toFixed(2)}× (${ms(r.captureMs)} vs ${ms(r.direct)})`).join(', ')}` },
         { name: 'the same capture while keys are pressed ~10 times a second (the runs the key figures come from)', ratio: captureMoving, goal: 1.3, detail: `median of ${FLOOD_ROUNDS} paired rounds: ${moving.map((r) => `${(r.captureMs / r.direct).toFixed(2)}× (${ms(r.captureMs)} vs ${ms(r.direct)})`).join(', ')}` },
+        { name: 'context: CPU of the cutover process while the step prints, main thread / other threads (V8 compiler and GC, libuv pool)', value: `${median(rounds.map((r) => r.mainCpu)).toFixed(0)} / ${median(rounds.map((r) => r.otherCpu)).toFixed(0)}`, unit: 'ms', goalText: 'none (where the capture\'s CPU goes)', pass: true, detail: `medians of ${rounds.length} runs, from the running state on screen to the step's result; /proc/<pid>/task` },
         { name: 'peak RSS of the interactive run with 100 MB of output', value: peakMb.toFixed(0), unit: 'MB', goalText: '≤ 150 MB', pass: peakMb <= 150, detail: `VmHWM of the cutover process, worst of ${2 * FLOOD_ROUNDS} runs` },
       );
     }
