@@ -86,3 +86,11 @@ export function bytes(n: number): string {
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
+
+/**
+ * A message's further lines as rows of the terminal's current width: wrapped
+ * when drawn, not when the message was made, so a resize re-wraps them.
+ */
+export function detailRows(details: readonly string[] | undefined, columns: number): string[] {
+  return (details ?? []).flatMap((line) => wrapLines(line, columns, Infinity, { whole: true }));
+}

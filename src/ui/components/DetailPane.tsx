@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { useIntents, useRunStore } from '../context.js';
 import { lockView } from '../store/selectors.js';
+import { detailRows } from '../layout.js';
 import { TONE, tint } from '../theme.js';
 import { detailLines, fitHead, logOf, readTail } from './detail-lines.js';
 
@@ -25,7 +26,7 @@ export function DetailPane({ height }: { height: number }) {
   const log = logOf(session, run, step);
   const diskTail = useMemo(() => (log && !running ? readTail(log.file, Math.max(height, 8)) : undefined), [log?.file, log?.bytes, running, height]);
   const lock = step.kind === 'decision' ? lockView(session.runbook, run, now || session.clock().getTime()).options : [];
-  const details = message?.details ?? [];
+  const details = detailRows(message?.details, columns);
   const { head, body } = detailLines(session, run, step, { ...(tail ? { tail } : {}), ...(diskTail ? { diskTail } : {}), running, now: now || session.clock().getTime(), width: columns, lock, readOnly: 'watching' in intents });
   // The head says what the step is and how it went; output fills the rest, newest last.
   const room = Math.max(0, height - 1 - details.length);

@@ -4,10 +4,13 @@ import { Box, Text } from 'ink';
 import { useIntents, useRunStore } from '../context.js';
 import { BINDINGS, type Command } from '../keys/bindings.js';
 import { fitHints, type Hint } from '../keys/hints.js';
+import { detailRows } from '../layout.js';
 import { TONE, tint } from '../theme.js';
 
 export function MessageLine() {
-  const { message, columns, health } = useRunStore((s) => ({ message: s.ui.message, columns: s.size.columns, health: s.health }));
+  const { message, columns, health, form } = useRunStore((s) => ({ message: s.ui.message, columns: s.size.columns, health: s.health, form: s.ui.modal?.kind === 'form' }));
+  // The further lines are drawn at the top of the detail pane, which an open form takes the place of.
+  const more = form ? 0 : detailRows(message?.details, columns).length;
   if (health.journal !== 'ok') {
     return (
       <Text color={tint('red')} bold wrap="truncate-end">
@@ -19,7 +22,7 @@ export function MessageLine() {
     <Box width={columns} height={1}>
       <Text color={message ? tint(TONE[message.tone]) : undefined} wrap="truncate-end">
         {message ? message.text : ' '}
-        {message?.details?.length ? ` (+${message.details.length} more above)` : ''}
+        {more ? ` (+${more} more above)` : ''}
       </Text>
     </Box>
   );

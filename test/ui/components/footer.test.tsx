@@ -113,6 +113,45 @@ describe('MessageLine', () => {
     expect(screen.session.state.steps['consumer-suite']!.attempts).toHaveLength(0);
   });
 
+  it("wraps a message's further lines at the terminal's width when drawn, so a resize wraps them again; nothing is cut", async () => {
+    const screen = mountScreen({ size: { columns: 80, rows: 24 } });
+    const command = 'cutover run checklists/rollback-service-v3.yaml --mode cutover --evidence-dir /srv/evidence/incident-2026-12-02 --answers /srv/answers/rollback.yaml --var channel=#release-bridge --operator "Rita Responder" ENDMARK';
+    screen.intents.say('quit (q), then the command above', 'warn', [command]);
+    const rows = (s: Screen) => s.frame().split('\n');
+    const above = async (columns: number): Promise<number> => {
+      screen.store.setState({ size: { columns, rows: 24 } });
+      let n = 0;
+      await until(() => {
+        expect(rows(screen)).toContain('─'.repeat(columns)); // the frame drawn at this width
+        const m = /\(\+(\d+) more above\)/.exec(message(screen));
+        expect(m).not.toBeNull();
+        n = Number(m![1]);
+        // Every row of the command is on screen, within the width: its last word and its middle are not cut.
+        expect(rows(screen).some((r) => r.includes('ENDMARK'))).toBe(true);
+        expect(rows(screen).some((r) => r.includes('/srv/evidence/incident-2026-12-02'))).toBe(true);
+        expect(rows(screen).every((r) => r.trimEnd().length <= columns)).toBe(true);
+      });
+      return n;
+    };
+    const at80 = await above(80);
+    const at60 = await above(60);
+    const at120 = await above(120);
+    expect(at80).toBeGreaterThanOrEqual(3);
+    expect(at60).toBeGreaterThan(at80);
+    expect(at120).toBeLessThan(at80);
+  });
+
+  it('does not point above while a form takes the place of the lines it would point at', async () => {
+    const screen = mountScreen({ size: WIDE, edit: (rb) => (stepOf(rb, 'consumer-suite').requires = ['producer-suite']) });
+    await select(screen, 'consumer-suite');
+    screen.press(KEY.enter);
+    await until(() => expect(message(screen)).toContain('(+1 more above)'));
+    await select(screen, 'rc');
+    screen.press(KEY.enter);
+    await until(() => expect(screen.store.getState().ui.modal).toMatchObject({ kind: 'form' }));
+    await until(() => expect(message(screen)).not.toContain('more above'));
+  });
+
   it('says what an intent did', async () => {
     const screen = mountScreen({ size: WIDE });
     await select(screen, 'producer-suite');

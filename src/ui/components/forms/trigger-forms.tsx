@@ -39,12 +39,11 @@ export function TriggerForm({ height }: { height: number }) {
   const session = intents.session;
   const triggers = session.runbook.triggers ?? [];
   const minimum = (id: string | undefined) => triggers.find((t) => t.id === id)?.severity;
-  const columns = useRunStore((s) => s.size.columns);
   /** What the message line says, and the rollback command whole on the rows above it (never cut at the line's end). */
   const done = (id: string): { text: string; details: string[] } => {
     const t = triggers.find((x) => x.id === id);
     const command = t?.rollback ? rollbackCommand(session.runbookDir, session.runbook, session.bundleDir, session.state.vars, (p) => shownPath(p)) : undefined;
-    return { text: `⚠ rollback trigger declared: ${t?.title} — GO is locked`, details: command ? ['rollback protocol: quit (q), then', ...wrapLines(command, columns, Infinity, { whole: true })] : [] };
+    return { text: `⚠ rollback trigger declared: ${t?.title} — GO is locked`, details: command ? ['rollback protocol: quit (q), then', command] : [] };
   };
   return (
     <FieldsForm
@@ -111,7 +110,7 @@ export function RollbackPrompt({ height }: { height: number }) {
       submitLabel="go"
       height={height}
       onSubmit={(v) => {
-        if (v.start !== 'yes' || !open) return intents.submitted(undefined, { ok: true }, 'rollback protocol: quit (q), then the command above', command ? { tone: 'warn', details: wrapLines(command, columns, Infinity, { whole: true }) } : undefined);
+        if (v.start !== 'yes' || !open) return intents.submitted(undefined, { ok: true }, 'rollback protocol: quit (q), then the command above', command ? { tone: 'warn', details: [command] } : undefined);
         // Vars the rollback runbook needs and this run does not carry are asked for first (rollback-vars-form.tsx).
         if (rollbackVarsNeeded(session.runbookDir, session.runbook, session.state.vars).length) {
           intents.openForm('rollback-vars');
