@@ -204,4 +204,23 @@ describe('a bracketed paste', () => {
     screen.press('j');
     await until(() => expect(screen.store.getState().ui.selected).toBe('meeting'));
   });
+
+  it('Alt-[ then 2 and 0 in the next reads (held, as they may be a paste marker) reach the field once they turn out not to be one: nothing is lost', async () => {
+    const screen = mountScreen({ size: { columns: 120, rows: 40 }, edit: (rb) => (stepOf(rb, 'rc').note = 'required') });
+    await until(() => expect(screen.frame()).toContain('Release candidate immutable'));
+    screen.press(KEY.enter);
+    await until(() => expect(screen.frame()).toContain('Confirm: Release candidate immutable'));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    screen.press('v');
+    await until(() => expect(screen.frame()).toContain('› Note: v'));
+    // Alt-[ is ESC [, the first two bytes of the paste marker ESC[200~; the 2 that follows too.
+    screen.press('\x1b[');
+    await turn();
+    screen.press('2');
+    await turn();
+    screen.press('0');
+    await turn();
+    screen.press('x');
+    await until(() => expect(screen.frame()).toMatch(/› Note: v\S*20x/));
+  });
 });
