@@ -111,6 +111,16 @@ describe('a confirm form', () => {
     expect(readEvents(screen.session.bundleDir).some((e) => e.type === 'step.confirmed')).toBe(false);
     // The focus went back to the first bad field.
     expect(field(screen, 'Note')).toMatch(/^› Note:/);
+    // Fixing one field leaves the other marked, and the summary with it; fixing both takes the summary away.
+    type(screen, 'frozen');
+    await until(() => expect(field(screen, 'Note')).toContain('frozen'));
+    expect(screen.frame()).toContain('✗ correct the fields marked ✗');
+    screen.press(KEY.tab);
+    await until(() => expect(field(screen, 'Evidence link')).toMatch(/^› /));
+    type(screen, 'https://example.invalid/rc');
+    await until(() => expect(field(screen, 'Evidence link')).toContain('https://example.invalid/rc'));
+    await until(() => expect(screen.frame()).not.toContain('correct the fields marked'));
+    expect(screen.frame()).not.toContain('✗ a link is required');
   });
 
   it('checks the link as it is typed, and records the note and the link', async () => {

@@ -70,11 +70,12 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
     setValues({ ...live.current.values, [id]: v, ...(live.current.values[id] !== v ? fields.find((f) => f.id === id)?.sets?.(v) : undefined) });
     setTouched((t) => (t.has(id) ? t : new Set(t).add(id)));
     // The refusal spoke of the old value: from now on this field is checked as it is typed.
+    // Once every field it named has changed, its words are about values no longer there: it goes.
     setRefusal((r) => {
       if (!r || !(id in r.fields)) return r;
       const fields = { ...r.fields };
       delete fields[id];
-      return { ...r, fields };
+      return Object.keys(fields).length ? { ...r, fields } : undefined;
     });
   };
   const submit = () => {
