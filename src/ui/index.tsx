@@ -9,6 +9,7 @@ import type { Session } from '../session/session.js';
 import { killAllRunning } from '../runner/process-group.js';
 import { EXIT } from '../shared/errors.js';
 import { showFullScreen } from './full-screen.js';
+import { tuneForScreen } from './v8-tuning.js';
 import { Intents } from './intents.js';
 import { createRunStore } from './store/run-store.js';
 import { commandName } from '../shared/command-name.js';
@@ -49,6 +50,8 @@ export async function runInteractive(session: Session, opts: InteractiveOptions)
   // An error (a bug, a render error): stop the running step and record it, then leave (the terminal is restored below).
   const onCrash = (error: unknown) => intents.fatal(error);
   const takeDown = showFullScreen({ stdin, stdout, handle, intents, maxFps: 60, onSignal, onCrash });
+  // The first frame is on the terminal: from now on V8 tiers the screen's code up later (src/ui/v8-tuning.ts).
+  setImmediate(tuneForScreen);
   let code: number;
   try {
     code = await done;

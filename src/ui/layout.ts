@@ -88,9 +88,15 @@ export function bytes(n: number): string {
 }
 
 /**
- * A message's further lines as rows of the terminal's current width: wrapped
- * when drawn, not when the message was made, so a resize re-wraps them.
+ * A message's further lines as drawn at the top of the detail pane: wrapped
+ * at the terminal's current width when drawn, not when the message was made
+ * (a resize wraps them again), as many as `room` rows hold; when there are
+ * more, the last row shown ends with " …".
  */
-export function detailRows(details: readonly string[] | undefined, columns: number): string[] {
-  return (details ?? []).flatMap((line) => wrapLines(line, columns, Infinity, { whole: true }));
+export function detailRows(details: readonly string[] | undefined, columns: number, room: number): string[] {
+  const rows = (details ?? []).flatMap((line) => wrapLines(line, columns, Infinity, { whole: true }));
+  if (rows.length <= room) return rows;
+  const shown = rows.slice(0, Math.max(0, room));
+  if (shown.length) shown[shown.length - 1] = `${wrapLines(shown.at(-1)!, Math.max(1, columns - 2), 1, { whole: true })[0] ?? ''} …`;
+  return shown;
 }

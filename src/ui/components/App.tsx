@@ -59,7 +59,7 @@ function MainLayout({ rows, columns, form }: { rows: number; columns: number; fo
       <StepList height={l.list} />
       {form ? <FormPanel height={l.detail + l.lock} /> : <DetailPane height={l.detail} />}
       {form ? null : <LockPanel height={l.lock} />}
-      <MessageLine />
+      <MessageLine detailRoom={form ? 0 : l.detail - 1} />
       <Footer />
     </Box>
   );

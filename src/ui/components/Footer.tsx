@@ -7,10 +7,11 @@ import { fitHints, type Hint } from '../keys/hints.js';
 import { detailRows } from '../layout.js';
 import { TONE, tint } from '../theme.js';
 
-export function MessageLine() {
-  const { message, columns, health, form } = useRunStore((s) => ({ message: s.ui.message, columns: s.size.columns, health: s.health, form: s.ui.modal?.kind === 'form' }));
-  // The further lines are drawn at the top of the detail pane, which an open form takes the place of.
-  const more = form ? 0 : detailRows(message?.details, columns).length;
+/** `detailRoom`: the rows the detail pane gives a message's further lines (none while a form has its place). */
+export function MessageLine({ detailRoom }: { detailRoom: number }) {
+  const { message, columns, health } = useRunStore((s) => ({ message: s.ui.message, columns: s.size.columns, health: s.health }));
+  // The further lines the detail pane draws: the count says how many rows above are this message's.
+  const more = detailRows(message?.details, columns, detailRoom).length;
   if (health.journal !== 'ok') {
     return (
       <Text color={tint('red')} bold wrap="truncate-end">

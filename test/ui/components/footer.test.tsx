@@ -150,6 +150,21 @@ describe('MessageLine', () => {
     screen.press(KEY.enter);
     await until(() => expect(screen.store.getState().ui.modal).toMatchObject({ kind: 'form' }));
     await until(() => expect(message(screen)).not.toContain('more above'));
+    expect(message(screen)).toContain('requires "Producer suite" (producer-suite) (not done yet) to pass first');
+  });
+
+  it('counts only the rows the detail pane has room for; the last one shown says there was more', async () => {
+    const screen = mountScreen({ size: { columns: 80, rows: 24 } });
+    const reasons = Array.from({ length: 12 }, (_, i) => `reason ${i + 1}: the field this names does not check out`);
+    screen.intents.say('refused', 'error', reasons);
+    await until(() => expect(message(screen)).toMatch(/^refused \(\+\d+ more above\)/));
+    const n = Number(/\(\+(\d+) more above\)/.exec(message(screen))![1]);
+    const rows = screen.frame().split('\n');
+    const shown = rows.filter((r) => /^reason \d+:/.test(r));
+    expect(shown).toHaveLength(n);
+    expect(n).toBeLessThan(reasons.length);
+    expect(shown.at(-1)).toMatch(/ …$/);
+    expect(shown[0]).toBe('reason 1: the field this names does not check out');
   });
 
   it('says what an intent did', async () => {

@@ -51,7 +51,8 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
   const columns = useRunStore((s) => s.size.columns);
   const [values, setValuesState] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.id, initial[f.id] ?? ''])));
   const [focus, setFocusState] = useState(0);
-  const [refusal, setRefusal] = useState<{ reasons: string[]; fields: Record<string, string> } | undefined>();
+  // `local`: refused here, before submitting, for the fields' own errors only (its one reason points at their ✗ marks).
+  const [refusal, setRefusal] = useState<{ reasons: string[]; fields: Record<string, string>; local?: true } | undefined>();
   const [touched, setTouched] = useState<Set<string>>(() => new Set());
   // Keys can arrive faster than renders: navigate and submit from the latest state, not the last render's.
   const live = useRef({ values, focus });
@@ -67,15 +68,21 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
   };
   const shown = visible(values);
   const set = (id: string, v: string) => {
-    setValues({ ...live.current.values, [id]: v, ...(live.current.values[id] !== v ? fields.find((f) => f.id === id)?.sets?.(v) : undefined) });
+    const changed = live.current.values[id] !== v;
+    const next = { ...live.current.values, [id]: v, ...(changed ? fields.find((f) => f.id === id)?.sets?.(v) : undefined) };
+    setValues(next);
     setTouched((t) => (t.has(id) ? t : new Set(t).add(id)));
+    if (!changed) return;
     // The refusal spoke of the old value: from now on this field is checked as it is typed.
-    // Once every field it named has changed, its words are about values no longer there: it goes.
+    // A refusal made here for the fields' own errors goes once none of the fields it marked
+    // (and still shown) keeps its old value: its one reason would point at ✗ marks no longer there.
+    // A refusal of the session (a sign-off's role, a locked option) keeps its reasons until the next submit.
     setRefusal((r) => {
       if (!r || !(id in r.fields)) return r;
-      const fields = { ...r.fields };
-      delete fields[id];
-      return Object.keys(fields).length ? { ...r, fields } : undefined;
+      const rest = { ...r.fields };
+      delete rest[id];
+      const stillShown = visible(next).some((f) => f.id in rest);
+      return r.local && !stillShown ? undefined : { ...r, fields: rest };
     });
   };
   const submit = () => {
@@ -87,7 +94,7 @@ export function FieldsForm({ title, intro, fields, initial, submitLabel, onSubmi
     }));
     if (Object.keys(local).length) {
       setTouched(new Set(now.map((f) => f.id)));
-      setRefusal({ reasons: ['correct the fields marked ✗'], fields: local });
+      setRefusal({ reasons: ['correct the fields marked ✗'], fields: local, local: true });
       setFocus(() => now.findIndex((f) => f.id in local));
       return;
     }
