@@ -105,3 +105,17 @@ describe('the scenarios together', () => {
     }
   });
 });
+
+describe('cutover demo --list', () => {
+  it('lists every scenario, the signed one too, each description starting in the same column', async () => {
+    const { cli } = await import('../helpers/cli.js');
+    const r = await cli(['demo', '--list']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    const names = [...listScenarios(PACKAGE_ROOT).map((s) => s.name), 'signed'];
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(names);
+    // The description starts where the longest name (fallback-regression) plus two spaces ends, on every line.
+    const column = Math.max(...names.map((n) => n.length)) + 2;
+    for (const line of lines) expect(line.slice(column - 2, column + 1)).toMatch(/^ {2}\S$/);
+  });
+});

@@ -74,8 +74,9 @@ export async function main(args: string[], io: CliIO): Promise<number> {
   const root = packageRoot();
   if (values.list) {
     const { listScenarios } = await import('../../demo/prepare.js');
-    for (const s of listScenarios(root)) io.out(`${s.name.padEnd(14)} ${s.description}`);
-    io.out(`${SIGNED_SCENARIO.padEnd(14)} ${SIGNED_DESCRIPTION}`);
+    const all = [...listScenarios(root), { name: SIGNED_SCENARIO, description: SIGNED_DESCRIPTION }];
+    const width = Math.max(...all.map((s) => s.name.length)) + 2;
+    for (const s of all) io.out(`${s.name.padEnd(width)}${s.description}`);
     return EXIT.ok;
   }
   preloadScreen((values.plain ?? false) || (values.json ?? false));
