@@ -95,11 +95,13 @@ function withExitCode(err: unknown, code: number): unknown {
 function greet(session: Session, intents: Intents, opts: InteractiveOptions): void {
   const resumed = session.events.some((e) => e.type === 'run.resumed');
   const pin = session.preflight.find((p) => p.pin);
+  // Each problem whole, with its fix, above the message line (wrapped to the screen; the message line alone is cut at its width).
+  const problem = (p: (typeof session.preflight)[number]) => `${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`;
   if (pin) {
     // A release pin the repository does not confirm locks every GO of the run: said first, as an error.
-    intents.say(`the repository does not confirm the release pins — GO is locked for this run: ${pin.message}`, 'error', session.preflight.filter((p) => p !== pin).map((p) => `preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`).concat(`fix: ${pin.hint}`));
+    intents.say('✗ the repository does not confirm the release pins — GO is locked for this run', 'error', [pin.message, `fix: ${pin.hint}`, ...session.preflight.filter((p) => p !== pin).map((p) => `preflight: ${problem(p)}`)]);
   } else if (session.preflight.length) {
-    intents.say(`preflight: ${session.preflight.length} problem(s) — ${session.preflight[0]!.message}`, 'warn', session.preflight.slice(1).map((p) => `preflight: ${p.step ? `[${p.step}] ` : ''}${p.message} — ${p.hint}`));
+    intents.say(`⚠ preflight: ${session.preflight.length} problem(s) found before the first step`, 'warn', session.preflight.map(problem));
   } else if (opts.note) intents.say(opts.note, 'info');
   else if (opts.retry?.length) intents.say(`r runs "${opts.retry[0]}" again`, 'info');
   else if (resumed) intents.say('resumed where the run stopped — Enter acts on the selected step, ? shows every key', 'info');

@@ -52,7 +52,10 @@ sections:
     const p = start(['run', 'runbook.yaml', '--evidence-dir', join(dir, 'evidence')], { cwd: dir, columns: 200, rows: 30 });
     await opened(p, 'Screen pins');
     const screen = await settled(p);
-    expect(messageOf(screen)).toContain(`the repository does not confirm the release pins — GO is locked for this run: release tag v1.1.0 (target) points to ${head}`);
+    expect(messageOf(screen)).toContain('✗ the repository does not confirm the release pins — GO is locked for this run (+');
+    // What the repository says and the fix, whole, above the message line.
+    expect(screen.join('\n')).toContain(`release tag v1.1.0 (target) points to ${head}`);
+    expect(screen.join('\n')).toMatch(/^fix: /m);
     p.write('q');
     await p.waitFor('Quit?', WAIT);
     p.write('y');

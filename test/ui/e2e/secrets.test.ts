@@ -32,7 +32,9 @@ describe('secrets on the screen', () => {
 
     const screen = await settled(p);
     seen.push(screen.join('\n'));
-    expect(messageOf(screen)).toMatch(/preflight: 2 problem\(s\) — .*bin-\*\*\*\/deploy/);
+    expect(messageOf(screen)).toMatch(/preflight: 2 problem\(s\) found before the first step \(\+\d+ more above\)/);
+    // Each problem whole, with its fix, above the message line: the token masked there too.
+    expect(screen.join('\n')).toMatch(/bin-\*\*\*\/deploy/);
     expect(screen.join('\n')).toContain(`in ${join(dir, 'work-***')}`);
 
     // The section runs until the first failure: a tool under a path named after the token.
