@@ -97,6 +97,6 @@ export function detailRows(details: readonly string[] | undefined, columns: numb
   const rows = (details ?? []).flatMap((line) => wrapLines(line, columns, Infinity, { whole: true }));
   if (rows.length <= room) return rows;
   const shown = rows.slice(0, Math.max(0, room));
-  if (shown.length) shown[shown.length - 1] = `${wrapLines(shown.at(-1)!, Math.max(1, columns - 2), 1, { whole: true })[0] ?? ''} …`;
+  if (shown.length) shown[shown.length - 1] = oneLine(`${shown.at(-1)!} …`, columns);
   return shown;
 }

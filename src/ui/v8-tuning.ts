@@ -16,7 +16,7 @@
 // ~65 ms instead of ~30 ms): the first frame must not pay for it.
 import { setFlagsFromString } from 'node:v8';
 
-export const SCREEN_INTERRUPT_BUDGET = 16 * 67_584;
+const SCREEN_INTERRUPT_BUDGET = 16 * 67_584;
 
 let tuned = false;
 

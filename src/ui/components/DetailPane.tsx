@@ -26,7 +26,8 @@ export function DetailPane({ height }: { height: number }) {
   const log = logOf(session, run, step);
   const diskTail = useMemo(() => (log && !running ? readTail(log.file, Math.max(height, 8)) : undefined), [log?.file, log?.bytes, running, height]);
   const lock = step.kind === 'decision' ? lockView(session.runbook, run, now || session.clock().getTime()).options : [];
-  const details = detailRows(message?.details, columns, height - 1);
+  // Wrapped once per message and size, not on every frame of a running step's tail.
+  const details = useMemo(() => detailRows(message?.details, columns, height - 1), [message, columns, height]);
   const { head, body } = detailLines(session, run, step, { ...(tail ? { tail } : {}), ...(diskTail ? { diskTail } : {}), running, now: now || session.clock().getTime(), width: columns, lock, readOnly: 'watching' in intents });
   // The head says what the step is and how it went; output fills the rest, newest last.
   const room = Math.max(0, height - 1 - details.length);
